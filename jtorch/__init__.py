@@ -1,0 +1,39 @@
+"""jtorch: the PyTorch API on JAX.
+
+jtorch turns on JAX's 64-bit mode (torch's int64 and float64 need it). jtorch itself
+never creates 64-bit floats unless asked; other JAX code in the same process sees
+jnp.array(1.0) as float64 from then on.
+"""
+import jax as _jax
+
+_jax.config.update("jax_enable_x64", True)
+
+from . import _ops as _ops  # noqa: E402  registers every op
+from ._device import device as device  # noqa: E402
+from ._dtype import (  # noqa: E402
+    bfloat16 as bfloat16, bool as bool, cdouble as cdouble, cfloat as cfloat, complex64 as complex64,
+    complex128 as complex128, double as double, dtype as dtype, finfo as finfo, float as float,
+    float16 as float16, float32 as float32, float64 as float64, get_default_dtype as get_default_dtype,
+    half as half, iinfo as iinfo, int as int, int8 as int8, int16 as int16, int32 as int32, int64 as int64,
+    long as long, promote_types as promote_types, set_default_dtype as set_default_dtype, short as short,
+    uint8 as uint8,
+)
+from ._ops.creation import (  # noqa: E402
+    arange as arange, as_tensor as as_tensor, asarray as asarray, empty as empty, empty_like as empty_like,
+    eye as eye, from_numpy as from_numpy, full as full, full_like as full_like, linspace as linspace,
+    logspace as logspace, ones as ones, ones_like as ones_like, tensor as tensor, zeros as zeros,
+    zeros_like as zeros_like,
+)
+from ._ops.random import Generator as Generator, default_generator as default_generator  # noqa: E402
+from ._tensor import Size as Size, Tensor as Tensor  # noqa: E402
+from ._tensor_str import set_printoptions as set_printoptions  # noqa: E402
+from .autograd.grad_mode import (  # noqa: E402
+    enable_grad as enable_grad, inference_mode as inference_mode, is_grad_enabled as is_grad_enabled,
+    no_grad as no_grad, set_grad_enabled as set_grad_enabled,
+)
+from . import autograd as autograd  # noqa: E402
+
+# Every op in the table is a jtorch.<name> function (the table is the one definition).
+globals().update({_n: _f for _n, _f in _ops.registry.FUNCTIONS.items() if not _n.startswith("_")})
+
+__version__ = "0.1.0"

@@ -1,0 +1,197 @@
+"""torch.dtype objects, the default dtype, and torch's type promotion rules."""
+import builtins as _b
+from functools import lru_cache
+
+import ml_dtypes
+import numpy as np
+
+
+class dtype:
+    """A torch dtype; wraps the numpy dtype jax uses for it."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize")
+
+    def __init__(self, name, np_dtype):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        kind = self.np.kind
+        self.is_floating_point = kind == "f" or self.np == ml_dtypes.bfloat16
+        self.is_complex = kind == "c"
+        self.is_signed = kind in "fc" or kind == "i" or self.is_floating_point
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def to_real(self):
+        return {"complex64": float32, "complex128": float64}.get(self.name, self)
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+float16 = dtype("float16", np.float16)
+bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16)
+float32 = dtype("float32", np.float32)
+float64 = dtype("float64", np.float64)
+complex64 = dtype("complex64", np.complex64)
+complex128 = dtype("complex128", np.complex128)
+uint8 = dtype("uint8", np.uint8)
+int8 = dtype("int8", np.int8)
+int16 = dtype("int16", np.int16)
+int32 = dtype("int32", np.int32)
+int64 = dtype("int64", np.int64)
+bool = dtype("bool", np.bool_)  # noqa: A001 - torch.bool
+half, float, double, cfloat, cdouble = float16, float32, float64, complex64, complex128  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+
+ALL = (float16, bfloat16, float32, float64, complex64, complex128, uint8, int8, int16, int32, int64, bool)
+_BY_NP = {d.np: d for d in ALL}
+_BY_NAME = {d.name: d for d in ALL}
+_BY_NAME.update(half=float16, float=float32, double=float64, short=int16, int=int32, long=int64)
+
+
+def _by_name(name):
+    return _BY_NAME[name]
+
+
+def from_np(np_dtype):
+    """The torch dtype for a numpy/jax dtype."""
+    try:
+        return _BY_NP[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(f"jtorch has no dtype for numpy dtype {np_dtype}") from None
+
+
+def to_dtype(d):
+    """Accept a torch dtype, a numpy dtype, a Python type or a dtype name."""
+    if d is None or isinstance(d, dtype):
+        return d
+    if d is _b.float:
+        return get_default_dtype()
+    if d is _b.int:
+        return int64
+    if d is _b.bool:
+        return bool
+    if isinstance(d, str):
+        return _BY_NAME[d.replace("torch.", "")]
+    return from_np(d)
+
+
+_default = [float32]
+
+
+def get_default_dtype():
+    return _default[0]
+
+
+def set_default_dtype(d):
+    d = to_dtype(d)
+    if d not in (float16, bfloat16, float32, float64):
+        raise TypeError("only floating-point types are supported as the default type")
+    _default[0] = d
+
+
+def default_complex():
+    return complex128 if _default[0] is float64 else complex64
+
+
+def _category(d):
+    if d is bool:
+        return 0
+    if d.is_complex:
+        return 3
+    if d.is_floating_point:
+        return 2
+    return 1
+
+
+@lru_cache(maxsize=None)
+def promote_types(a, b):
+    """torch.promote_types."""
+    if a is b:
+        return a
+    if {a, b} == {bfloat16, float16}:
+        return float32
+    ca, cb = _category(a), _category(b)
+    if ca != cb and min(ca, cb) <= 1 and max(ca, cb) >= 2:
+        return a if ca > cb else b  # an integer never widens a float/complex (numpy's rule differs)
+    if ca == 0 or cb == 0:
+        return b if ca == 0 else a
+    return from_np(np.promote_types(a.np, b.np))
+
+
+def _combine(higher, lower):
+    """torch's combine_categories: a lower-priority group only wins a higher category."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    ch, cl = _category(higher), _category(lower)
+    if ch == 3:
+        return higher
+    if cl == 3:
+        return {float64: complex128}.get(higher, complex64) if ch == 2 else lower
+    if ch == 2:
+        return higher
+    if higher is bool or cl == 2:
+        return promote_types(higher, lower)
+    return higher
+
+
+@lru_cache(maxsize=4096)
+def result_type(*kinds):
+    """torch.result_type over operands described as (dtype, group).
+
+    group 0: tensor with dim > 0, 1: zero-dim tensor, 2: Python scalar (already mapped
+    to bool/int64/default float/default complex).
+    """
+    groups = [None, None, None]
+    for d, g in kinds:
+        groups[g] = d if groups[g] is None else promote_types(groups[g], d)
+    return _combine(groups[0], _combine(groups[1], groups[2]))
+
+
+def scalar_dtype(value):
+    """The dtype torch gives a Python scalar in promotion."""
+    if isinstance(value, (_b.bool, np.bool_)):
+        return bool
+    if isinstance(value, (_b.int, np.integer)):
+        return int64
+    if isinstance(value, _b.complex):
+        return default_complex()
+    return get_default_dtype()
+
+
+class finfo:
+    def __init__(self, type=None):  # noqa: A002
+        d = to_dtype(type) if type is not None else get_default_dtype()
+        info = ml_dtypes.finfo(d.np)
+        self.dtype = d.name
+        self.bits = info.bits
+        self.eps = _b.float(info.eps)
+        self.max = _b.float(info.max)
+        self.min = _b.float(info.min)
+        self.tiny = self.smallest_normal = _b.float(info.tiny)
+        self.resolution = _b.float(info.resolution)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution}, min={self.min:e}, max={self.max:e}, eps={self.eps:e}, "
+                f"smallest_normal={self.smallest_normal:e}, tiny={self.tiny:e}, dtype={self.dtype})")
+
+
+class iinfo:
+    def __init__(self, type):  # noqa: A002
+        d = to_dtype(type)
+        if d is bool or d.is_floating_point:
+            raise TypeError(f"iinfo expects an integer dtype, got {d}")
+        info = np.iinfo(d.np)
+        self.dtype = d.name
+        self.bits = info.bits
+        self.max = _b.int(info.max)
+        self.min = _b.int(info.min)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+

@@ -1,0 +1,66 @@
+"""The op table, by family. Importing this package registers every op."""
+from . import registry  # noqa: F401
+from . import creation, elementwise, indexing, linalg, movement, random, reduction  # noqa: F401
+from .._tensor import Tensor
+
+_F = registry.FUNCTIONS
+
+
+def _reflected(name):
+    fn = _F[name]
+
+    def r(self, other):
+        return fn(other, self)
+    r.__name__ = f"__r{name}__"
+    return r
+
+
+def _operand(fn):
+    """Binary dunders give NotImplemented for operands torch would not accept (None, strings)."""
+    def wrapper(self, other):
+        if other is None or isinstance(other, (str, bytes, list, tuple, dict)):
+            return NotImplemented
+        return fn(self, other)
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+def _iop(name):
+    method = registry.METHODS[name + "_"]
+
+    def i(self, other):
+        return method(self, other)
+    return i
+
+
+def _install(cls):
+    for name, fn in registry.METHODS.items():
+        if name not in cls.__dict__:
+            setattr(cls, name, fn)
+    m = registry.METHODS
+    dunders = {
+        "__add__": m["add"], "__sub__": m["sub"], "__mul__": m["mul"], "__truediv__": m["div"],
+        "__floordiv__": m["floor_divide"], "__mod__": m["remainder"], "__pow__": m["pow"],
+        "__matmul__": m["matmul"], "__and__": m["bitwise_and"], "__or__": m["bitwise_or"],
+        "__xor__": m["bitwise_xor"], "__lshift__": m["bitwise_left_shift"], "__rshift__": m["bitwise_right_shift"],
+        "__eq__": m["eq"], "__ne__": m["ne"], "__lt__": m["lt"], "__le__": m["le"], "__gt__": m["gt"],
+        "__ge__": m["ge"],
+        "__radd__": _reflected("add"), "__rsub__": _reflected("sub"), "__rmul__": _reflected("mul"),
+        "__rtruediv__": _reflected("div"), "__rfloordiv__": _reflected("floor_divide"),
+        "__rmod__": _reflected("remainder"), "__rpow__": _reflected("pow"), "__rmatmul__": _reflected("matmul"),
+        "__rand__": _reflected("bitwise_and"), "__ror__": _reflected("bitwise_or"),
+        "__rxor__": _reflected("bitwise_xor"),
+        "__iadd__": _iop("add"), "__isub__": _iop("sub"), "__imul__": _iop("mul"), "__itruediv__": _iop("div"),
+        "__ifloordiv__": _iop("floor_divide"), "__imod__": _iop("remainder"), "__ipow__": _iop("pow"),
+        "__iand__": _iop("bitwise_and"), "__ior__": _iop("bitwise_or"), "__ixor__": _iop("bitwise_xor"),
+    }
+    for name, fn in dunders.items():
+        setattr(cls, name, _operand(fn))
+    cls.__neg__ = m["neg"]
+    cls.__pos__ = m["positive"]
+    cls.__abs__ = m["abs"]
+    cls.__invert__ = lambda self: m["logical_not"](self) if self.dtype.name == "bool" else m["bitwise_not"](self)
+    cls.__hash__ = object.__hash__
+
+
+_install(Tensor)

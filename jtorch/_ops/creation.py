@@ -1,0 +1,283 @@
+"""Creation: tensor/as_tensor/from_numpy from data (concrete), and filled or ranged
+tensors (pending nodes with static shapes, so they fuse into the step that uses them)."""
+import math
+import numbers
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _dtype
+from .._device import device as _device, jax_device
+from .._engine.graph import Lazy
+from . import registry
+from .registry import op
+
+
+def _tensor_cls():
+    return registry._Tensor
+
+
+def _concrete(arr, dtype=None, device=None, requires_grad=False, cls=None):
+    """A concrete Tensor holding a numpy array (moved to the device)."""
+    dt = _dtype.from_np(arr.dtype) if dtype is None else _dtype.to_dtype(dtype)
+    if arr.dtype != dt.np:
+        arr = arr.astype(dt.np)
+    dev = None if device is None else jax_device(device)
+    value = jax.device_put(arr, dev) if dev is not None else jnp.asarray(arr)
+    t = (cls or _tensor_cls())._from_lazy(Lazy(tuple(arr.shape), dt, value=value))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer_np(data, dtype):
+    """numpy array for `data` with torch's dtype inference (floats -> default dtype, ints -> int64)."""
+    T = _tensor_cls()
+    if isinstance(data, T):
+        return np.asarray(data.detach()._value("tensor"))
+    if isinstance(data, np.ndarray) or (hasattr(data, "__array__") and not isinstance(data, (list, tuple))):
+        return np.asarray(data)
+    if isinstance(data, (list, tuple)) and any(isinstance(x, T) for x in _flat(data)):
+        data = _nested_values(data)
+    arr = np.asarray(data)
+    if arr.dtype == object:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if dtype is None:
+        if arr.dtype.kind == "f":
+            arr = arr.astype(_dtype.get_default_dtype().np)
+        elif arr.dtype.kind in "iu":
+            arr = arr.astype(np.int64)
+        elif arr.dtype.kind == "c":
+            arr = arr.astype(_dtype.default_complex().np)
+    return arr
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _nested_values(data):
+    T = _tensor_cls()
+    if isinstance(data, (list, tuple)):
+        return [_nested_values(x) for x in data]
+    return data.item() if isinstance(data, T) and data.numel() == 1 else (
+        np.asarray(data._value("tensor")) if isinstance(data, T) else data)
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """torch.tensor: always copies `data` into a new leaf tensor."""
+    return _concrete(_infer_np(data, dtype), dtype, device, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    T = _tensor_cls()
+    if isinstance(data, T):
+        out = data if dtype is None else data.to(_dtype.to_dtype(dtype))
+        return out if device is None else out.to(device)
+    return _concrete(_infer_np(data, dtype), dtype, device)
+
+
+def from_numpy(ndarray):
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    return _concrete(ndarray)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    t = as_tensor(obj, dtype, device)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def _size(size):
+    """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    out = []
+    for s in size:
+        if not isinstance(s, numbers.Integral) and not hasattr(s, "__index__"):
+            raise TypeError(f"size must be a tuple of ints, but got {type(s).__name__}")
+        s = int(s.__index__()) if not isinstance(s, int) else s
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+        out.append(s)
+    return tuple(out)
+
+
+@op(tensors=("fill_value",), method=False, function=False)
+def _full(fill_value, *, size, dtype):
+    return jnp.full(size, fill_value, dtype)
+
+
+def _finish(t, device, requires_grad):
+    if device is not None:
+        dev = _device(device)
+        if dev.type != "cpu" or jax.default_backend() != "cpu":
+            t = t.to(dev)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    if dtype is None:
+        dtype = _dtype.scalar_dtype(fill_value) if not isinstance(fill_value, _tensor_cls()) else fill_value.dtype
+    dt = _dtype.to_dtype(dtype)
+    fv = fill_value if isinstance(fill_value, _tensor_cls()) else np.asarray(fill_value).astype(dt.np)
+    return _finish(_full(fv, size=_size((size,)), dtype=dt.np), device, requires_grad)
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return full(_size(size), 0, dtype=dtype or _dtype.get_default_dtype(), device=device,
+                requires_grad=requires_grad)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return full(_size(size), 1, dtype=dtype or _dtype.get_default_dtype(), device=device,
+                requires_grad=requires_grad)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None):
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def _like(name, value):
+    def fn(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+        return full(input.shape, value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+zeros_like = _like("zeros_like", 0)
+ones_like = _like("ones_like", 1)
+empty_like = _like("empty_like", 0)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+
+
+@op(tensors=(), method=False, function=False)
+def _arange(*, start, end, step, dtype):
+    return jnp.arange(start, end, step, dtype=dtype)
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if end is None:
+        start, end = 0, start
+    start, end, step = (x.item() if isinstance(x, _tensor_cls()) else x for x in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) / step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        dtype = _dtype.int64 if all(isinstance(x, numbers.Integral) for x in (start, end, step)) \
+            else _dtype.get_default_dtype()
+    dt = _dtype.to_dtype(dtype)
+    n = max(0, math.ceil((end - start) / step))
+    if dt.is_floating_point:
+        # torch computes start + i * step in double, then casts
+        values = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
+        return _finish(_concrete(values, dt), device, requires_grad)
+    return _finish(_arange(start=start, end=start + n * step, step=step, dtype=dt.np), device, requires_grad)
+
+
+def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):  # noqa: A001
+    if end is None:
+        start, end = 0, start
+    n = int(math.floor((end - start) / step)) + 1
+    dt = _dtype.to_dtype(dtype) or _dtype.get_default_dtype()
+    return _finish(_concrete((start + np.arange(n, dtype=np.float64) * step).astype(dt.np), dt), device,
+                   requires_grad)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dt = _dtype.to_dtype(dtype) or _dtype.get_default_dtype()
+    if steps == 1:
+        values = np.array([start], dtype=np.float64)
+    else:
+        # torch fills the two halves from each end, so both endpoints are exact
+        step = (end - start) / (steps - 1)
+        i = np.arange(steps, dtype=np.float64)
+        half = steps // 2
+        values = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    if not dt.is_floating_point:
+        values = np.trunc(values)
+    return _finish(_concrete(values.astype(dt.np), dt), device, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dt = _dtype.to_dtype(dtype) or _dtype.get_default_dtype()
+    exps = linspace(start, end, steps, dtype=_dtype.float64).numpy()
+    return _finish(_concrete(np.power(base, exps).astype(dt.np), dt), device, requires_grad)
+
+
+@op(tensors=(), method=False, function=False)
+def _eye(*, n, m, dtype):
+    return jnp.eye(n, m, dtype=dtype)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dt = _dtype.to_dtype(dtype) or _dtype.get_default_dtype()
+    return _finish(_eye(n=n, m=n if m is None else m, dtype=dt.np), device, requires_grad)
+
+
+@op(grad_name="ToCopyBackward0", function=False, method=False)
+def _cast(input, *, dtype):
+    return input.astype(dtype)
+
+
+@op(grad_name="CloneBackward0")
+def clone(input, *, memory_format=None):
+    return jnp.array(input, copy=True)
+
+
+def _parse_to(args, kwargs):
+    dev = kwargs.pop("device", None)
+    dt = kwargs.pop("dtype", None)
+    for a in args:
+        if isinstance(a, _dtype.dtype):
+            dt = a
+        elif isinstance(a, (str, _device, int)):
+            dev = a
+        elif isinstance(a, _tensor_cls()):
+            dt, dev = a.dtype, a.device
+    for k in ("non_blocking", "copy", "memory_format"):
+        kwargs.pop(k, None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    return dev, dt
+
+
+def _to(self, *args, **kwargs):
+    """Tensor.to(dtype), .to(device), .to(other), .to(device, dtype)."""
+    dev, dt = _parse_to(args, dict(kwargs))
+    out = self
+    if dt is not None and _dtype.to_dtype(dt) is not self.dtype:
+        out = _cast(out, dtype=_dtype.to_dtype(dt).np)
+    if dev is not None:
+        dev = _device(f"cuda:{dev}" if isinstance(dev, int) else dev)
+        if out.device != dev and not (dev.type == out.device.type and dev.index is None):
+            # moves are eager device_puts: a moved tensor is a new leaf (torch keeps a grad edge)
+            moved = _tensor_cls()._from_lazy(Lazy(out._lazy.shape, out.dtype, value=jax.device_put(
+                out._value("to"), jax_device(dev))))
+            out = moved.requires_grad_(True) if out.requires_grad else moved
+    return out
+
+
+def _legacy_constructor(cls, *args, **kwargs):
+    """torch.Tensor(2, 3) (uninitialised float32) and torch.Tensor([1, 2]) (data)."""
+    device = kwargs.pop("device", None)
+    if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+        return _concrete(_infer_np(args[0], None), _dtype.get_default_dtype(), device, cls=cls)
+    shape = _size(args)
+    return _concrete(np.zeros(shape, _dtype.get_default_dtype().np), device=device, cls=cls)
+
+
+def _rebuild(cls, arr, requires_grad):
+    return _concrete(arr, requires_grad=requires_grad, cls=cls)

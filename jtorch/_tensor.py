@@ -1,0 +1,515 @@
+"""Tensor: a handle on a lazy value, with torch's attributes, dunders and methods.
+
+Methods come from the op table (jtorch._ops); this file holds only what is about the
+handle itself: autograd flags, views and in-place rebinding, sync points and conversions.
+"""
+import weakref
+
+import jax
+import numpy as np
+
+from . import _dtype, _tensor_str
+from ._device import device as _device_cls, device_of
+from ._engine import sync
+from ._engine.graph import Lazy
+from ._ops import registry
+
+
+class Size(tuple):
+    """torch.Size."""
+
+    def __repr__(self):
+        return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+
+class _GradFn:
+    """What `tensor.grad_fn` returns: names the backward node like torch does."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name):
+        self._name = name
+
+    def name(self):
+        return self._name
+
+    def __repr__(self):
+        return f"<{self._name} object at {hex(id(self))}>"
+
+
+class Tensor:
+    __slots__ = ("_lazy", "_grad", "_version", "_base", "_view", "_hooks", "_retains", "__weakref__",
+                 "__dict__")
+
+    # -- construction ---------------------------------------------------------------------
+    def __new__(cls, *args, **kwargs):
+        from ._ops.creation import _legacy_constructor
+        return _legacy_constructor(cls, *args, **kwargs)
+
+    def _init(self, lazy):
+        self._lazy = lazy
+        self._grad = None
+        self._version = 0
+        self._base = None
+        self._view = None
+        self._hooks = None
+        self._retains = False
+
+    @classmethod
+    def _from_lazy(cls, lazy):
+        t = object.__new__(cls)
+        t._init(lazy)
+        if lazy.value is None:
+            sync.track(t)
+        return t
+
+    # -- views and in-place rebinding -----------------------------------------------------
+    def _make_view(self, src, step):
+        """Record that self is src viewed through `step` (op, static, output index)."""
+        base, chain = (src._base, src._view[0] + (step,)) if src._base is not None else (src, (step,))
+        self._base = base
+        self._view = (chain, base._version)
+
+    def _fresh_lazy(self):
+        """The current value; a view whose base was written since recomputes from it."""
+        base = self._base
+        if base is None or self._view[1] == base._version:
+            return self._lazy
+        chain = self._view[0]
+        t = base
+        for op, static, index in chain:
+            t = registry.dispatch(op, (t,), tuple(v for k, v in static if k != "_dtype"))
+            if index is not None:
+                t = t[index]
+        self._lazy = t._lazy
+        self._view = (chain, base._version)
+        return self._lazy
+
+    def _assign(self, result, opname="copy_"):
+        """Rebind self to `result` (an in-place op); writes through to the base of a view."""
+        lz = self._fresh_lazy()
+        if registry._grad_enabled[0] and lz.requires_grad and lz.grad_fn is None and self._base is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if not isinstance(result, Tensor):
+            from ._ops.creation import tensor as _t
+            result = _t(result, dtype=self.dtype)
+        rl = result._fresh_lazy()
+        if rl.shape != lz.shape:
+            from ._ops.movement import broadcast_to
+            try:
+                result = broadcast_to(result, lz.shape)
+            except RuntimeError:
+                raise RuntimeError(f"output with shape {list(lz.shape)} doesn't match the broadcast shape "
+                                   f"{list(rl.shape)}") from None
+        if result.dtype is not self.dtype:
+            if _dtype._category(result.dtype) > _dtype._category(self.dtype) and opname != "copy_":
+                raise RuntimeError(f"result type {_type_name(result.dtype)} can't be cast to the desired "
+                                   f"output type {_type_name(self.dtype)}")
+            result = result.to(self.dtype)
+        new = result._lazy
+        base = self._base
+        if base is not None:
+            from ._ops.indexing import _view_write
+            bl = base._fresh_lazy()
+            if registry._grad_enabled[0] and bl.requires_grad and bl.grad_fn is None and new.requires_grad:
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                                   "operation.")
+            written = _view_write(base, result, self._view[0])
+            base._rebind(written._lazy, bl)
+            self._rebind(new, lz)
+            self._view = (self._view[0], base._version)
+        else:
+            self._rebind(new, lz)
+        return self
+
+    def _rebind(self, new, old):
+        """Point self at a new value; a leaf stays a leaf (same .grad owner)."""
+        if old.grad_fn is None and new.grad_fn is None and old.requires_grad:
+            new.requires_grad = True
+            new.owner = old.owner
+        self._lazy = new
+        self._version += 1
+        if new.value is None:
+            sync.track(self)
+
+    # -- autograd flags -------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._fresh_lazy().requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        lz = self._fresh_lazy()
+        if lz.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to "
+                                   "use a computed variable in a subgraph that doesn't require differentiation "
+                                   "use var_no_grad = var.detach().")
+            return self
+        if requires_grad and not (lz.dtype.is_floating_point or lz.dtype.is_complex):
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        lz.requires_grad = bool(requires_grad)
+        lz.owner = weakref.ref(self) if requires_grad else None
+        return self
+
+    @property
+    def is_leaf(self):
+        return self._fresh_lazy().grad_fn is None
+
+    @property
+    def grad_fn(self):
+        name = self._fresh_lazy().grad_fn
+        return None if name is None else _GradFn(name)
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and value.shape != self.shape:
+            raise RuntimeError(f"assigned grad has data of a different size: {list(value.shape)} vs "
+                               f"{list(self.shape)}")
+        self._grad = value
+
+    def retain_grad(self):
+        if self.is_leaf:
+            return
+        self._retains = True
+        self._lazy.owner = weakref.ref(self)
+        from .autograd import _backward
+        _backward.tap(self)
+
+    @property
+    def retains_grad(self):
+        return self._retains
+
+    def register_hook(self, hook):
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .autograd import _backward
+        return _backward.register_hook(self, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach_(self):
+        lz = self._fresh_lazy()
+        self._lazy = Lazy(lz.shape, lz.dtype, value=lz.value, node=lz.node, index=lz.index)
+        if lz.value is None:
+            sync.track(self)
+        return self
+
+    @property
+    def data(self):
+        from ._ops.movement import _alias
+        return _alias(self)
+
+    @data.setter
+    def data(self, value):
+        self._lazy = Lazy(value._lazy.shape, value._lazy.dtype, value._lazy.value, value._lazy.node,
+                          value._lazy.index, self._lazy.requires_grad and self.is_leaf)
+        if self._lazy.requires_grad:
+            self._lazy.owner = weakref.ref(self)
+        if self._lazy.value is None:
+            sync.track(self)
+        self._version += 1
+
+    # -- metadata -------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._lazy.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._lazy.shape)
+        return self._lazy.shape[_wrap_dim(dim, len(self._lazy.shape))]
+
+    @property
+    def dtype(self):
+        return self._lazy.dtype
+
+    @property
+    def ndim(self):
+        return len(self._lazy.shape)
+
+    def dim(self):
+        return len(self._lazy.shape)
+
+    ndimension = dim
+
+    def numel(self):
+        n = 1
+        for s in self._lazy.shape:
+            n *= s
+        return n
+
+    nelement = numel
+
+    def element_size(self):
+        return self._lazy.dtype.itemsize
+
+    @property
+    def itemsize(self):
+        return self._lazy.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self.numel() * self._lazy.dtype.itemsize
+
+    @property
+    def device(self):
+        return device_of(self._lazy.value)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    def get_device(self):
+        d = self.device
+        return -1 if d.type == "cpu" else d.index
+
+    def is_floating_point(self):
+        return self._lazy.dtype.is_floating_point
+
+    def is_complex(self):
+        return self._lazy.dtype.is_complex
+
+    def is_contiguous(self, memory_format=None):
+        return True
+
+    def is_signed(self):
+        return self._lazy.dtype.is_signed
+
+    @property
+    def is_sparse(self):
+        return False
+
+    @property
+    def layout(self):
+        return "torch.strided"
+
+    def __len__(self):
+        if not self._lazy.shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self._lazy.shape[0]
+
+    # -- sync points ----------------------------------------------------------------------
+    def _value(self, reason="value"):
+        lz = self._fresh_lazy()
+        if lz.value is None:
+            sync.materialize([lz], reason)
+        v = lz.value
+        if isinstance(v, jax.core.Tracer):
+            raise RuntimeError(
+                f"jtorch: {reason} needs a concrete value, but this tensor is being traced by jtorch.compile "
+                "(data-dependent Python control flow or a .item() inside the compiled function); move it out "
+                "of the compiled function")
+        return v
+
+    def numpy(self, *, force=False):
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return np.asarray(self._value("numpy"))
+
+    def __array__(self, dtype=None, copy=None):
+        a = np.asarray(self._value("numpy"))
+        return a if dtype is None else a.astype(dtype)
+
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return np.asarray(self._value("item")).reshape(()).item()
+
+    def tolist(self):
+        return np.asarray(self._value("tolist")).tolist()
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(np.asarray(self._value("bool")).reshape(()))
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __index__(self):
+        if self._lazy.dtype.is_floating_point or self._lazy.dtype.is_complex or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None):
+        lz = self._fresh_lazy()
+        if isinstance(lz.value, jax.core.Tracer):
+            return f"tensor(<traced {list(lz.shape)} {lz.dtype}>)"
+        arr = np.asarray(self._value("repr"))
+        suffixes = []
+        dev = self.device
+        if dev.type != "cpu":
+            suffixes.append(f"device='{dev}'")
+        if lz.grad_fn is not None:
+            suffixes.append(f"grad_fn=<{lz.grad_fn}>")
+        elif lz.requires_grad:
+            suffixes.append("requires_grad=True")
+        return _tensor_str.tensor_repr(arr, repr(lz.dtype), default_dtype_name=repr(_dtype.get_default_dtype()),
+                                       suffixes=suffixes, prefix=self._repr_prefix())
+
+    def _repr_prefix(self):
+        return "tensor("
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self.dim() == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __iter__(self):
+        if not self._lazy.shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __reversed__(self):
+        return iter(self.flip(0).unbind(0))
+
+    def __contains__(self, element):
+        return bool((self == element).any())
+
+    # -- copying and pickling -------------------------------------------------------------
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.")
+        new = type(self)._from_lazy(Lazy(self._lazy.shape, self._lazy.dtype, value=self._value("deepcopy")))
+        if self.requires_grad:
+            new.requires_grad_(True)
+        new.__dict__.update(self.__dict__)
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
+    def __reduce_ex__(self, proto):
+        from ._ops.creation import _rebuild
+        return (_rebuild, (type(self), np.asarray(self._value("pickle")), self.requires_grad))
+
+    def __getstate__(self):
+        raise TypeError("Tensor pickles through __reduce_ex__")
+
+    # -- conversions ----------------------------------------------------------------------
+    def to(self, *args, **kwargs):
+        from ._ops.creation import _to
+        return _to(self, *args, **kwargs)
+
+    def cpu(self, memory_format=None):
+        return self.to("cpu")
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        return self.to(_device_cls("cuda" if device is None else device if not isinstance(device, int)
+                                   else f"cuda:{device}"))
+
+    def type(self, dtype=None, non_blocking=False):
+        if dtype is None:
+            return _TYPE_NAMES.get(self.dtype.name, "torch." + self.dtype.name)
+        if isinstance(dtype, str):
+            dtype = _TYPE_BY_NAME[dtype]
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def bfloat16(self):
+        return self.to(_dtype.bfloat16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def bool(self):
+        return self.to(_dtype.bool)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def contiguous(self, memory_format=None):
+        return self
+
+    def pin_memory(self):
+        return self
+
+    def share_memory_(self):
+        return self
+
+    def is_pinned(self):
+        return False
+
+    def cpu_numpy(self):
+        return self.detach().numpy()
+
+
+_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "float16": "torch.HalfTensor",
+               "bfloat16": "torch.BFloat16Tensor", "int64": "torch.LongTensor", "int32": "torch.IntTensor",
+               "int16": "torch.ShortTensor", "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
+               "bool": "torch.BoolTensor"}
+_TYPE_BY_NAME = {v: _dtype.to_dtype(k) for k, v in _TYPE_NAMES.items()}
+
+
+def _type_name(d):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+            "complex64": "ComplexFloat", "complex128": "ComplexDouble"}[d.name]
+
+
+def _wrap_dim(dim, ndim):
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+registry._Tensor = Tensor

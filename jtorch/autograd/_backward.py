@@ -1,0 +1,113 @@
+"""backward() and grad(): differentiate the recorded graph with one jax.vjp.
+
+There are no per-op gradient rules. The autograd subgraph from the outputs down to the
+leaves is canonicalised into a Program (the same structure every step, so one compile),
+and a single pending "vjp" node computes all gradients from it. The gradients stay
+pending, so forward, backward and the optimizer update run as one XLA program.
+"""
+import weakref
+
+import jax
+import jax.numpy as jnp
+
+from .._engine import program
+from .._engine.graph import Lazy, Node
+from .._ops import registry
+
+_tapped = weakref.WeakSet()  # non-leaf tensors with retain_grad() or hooks
+
+
+class _RemovableHandle:
+    def __init__(self, hooks, key):
+        self._hooks, self._key = hooks, key
+
+    def remove(self):
+        self._hooks.pop(self._key, None)
+
+
+def register_hook(tensor, hook):
+    if tensor._hooks is None:
+        tensor._hooks = {}
+    key = object()
+    tensor._hooks[key] = hook
+    if not tensor.is_leaf:
+        tensor._lazy.owner = weakref.ref(tensor)
+        _tapped.add(tensor)
+    return _RemovableHandle(tensor._hooks, key)
+
+
+def tap(tensor):
+    _tapped.add(tensor)
+
+
+def _vjp_lower(*arrays, prog, diff, n_cot):
+    """Gradients of prog's outputs w.r.t. the leaves at `diff` and at prog.taps."""
+    leaves, cots = list(arrays[:-n_cot]), arrays[-n_cot:]
+
+    def f(dvals, tvals):
+        env = list(leaves)
+        for i, v in zip(diff, dvals):
+            env[i] = v
+        return prog.run(env, tvals)
+
+    zeros = [jnp.zeros(shape, dt.np) for shape, dt in prog.tap_avals]
+    outs, pullback = jax.vjp(f, [leaves[i] for i in diff], zeros)
+    cots = [c.astype(o.dtype) for c, o in zip(cots, outs)]
+    dg, tg = pullback(cots)
+    return tuple(dg) + tuple(tg)
+
+
+VJP = registry.OpDef("autograd_vjp", _vjp_lower, (), ("prog", "diff", "n_cot"), None, False, "VjpBackward0",
+                     True)
+registry.OPS[VJP.name] = VJP
+
+_SECOND_TIME = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
+                "have already been freed). Saved intermediate values of the graph are freed when you call "
+                ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+                "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+def run_vjp(roots, cots, wrt, retain_graph, create_graph, want_taps):
+    """Pending gradients of `roots` (Lazies) w.r.t. `wrt` (Lazies), plus {tap lazy: grad}.
+
+    `wrt` may hold intermediates: the graph is cut there, which gives the gradient of the
+    intermediate itself (the sum over all its uses), as torch.autograd.grad does.
+    """
+    wrt_ids = {id(w) for w in wrt}
+
+    def stop(lz):
+        return lz.grad_fn is None or id(lz) in wrt_ids
+
+    for r in roots:
+        if r.grad_fn is not None and r.node is None:
+            raise RuntimeError(_SECOND_TIME)
+    leaves, nodes, ref = program.collect(roots, stop)
+    for node in nodes:
+        if node.freed:
+            raise RuntimeError(_SECOND_TIME)
+        for inp in node.inputs:
+            if inp is not None and inp.grad_fn is not None and inp.node is None and id(inp) not in wrt_ids:
+                raise RuntimeError(_SECOND_TIME)
+    node_ids = {id(n) for n in nodes}
+    taps = [lz for lz in want_taps if lz.node is not None and id(lz.node) in node_ids and id(lz) not in wrt_ids]
+    code = tuple((n.op, n.static, tuple(None if i is None else ref(i) for i in n.inputs)) for n in nodes)
+    avals = tuple((lz.shape, lz.dtype) for lz in leaves)
+    prog = program.Program(avals, code, tuple(ref(r) for r in roots), tuple(ref(t) for t in taps),
+                           tuple((t.shape, t.dtype) for t in taps))
+    leaf_index = {id(lz): i for i, lz in enumerate(leaves)}
+    diff = tuple(leaf_index[id(w)] for w in wrt if id(w) in leaf_index)
+    inputs = tuple(leaves) + tuple(cots)
+    node = Node(VJP, (("prog", prog), ("diff", diff), ("n_cot", len(cots))), inputs)
+    rg = create_graph and registry._grad_enabled[0] and any(lz.requires_grad for lz in inputs)
+    grads = {}
+    outs = [leaves[i] for i in diff] + taps
+    for k, lz in enumerate(outs):
+        g = Lazy(lz.shape, lz.dtype, node=node, index=k, requires_grad=rg, grad_fn="VjpBackward0" if rg else None)
+        grads[id(lz)] = g
+    if not retain_graph:
+        for n in nodes:
+            n.freed = True
+        for lz in roots:
+            if lz.value is not None and lz.grad_fn is not None:
+                lz.node = None
+    return [grads.get(id(w)) for w in wrt], {id(t): grads[id(t)] for t in taps}
