@@ -31,7 +31,8 @@ from .autograd.grad_mode import (  # noqa: E402
     enable_grad as enable_grad, inference_mode as inference_mode, is_grad_enabled as is_grad_enabled,
     no_grad as no_grad, set_grad_enabled as set_grad_enabled,
 )
-from . import autograd as autograd  # noqa: E402
+from . import autograd as autograd, backends as backends, cuda as cuda, debug as debug  # noqa: E402
+from ._compile import compile as compile  # noqa: E402
 
 # Every op in the table is a jtorch.<name> function (the table is the one definition).
 globals().update({_n: _f for _n, _f in _ops.registry.FUNCTIONS.items() if not _n.startswith("_")})

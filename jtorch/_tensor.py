@@ -320,7 +320,8 @@ class Tensor:
             sync.materialize([lz], reason)
         v = lz.value
         if isinstance(v, jax.core.Tracer):
-            raise RuntimeError(
+            from ._compile import CaptureError
+            raise CaptureError(
                 f"jtorch: {reason} needs a concrete value, but this tensor is being traced by jtorch.compile "
                 "(data-dependent Python control flow or a .item() inside the compiled function); move it out "
                 "of the compiled function")

@@ -4,16 +4,26 @@ At a sync every pending tensor the user still holds is computed together, so a t
 step's loss, outputs, gradients and updated parameters come out of ONE XLA program and
 the `loss.item()` that follows is free.
 """
+import os
+import sys
 import time
+import warnings
 import weakref
+
+import jax
 
 from . import metrics, program
 
-_live = weakref.WeakSet()  # Tensors whose value is pending
+# Tensors whose value is pending, by id (Tensor.__eq__ is elementwise, so no WeakSet)
+_live = weakref.WeakValueDictionary()
+_sites = {}                # call site -> list of Programs compiled there
+_warned = set()
+RECOMPILE_WARN_LIMIT = 4   # distinct programs at one call site before the warning
+_PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def track(tensor):
-    _live.add(tensor)
+    _live[id(tensor)] = tensor
 
 
 def materialize(lazies, reason):
@@ -21,7 +31,7 @@ def materialize(lazies, reason):
     roots = {id(lz): lz for lz in lazies if lz.value is None}
     if not roots:
         return
-    for t in list(_live):
+    for t in list(_live.values()):
         lz = t._lazy
         if lz.value is None:
             roots[id(lz)] = lz
@@ -35,8 +45,11 @@ def _serial(lz):
 
 def run(roots, reason):
     metrics.count("sync:" + reason)
-    prog, leaves, _ = program.build(roots)
-    fn, new = program.executable(prog)
+    prog, leaves, nodes = program.build(roots)
+    donate = _donatable(roots, leaves, nodes)
+    fn, new = program.executable(prog, donate)
+    if new:
+        _note_compile(prog, reason)
     t0 = time.perf_counter()
     values = fn(*[lz.value for lz in leaves])
     # a first call traces and compiles: its time is counted as compile time
@@ -45,3 +58,75 @@ def run(roots, reason):
         lz.value = v
         if lz.grad_fn is None or lz.node is None or lz.node.freed:
             lz.node = None
+    for i in donate:
+        leaves[i].value = None  # its buffer now belongs to an output
+
+
+def _donatable(roots, leaves, nodes):
+    """Leaves whose buffers nothing else can read after this sync (accelerators only).
+
+    A leaf is donated when the only references to it are this graph's own edges, and no
+    root keeps its graph for a later backward. On CPU numpy may share jax buffers, and
+    donation gains little, so nothing is donated there.
+    """
+    if jax.default_backend() == "cpu" or any(r.grad_fn is not None and r.node is not None and not r.node.freed
+                                             for r in roots):
+        return ()
+    uses = {}
+    for node in nodes:
+        for inp in node.inputs:
+            if inp is not None:
+                uses[id(inp)] = uses.get(id(inp), 0) + 1
+    out = []
+    for i, lz in enumerate(leaves):
+        n = uses.get(id(lz), 0)
+        # references: the leaves list, the graph edges, this loop's variable, getrefcount's argument
+        if n and sys.getrefcount(lz) == n + 3 and isinstance(lz.value, jax.Array) and sys.getrefcount(lz.value) == 3 \
+                and lz.value.size >= 1024:
+            out.append(i)
+    return tuple(out)
+
+
+def _call_site():
+    """(file, line) of the user code that caused this sync (first frame outside jtorch)."""
+    f = sys._getframe(2)
+    while f is not None and f.f_code.co_filename.startswith(_PKG):
+        f = f.f_back
+    return ("<unknown>", 0) if f is None else (f.f_code.co_filename, f.f_lineno)
+
+
+def _note_compile(prog, reason):
+    filename, lineno = _call_site()
+    site = f"{filename}:{lineno} ({reason})"
+    seen = _sites.setdefault(site, [])
+    seen.append(prog)
+    if len(seen) > RECOMPILE_WARN_LIMIT and site not in _warned:
+        _warned.add(site)
+        warnings.warn_explicit(
+            f"jtorch: {site} has compiled {len(seen)} different programs; the latest change: "
+            f"{describe_change(seen[-2], prog)}. Each new shape, dtype or static argument compiles again "
+            "(pad batches to fixed shapes or pass changing numbers as tensors/Python floats).",
+            RuntimeWarning, filename, lineno)
+
+
+def describe_change(old, new):
+    """What differs between two Programs, in words."""
+    if len(old.leaf_avals) == len(new.leaf_avals):
+        for i, (a, b) in enumerate(zip(old.leaf_avals, new.leaf_avals)):
+            if a != b:
+                return f"input {i} changed from {_aval(a)} to {_aval(b)}"
+    if len(old.code) == len(new.code):
+        for (op1, st1, _), (op2, st2, _) in zip(old.code, new.code):
+            if op1 is not op2:
+                return f"op {op1.name} became {op2.name}"
+            if st1 != st2:
+                changed = {k: (dict(st1).get(k), v) for k, v in st2 if dict(st1).get(k) != v}
+                return f"static arguments of {op2.name} changed: " + ", ".join(
+                    f"{k}: {a!r} -> {b!r}" for k, (a, b) in changed.items())
+    return (f"the graph changed ({len(old.code)} ops with {len(old.leaf_avals)} inputs -> {len(new.code)} ops with "
+            f"{len(new.leaf_avals)} inputs)")
+
+
+def _aval(a):
+    shape, dt = a
+    return f"{dt.name}{list(shape)}"

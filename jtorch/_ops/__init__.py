@@ -1,6 +1,6 @@
 """The op table, by family. Importing this package registers every op."""
 from . import registry  # noqa: F401
-from . import creation, elementwise, indexing, linalg, movement, random, reduction  # noqa: F401
+from . import creation, elementwise, indexing, linalg, movement, random, reduction, sparse, attention, rnn  # noqa: F401
 from .._tensor import Tensor
 
 _F = registry.FUNCTIONS

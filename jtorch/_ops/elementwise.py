@@ -1,18 +1,59 @@
 """Elementwise math, comparisons and logic, with torch's promotion and in-place forms."""
+import builtins
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 
-from .registry import op
+from .. import _dtype
+from . import registry
+from .registry import op, public
+
+_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+         "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+         "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
-def _unary(name, fn, promote="float", grad_name=None, inplace=True):
+def _tname(np_dtype):
+    return _TYPE.get(str(np_dtype), str(np_dtype))
+
+
+def _is_int(x):
+    return jnp.issubdtype(x.dtype, jnp.integer) or x.dtype == jnp.bool_
+
+
+def _not_for(x, kinds, kernel):
+    """torch's "<kernel>_cpu" not implemented for '<Type>' for dtypes an op rejects."""
+    bad = (("bool" in kinds and x.dtype == jnp.bool_) or
+           ("int" in kinds and jnp.issubdtype(x.dtype, jnp.integer)) or
+           ("float" in kinds and jnp.issubdtype(x.dtype, jnp.floating)))
+    if bad:
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{_tname(x.dtype)}\'')
+
+
+def alias(new, old):
+    """Register torch's alias `new` (and `new_`) for the op `old`."""
+    for table in (registry.FUNCTIONS, registry.METHODS):
+        if old in table:
+            table[new] = table[old]
+    if old + "_" in registry.METHODS:
+        registry.METHODS[new + "_"] = registry.METHODS[old + "_"]
+    return registry.FUNCTIONS.get(old, registry.METHODS.get(old))
+
+
+def inplace_of(fn, name):
+    """The `name_` Tensor method for a hand-written public function."""
+    registry.METHODS[name + "_"] = registry._make_inplace(fn, name + "_")
+
+
+def _unary(name, fn, promote="float", grad_name=None, inplace=True, differentiable=True):
     def lowering(input):
         return fn(input)
     lowering.__name__ = name
-    return op(name, promote=promote, inplace=inplace, grad_name=grad_name)(lowering)
+    return op(name, promote=promote, inplace=inplace, grad_name=grad_name, differentiable=differentiable)(lowering)
 
 
-# Float-valued unary functions: integer inputs compute in the default float dtype.
+# Float-valued unary functions: integer and bool inputs compute in the default float dtype.
 for _name, _fn in {
     "exp": jnp.exp, "exp2": jnp.exp2, "expm1": jnp.expm1, "log": jnp.log, "log2": jnp.log2, "log10": jnp.log10,
     "log1p": jnp.log1p, "sqrt": jnp.sqrt, "rsqrt": jax.lax.rsqrt, "sin": jnp.sin, "cos": jnp.cos, "tan": jnp.tan,
@@ -20,40 +61,79 @@ for _name, _fn in {
     "tanh": jnp.tanh, "asinh": jnp.arcsinh, "acosh": jnp.arccosh, "atanh": jnp.arctanh,
     "sigmoid": jax.nn.sigmoid, "erf": jax.scipy.special.erf, "erfc": jax.scipy.special.erfc,
     "erfinv": jax.scipy.special.erfinv, "lgamma": jax.scipy.special.gammaln, "digamma": jax.scipy.special.digamma,
-    "reciprocal": lambda x: 1 / x, "sinc": jnp.sinc, "logit": lambda x: jnp.log(x / (1 - x)),
-    "i0": jax.scipy.special.i0,
+    "reciprocal": lambda x: 1 / x, "sinc": jnp.sinc, "i0": jax.scipy.special.i0,
+    "deg2rad": lambda x: x * jnp.asarray(np.pi / 180, x.dtype), "rad2deg": lambda x: x * jnp.asarray(180 / np.pi, x.dtype),
 }.items():
     globals()[_name] = _unary(_name, _fn)
 
+
+def _neg(x):
+    if x.dtype == jnp.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+    return jnp.negative(x)
+
+
+def _abs(x):
+    _not_for(x, ("bool",), "abs")
+    return jnp.abs(x)
+
+
+def _frac(x):
+    _not_for(x, ("bool", "int"), "frac")
+    return x - jnp.trunc(x)
+
+
+def _float_only(fn):
+    """floor/ceil/trunc leave integer tensors unchanged, as in torch."""
+    return lambda x: x if _is_int(x) else fn(x)
+
+
 # Type-preserving unary functions.
 for _name, _fn in {
-    "neg": jnp.negative, "abs": jnp.abs, "square": jnp.square, "sign": jnp.sign, "floor": jnp.floor,
-    "ceil": jnp.ceil, "trunc": jnp.trunc, "frac": lambda x: x - jnp.trunc(x), "relu": jax.nn.relu,
-    "positive": lambda x: x,
+    "neg": _neg, "abs": _abs, "sign": lambda x: x if x.dtype == jnp.bool_ else jnp.sign(x),
+    "square": lambda x: jnp.square(x.astype(jnp.int64) if x.dtype == jnp.bool_ else x),
+    "floor": _float_only(jnp.floor), "ceil": _float_only(jnp.ceil), "trunc": _float_only(jnp.trunc),
+    "frac": _frac, "relu": jax.nn.relu, "positive": lambda x: x,
 }.items():
     globals()[_name] = _unary(_name, _fn, promote="same")
 
-negative, absolute, arcsin, arccos, arctan = neg, abs, asin, acos, atan  # noqa: F821 - torch aliases
-fix = trunc  # noqa: F821
+sgn = _unary("sgn", lambda x: x if x.dtype == jnp.bool_ else jnp.sign(x), promote="same")
+
+for _new, _old in {"negative": "neg", "absolute": "abs", "arcsin": "asin", "arccos": "acos", "arctan": "atan",
+                   "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "fix": "trunc"}.items():
+    globals()[_new] = alias(_new, _old)
 
 
 @op(promote="same", inplace=True)
 def round(input, *, decimals=0):  # noqa: A001
-    if jnp.issubdtype(input.dtype, jnp.integer):
+    if _is_int(input):
         return input
     return jnp.round(input, decimals)
 
 
-@op(promote="same", inplace=True, grad_name="SgnBackward0")
-def sgn(input):
-    return jnp.sign(input)
+@op(promote="float", inplace=True)
+def logit(input, eps=None):
+    if eps is not None:
+        input = jnp.clip(input, eps, 1 - eps)
+    return jnp.log(input / (1 - input))
+
+
+# -- arithmetic ---------------------------------------------------------------------------
+
+def _alpha(other, alpha, input):
+    if alpha == 1:
+        return other
+    if isinstance(alpha, float) and _is_int(input):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return other * jnp.asarray(alpha, other.dtype)
 
 
 @op(tensors=("input", "other"), promote="same", inplace=True)
 def add(input, other, *, alpha=1):
-    if alpha != 1:
-        other = other * jnp.asarray(alpha, other.dtype)
-    return jnp.logical_or(input, other) if input.dtype == jnp.bool_ else input + other
+    if input.dtype == jnp.bool_:
+        return jnp.logical_or(input, other) if alpha else input
+    return input + _alpha(other, alpha, input)
 
 
 @op(tensors=("input", "other"), promote="same", inplace=True)
@@ -61,12 +141,12 @@ def sub(input, other, *, alpha=1):
     if input.dtype == jnp.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
-    if alpha != 1:
-        other = other * jnp.asarray(alpha, other.dtype)
-    return input - other
+    return input - _alpha(other, alpha, input)
 
 
-subtract = sub
+@op(tensors=("input", "other"), promote="same")
+def rsub(input, other, *, alpha=1):
+    return sub.op.fn(other, input, alpha=alpha)
 
 
 @op(tensors=("input", "other"), promote="same", inplace=True)
@@ -74,22 +154,37 @@ def mul(input, other):
     return jnp.logical_and(input, other) if input.dtype == jnp.bool_ else input * other
 
 
-multiply = mul
+subtract = alias("subtract", "sub")
+multiply = alias("multiply", "mul")
 
 
-@op(tensors=("input", "other"), promote="float", inplace=True)
-def div(input, other, *, rounding_mode=None):
-    if rounding_mode is None:
-        return input / other
+@op("_div_true", tensors=("input", "other"), promote="float", method=False, function=False,
+    grad_name="DivBackward0")
+def _div_true(input, other):
+    return input / other
+
+
+@op("_div_mode", tensors=("input", "other"), promote="same", method=False, function=False,
+    grad_name="DivBackward2")
+def _div_mode(input, other, *, rounding_mode):
     if rounding_mode == "trunc":
-        return jnp.trunc(input / other).astype(input.dtype)
-    if rounding_mode == "floor":
-        return jnp.floor_divide(input, other)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-                       f"'{rounding_mode}'")
+        return jax.lax.div(input, other) if _is_int(input) else jnp.trunc(input / other)
+    return jnp.floor_divide(input, other)
 
 
-divide = true_divide = div
+@public()
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode is None:
+        return _div_true(input, other)
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"'{rounding_mode}'")
+    return _div_mode(input, other, rounding_mode=rounding_mode)
+
+
+inplace_of(div, "div")
+divide = alias("divide", "div")
+true_divide = alias("true_divide", "div")
 
 
 @op(tensors=("input", "other"), promote="same", inplace=True)
@@ -107,9 +202,29 @@ def fmod(input, other):
     return jnp.fmod(input, other)
 
 
-@op(tensors=("input", "exponent"), promote="same", inplace=True)
-def pow(input, exponent):  # noqa: A001
+@op("_pow", tensors=("input", "exponent"), promote="same", method=False, function=False, grad_name="PowBackward1")
+def _pow(input, exponent):
+    if input.dtype == jnp.bool_:
+        return jnp.logical_or(input, exponent == 0)
     return jnp.power(input, exponent)
+
+
+@public()
+def pow(input, exponent, *, out=None):  # noqa: A001
+    T = registry._Tensor
+    if isinstance(input, T) and not isinstance(exponent, (T, float)) and isinstance(exponent, int) and \
+            exponent < 0 and not (input.dtype.is_floating_point or input.dtype.is_complex):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return _pow(input, exponent)
+
+
+inplace_of(pow, "pow")
+
+
+@op(tensors=("input", "exponent"), inplace=True)
+def float_power(input, exponent):
+    dt = jnp.complex128 if jnp.iscomplexobj(input) or jnp.iscomplexobj(exponent) else jnp.float64
+    return jnp.power(input.astype(dt), exponent.astype(dt))
 
 
 @op(tensors=("input", "other"), promote="float", inplace=True)
@@ -117,7 +232,7 @@ def atan2(input, other):
     return jnp.arctan2(input, other)
 
 
-arctan2 = atan2
+arctan2 = alias("arctan2", "atan2")
 
 
 @op(tensors=("input", "other"), promote="same")
@@ -140,51 +255,81 @@ def fmin(input, other):
     return jnp.fmin(input, other)
 
 
+def _clamp(x, lo, hi):
+    # where (not max/min): the gradient passes at the bounds, as in torch
+    if lo is not None:
+        x = jnp.where(x < lo, lo, x)
+    if hi is not None:
+        x = jnp.where(x > hi, hi, x)
+    return x
+
+
 @op(tensors=("input", "min", "max"), promote="same", inplace=True)
 def clamp(input, min=None, max=None):  # noqa: A002
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if min is not None:
-        input = jnp.maximum(input, min)
-    if max is not None:
-        input = jnp.minimum(input, max)
-    return input
+    return _clamp(input, min, max)
 
 
-clip = clamp
+clip = alias("clip", "clamp")
 
 
-@op(tensors=("input",), promote="same", inplace=True)
+@op(tensors=("input", "min"), promote="same", inplace=True)
 def clamp_min(input, min):  # noqa: A002
-    return jnp.maximum(input, min)
+    return _clamp(input, min, None)
 
 
-@op(tensors=("input",), promote="same", inplace=True)
+@op(tensors=("input", "max"), promote="same", inplace=True)
 def clamp_max(input, max):  # noqa: A002
-    return jnp.minimum(input, max)
+    return _clamp(input, None, max)
 
 
-@op(tensors=("input", "end", "weight"), promote="float", inplace=True)
-def lerp(input, end, weight):
-    return input + weight * (end - input)
+@op("_lerp", tensors=("input", "end", "weight"), promote="float", method=False, function=False,
+    grad_name="LerpBackward0")
+def _lerp(input, end, weight):
+    # torch's formula: exact at weight == 1
+    return jnp.where(jnp.abs(weight) < 0.5, input + weight * (end - input), end - (end - input) * (1 - weight))
+
+
+@public()
+def lerp(input, end, weight, *, out=None):
+    if end.dtype is not input.dtype:
+        raise RuntimeError(f"expected dtype {_lerp_name(input.dtype)} for `end` but got dtype "
+                           f"{_lerp_name(end.dtype)}")
+    return _lerp(input, end, weight)
+
+
+def _lerp_name(d):
+    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "float16": "c10::Half",
+            "bfloat16": "c10::BFloat16"}.get(d.name, d.name)
+
+
+inplace_of(lerp, "lerp")
 
 
 @op(tensors=("input", "tensor1", "tensor2"), promote="same", inplace=True)
 def addcmul(input, tensor1, tensor2, *, value=1):
-    return input + value * tensor1 * tensor2
+    return input + _alpha(tensor1, value, input) * tensor2
 
 
-@op(tensors=("input", "tensor1", "tensor2"), promote="float", inplace=True)
+@op(tensors=("input", "tensor1", "tensor2"), promote="same", inplace=True)
 def addcdiv(input, tensor1, tensor2, *, value=1):
+    if _is_int(tensor1) and _is_int(tensor2):
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+                           "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+                           "tensor2), for all dtypes.")
     return input + value * tensor1 / tensor2
 
 
-@op(tensors=("input", "other"), promote="float")
+@op(tensors=("input", "other"), promote="float", inplace=True)
 def hypot(input, other):
     return jnp.hypot(input, other)
 
 
-@op(tensors=("input", "other"), promote="float")
+@op(tensors=("input", "other"), promote="float", inplace=True)
 def xlogy(input, other):
     return jax.scipy.special.xlogy(input, other)
 
@@ -192,6 +337,23 @@ def xlogy(input, other):
 @op(tensors=("input", "other"), promote="float")
 def logaddexp(input, other):
     return jnp.logaddexp(input, other)
+
+
+@op(tensors=("input", "other"), promote="float")
+def logaddexp2(input, other):
+    return jnp.logaddexp2(input, other)
+
+
+@op(tensors=("input", "other"), promote="float", inplace=True)
+def copysign(input, other):
+    return jnp.copysign(input, other)
+
+
+@op(tensors=("input", "values"), inplace=True, differentiable=False)
+def heaviside(input, values):
+    if input.dtype != values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return jnp.where(input == 0, values, (input > 0).astype(input.dtype)).astype(input.dtype)
 
 
 # -- comparisons and logic: bool results -------------------------------------------------
@@ -209,7 +371,11 @@ lt = _compare("lt", jnp.less)
 le = _compare("le", jnp.less_equal)
 gt = _compare("gt", jnp.greater)
 ge = _compare("ge", jnp.greater_equal)
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+greater = alias("greater", "gt")
+greater_equal = alias("greater_equal", "ge")
+less = alias("less", "lt")
+less_equal = alias("less_equal", "le")
+not_equal = alias("not_equal", "ne")
 
 
 def _logical(name, fn):
@@ -230,7 +396,11 @@ def logical_not(input):
 
 
 def _bitwise(name, fn):
+    kernel = {"bitwise_left_shift": "lshift", "bitwise_right_shift": "rshift"}.get(name, name)
+
     def lowering(input, other):
+        _not_for(input, ("float",), kernel)
+        _not_for(other, ("float",), kernel)
         return fn(input, other)
     lowering.__name__ = name
     return op(name, tensors=("input", "other"), promote="same", inplace=True)(lowering)
@@ -245,8 +415,11 @@ bitwise_right_shift = _bitwise("bitwise_right_shift", jnp.right_shift)
 
 @op(promote="same", inplace=True)
 def bitwise_not(input):
+    _not_for(input, ("float",), "bitwise_not")
     return jnp.invert(input)
 
+
+# -- predicates ----------------------------------------------------------------------------
 
 @op()
 def isnan(input):
@@ -274,15 +447,73 @@ def isfinite(input):
 
 
 @op()
+def isreal(input):
+    return jnp.isreal(input)
+
+
+@op()
 def signbit(input):
     return jnp.signbit(input)
 
 
 @op(inplace=True)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    if _is_int(input):
+        return input
     return jnp.nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)
 
 
-@op(tensors=("input", "other"), promote="compare")
+@op(tensors=("input", "other"))
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"{_tname(input.dtype)} did not match {_tname(other.dtype)}")
+    if input.dtype == jnp.bool_:
+        return input == other
+    if _is_int(input):
+        input, other = input.astype(jnp.float64), other.astype(jnp.float64)
     return jnp.isclose(input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+@public()
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """A Python bool (syncs)."""
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+@public()
+def equal(input, other):
+    """True when both have the same shape and elements (a Python bool; syncs)."""
+    if tuple(input.shape) != tuple(other.shape):
+        return False
+    return builtins.bool(eq(input, other).all())
+
+
+# -- where ----------------------------------------------------------------------------------
+
+@op("_where", tensors=("condition", "input", "other"), method=False, function=False, grad_name="WhereBackward0")
+def _where(condition, input, other, *, dtype):
+    return jnp.where(condition, input.astype(dtype), other.astype(dtype))
+
+
+def _nonzero_tuple(condition):
+    fn = registry.FUNCTIONS.get("nonzero")
+    if fn is not None:
+        return fn(condition, as_tuple=True)
+    from .creation import tensor
+    return tuple(tensor(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(np.asarray(
+        condition.detach()._value("nonzero")))))
+
+
+@public()
+def where(condition, input=None, other=None, *, out=None):
+    """where(condition, input, other) with torch's promotion; where(condition) is nonzero(as_tuple=True)."""
+    if input is None and other is None:
+        return _nonzero_tuple(condition)
+    if isinstance(condition, registry._Tensor) and condition.dtype is not _dtype.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_tname(condition.dtype.np)}")
+    dt = registry._promote_kinds([input, other])
+    return _where(condition, input, other, dtype=dt.np)
+
+
+registry.METHODS["where"] = lambda self, condition, other: where(condition, self, other)

@@ -44,8 +44,15 @@ class Generator:
         self._seed, self._counter = int(seed), int(counter)
         return self
 
+    _trace_key = None  # set by jtorch.compile while tracing: keys derive from this input
+
     def _key_leaf(self):
         """A concrete uint32[4] leaf (seed, counter); the lowering turns it into a jax key."""
+        if self._trace_key is not None:
+            c = self._trace_count
+            self._trace_count += 1
+            data = self._trace_key + np.array([0, 0, c, 0], dtype=np.uint32)
+            return registry._Tensor._from_lazy(Lazy((4,), _U32, value=data))
         c = self._counter
         self._counter += 1
         data = np.array([self._seed & 0xFFFFFFFF, self._seed >> 32, c & 0xFFFFFFFF, c >> 32], dtype=np.uint32)

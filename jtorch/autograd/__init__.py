@@ -50,7 +50,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         wrt = [t._fresh_lazy() for t in targets]
     else:
         wrt = None
-    taps = [t._lazy for t in list(_backward._tapped)]
+    taps = [t._lazy for t in list(_backward._tapped.values())]
     with _grad_for(create_graph):
         if wrt is None:
             from .._engine import program
@@ -58,7 +58,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             wrt = [lz for lz in leaves if lz.requires_grad and lz.owner is not None]
             targets = [lz.owner() for lz in wrt]
         grads, tap_grads = _backward.run_vjp(roots, cots, wrt, retain_graph, create_graph, taps)
-        for t in list(_backward._tapped):
+        for t in list(_backward._tapped.values()):
             g = tap_grads.get(id(t._lazy))
             if g is not None:
                 g = Tensor._from_lazy(g)

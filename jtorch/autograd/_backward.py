@@ -14,7 +14,7 @@ from .._engine import program
 from .._engine.graph import Lazy, Node
 from .._ops import registry
 
-_tapped = weakref.WeakSet()  # non-leaf tensors with retain_grad() or hooks
+_tapped = weakref.WeakValueDictionary()  # id -> non-leaf tensor with retain_grad() or hooks
 
 
 class _RemovableHandle:
@@ -32,12 +32,12 @@ def register_hook(tensor, hook):
     tensor._hooks[key] = hook
     if not tensor.is_leaf:
         tensor._lazy.owner = weakref.ref(tensor)
-        _tapped.add(tensor)
+        _tapped[id(tensor)] = tensor
     return _RemovableHandle(tensor._hooks, key)
 
 
 def tap(tensor):
-    _tapped.add(tensor)
+    _tapped[id(tensor)] = tensor
 
 
 def _vjp_lower(*arrays, prog, diff, n_cot):
@@ -101,8 +101,13 @@ def run_vjp(roots, cots, wrt, retain_graph, create_graph, want_taps):
     rg = create_graph and registry._grad_enabled[0] and any(lz.requires_grad for lz in inputs)
     grads = {}
     outs = [leaves[i] for i in diff] + taps
+    values = None
+    if registry._eager[0]:  # tracing (jtorch.compile, custom functions): compute now
+        values = VJP.lower(*[None if lz is None else lz.value for lz in inputs], **dict(node.static))
     for k, lz in enumerate(outs):
         g = Lazy(lz.shape, lz.dtype, node=node, index=k, requires_grad=rg, grad_fn="VjpBackward0" if rg else None)
+        if values is not None:
+            g.value = values[k]
         grads[id(lz)] = g
     if not retain_graph:
         for n in nodes:

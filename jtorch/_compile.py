@@ -1,0 +1,229 @@
+"""jtorch.compile / torch.compile: trace a whole Python function once under jax.jit.
+
+The lazy engine already fuses each step into one XLA program, but it still pays Python
+for every op on every call. `compile` removes that: the function runs once on tensors
+holding jax tracers (ops execute at once while tracing), with the state it touches -
+module parameters and buffers, optimizer state, gradients, the random generator - passed
+in and out as arrays, so later calls are one cached jax.jit call.
+
+The first call runs on the lazy path (it creates optimizer state and the like); later
+calls are traced. A function that needs a concrete value while traced (`.item()`, `if
+loss > 0:` on a tensor) cannot be captured: it warns once and stays on the lazy path.
+"""
+import functools
+import warnings
+import weakref
+
+import jax
+import numpy as np
+
+from ._engine import metrics as _metrics
+from ._engine.graph import Lazy
+from ._ops import random as _random, registry
+
+
+class CaptureError(RuntimeError):
+    """Raised inside a traced function that needs a concrete value."""
+
+
+def _find_state(objs, seen, found):
+    """Tensors reachable from args, modules (params/buffers) and optimizers (params/state)."""
+    T = registry._Tensor
+    stack = list(objs)
+    while stack:
+        o = stack.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        if isinstance(o, T):
+            found.append(o)
+        elif isinstance(o, (list, tuple, set, frozenset)):
+            stack.extend(o)
+        elif isinstance(o, dict):
+            stack.extend(o.values())
+        elif hasattr(o, "_parameters") and hasattr(o, "_buffers") and hasattr(o, "_modules"):
+            stack.extend(o._parameters.values())
+            stack.extend(o._buffers.values())
+            stack.extend(o._modules.values())
+        elif hasattr(o, "param_groups") and hasattr(o, "state"):
+            for g in o.param_groups:
+                stack.extend(g["params"])
+            stack.extend(o.state.values())
+    return found
+
+
+def _referenced(fn):
+    """Objects a function can reach through globals it names and its closure."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return [fn]
+    out = [fn.__globals__[n] for n in code.co_names if n in fn.__globals__]
+    out.extend(c.cell_contents for c in (fn.__closure__ or ()) if _has_contents(c))
+    if hasattr(fn, "__self__"):
+        out.append(fn.__self__)
+    return out
+
+
+def _has_contents(cell):
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
+def _sig(x):
+    T = registry._Tensor
+    if isinstance(x, T):
+        return ("T", tuple(x.shape), x.dtype.name, x.requires_grad)
+    if isinstance(x, (list, tuple)):
+        return (type(x).__name__,) + tuple(_sig(v) for v in x)
+    if isinstance(x, dict):
+        return ("dict",) + tuple((k, _sig(v)) for k, v in x.items())
+    try:
+        hash(x)
+    except TypeError:
+        return ("id", id(x))
+    return ("C", type(x).__name__, x)
+
+
+class _Compiled:
+    def __init__(self, fn):
+        self.fn = fn
+        self.calls = 0
+        self.lazy_only = False
+        self._cache = {}
+        functools.update_wrapper(self, fn)
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else functools.partial(self.__call__, obj)
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        if self.calls == 1 or self.lazy_only:
+            return self.fn(*args, **kwargs)
+        state = _find_state([args, kwargs] + _referenced(self.fn), set(), [])
+        key = (tuple(_sig(t) + (t.grad is not None,) for t in state), _sig(args), _sig(kwargs))
+        entry = self._cache.get(key)
+        try:
+            if entry is None:
+                _metrics.count("compiles")
+                entry = self._cache[key] = self._trace(state, args, kwargs)
+            else:
+                _metrics.count("cache_hits")
+            return entry(state, args, kwargs)
+        except CaptureError as e:
+            self.lazy_only = True
+            warnings.warn(f"jtorch.compile: {getattr(self.fn, '__name__', self.fn)} cannot be captured as one "
+                          f"program ({e}); it keeps running on the lazy path.", RuntimeWarning, stacklevel=2)
+            return self.fn(*args, **kwargs)
+
+    def _trace(self, state, args, kwargs):
+        T = registry._Tensor
+        arg_tensors = _find_state([args, kwargs], set(), [])
+        arg_ids = {id(t) for t in arg_tensors}
+        state = [t for t in state if id(t) not in arg_ids]
+        gen = _random.default_generator
+        out_tree = {}
+
+        def pure(state_vals, grad_vals, arg_vals, key):
+            saved = [(t, t._lazy, t._grad) for t in state + arg_tensors]
+            for t, v in zip(state + arg_tensors, list(state_vals) + list(arg_vals)):
+                _bind(t, v)
+            for t, g in zip(state, grad_vals):
+                t._grad = None if g is None else T._from_lazy(Lazy(g.shape, t.dtype, value=g))
+            registry._eager[0] += 1
+            gen._trace_key, gen._trace_count = key, 0
+            try:
+                result = self.fn(*args, **kwargs)
+                flat, rebuild = _flatten(result)
+                out_tree["rebuild"], out_tree["draws"] = rebuild, gen._trace_count
+                new_state = [t._fresh_lazy().value for t in state]
+                new_grads = [None if t._grad is None else t._grad._fresh_lazy().value for t in state]
+                return [t._lazy.value for t in flat], new_state, new_grads
+            finally:
+                registry._eager[0] -= 1
+                gen._trace_key = None
+                for t, lz, g in saved:
+                    t._lazy, t._grad = lz, g
+
+        jitted = jax.jit(pure)
+
+        def run(state_now, args_now, kwargs_now):
+            state_now = [t for t in state_now if id(t) not in arg_ids]
+            arg_now = _find_state([args_now, kwargs_now], set(), [])
+            key = np.array([gen._seed & 0xFFFFFFFF, gen._seed >> 32, gen._counter & 0xFFFFFFFF, gen._counter >> 32],
+                           np.uint32)
+            outs, new_state, new_grads = jitted([t._value("compile") for t in state_now],
+                                                [None if t.grad is None else t.grad._value("compile")
+                                                 for t in state_now],
+                                                [t._value("compile") for t in arg_now], key)
+            gen._counter += out_tree["draws"]
+            for t, v in zip(state_now, new_state):
+                t._rebind(_concrete_like(t, v), t._lazy)
+            for t, g in zip(state_now, new_grads):
+                t._grad = None if g is None else T._from_lazy(Lazy(tuple(g.shape), t.dtype, value=g))
+            return out_tree["rebuild"]([T._from_lazy(Lazy(tuple(v.shape), _dt(v), value=v)) for v in outs])
+
+        return run
+
+
+def _dt(v):
+    from ._dtype import from_np
+    return from_np(v.dtype)
+
+
+def _bind(t, value):
+    old = t._lazy
+    lz = Lazy(old.shape, old.dtype, value=value, requires_grad=old.requires_grad)
+    if old.requires_grad:
+        lz.owner = weakref.ref(t)
+    t._lazy = lz
+
+
+def _concrete_like(t, value):
+    return Lazy(t._lazy.shape, t._lazy.dtype, value=value, requires_grad=t._lazy.requires_grad and t.is_leaf)
+
+
+def _flatten(result):
+    """Tensors in a (nested) result, and a function rebuilding the result from new tensors."""
+    T = registry._Tensor
+    tensors = []
+
+    def walk(x):
+        if isinstance(x, T):
+            tensors.append(x)
+            return ("T", len(tensors) - 1)
+        if isinstance(x, (list, tuple)):
+            return (type(x), [walk(v) for v in x])
+        if isinstance(x, dict):
+            return (dict, {k: walk(v) for k, v in x.items()})
+        return ("C", x)
+
+    spec = walk(result)
+
+    def rebuild(new, s=spec):
+        kind, v = s
+        if kind == "T":
+            return new[v]
+        if kind == "C":
+            return v
+        if kind is dict:
+            return {k: rebuild(new, x) for k, x in v.items()}
+        return kind(rebuild(new, x) for x in v)
+
+    return tensors, rebuild
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend="jax", mode=None, options=None,  # noqa: A001
+            disable=False):
+    """torch.compile: returns `model` (a function or Module) compiled as one jax.jit program per call."""
+    if model is None:
+        return functools.partial(compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
+                                 options=options, disable=disable)
+    if disable:
+        return model
+    if hasattr(model, "_modules") and hasattr(model, "forward"):
+        model.forward = _Compiled(model.forward)
+        return model
+    return _Compiled(model)

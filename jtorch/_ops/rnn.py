@@ -1,0 +1,112 @@
+"""Recurrent layers: a whole nn.RNN/LSTM/GRU call is ONE op whose lowering runs jax.lax.scan.
+
+One node per call keeps the lazy graph small (no per-time-step nodes) and the compile fast.
+Variable lengths (PackedSequence) are handled by masking inside the scan: past its length
+a sequence keeps its state, so final states equal torch's packed results.
+"""
+import jax
+import jax.numpy as jnp
+
+from .random import _key
+from .registry import op
+
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+def _sigmoid(x):
+    return jax.nn.sigmoid(x)
+
+
+def _lin(x, w, b):
+    y = jnp.matmul(x, w.T)
+    return y if b is None else y + b
+
+
+def _step(mode, xp, h, c, w_hh, b_hh, w_hr):
+    """One time step given the input projection xp = x @ w_ih.T + b_ih; returns (h', c')."""
+    gh = _lin(h, w_hh, b_hh)
+    if mode == "RNN_TANH":
+        return jnp.tanh(xp + gh), c
+    if mode == "RNN_RELU":
+        return jax.nn.relu(xp + gh), c
+    if mode == "LSTM":
+        i, f, g, o = jnp.split(xp + gh, 4, axis=-1)
+        c2 = _sigmoid(f) * c + _sigmoid(i) * jnp.tanh(g)
+        h2 = _sigmoid(o) * jnp.tanh(c2)
+        if w_hr is not None:
+            h2 = jnp.matmul(h2, w_hr.T)
+        return h2, c2
+    xr, xz, xn = jnp.split(xp, 3, axis=-1)
+    hr, hz, hn = jnp.split(gh, 3, axis=-1)
+    r = _sigmoid(xr + hr)
+    z = _sigmoid(xz + hz)
+    n = jnp.tanh(xn + r * hn)
+    return (1 - z) * n + z * h, c
+
+
+def _direction(mode, x, h0, c0, w, mask, reverse):
+    w_ih, w_hh, b_ih, b_hh, w_hr = w
+    xp = _lin(x, w_ih, b_ih)
+
+    def body(carry, inp):
+        h, c = carry
+        xt, mt = inp
+        h2, c2 = _step(mode, xt, h, c, w_hh, b_hh, w_hr)
+        if mt is not None:
+            m = mt[:, None]
+            h2 = jnp.where(m, h2, h)
+            c2 = jnp.where(m, c2, c)
+            return (h2, c2), jnp.where(m, h2, 0).astype(h2.dtype)
+        return (h2, c2), h2
+
+    (h, c), out = jax.lax.scan(body, (h0, c0), (xp, mask), reverse=reverse)
+    return out, h, c
+
+
+@op(list_input="arrays", method=False, function=False, grad_name="CudnnRnnBackward0")
+def _rnn(*arrays, mode, num_layers, bidirectional, has_bias, proj_size, hidden_size, dropout):
+    """arrays: x (T, B, I), h0, c0, lengths (B,), rng, then per layer and direction
+    w_ih, w_hh[, b_ih, b_hh][, w_hr]; any of h0/c0/lengths/rng may be None.
+    Returns (output (T, B, D * H_out), h_n, c_n) - c_n is h_n for RNN and GRU."""
+    x, h0, c0, lengths, rng = arrays[:5]
+    weights = list(arrays[5:])
+    T, B = x.shape[0], x.shape[1]
+    D = 2 if bidirectional else 1
+    h_out = proj_size if proj_size else hidden_size
+    dt = x.dtype
+    if h0 is None:
+        h0 = jnp.zeros((num_layers * D, B, h_out), dt)
+    if mode == "LSTM":
+        if c0 is None:
+            c0 = jnp.zeros((num_layers * D, B, hidden_size), dt)
+    mask = None if lengths is None else jnp.arange(T)[:, None] < lengths[None, :]
+    per = 2 + (2 if has_bias else 0) + (1 if proj_size else 0)
+    hs, cs = [], []
+    layer_in = x
+    for layer in range(num_layers):
+        outs = []
+        for d in range(D):
+            k = layer * D + d
+            ws = weights[k * per:(k + 1) * per]
+            w_ih, w_hh = ws[0], ws[1]
+            b_ih, b_hh = (ws[2], ws[3]) if has_bias else (None, None)
+            w_hr = ws[-1] if proj_size else None
+            c_init = c0[k] if mode == "LSTM" else h0[k]
+            out, h, c = _direction(mode, layer_in, h0[k], c_init, (w_ih, w_hh, b_ih, b_hh, w_hr), mask, d == 1)
+            outs.append(out)
+            hs.append(h)
+            cs.append(c)
+        layer_in = outs[0] if D == 1 else jnp.concatenate(outs, axis=-1)
+        if dropout > 0 and layer < num_layers - 1:
+            keep = jax.random.bernoulli(jax.random.fold_in(_key(rng), layer), 1.0 - dropout, layer_in.shape)
+            layer_in = jnp.where(keep, layer_in / (1.0 - dropout), 0).astype(dt)
+    h_n = jnp.stack(hs)
+    c_n = jnp.stack(cs) if mode == "LSTM" else h_n
+    return layer_in, h_n, c_n
+
+
+@op(tensors=("input", "hx", "cx", "w_ih", "w_hh", "b_ih", "b_hh"), method=False, function=False)
+def _rnn_cell(input, hx, cx, w_ih, w_hh, b_ih, b_hh, *, mode):
+    """One step of RNNCell / LSTMCell / GRUCell on (B, I); returns h' (and c' for LSTM)."""
+    h, c = _step(mode, _lin(input, w_ih, b_ih), hx, cx if cx is not None else hx, w_hh, b_hh, None)
+    return (h, c) if mode == "LSTM" else h

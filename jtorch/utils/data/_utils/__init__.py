@@ -1,0 +1,55 @@
+"""Helpers shared by the data pipeline: host tensors and a numpy RNG drawn from jtorch's generator.
+
+Data-loading code runs in worker processes that must never touch JAX (JAX is not fork-safe),
+so per-sample work is plain numpy. A *host tensor* is a jtorch Tensor whose concrete value is
+a numpy array: creating one needs no JAX; it becomes a device array when an op first uses it
+or when it is unpickled in the main process.
+"""
+import numpy as np
+
+from ...._dtype import from_np as _from_np
+from ...._engine.graph import Lazy as _Lazy
+
+# Set in worker processes; read by get_worker_info().
+_worker_info = None
+
+
+def in_worker():
+    return _worker_info is not None
+
+
+def host_tensor(arr):
+    """A concrete jtorch Tensor holding the numpy array `arr` (no JAX call)."""
+    from ...._tensor import Tensor
+    arr = np.asarray(arr)
+    if not arr.flags.c_contiguous:
+        arr = np.ascontiguousarray(arr)
+    return Tensor._from_lazy(_Lazy(tuple(arr.shape), _from_np(arr.dtype), value=arr))
+
+
+def to_tensor(arr):
+    """numpy array -> jtorch Tensor: a host tensor in a worker, else one device transfer."""
+    if in_worker():
+        return host_tensor(arr)
+    from ...._ops.creation import _concrete
+    return _concrete(np.asarray(arr))
+
+
+def tensor_numpy(t):
+    """The numpy value of a jtorch Tensor (free for concrete tensors; syncs pending ones)."""
+    v = t._lazy.value if t._base is None else None
+    if isinstance(v, np.ndarray):
+        return v
+    return np.asarray(t.detach()._value("data loading"))
+
+
+def numpy_rng(generator=None):
+    """A numpy Generator seeded from jtorch's generator (seed, counter); advances the counter.
+
+    Gives reproducible draws under jtorch.manual_seed without running a JAX program."""
+    from ...._ops.random import default_generator
+    g = default_generator if generator is None else generator
+    c = g._counter
+    g._counter += 1
+    s = g._seed
+    return np.random.default_rng([s & 0xFFFFFFFF, s >> 32, c & 0xFFFFFFFF, c >> 32, 0x6A74])
