@@ -38,3 +38,7 @@ from ._compile import compile as compile  # noqa: E402
 globals().update({_n: _f for _n, _f in _ops.registry.FUNCTIONS.items() if not _n.startswith("_")})
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    raise _ops.registry.missing("torch", name)

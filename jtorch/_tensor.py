@@ -489,8 +489,10 @@ class Tensor:
     def is_pinned(self):
         return False
 
-    def cpu_numpy(self):
-        return self.detach().numpy()
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise registry.missing("torch.Tensor", name)
 
 
 _TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "float16": "torch.HalfTensor",

@@ -1,6 +1,7 @@
 """The op table, by family. Importing this package registers every op."""
 from . import registry  # noqa: F401
-from . import creation, elementwise, indexing, linalg, movement, random, reduction, sparse, attention, rnn  # noqa: F401
+from . import creation, elementwise, indexing, linalg, movement, random, reduction, sorting, sparse, attention, rnn  # noqa: F401
+from . import nn  # noqa: F401,E402  (torch.softmax, torch.conv2d, ... and Tensor.softmax)
 from .._tensor import Tensor
 
 _F = registry.FUNCTIONS

@@ -1,6 +1,14 @@
-"""Indexing: __getitem__ (basic indexing is a view), __setitem__, and writes through views."""
+"""Indexing: __getitem__ / __setitem__, gather/scatter, index_*, masked_*, take, put, nonzero.
+
+Torch's indexing rule (which differs from numpy's when ints and index tensors mix): ints,
+slices, None and Ellipsis are applied first (basic indexing, a view); the index tensors
+then index the remaining dims with numpy's placement rule for advanced indices.
+"""
+import builtins
+
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
 
 from .registry import op, public
 
@@ -10,34 +18,53 @@ def _tensor_cls():
     return Tensor
 
 
-def _parse(x, index):
-    """Split an index into a hashable spec and the tensors it uses.
+def _wrap(dim, ndim):
+    from .movement import _wrap as w
+    return w(dim, ndim)
 
-    spec entries: ("i", k) int, ("s", start, stop, step) slice, ("n",) None, ("e",) Ellipsis,
-    ("t", k) k-th index tensor. Bool masks are turned into integer indices (a sync, as in
-    torch, since the result's shape depends on the data).
+
+def _is_int(i):
+    T = _tensor_cls()
+    return isinstance(i, (int, np.integer)) or (hasattr(i, "__index__") and not isinstance(i, (T, slice)))
+
+
+def _parse(x, index):
+    """Split an index into a hashable spec and the index tensors it uses.
+
+    spec entries: ("i", k) int, ("s", start, stop, step) slice, ("n",) None, ("e", span)
+    Ellipsis, ("t", k) the k-th index tensor. Bool masks become integer index tensors (a
+    sync, as in torch: the result's shape depends on the data).
     """
     T = _tensor_cls()
     if not isinstance(index, tuple):
         index = (index,)
     spec, tensors = [], []
-    n_real = sum(1 for i in index if i is not None and i is not Ellipsis and not isinstance(i, bool)
-                 and not (isinstance(i, T) and i.dtype.name == "bool"))
-    n_real += sum(i.dim() for i in index if isinstance(i, T) and i.dtype.name == "bool")
+    n_real = 0
+    for i in index:
+        if isinstance(i, T) and i.dtype.name in ("bool", "uint8"):
+            n_real += builtins.max(i.dim(), 1) if i.dim() else 0
+        elif not (i is None or i is Ellipsis or isinstance(i, bool)):
+            n_real += 1
     if n_real > x.dim():
         raise IndexError(f"too many indices for tensor of dimension {x.dim()}")
+    if builtins.sum(1 for i in index if i is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
     dim = 0
-    for pos, i in enumerate(index):
+    for i in index:
         if i is None:
             spec.append(("n",))
         elif i is Ellipsis:
-            spec.append(("e",))
-            dim += x.dim() - n_real
+            span = x.dim() - n_real
+            spec.append(("e", span))
+            dim += span
         elif isinstance(i, bool):
-            spec.append(("n",))
             if not i:
                 raise NotImplementedError("jtorch has no lowering for indexing with False yet")
-        elif isinstance(i, (int, np.integer)) or (hasattr(i, "__index__") and not isinstance(i, (T, slice))):
+            spec.append(("n",))
+        elif isinstance(i, float):
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             "valid indices (got float)")
+        elif _is_int(i):
             i = int(i)
             size = x.shape[dim]
             if not -size <= i < size:
@@ -53,13 +80,19 @@ def _parse(x, index):
         else:
             if not isinstance(i, T):
                 i = _as_index_tensor(i)
-            if i.dtype.name == "bool":
-                for k, idx in enumerate(i.nonzero().unbind(1)):
+            if i.dtype.name in ("bool", "uint8"):
+                if i.dim() == 0:
+                    raise NotImplementedError("jtorch has no lowering for indexing with a 0-d bool tensor yet")
+                for k in range(i.dim()):
+                    if i.shape[k] != x.shape[dim + k]:
+                        raise IndexError(f"The shape of the mask {list(i.shape)} at index {k} does not match the "
+                                         f"shape of the indexed tensor {list(x.shape)} at index {dim + k}")
+                for idx in nonzero(i, as_tuple=True):
                     spec.append(("t", len(tensors)))
                     tensors.append(idx)
                 dim += i.dim()
                 continue
-            if i.dtype.is_floating_point:
+            if i.dtype.is_floating_point or i.dtype.is_complex:
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             _check_bounds(i, x.shape[dim], dim)
             spec.append(("t", len(tensors)))
@@ -71,8 +104,11 @@ def _parse(x, index):
 def _as_index_tensor(i):
     from .creation import tensor
     arr = np.asarray(i)
-    if arr.dtype == object:
-        raise IndexError(f"invalid index of type {type(i).__name__}")
+    if arr.dtype == object or arr.dtype.kind not in "biu":
+        if arr.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                         f"valid indices (got {type(i).__name__})")
     return tensor(arr if arr.dtype == np.bool_ else arr.astype(np.int64))
 
 
@@ -87,39 +123,88 @@ def _check_bounds(idx, size, dim):
         raise IndexError(f"index {int(arr[bad].flat[0])} is out of bounds for dimension {dim} with size {size}")
 
 
+def _apply(x, spec, arrays):
+    """x[index] with torch's rule: basic indices first, then the index tensors."""
+    basic, dyn, adv, out_dim = [], [], [], 0
+    for e in spec:
+        kind = e[0]
+        if kind == "i":
+            basic.append(e[1])
+        elif kind == "s":
+            basic.append(slice(e[1], e[2], e[3]))
+            out_dim += 1
+        elif kind == "n":
+            basic.append(None)
+            out_dim += 1
+        elif kind == "e":
+            basic.append(Ellipsis)
+            out_dim += e[1]
+        else:
+            a = arrays[e[1]]
+            basic.append(slice(None))
+            (dyn if a.ndim == 0 else adv).append([out_dim, a])
+            out_dim += 1
+    y = x[tuple(basic)]
+    for pos, a in reversed(dyn):  # a 0-d index tensor selects like an int
+        n = y.shape[pos]
+        y = lax.dynamic_index_in_dim(y, jnp.where(a < 0, a + n, a), axis=pos, keepdims=False)
+        for entry in adv:
+            if entry[0] > pos:
+                entry[0] -= 1
+    if adv:
+        idx = [slice(None)] * y.ndim
+        for pos, a in adv:
+            idx[pos] = a
+        y = y[tuple(idx)]
+    return y
+
+
+def _numpy_compatible(spec, arrays):
+    """True when numpy's indexing rule gives torch's result (so `.at[...]` can be used directly)."""
+    has_t = builtins.any(e[0] == "t" for e in spec)
+    if not has_t:
+        return True
+    return not builtins.any(e[0] == "i" or (e[0] == "t" and arrays[e[1]].ndim == 0) for e in spec)
+
+
 def _build(spec, arrays):
     out = []
     for e in spec:
         kind = e[0]
-        if kind == "i":
-            out.append(e[1])
-        elif kind == "s":
-            out.append(slice(e[1], e[2], e[3]))
-        elif kind == "n":
-            out.append(None)
-        elif kind == "e":
-            out.append(Ellipsis)
-        else:
-            out.append(arrays[e[1]])
+        out.append(e[1] if kind == "i" else slice(e[1], e[2], e[3]) if kind == "s" else None if kind == "n"
+                   else Ellipsis if kind == "e" else arrays[e[1]])
     return tuple(out)
+
+
+def _fit(value, shape):
+    """torch drops leading size-1 dims of a value that has more dims than its target."""
+    while value.ndim > len(shape) and value.shape[0] == 1:
+        value = value[0]
+    return jnp.broadcast_to(value, shape)
 
 
 @op(view=True, method=False, function=False, grad_name="SliceBackward0")
 def _index_basic(input, *, spec):
-    return input[_build(spec, ())]
+    return _apply(input, spec, ())
 
 
 @op(list_input="arrays", method=False, function=False, grad_name="IndexBackward0")
 def _index_adv(*arrays, spec):
-    return arrays[0][_build(spec, arrays[1:])]
+    return _apply(arrays[0], spec, arrays[1:])
 
 
 @op(list_input="arrays", method=False, function=False, grad_name="IndexPutBackward0")
 def _index_put(*arrays, spec, accumulate):
-    input, value, indices = arrays[0], arrays[1], arrays[2:]
-    ref = input.at[_build(spec, indices)]
-    value = value.astype(input.dtype)
-    return ref.add(value) if accumulate else ref.set(value)
+    input, value, indices = arrays[0], arrays[1].astype(arrays[0].dtype), arrays[2:]
+    if _numpy_compatible(spec, indices):
+        idx = _build(spec, indices)
+        ref = input.at[idx]
+        value = _fit(value, input[idx].shape)
+        return ref.add(value) if accumulate else ref.set(value)
+    pos = _apply(jnp.arange(input.size).reshape(input.shape), spec, indices)
+    ref = input.reshape(-1).at[pos.reshape(-1)]
+    value = _fit(value, pos.shape).reshape(-1)
+    return (ref.add(value) if accumulate else ref.set(value)).reshape(input.shape)
 
 
 @public("__getitem__", function=False)
@@ -132,24 +217,37 @@ def getitem(self, index):
 
 @public("__setitem__", function=False)
 def setitem(self, index, value):
-    spec, tensors = _parse(self, index)
     T = _tensor_cls()
+    if (isinstance(index, T) and index.dtype.name == "bool" and index.shape == self.shape
+            and (not isinstance(value, T) or value.numel() == 1)):
+        # x[mask] = v needs no sync: a where() over the whole tensor
+        value = value.reshape(()) if isinstance(value, T) else value
+        self._assign(_masked_fill(self, index, value), "index_put_")
+        return
+    spec, tensors = _parse(self, index)
     if not isinstance(value, T):
         from .creation import tensor
         value = tensor(value, dtype=self.dtype)
     self._assign(_index_put([self, value] + tensors, spec=spec, accumulate=False), "index_put_")
 
 
+def _index_tuple(input, indices):
+    spec, tensors = _parse(input, tuple(indices))
+    return spec, tensors
+
+
 @public()
 def index_put(input, indices, values, accumulate=False):
-    spec = tuple(("t", k) for k in range(len(indices)))
-    return _index_put([input, values] + list(indices), spec=spec, accumulate=accumulate)
+    spec, tensors = _index_tuple(input, indices)
+    return _index_put([input, values] + tensors, spec=spec, accumulate=bool(accumulate))
 
 
 @public(function=False)
 def index_put_(self, indices, values, accumulate=False):
     return self._assign(index_put(self, indices, values, accumulate), "index_put_")
 
+
+# -- writes through views ------------------------------------------------------------------
 
 @op(tensors=("base", "value"), method=False, function=False, grad_name="CopySlices")
 def _view_scatter(base, value, *, chain):
@@ -173,3 +271,330 @@ def _view_write(base, value, chain):
         with no_grad():  # a leaf written through a view stays a leaf (p.data.add_(...))
             return _view_scatter(base, value, chain=chain)
     return _view_scatter(base, value, chain=chain)
+
+
+# -- gather / scatter ----------------------------------------------------------------------
+
+def _grid(index, dim):
+    """Full index tuple for element-wise scatter/gather along `dim`."""
+    idx = list(jnp.indices(index.shape, sparse=True))
+    idx[dim] = index
+    return tuple(idx)
+
+
+def _check_index(name, input, dim, index, src=None):
+    if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           + ("input tensor" if name == "gather" else "self tensor"))
+    if index.dtype.name != "int64":
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    for k in range(index.dim()):
+        if k != dim and index.shape[k] > (input.shape[k] if input.dim() else 1):
+            raise RuntimeError(f"Size does not match at dimension {k} expected index {list(index.shape)} to be no "
+                               f"larger than self {list(input.shape)} apart from dimension {dim}")
+        if src is not None and index.shape[k] > (src.shape[k] if src.dim() else 1):
+            raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self {list(input.shape)} "
+                               f"apart from dimension {dim} and to be no larger size than src {list(src.shape)}")
+
+
+@op(tensors=("input", "index"), method=False, function=False, grad_name="GatherBackward0")
+def _gather(input, index, *, dim):
+    if input.ndim == 0:
+        return input.reshape(1)[index]
+    return input[_grid(index, dim)]
+
+
+@public()
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    d = _wrap(dim, input.dim())
+    _check_index("gather", input, d, index)
+    if index.dim() == 0 and input.dim() == 0:
+        return _gather(input, index.reshape(1), dim=0).reshape(())
+    return _gather(input, index, dim=d)
+
+
+_SCATTER_REDUCES = ("sum", "prod", "mean", "amax", "amin")
+
+
+@op(tensors=("input", "index", "src"), method=False, function=False, grad_name="ScatterBackward0")
+def _scatter(input, index, src, *, dim, reduce, include_self):
+    squeeze = input.ndim == 0
+    if squeeze:
+        input, index, src = input.reshape(1), index.reshape(1), src.reshape(-1)
+    if src.ndim == 0:
+        src = jnp.broadcast_to(src, index.shape)
+    else:
+        src = src[tuple(slice(0, s) for s in index.shape)]
+    src = src.astype(input.dtype)
+    idx = _grid(index, dim)
+    if reduce is None:
+        out = input.at[idx].set(src)
+    elif reduce in ("sum", "mean"):
+        base = input if include_self else input.at[idx].set(0)
+        out = base.at[idx].add(src)
+        if reduce == "mean":
+            count = jnp.zeros(input.shape, input.dtype).at[idx].add(1)
+            count = count + 1 if include_self else jnp.maximum(count, 1)
+            out = out // count if jnp.issubdtype(input.dtype, jnp.integer) else out / count
+    elif reduce == "prod":
+        base = input if include_self else input.at[idx].set(1)
+        out = base.at[idx].multiply(src)
+    else:
+        op_ = "max" if reduce == "amax" else "min"
+        if include_self:
+            out = getattr(input.at[idx], op_)(src)
+        else:
+            fill = jnp.finfo(input.dtype).min if op_ == "max" else jnp.finfo(input.dtype).max
+            if not jnp.issubdtype(input.dtype, jnp.floating):
+                fill = jnp.iinfo(input.dtype).min if op_ == "max" else jnp.iinfo(input.dtype).max
+            touched = jnp.zeros(input.shape, bool).at[idx].set(True)
+            out = getattr(jnp.where(touched, fill, input).at[idx], op_)(src)
+    return out.reshape(()) if squeeze else out
+
+
+def _scatter_call(name, input, dim, index, src, reduce, include_self=True):
+    T = _tensor_cls()
+    d = _wrap(dim, input.dim())
+    _check_index(name, input, d, index, src if isinstance(src, T) and src.dim() else None)
+    return _scatter(input, index, src, dim=d, reduce=reduce, include_self=include_self)
+
+
+@public()
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    if src is None:
+        src = value
+    if reduce is not None and reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    T = _tensor_cls()
+    if isinstance(src, T) and src.dim() == 0 and src.numel() == 1 and index.dim() > 0:
+        src = src.reshape(())
+    return _scatter_call("scatter", input, dim, index, src, {"add": "sum", "multiply": "prod"}.get(reduce))
+
+
+@public()
+def scatter_add(input, dim, index, src):
+    return _scatter_call("scatter_add", input, dim, index, src, "sum")
+
+
+@public()
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    if reduce not in _SCATTER_REDUCES:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    return _scatter_call("scatter_reduce", input, dim, index, src, reduce, bool(include_self))
+
+
+@public()
+def index_select(input, dim, index):
+    if index.dim() > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    d = _wrap(dim, input.dim())
+    _check_range(index, input.shape[d] if input.dim() else 1)
+    return _index_select(input, index.reshape(-1), dim=d)
+
+
+def _check_range(index, size):
+    lz = index._lazy
+    if lz.value is not None and index.numel():
+        arr = np.asarray(lz.value)
+        if (arr >= size).any() or (arr < -size).any():
+            raise IndexError("index out of range in self")
+
+
+@op(tensors=("input", "index"), method=False, function=False, grad_name="IndexSelectBackward0")
+def _index_select(input, index, *, dim):
+    if input.ndim == 0:
+        return input.reshape(1)[index].reshape(())
+    return jnp.take(input, index, axis=dim, mode="clip")
+
+
+def _index_along(input, dim, index):
+    d = _wrap(dim, input.dim())
+    if index.dim() > 1:
+        raise IndexError("index_add_(): Index is supposed to be a vector")
+    return d
+
+
+@op(tensors=("input", "index", "source", "alpha"), method=False, function=False, grad_name="IndexAddBackward0")
+def _index_add(input, index, source, alpha, *, dim, mode):
+    idx = (slice(None),) * dim + (index,)
+    source = source.astype(input.dtype)
+    if mode == "add":
+        return input.at[idx].add(source * alpha.astype(input.dtype) if alpha is not None else source)
+    if mode == "copy":
+        return input.at[idx].set(source)
+    return input.at[idx].set(jnp.broadcast_to(source, input[idx].shape))
+
+
+@public()
+def index_add(input, dim, index, source, *, alpha=1):
+    d = _index_along(input, dim, index)
+    return _index_add(input, index.reshape(-1), source, alpha, dim=d, mode="add")
+
+
+@public()
+def index_copy(input, dim, index, source):
+    d = _index_along(input, dim, index)
+    return _index_add(input, index.reshape(-1), source, None, dim=d, mode="copy")
+
+
+@public()
+def index_fill(input, dim, index, value):
+    d = _index_along(input, dim, index)
+    T = _tensor_cls()
+    if isinstance(value, T) and value.dim() != 0:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
+    return _index_add(input, index.reshape(-1), value, None, dim=d, mode="fill")
+
+
+# -- masks ---------------------------------------------------------------------------------
+
+@op(tensors=("input", "mask", "value"), method=False, function=False, grad_name="MaskedFillBackward0")
+def _masked_fill(input, mask, value):
+    return jnp.where(mask, value.astype(input.dtype), input)
+
+
+def _check_mask(name, mask):
+    if mask.dtype.name != "bool":
+        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype {mask.dtype.name}"
+                           .replace("float32", "float"))
+
+
+@public()
+def masked_fill(input, mask, value):
+    T = _tensor_cls()
+    _check_mask("masked_fill_", mask)
+    if isinstance(value, T) and value.dim() != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
+    return _masked_fill(input, mask, value)
+
+
+@public(function=False)
+def masked_fill_(self, mask, value):
+    from .movement import broadcast_shapes
+    if tuple(broadcast_shapes(self.shape, mask.shape)) != tuple(self.shape):
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                           f"{list(broadcast_shapes(self.shape, mask.shape))}")
+    return self._assign(masked_fill(self, mask, value), "masked_fill_")
+
+
+@public()
+def masked_select(input, mask):
+    _check_mask("masked_select:", mask)
+    from .movement import broadcast_tensors
+    x, m = broadcast_tensors(input, mask)
+    idx = nonzero(m.reshape(-1), as_tuple=True)[0]
+    return _index_adv([x.reshape(-1), idx], spec=(("t", 0),))
+
+
+@op(tensors=("input", "mask", "source"), method=False, function=False, grad_name="MaskedScatterBackward0")
+def _masked_scatter(input, mask, source):
+    mask = jnp.broadcast_to(mask, input.shape)
+    pos = jnp.cumsum(mask.reshape(-1)) - 1
+    src = source.reshape(-1).astype(input.dtype)
+    taken = src[jnp.clip(pos, 0, builtins.max(src.size - 1, 0))].reshape(input.shape)
+    return jnp.where(mask, taken, input)
+
+
+@public()
+def masked_scatter(input, mask, source):
+    _check_mask("masked_scatter_", mask)
+    return _masked_scatter(input, mask, source)
+
+
+# -- flat indexing -------------------------------------------------------------------------
+
+@public()
+def take(input, index):
+    n = input.numel()
+    lz = index._lazy
+    if lz.value is not None and index.numel():
+        arr = np.asarray(lz.value)
+        bad = (arr >= n) | (arr < -n)
+        if bad.any():
+            raise IndexError(f"out of range: tried to access index {int(arr[bad].flat[0])} on a tensor of {n} "
+                             f"elements.")
+    return _take(input, index)
+
+
+@op(tensors=("input", "index"), method=False, function=False, grad_name="TakeBackward0")
+def _take(input, index):
+    flat = input.reshape(-1)
+    return flat[jnp.where(index < 0, index + flat.size, index)]
+
+
+@op(tensors=("input", "indices"), method=False, function=False, grad_name="TakeAlongDimBackward0")
+def _take_along_dim(input, indices, *, dim):
+    shape = list(jnp.broadcast_shapes(input.shape[:dim] + (1,) + input.shape[dim + 1:],
+                                      indices.shape[:dim] + (1,) + indices.shape[dim + 1:]))
+    x = jnp.broadcast_to(input, tuple(shape[:dim]) + (input.shape[dim],) + tuple(shape[dim + 1:]))
+    i = jnp.broadcast_to(indices, tuple(shape[:dim]) + (indices.shape[dim],) + tuple(shape[dim + 1:]))
+    return jnp.take_along_axis(x, i, axis=dim)
+
+
+@public()
+def take_along_dim(input, indices, dim=None):
+    if dim is None:
+        return _take_along_dim(input.reshape(-1), indices.reshape(-1), dim=0)
+    if input.dim() != indices.dim():
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input.dim()} dimensions for input, and {indices.dim()} dimensions for indices")
+    return _take_along_dim(input, indices, dim=_wrap(dim, input.dim()))
+
+
+@op(tensors=("input", "index", "source"), method=False, function=False, grad_name="PutBackward0")
+def _put(input, index, source, *, accumulate):
+    flat = input.reshape(-1)
+    index = jnp.where(index < 0, index + flat.size, index).reshape(-1)
+    ref = flat.at[index]
+    source = source.reshape(-1).astype(input.dtype)
+    return (ref.add(source) if accumulate else ref.set(source)).reshape(input.shape)
+
+
+@public()
+def put(input, index, source, accumulate=False):
+    if index.numel() != source.numel():
+        raise RuntimeError(f"put_(): Expected source and index to have the same number of elements, but got "
+                           f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
+    return _put(input, index, source, accumulate=bool(accumulate))
+
+
+# -- in-place forms ------------------------------------------------------------------------
+
+def _inplace(name, fn):
+    def method(self, *args, **kwargs):
+        return self._assign(fn(self, *args, **kwargs), name)
+    method.__name__ = method.__qualname__ = name
+    public(name, function=False)(method)
+    return method
+
+
+scatter_ = _inplace("scatter_", scatter)
+scatter_add_ = _inplace("scatter_add_", scatter_add)
+scatter_reduce_ = _inplace("scatter_reduce_", scatter_reduce)
+index_add_ = _inplace("index_add_", index_add)
+index_copy_ = _inplace("index_copy_", index_copy)
+index_fill_ = _inplace("index_fill_", index_fill)
+masked_scatter_ = _inplace("masked_scatter_", masked_scatter)
+put_ = _inplace("put_", put)
+
+
+# -- data-dependent shapes (sync) ------------------------------------------------------------
+
+@public()
+def nonzero(input, *, out=None, as_tuple=False):
+    from .creation import tensor
+    arr = np.asarray(input._value("nonzero"))
+    if as_tuple:
+        if arr.ndim == 0:
+            arr = arr.reshape(1)
+        return tuple(tensor(i.astype(np.int64)) for i in np.nonzero(arr))
+    return tensor(np.argwhere(arr).astype(np.int64).reshape(-1, arr.ndim))
+
+
+@public()
+def argwhere(input):
+    return nonzero(input)

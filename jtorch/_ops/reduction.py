@@ -1,15 +1,18 @@
 """Reductions with torch's dim/keepdim conventions and result dtypes."""
 import builtins
 import collections
+import math
 
+import jax
 import jax.numpy as jnp
 
 from .. import _dtype
+from . import registry
 from .registry import op, public
 
 
 def _dims(dim, ndim):
-    """None -> all dims; int or sequence -> a sorted tuple of non-negative dims."""
+    """None or () -> all dims; int or sequence -> a sorted tuple of non-negative dims."""
     if dim is None or dim == ():
         return None
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
@@ -18,8 +21,22 @@ def _dims(dim, ndim):
     for d in dims:
         if not -n <= d < n:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
+        if d % n in out:
+            raise RuntimeError(f"dim {d % n} appears multiple times in the list of dims")
         out.append(d % n)
     return tuple(sorted(out)) if ndim else None
+
+
+def _dim1(dim, ndim):
+    """One dim, wrapped (0-d tensors accept 0 and -1)."""
+    n = builtins.max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def _is_float(x):
+    return jnp.issubdtype(x.dtype, jnp.floating) or jnp.issubdtype(x.dtype, jnp.complexfloating)
 
 
 def _acc_dtype(x, dtype):
@@ -31,29 +48,9 @@ def _acc_dtype(x, dtype):
     return x.dtype
 
 
-@op()
-def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
-    return jnp.sum(input, axis=_dims(dim, input.ndim), keepdims=keepdim, dtype=_acc_dtype(input, dtype))
-
-
-@op()
-def prod(input, dim=None, keepdim=False, *, dtype=None):
-    return jnp.prod(input, axis=_dims(dim, input.ndim), keepdims=keepdim, dtype=_acc_dtype(input, dtype))
-
-
-@op()
-def mean(input, dim=None, keepdim=False, *, dtype=None):
-    if dtype is None and not (jnp.issubdtype(input.dtype, jnp.floating) or jnp.issubdtype(input.dtype,
-                                                                                         jnp.complexfloating)):
-        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
-                           f"or complex dtype. Got: {_type_word(input.dtype)}")
-    dt = input.dtype if dtype is None else _dtype.to_dtype(dtype).np
-    return jnp.mean(input.astype(dt), axis=_dims(dim, input.ndim), keepdims=keepdim)
-
-
 def _type_word(np_dtype):
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(str(np_dtype), str(np_dtype))
+    from .elementwise import _tname
+    return _tname(np_dtype)
 
 
 _return_types = {}
@@ -67,16 +64,120 @@ def return_type(name, fields=("values", "indices")):
     return _return_types[name]
 
 
+# -- sums and means -----------------------------------------------------------------------
+
+@op()
+def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
+    return jnp.sum(input, axis=_dims(dim, input.ndim), keepdims=keepdim, dtype=_acc_dtype(input, dtype))
+
+
+@op()
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    x = jnp.where(jnp.isnan(input), 0, input) if _is_float(input) else input
+    return jnp.sum(x, axis=_dims(dim, input.ndim), keepdims=keepdim, dtype=_acc_dtype(input, dtype))
+
+
+@op()
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    return jnp.prod(input, axis=_dims(dim, input.ndim), keepdims=keepdim, dtype=_acc_dtype(input, dtype))
+
+
+def _mean_dtype(name, input, dtype):
+    if dtype is None and not _is_float(input):
+        raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating point "
+                           f"or complex dtype. Got: {_type_word(input.dtype)}")
+    return input.dtype if dtype is None else _dtype.to_dtype(dtype).np
+
+
+@op()
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    dt = _mean_dtype("mean", input, dtype)
+    return jnp.mean(input.astype(dt), axis=_dims(dim, input.ndim), keepdims=keepdim)
+
+
+@op()
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    if dtype is None and not _is_float(input):
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{_type_word(input.dtype)}")
+    x = input.astype(_mean_dtype("nanmean", input, dtype))
+    axis = _dims(dim, input.ndim)
+    ok = ~jnp.isnan(x)
+    return jnp.sum(jnp.where(ok, x, 0), axis=axis, keepdims=keepdim) / jnp.sum(ok, axis=axis, keepdims=keepdim)
+
+
+@op()
+def logsumexp(input, dim=None, keepdim=False):
+    x = input if _is_float(input) else input.astype(_dtype.get_default_dtype().np)
+    return jax.nn.logsumexp(x, axis=_dims(dim, input.ndim), keepdims=keepdim)
+
+
+@op()
+def count_nonzero(input, dim=None):
+    return jnp.sum(input != 0, axis=_dims(dim, input.ndim), dtype=jnp.int64)
+
+
+# -- variance -----------------------------------------------------------------------------
+
+@op(method=False, function=False, grad_name="VarBackward0")
+def _var(input, *, dims, correction, keepdim, sqrt, with_mean):
+    mu = jnp.mean(input, axis=dims, keepdims=True)
+    d = input - mu
+    sq = (d.real ** 2 + d.imag ** 2) if jnp.iscomplexobj(d) else d * d
+    n = math.prod(input.shape[i] for i in (dims if dims is not None else builtins.range(input.ndim)))
+    out = jnp.sum(sq, axis=dims, keepdims=keepdim) / builtins.max(0, n - correction)
+    if sqrt:
+        out = jnp.sqrt(out)
+    if with_mean:
+        return out, mu if keepdim else jnp.squeeze(mu, dims)
+    return out
+
+
+def _var_public(name, sqrt, with_mean):
+    def fn(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+        if isinstance(dim, builtins.bool):  # var(input, unbiased)
+            dim, unbiased = None, dim
+        if not (input.dtype.is_floating_point or input.dtype.is_complex):
+            raise RuntimeError("std and var only support floating point and complex dtypes")
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        elif unbiased is not None:
+            raise RuntimeError(f"{name}: can't specify both unbiased and correction")
+        dims = _dims(registry._static(dim), input.dim())
+        res = _var(input, dims=dims, correction=correction, keepdim=keepdim, sqrt=sqrt, with_mean=with_mean)
+        return tuple(res) if with_mean else res
+    fn.__name__ = fn.__qualname__ = name
+    return public(name, method=not with_mean)(fn)
+
+
+var = _var_public("var", False, False)
+std = _var_public("std", True, False)
+var_mean = _var_public("var_mean", False, True)
+std_mean = _var_public("std_mean", True, True)
+
+
+# -- max / min ------------------------------------------------------------------------------
+
+def _pick(input, idx, dim, keepdim):
+    """Values at `idx` along dim: the gradient flows to exactly that element, as in torch."""
+    vals = jnp.take_along_axis(input, idx, axis=dim)
+    if not keepdim:
+        vals, idx = jnp.squeeze(vals, dim), jnp.squeeze(idx, dim)
+    return vals, idx.astype(jnp.int64)
+
+
 @op(method=False, function=False, grad_name="MaxBackward0")
 def _max_dim(input, *, dim, keepdim):
-    idx = jnp.argmax(input, axis=dim, keepdims=keepdim)
-    return jnp.max(input, axis=dim, keepdims=keepdim), idx.astype(jnp.int64)
+    if input.ndim == 0:
+        return input, jnp.zeros((), jnp.int64)
+    return _pick(input, jnp.argmax(input, axis=dim, keepdims=True), dim, keepdim)
 
 
 @op(method=False, function=False, grad_name="MinBackward0")
 def _min_dim(input, *, dim, keepdim):
-    idx = jnp.argmin(input, axis=dim, keepdims=keepdim)
-    return jnp.min(input, axis=dim, keepdims=keepdim), idx.astype(jnp.int64)
+    if input.ndim == 0:
+        return input, jnp.zeros((), jnp.int64)
+    return _pick(input, jnp.argmin(input, axis=dim, keepdims=True), dim, keepdim)
 
 
 @op(method=False, function=False, grad_name="MaxBackward1")
@@ -91,17 +192,14 @@ def _min_all(input):
 
 def _extreme(name, all_op, dim_op, binary):
     def fn(input, dim=None, keepdim=False, *, out=None):
-        from .._tensor import Tensor
-        if isinstance(dim, Tensor):
+        if isinstance(dim, registry._Tensor):
             return binary(input, dim)
         if dim is None:
             if input.numel() == 0:
                 raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                                    "Specify the reduction dim with the 'dim' argument.")
             return all_op(input)
-        d = _dims(dim, input.dim())
-        d = d[0] if d is not None else 0
-        values, indices = dim_op(input, dim=d, keepdim=keepdim)
+        values, indices = dim_op(input, dim=_dim1(dim, input.dim()), keepdim=keepdim)
         return return_type(name)(values, indices)
     fn.__name__ = fn.__qualname__ = name
     return public(name)(fn)
@@ -118,18 +216,22 @@ max = _extreme("max", _max_all, _max_dim, _binary("maximum"))  # noqa: A001
 min = _extreme("min", _min_all, _min_dim, _binary("minimum"))  # noqa: A001
 
 
+def _arg(fn, input, dim, keepdim):
+    if dim is None:
+        return fn(input.reshape(-1)).astype(jnp.int64).reshape((1,) * input.ndim if keepdim else ())
+    if input.ndim == 0:
+        return jnp.zeros((), jnp.int64)
+    return fn(input, axis=_dim1(dim, input.ndim), keepdims=keepdim).astype(jnp.int64)
+
+
 @op()
 def argmax(input, dim=None, keepdim=False):
-    if dim is None:
-        return jnp.argmax(input.reshape(-1)).astype(jnp.int64).reshape((1,) * input.ndim if keepdim else ())
-    return jnp.argmax(input, axis=dim, keepdims=keepdim).astype(jnp.int64)
+    return _arg(jnp.argmax, input, dim, keepdim)
 
 
 @op()
 def argmin(input, dim=None, keepdim=False):
-    if dim is None:
-        return jnp.argmin(input.reshape(-1)).astype(jnp.int64).reshape((1,) * input.ndim if keepdim else ())
-    return jnp.argmin(input, axis=dim, keepdims=keepdim).astype(jnp.int64)
+    return _arg(jnp.argmin, input, dim, keepdim)
 
 
 @op()
@@ -142,11 +244,174 @@ def amin(input, dim=(), keepdim=False):
     return jnp.min(input, axis=_dims(dim, input.ndim), keepdims=keepdim)
 
 
+@public()
+def aminmax(input, *, dim=None, keepdim=False):
+    return return_type("aminmax", ("min", "max"))(amin(input, () if dim is None else dim, keepdim),
+                                                 amax(input, () if dim is None else dim, keepdim))
+
+
+def _u8(input, out):
+    return out.astype(jnp.uint8) if input.dtype == jnp.uint8 else out
+
+
 @op()
 def all(input, dim=None, keepdim=False):  # noqa: A001
-    return jnp.all(input, axis=_dims(dim, input.ndim), keepdims=keepdim)
+    return _u8(input, jnp.all(input, axis=_dims(dim, input.ndim), keepdims=keepdim))
 
 
 @op()
 def any(input, dim=None, keepdim=False):  # noqa: A001
-    return jnp.any(input, axis=_dims(dim, input.ndim), keepdims=keepdim)
+    return _u8(input, jnp.any(input, axis=_dims(dim, input.ndim), keepdims=keepdim))
+
+
+# -- norms ------------------------------------------------------------------------------------
+
+@op(method=False, function=False, grad_name="NormBackward1")
+def _vector_norm(input, *, ord, dims, keepdim):
+    a = jnp.abs(input)
+    if ord == 2:
+        s = jnp.sum(a * a, axis=dims, keepdims=keepdim)
+        zero = s == 0
+        return jnp.where(zero, 0, jnp.sqrt(jnp.where(zero, 1, s)))  # zero gradient at 0, as in torch
+    if ord == math.inf:
+        return jnp.max(a, axis=dims, keepdims=keepdim)
+    if ord == -math.inf:
+        return jnp.min(a, axis=dims, keepdims=keepdim)
+    if ord == 0:
+        return jnp.sum(input != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
+    if ord == 1:
+        return jnp.sum(a, axis=dims, keepdims=keepdim)
+    return jnp.sum(a ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
+
+
+@public()
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm: vector norms over `dim` (all dims by default); 'fro' is the 2-norm."""
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{_type_word(input.dtype.np)}")
+    if p == "nuc":
+        raise NotImplementedError("jtorch has no lowering for torch.norm(p='nuc') yet")
+    ord_ = 2 if p == "fro" or p is None else builtins.float(p)
+    if dtype is not None:
+        input = input.to(dtype)
+    dims = _dims(registry._static(dim), input.dim())
+    return _vector_norm(input, ord=ord_, dims=dims, keepdim=keepdim)
+
+
+# -- scans ------------------------------------------------------------------------------------
+
+@op(inplace=True)
+def cumsum(input, dim, *, dtype=None):
+    return jnp.cumsum(input, axis=_dim1(dim, input.ndim) if input.ndim else None,
+                      dtype=_acc_dtype(input, dtype)).reshape(input.shape)
+
+
+@op(inplace=True)
+def cumprod(input, dim, *, dtype=None):
+    return jnp.cumprod(input, axis=_dim1(dim, input.ndim) if input.ndim else None,
+                       dtype=_acc_dtype(input, dtype)).reshape(input.shape)
+
+
+def _cum_extreme(input, dim, better):
+    if input.ndim == 0:
+        return input, jnp.zeros((), jnp.int64)
+    idx = jax.lax.broadcasted_iota(jnp.int64, input.shape, dim)
+
+    def combine(a, b):
+        (av, ai), (bv, bi) = a, b
+        # later element wins ties; the first NaN wins over everything after it
+        take_b = ~jnp.isnan(av) & (jnp.isnan(bv) | better(bv, av))
+        return jnp.where(take_b, bv, av), jnp.where(take_b, bi, ai)
+
+    _, ind = jax.lax.associative_scan(combine, (input, idx), axis=dim)
+    return jnp.take_along_axis(input, ind, axis=dim), ind
+
+
+@op(grad_name="CummaxBackward0")
+def cummax(input, dim):
+    return _cum_extreme(input, _dim1(dim, input.ndim), jnp.greater_equal)
+
+
+@op(grad_name="CumminBackward0")
+def cummin(input, dim):
+    return _cum_extreme(input, _dim1(dim, input.ndim), jnp.less_equal)
+
+
+def _wrap_rt(name, fn):
+    def wrapper(input, dim, *args, **kwargs):
+        return return_type(name)(*fn(input, dim, *args, **kwargs))
+    wrapper.__name__ = wrapper.__qualname__ = name
+    registry.FUNCTIONS[name] = registry.METHODS[name] = wrapper
+    return wrapper
+
+
+cummax = _wrap_rt("cummax", cummax)
+cummin = _wrap_rt("cummin", cummin)
+
+
+# -- order statistics ----------------------------------------------------------------------
+
+def _median_along(x, dim, keepdim, ignore_nan):
+    """Lower median along `dim` with its index; NaN wins unless ignore_nan."""
+    order = jnp.argsort(x, axis=dim, stable=True)  # NaNs sort last
+    n = x.shape[dim]
+    nan = jnp.isnan(x)
+    if ignore_nan:
+        m = n - jnp.sum(nan, axis=dim, keepdims=True)
+        k = jnp.maximum((m - 1) // 2, 0)
+        idx = jnp.take_along_axis(order, k, axis=dim)
+    else:
+        idx = jnp.take(order, jnp.array([(n - 1) // 2]), axis=dim)
+        first_nan = jnp.argmax(nan, axis=dim, keepdims=True)
+        idx = jnp.where(jnp.any(nan, axis=dim, keepdims=True), first_nan, idx)
+    return _pick(x, idx, dim, keepdim)
+
+
+@op(method=False, function=False, grad_name="MedianBackward1")
+def _median_dim(input, *, dim, keepdim, ignore_nan):
+    if input.ndim == 0:
+        return input, jnp.zeros((), jnp.int64)
+    return _median_along(input, dim, keepdim, ignore_nan)
+
+
+@op(method=False, function=False, grad_name="MedianBackward0")
+def _median_all(input, *, ignore_nan):
+    return _median_along(input.reshape(-1), 0, False, ignore_nan)[0]
+
+
+def _median_public(name, ignore_nan):
+    def fn(input, dim=None, keepdim=False, *, out=None):
+        if dim is None:
+            if input.numel() == 0:
+                raise IndexError(f"{name}() cannot compute median of an empty tensor")
+            return _median_all(input, ignore_nan=ignore_nan)
+        v, i = _median_dim(input, dim=_dim1(dim, input.dim()), keepdim=keepdim, ignore_nan=ignore_nan)
+        return return_type(name)(v, i)
+    fn.__name__ = fn.__qualname__ = name
+    return public(name)(fn)
+
+
+median = _median_public("median", False)
+nanmedian = _median_public("nanmedian", True)
+
+
+@op(method=False, function=False, grad_name="ModeBackward0")
+def _mode(input, *, dim, keepdim):
+    if input.ndim == 0:
+        return input, jnp.zeros((), jnp.int64)
+    x = jnp.moveaxis(input, dim, -1)
+    n = x.shape[-1]
+    counts = jnp.sum(x[..., :, None] == x[..., None, :], axis=-1)
+    best = counts == jnp.max(counts, axis=-1, keepdims=True)
+    # among the most frequent values the smallest wins; its index is its last occurrence
+    big = jnp.inf if _is_float(x) else (jnp.iinfo(x.dtype).max if x.dtype != jnp.bool_ else True)
+    value = jnp.min(jnp.where(best, x, big), axis=-1, keepdims=True)
+    last = n - 1 - jnp.argmax(jnp.flip(x == value, -1), axis=-1, keepdims=True)
+    return _pick(input, jnp.moveaxis(last, -1, dim), dim, keepdim)
+
+
+@public()
+def mode(input, dim=-1, keepdim=False, *, out=None):
+    v, i = _mode(input, dim=_dim1(dim, input.dim()), keepdim=keepdim)
+    return return_type("mode")(v, i)

@@ -7,7 +7,6 @@ the same function object serves as the Tensor method, and `name_` forms are gene
 for in-place variants.
 """
 import inspect
-import weakref
 
 import jax
 import numpy as np
@@ -260,12 +259,10 @@ def _infer(opdef, static, lazies):
     return hit
 
 
-def unsupported(name):
-    """A torch function jtorch does not have yet: calling it says so by name."""
-    def fn(*args, **kwargs):
-        raise NotImplementedError(f"jtorch has no lowering for torch.{name} yet")
-    fn.__name__ = name
-    return fn
+class MissingOp(AttributeError, NotImplementedError):
+    """An attribute torch has and jtorch lacks: an AttributeError (so hasattr() is False)
+    that is also a NotImplementedError naming the op."""
 
 
-_ = weakref  # weak references are used by the engine's callers
+def missing(owner, name):
+    return MissingOp(f"jtorch has no lowering for {owner}.{name} yet")

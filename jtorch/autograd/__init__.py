@@ -45,19 +45,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         retain_graph = create_graph
     cots = _cotangents(outputs, grad_outputs)
     roots = [o._fresh_lazy() for o in outputs]
-    if inputs is not None:
-        targets = [t for t in _as_list(inputs)]
-        wrt = [t._fresh_lazy() for t in targets]
-    else:
-        wrt = None
+    targets = _as_list(inputs)
+    wrt = None if targets is None else [t._fresh_lazy() for t in targets]
     taps = [t._lazy for t in list(_backward._tapped.values())]
     with _grad_for(create_graph):
-        if wrt is None:
-            from .._engine import program
-            leaves, _, _ = program.collect(roots, lambda lz: lz.grad_fn is None)
-            wrt = [lz for lz in leaves if lz.requires_grad and lz.owner is not None]
+        wrt, grads, tap_grads = _backward.run_vjp(roots, cots, wrt, retain_graph, create_graph, taps)
+        if targets is None:
             targets = [lz.owner() for lz in wrt]
-        grads, tap_grads = _backward.run_vjp(roots, cots, wrt, retain_graph, create_graph, taps)
         for t in list(_backward._tapped.values()):
             g = tap_grads.get(id(t._lazy))
             if g is not None:
@@ -114,14 +108,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     cots = _cotangents(outputs, _as_list(grad_outputs))
     roots = [o._fresh_lazy() for o in outputs]
     with _grad_for(create_graph):
-        grads, _ = _backward.run_vjp(roots, cots, [t._fresh_lazy() for t in inputs], retain_graph,
-                                     create_graph, [])
+        _, grads, _ = _backward.run_vjp(roots, cots, [t._fresh_lazy() for t in inputs], retain_graph,
+                                        create_graph, [])
     result = []
-    for t, g in zip(inputs, grads):
+    for i, (t, g) in enumerate(zip(inputs, grads)):
         if g is None:
             if not (allow_unused or materialize_grads):
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                                   "Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
             result.append(zeros_like(t) if materialize_grads else None)
         else:
             result.append(Tensor._from_lazy(g))

@@ -68,20 +68,24 @@ _SECOND_TIME = ("Trying to backward through the graph a second time (or directly
 
 
 def run_vjp(roots, cots, wrt, retain_graph, create_graph, want_taps):
-    """Pending gradients of `roots` (Lazies) w.r.t. `wrt` (Lazies), plus {tap lazy: grad}.
+    """(wrt, pending gradients of `roots` w.r.t. `wrt`, {id(tap lazy): grad}); all Lazies.
+
+    wrt=None means every leaf that requires grad (backward()).
 
     `wrt` may hold intermediates: the graph is cut there, which gives the gradient of the
     intermediate itself (the sum over all its uses), as torch.autograd.grad does.
     """
-    wrt_ids = {id(w) for w in wrt}
+    for r in roots:
+        if r.grad_fn is not None and r.node is None:
+            raise RuntimeError(_SECOND_TIME)
+    wrt_ids = {id(w) for w in wrt or ()}
 
     def stop(lz):
         return lz.grad_fn is None or id(lz) in wrt_ids
 
-    for r in roots:
-        if r.grad_fn is not None and r.node is None:
-            raise RuntimeError(_SECOND_TIME)
     leaves, nodes, ref = program.collect(roots, stop)
+    if wrt is None:  # backward(): every leaf that requires grad
+        wrt = [lz for lz in leaves if lz.requires_grad and lz.owner is not None]
     for node in nodes:
         if node.freed:
             raise RuntimeError(_SECOND_TIME)
@@ -115,4 +119,4 @@ def run_vjp(roots, cots, wrt, retain_graph, create_graph, want_taps):
         for lz in roots:
             if lz.value is not None and lz.grad_fn is not None:
                 lz.node = None
-    return [grads.get(id(w)) for w in wrt], {id(t): grads[id(t)] for t in taps}
+    return wrt, [grads.get(id(w)) for w in wrt], {id(t): grads[id(t)] for t in taps}

@@ -1,0 +1,422 @@
+"""torch.nn.functional: the op table's nn lowerings plus torch's argument handling for them."""
+import warnings
+
+from .. import _dtype
+from .._ops import elementwise as _ew
+from .._ops import nn as _nn
+from .._ops.linalg import linear as linear
+from .._ops.nn import (  # noqa: F401
+    adaptive_avg_pool1d as adaptive_avg_pool1d, adaptive_avg_pool2d as adaptive_avg_pool2d,
+    adaptive_avg_pool3d as adaptive_avg_pool3d, adaptive_max_pool1d as adaptive_max_pool1d,
+    adaptive_max_pool2d as adaptive_max_pool2d, avg_pool1d as avg_pool1d, avg_pool2d as avg_pool2d,
+    avg_pool3d as avg_pool3d, bilinear as bilinear, conv1d as conv1d, conv2d as conv2d, conv3d as conv3d,
+    conv_transpose1d as conv_transpose1d, conv_transpose2d as conv_transpose2d,
+    conv_transpose3d as conv_transpose3d, cosine_similarity as cosine_similarity, group_norm as _group_norm,
+    instance_norm as _instance_norm, interpolate as interpolate, layer_norm as _layer_norm,
+    max_pool1d as max_pool1d, max_pool2d as max_pool2d, max_pool3d as max_pool3d, normalize as normalize,
+    one_hot as one_hot, pad as pad, pairwise_distance as pairwise_distance, pixel_shuffle as pixel_shuffle,
+    pixel_unshuffle as pixel_unshuffle, prelu as prelu, rms_norm as _rms_norm,
+)
+from . import _loss_ops as _L
+
+sigmoid = _ew.sigmoid
+tanh = _ew.tanh
+
+
+def _maybe_inplace(input, out, inplace, name):
+    return input._assign(out, name) if inplace else out
+
+
+# -- activations -----------------------------------------------------------------------------
+
+def relu(input, inplace=False):
+    return input.relu_() if inplace else _ew.relu(input)
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def relu6(input, inplace=False):
+    return _maybe_inplace(input, _nn.relu6(input), inplace, "relu6_")
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _maybe_inplace(input, _nn.leaky_relu(input, negative_slope), inplace, "leaky_relu_")
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _maybe_inplace(input, _nn.elu(input, alpha), inplace, "elu_")
+
+
+def selu(input, inplace=False):
+    return _maybe_inplace(input, _nn.selu(input), inplace, "selu_")
+
+
+def celu(input, alpha=1.0, inplace=False):
+    return _maybe_inplace(input, _nn.celu(input, alpha), inplace, "celu_")
+
+
+def gelu(input, approximate="none"):
+    return _nn.gelu(input, approximate)
+
+
+def silu(input, inplace=False):
+    return _maybe_inplace(input, _nn.silu(input), inplace, "silu_")
+
+
+def mish(input, inplace=False):
+    return _maybe_inplace(input, _nn.mish(input), inplace, "mish_")
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    return _maybe_inplace(input, _nn.hardtanh(input, min_val, max_val), inplace, "hardtanh_")
+
+
+def hardswish(input, inplace=False):
+    return _maybe_inplace(input, _nn.hardswish(input), inplace, "hardswish_")
+
+
+def hardsigmoid(input, inplace=False):
+    return _maybe_inplace(input, _nn.hardsigmoid(input), inplace, "hardsigmoid_")
+
+
+def threshold(input, threshold, value, inplace=False):
+    return _maybe_inplace(input, _nn.threshold(input, threshold, value), inplace, "threshold_")
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return _nn.softplus(input, beta, threshold)
+
+
+def softsign(input):
+    return _nn.softsign(input)
+
+
+def tanhshrink(input):
+    return _nn.tanhshrink(input)
+
+
+def logsigmoid(input):
+    return _nn.logsigmoid(input)
+
+
+def hardshrink(input, lambd=0.5):
+    return _nn.hardshrink(input, lambd)
+
+
+def softshrink(input, lambd=0.5):
+    return _nn.softshrink(input, lambd)
+
+
+def glu(input, dim=-1):
+    return _nn.glu(input, dim)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    if training:
+        raise NotImplementedError("jtorch has no lowering for rrelu(training=True) yet")
+    return leaky_relu(input, (lower + upper) / 2, inplace)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _nn._softmax_dim("softmax", input.dim())
+    return _nn.softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _nn._softmax_dim("log_softmax", input.dim())
+    return _nn.log_softmax(input, dim, dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _nn._softmax_dim("softmin", input.dim())
+    return _nn.softmax(-input, dim, dtype)
+
+
+# -- dropout -------------------------------------------------------------------------------------
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    return _nn._apply_dropout(input, p, training, inplace, "plain")
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    return _nn._apply_dropout(input, p, training, inplace, "alpha")
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    return _nn._apply_dropout(input, p, training, inplace, "feature_alpha")
+
+
+def _feature_dropout(input, p, training, inplace, nd, name):
+    if input.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D input, but received a {input.dim()}D input. ")
+    if input.dim() == nd + 1:  # unbatched: channels first
+        return _nn._apply_dropout(input.unsqueeze(0), p, training, False, "feature").squeeze(0) if not inplace \
+            else input._assign(_nn._apply_dropout(input.unsqueeze(0), p, training, False, "feature").squeeze(0))
+    return _nn._apply_dropout(input, p, training, inplace, "feature")
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, 1, "dropout1d")
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, 2, "dropout2d")
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, 3, "dropout3d")
+
+
+# -- normalisation ---------------------------------------------------------------------------------
+
+batch_norm = _nn.batch_norm_functional
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    return _layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    return _rms_norm(input, normalized_shape, weight, eps)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+    return _group_norm(input, num_groups, weight, bias, eps)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-05):
+    return _instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# -- losses ------------------------------------------------------------------------------------------
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _legacy_reduction(size_average, reduce, emit=True):
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    ret = ("mean" if size_average else "sum") if reduce else "none"
+    if emit:
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
+                      UserWarning, stacklevel=3)
+    return ret
+
+
+def _reduction(size_average, reduce, reduction, allowed=_REDUCTIONS):
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    if reduction not in allowed:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _warn_size(input, target):
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", UserWarning, stacklevel=3)
+
+
+def _float_target(input, target, name):
+    if not (target.dtype.is_floating_point or target.dtype.is_complex) and input.dtype.is_floating_point:
+        return target.to(input.dtype)
+    return target
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    _warn_size(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    if weight is not None and weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    return _L._mse_loss(input, target, weight, reduction=reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    _warn_size(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    if weight is not None and weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    return _L._l1_loss(input, target, weight, reduction=reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    _warn_size(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return _L._smooth_l1_loss(input, target, reduction=reduction, beta=float(beta))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    _warn_size(input, target)
+    reduction = _reduction(None, None, reduction)
+    return _L._huber_loss(input, target, weight, reduction=reduction, delta=float(delta))
+
+
+_BCE_HINT = "Hint: if the batch dimension is not first, check batch_first=True on your torchtext Field / DataLoader layout"
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
+                         f"is deprecated. Please ensure they have the same size.\n{_BCE_HINT}")
+    if target.dtype is not input.dtype:
+        raise RuntimeError(f"Found dtype {_type_word(target.dtype)} but expected {_type_word(input.dtype)}")
+    return _L._binary_cross_entropy(input, target, weight, reduction=reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})\n{_BCE_HINT}")
+    if target.dtype is not input.dtype and not target.dtype.is_floating_point:
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_word(target.dtype)}")
+    return _L._binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction=reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      UserWarning, stacklevel=2)
+    if reduction not in _REDUCTIONS + ("batchmean",):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return _L._kl_div(input, target, reduction=reduction, log_target=bool(log_target))
+
+
+def _type_word(dt):
+    from .._tensor import _type_name
+    return _type_name(dt)
+
+
+def _check_class_target(input, target, name):
+    if target.dtype not in (_dtype.int64, _dtype.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_type_word(target.dtype)}")
+    if input.dim() > 1 and (target.dim() == 0 or input.shape[0] != target.shape[0]):
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0] if target.dim() else 1}).")
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    expected = (input.shape[:1] + input.shape[2:]) if input.dim() > 1 else ()
+    if tuple(target.shape) != tuple(expected):
+        raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}" if input.dim() > 2 else
+                           f"{name}: expected target of shape {list(expected)}, got {list(target.shape)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_class_target(input, target, "nll_loss")
+    _check_weight(input, weight)
+    return _L._nll_loss(input, target, weight, reduction=reduction, ignore_index=int(ignore_index))
+
+
+def _check_weight(input, weight):
+    c = input.shape[1] if input.dim() > 1 else input.shape[0]
+    if weight is not None and (weight.dim() != 1 or weight.shape[0] != c):
+        raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
+                           f"weight tensor of shape: {list(weight.shape)}")
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    _check_weight(input, weight)
+    if target.dtype.is_floating_point and target.shape == input.shape:
+        if target.dtype is not input.dtype:
+            raise RuntimeError(f"expected scalar type {_type_word(input.dtype)} but found "
+                               f"{_type_word(target.dtype)}")
+    else:
+        _check_class_target(input, target, "cross_entropy")
+    return _L._cross_entropy(input, target, weight, reduction=reduction, ignore_index=int(ignore_index),
+                             label_smoothing=float(label_smoothing))
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if input1.shape != input2.shape:
+        raise RuntimeError(f"cosine_embedding_loss: Input1 and Input2 must have the same shape, but got "
+                           f"{list(input1.shape)} and {list(input2.shape)}")
+    return _L._cosine_embedding_loss(input1, input2, target, margin=float(margin), reduction=reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    return _L._margin_ranking_loss(input1, input2, target, margin=float(margin), reduction=reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    return _L._hinge_embedding_loss(input, target, margin=float(margin), reduction=reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    return _L._soft_margin_loss(input, target, reduction=reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got {margin} instead")
+    return _L._triplet_margin_loss(anchor, positive, negative, margin=float(margin), p=float(p), eps=float(eps),
+                                   swap=bool(swap), reduction=reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    return _L._multilabel_soft_margin_loss(input, target, weight, reduction=reduction)
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    return _L._multi_margin_loss(input, target, weight, p=int(p), margin=float(margin), reduction=reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None,
+                     reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    return _L._poisson_nll_loss(input, target, log_input=bool(log_input), full=bool(full), eps=float(eps),
+                                reduction=reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean"):
+    if isinstance(var, (int, float)):
+        from .._ops.creation import full_like
+        var = full_like(input, var)
+    if var.shape != input.shape:
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif not (tuple(input.shape[:-1]) == tuple(var.shape[:-1]) and var.shape[-1] == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    return _L._gaussian_nll_loss(input, target, var, full=bool(full), eps=float(eps), reduction=reduction)

@@ -1,0 +1,667 @@
+"""torch.save / torch.load in PyTorch's own file format, without importing torch.
+
+A checkpoint is a zip (every record stored, data 64-byte aligned) holding
+`<archive>/data.pkl` (pickle protocol 2 whose tensors are `torch._utils._rebuild_tensor_v2`
+calls over persistent storage ids `('storage', torch.FloatStorage, key, location, numel)`),
+`<archive>/data/<key>` (raw little-endian storage bytes), `byteorder`, `version`,
+`.format_version`, `.storage_alignment` and `.data/serialization_id`. jtorch writes the
+pickle with its own pickler (torch globals are emitted by name) and reads it with its own
+unpicklers: `weights_only=True` (the default, as in torch) allows only the globals torch's
+weights-only unpickler allows; `weights_only=False` maps torch.* globals onto jtorch.
+"""
+import collections
+import contextlib
+import io
+import os
+import pickle
+import struct
+import sys
+import tempfile
+import uuid
+import zipfile
+
+import numpy as np
+
+from . import _dtype
+from ._device import device as _device
+from ._tensor import Size, Tensor
+
+__all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
+           "DEFAULT_PROTOCOL"]
+
+DEFAULT_PROTOCOL = 2
+_ALIGN = 64
+_MAGIC = 0x1950A86A20F9469CFC6C  # legacy (pre-1.6) torch.save files start with this pickled int
+_UNSAFE = ("Re-running `torch.load` with `weights_only` set to `False` will likely succeed, but it can result "
+           "in arbitrary code execution. Do it only if you got the file from a trusted source.")
+
+# torch storage class name <-> jtorch dtype
+_STORAGE = {"FloatStorage": "float32", "DoubleStorage": "float64", "HalfStorage": "float16",
+            "BFloat16Storage": "bfloat16", "LongStorage": "int64", "IntStorage": "int32",
+            "ShortStorage": "int16", "CharStorage": "int8", "ByteStorage": "uint8", "BoolStorage": "bool",
+            "ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128"}
+_STORAGE_OF = {v: k for k, v in _STORAGE.items()}
+
+
+# -- saving ------------------------------------------------------------------------------
+
+class _Global:
+    """A torch global written by name (torch need not be importable to write it)."""
+
+    _cache = {}
+
+    def __new__(cls, module, name):
+        key = (module, name)
+        g = cls._cache.get(key)
+        if g is None:
+            g = cls._cache[key] = object.__new__(cls)
+            g.module, g.name = module, name
+        return g
+
+    def __call__(self, *args):  # pickle requires reduce callables to be callable; never called
+        raise TypeError(f"{self.module}.{self.name} is a torch global placeholder")
+
+
+class _SavedStorage:
+    __slots__ = ("array", "dtype", "location")
+
+    def __init__(self, array, dtype, location):
+        self.array, self.dtype, self.location = array, dtype, location
+
+
+def _location(t):
+    d = t.device
+    return f"cuda:{d.index or 0}" if d.type == "cuda" else "cpu"
+
+
+class _Pickler(pickle._Pickler):
+    """Pure-Python pickler: jtorch objects reduce to the torch globals torch.load expects."""
+
+    dispatch = pickle._Pickler.dispatch.copy()
+
+    def __init__(self, file, protocol):
+        super().__init__(file, protocol)
+        self.storages = []  # (key, _SavedStorage) in persistent-id order
+
+    def save_torch_global(self, obj):
+        self.write(pickle.GLOBAL + obj.module.encode() + b"\n" + obj.name.encode() + b"\n")
+        self.memoize(obj)
+
+    dispatch[_Global] = save_torch_global
+
+    def save_dtype(self, obj):  # torch pickles a dtype as the bare global torch.<name>
+        self.save_torch_global(_Global("torch", obj.name))
+
+    dispatch[_dtype.dtype] = save_dtype
+
+    def persistent_id(self, obj):
+        if isinstance(obj, _SavedStorage):
+            key = str(len(self.storages))
+            self.storages.append((key, obj))
+            return ("storage", _Global("torch", _STORAGE_OF[obj.dtype.name]), key, obj.location,
+                    int(obj.array.size))
+        return None
+
+    def reducer_override(self, obj):
+        if isinstance(obj, Tensor):
+            arr = np.ascontiguousarray(np.asarray(obj.detach()._value("save")))
+            storage = _SavedStorage(arr.reshape(-1), obj.dtype, _location(obj))
+            strides = tuple(s // arr.itemsize for s in arr.strides) if arr.size else _contiguous(arr.shape)
+            args = (storage, 0, Size(arr.shape), strides, obj.requires_grad if not _is_param(obj) else False,
+                    collections.OrderedDict())
+            rebuilt = (_Global("torch._utils", "_rebuild_tensor_v2"), args)
+            if _is_param(obj):
+                return (_Global("torch._utils", "_rebuild_parameter"),
+                        (_Reduced(rebuilt), obj.requires_grad, collections.OrderedDict()))
+            return rebuilt
+        if isinstance(obj, _Reduced):
+            return obj.rv
+        if isinstance(obj, Size):
+            return (_Global("torch", "Size"), (tuple(obj),))
+        if isinstance(obj, _device):
+            return (_Global("torch", "device"), (str(obj),))
+        return NotImplemented
+
+
+class _Reduced:
+    """Wraps a reduce tuple so it can be nested as an argument of another reduce."""
+
+    __slots__ = ("rv",)
+
+    def __init__(self, rv):
+        self.rv = rv
+
+
+def _is_param(t):
+    return type(t).__name__ == "Parameter"
+
+
+def _contiguous(shape):
+    strides, acc = [], 1
+    for s in reversed(shape):
+        strides.append(acc)
+        acc *= max(s, 1)
+    return tuple(reversed(strides))
+
+
+def _write_zip(out, name, records):
+    """Write (record name, bytes) pairs as a stored zip with 64-byte aligned data."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for rec, data in records:
+            full = f"{name}/{rec}"
+            info = zipfile.ZipInfo(full, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED
+            offset = zf.fp.tell() + 30 + len(full.encode()) + 4
+            pad = (-offset) % _ALIGN
+            info.extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
+            zf.writestr(info, data)
+
+
+def _archive_name(f):
+    if isinstance(f, (str, os.PathLike)):
+        base = os.path.splitext(os.path.basename(os.fspath(f)))[0]
+        if base and all(c.isalnum() or c in "_-." for c in base):
+            return base
+    return "archive"
+
+
+def _serialize(obj, f, protocol):
+    buf = io.BytesIO()
+    pickler = _Pickler(buf, protocol)
+    pickler.dump(obj)
+    records = [("data.pkl", buf.getvalue()), (".format_version", b"1"), (".storage_alignment", b"64"),
+               ("byteorder", b"little")]
+    for key, st in pickler.storages:
+        arr = st.array
+        if arr.dtype.byteorder == ">":
+            arr = arr.astype(arr.dtype.newbyteorder("<"))
+        records.append((f"data/{key}", arr.tobytes()))
+    records.append(("version", b"3\n"))
+    records.append((".data/serialization_id", uuid.uuid4().hex.encode().ljust(40, b"0")))
+    _write_zip(f, _archive_name(f), records)
+
+
+def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
+    """torch.save: write `obj` in PyTorch's zip checkpoint format (loadable by real torch).
+
+    A path is written atomically: to a temporary file in the same folder, flushed and
+    fsynced, then renamed over the target, so a crash never leaves a half-written file.
+    """
+    if pickle_module is not None and pickle_module is not pickle:
+        raise NotImplementedError("jtorch.save: pickle_module other than the standard pickle")
+    if not _use_new_zipfile_serialization:
+        raise NotImplementedError("jtorch.save: the legacy (pre-1.6) format; jtorch only writes the zip format")
+    if isinstance(f, (str, os.PathLike)):
+        path = os.fspath(f)
+        folder = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                _serialize(obj, _Named(fh, path), pickle_protocol)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        with contextlib.suppress(OSError):  # make the rename itself durable
+            dfd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        return
+    _serialize(obj, f, pickle_protocol)
+
+
+class _Named(io.RawIOBase):
+    """A file handle that remembers the target path (its stem names the archive, as in torch)."""
+
+    def __init__(self, fh, path):
+        self._fh, self._path = fh, path
+
+    def __fspath__(self):
+        return self._path
+
+    def write(self, b):
+        return self._fh.write(b)
+
+    def tell(self):
+        return self._fh.tell()
+
+    def seek(self, *a):
+        return self._fh.seek(*a)
+
+    def seekable(self):
+        return True
+
+    def writable(self):
+        return True
+
+    def flush(self):
+        self._fh.flush()
+
+
+# -- loading -----------------------------------------------------------------------------
+
+class _StorageType:
+    """torch.FloatStorage & co. as seen by the unpickler."""
+
+    def __init__(self, name):
+        self.name = name
+        self.dtype = _dtype._BY_NAME[_STORAGE[name]] if name in _STORAGE else _dtype.uint8
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+
+class _LoadedStorage:
+    """A storage read from the file: a flat numpy array plus the device it will live on."""
+
+    def __init__(self, array, location):
+        self.array, self.location = array, location
+
+    def cpu(self):
+        return _LoadedStorage(self.array, "cpu")
+
+    def cuda(self, device=None):
+        return _LoadedStorage(self.array, "cuda" if device is None else f"cuda:{_device(device).index or 0}"
+                              if not isinstance(device, int) else f"cuda:{device}")
+
+    def to(self, device):
+        return _LoadedStorage(self.array, str(_device(device)))
+
+    def size(self):
+        return self.array.size
+
+    def __len__(self):
+        return self.array.size
+
+
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None,
+                       metadata=None):
+    from ._ops.creation import _concrete
+    if isinstance(storage, _Deferred):
+        return _Deferred(storage, (storage_offset, size, stride, requires_grad))
+    arr = storage.array
+    size, stride = tuple(size), tuple(stride)
+    if int(np.prod(size)) == 0:
+        out = np.zeros(size, arr.dtype)
+    else:
+        isz = arr.itemsize
+        out = np.lib.stride_tricks.as_strided(arr[storage_offset:], size, tuple(s * isz for s in stride))
+        out = np.array(out)  # copy: the storage buffer may be a memory map or shared by other views
+    t = _concrete(out, device=_target_device(storage.location))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _rebuild_tensor(storage, storage_offset, size, stride):
+    return _rebuild_tensor_v2(storage, storage_offset, size, stride)
+
+
+def _parameter_cls():
+    try:
+        from .nn.parameter import Parameter
+        return Parameter
+    except ImportError:
+        return None
+
+
+def _rebuild_parameter(data, requires_grad, backward_hooks, state=None):
+    if isinstance(data, _Deferred):
+        return _Deferred(data, ("param", requires_grad, state))
+    P = _parameter_cls()
+    p = P(data, requires_grad) if P is not None else data.requires_grad_(requires_grad)
+    if state:
+        for k, v in state.items():
+            setattr(p, k, v)
+    return p
+
+
+def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
+    return _rebuild_parameter(data, requires_grad, backward_hooks, state)
+
+
+def _rebuild_device_tensor_from_numpy(data, dtype, device, requires_grad):
+    from ._ops.creation import _concrete
+    t = _concrete(np.asarray(data), dtype=dtype, device=_target_device(str(device)))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def _rebuild_from_type_v2(func, new_type, args, state):
+    ret = func(*args)
+    P = _parameter_cls()
+    if getattr(new_type, "__name__", "") == "Parameter" and P is not None and not isinstance(ret, P):
+        ret = P(ret, ret.requires_grad)
+    if state:
+        for k, v in (state.items() if isinstance(state, dict) else ()):
+            setattr(ret, k, v)
+    return ret
+
+
+def _get_layout(name):
+    return name
+
+
+def _unsupported_rebuild(name):
+    def fn(*args, **kwargs):
+        raise NotImplementedError(f"jtorch.load: {name} (sparse, quantized, nested or meta tensors) is not "
+                                  "supported")
+    return fn
+
+
+def _encode(s, encoding="latin1"):
+    import codecs
+    return codecs.encode(s, encoding)
+
+
+def _torch_globals():
+    """The globals torch's weights-only unpickler allows, mapped onto jtorch."""
+    from . import _device as dev_mod
+    P = _parameter_cls()
+    rc = {
+        "collections.OrderedDict": collections.OrderedDict,
+        "collections.Counter": collections.Counter,
+        "torch.nn.parameter.Parameter": P if P is not None else Tensor,
+        "torch.serialization._get_layout": _get_layout,
+        "torch.Size": Size,
+        "torch.Tensor": Tensor,
+        "torch.device": dev_mod.device,
+        "_codecs.encode": _encode,
+        "builtins.bytearray": bytearray,
+        "builtins.set": set,
+        "builtins.frozenset": frozenset,
+        "builtins.complex": complex,
+        "builtins.slice": slice,
+        "torch._utils._rebuild_tensor": _rebuild_tensor,
+        "torch._utils._rebuild_tensor_v2": _rebuild_tensor_v2,
+        "torch._utils._rebuild_parameter": _rebuild_parameter,
+        "torch._utils._rebuild_parameter_with_state": _rebuild_parameter_with_state,
+        "torch._utils._rebuild_device_tensor_from_numpy": _rebuild_device_tensor_from_numpy,
+        "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
+    }
+    for n in ("_rebuild_sparse_tensor", "_rebuild_nested_tensor", "_rebuild_meta_tensor_no_storage",
+              "_rebuild_qtensor", "_rebuild_wrapper_subclass", "_rebuild_tensor_v3"):
+        rc["torch._utils." + n] = _unsupported_rebuild(n)
+    for name, d in _dtype._BY_NAME.items():
+        rc["torch." + name] = d
+    for name in list(_STORAGE) + ["UntypedStorage"]:
+        rc["torch." + name] = _StorageType(name)
+    rc["torch.storage.UntypedStorage"] = rc["torch.storage.TypedStorage"] = _StorageType("UntypedStorage")
+    for layout in ("strided", "sparse_coo", "sparse_csr"):
+        rc["torch." + layout] = "torch." + layout
+    return rc
+
+
+_SAFE = {}  # user allowlist (add_safe_globals): "module.name" -> object
+
+
+def _global_name(obj):
+    if isinstance(obj, tuple):
+        return obj[1], obj[0]
+    return f"{obj.__module__}.{obj.__qualname__}", obj
+
+
+def add_safe_globals(safe_globals):
+    """Allow these globals in weights_only loads (objects, or (object, "module.name") pairs)."""
+    for g in safe_globals:
+        name, obj = _global_name(g)
+        _SAFE[name] = obj
+
+
+def get_safe_globals():
+    return list(_SAFE.values())
+
+
+def clear_safe_globals():
+    _SAFE.clear()
+
+
+@contextlib.contextmanager
+def safe_globals(globals_):
+    saved = dict(_SAFE)
+    add_safe_globals(globals_)
+    try:
+        yield
+    finally:
+        _SAFE.clear()
+        _SAFE.update(saved)
+
+
+_TARGET = [None]  # (map_location) while loading
+
+
+def _target_device(location):
+    ml = _TARGET[0]
+    if isinstance(ml, dict):
+        location = ml.get(location, location)
+    elif ml is not None and not callable(ml):
+        location = str(_device(ml)) if not isinstance(ml, str) else ml
+    d = _device(location)
+    if d.type == "cuda":
+        import jax
+        if not any(x.platform == "gpu" for x in jax.devices()):
+            raise RuntimeError("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() "
+                               "is False. If you are running on a CPU-only machine, please use torch.load with "
+                               "map_location=torch.device('cpu') to map your storages to the CPU.")
+    return d
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, weights_only, load_storage):
+        super().__init__(file, encoding="utf-8")
+        self.weights_only = weights_only
+        self.load_storage = load_storage
+        self.table = _torch_globals()
+
+    def find_class(self, module, name):
+        full = f"{module}.{name}"
+        if full in self.table:
+            return self.table[full]
+        if full in _SAFE:
+            return _SAFE[full]
+        if self.weights_only:
+            raise pickle.UnpicklingError(
+                f"Weights only load failed. Unsupported global: GLOBAL {full} was not an allowed global by "
+                f"default. jtorch.load(..., weights_only=False) loads it, but it can run arbitrary code: do "
+                f"that only if you trust the file. Or allowlist it with "
+                f"`jtorch.serialization.add_safe_globals([{full}])`. {_UNSAFE}")
+        if module == "torch" or module.startswith("torch."):
+            return _jtorch_global(module, name)
+        return super().find_class(module, name)
+
+    def persistent_load(self, pid):
+        typename, data = pid[0], pid[1:]
+        if typename != "storage":
+            raise pickle.UnpicklingError(f"Unknown persistent id type {typename!r} (jtorch reads 'storage')")
+        storage_type, key, location, numel = data[:4]
+        if isinstance(storage_type, _StorageType):
+            dt = storage_type.dtype
+        elif isinstance(storage_type, _dtype.dtype):
+            dt = storage_type
+        else:
+            raise pickle.UnpicklingError(f"unknown storage type {storage_type!r}")
+        st = self.load_storage(str(key), dt, int(numel), str(location))
+        if len(data) > 4 and data[4] is not None:  # legacy storage view: (view key, offset, size)
+            _, off, size = data[4]
+            st = _Deferred(st, ("view", off, size)) if isinstance(st, _Deferred) else \
+                _LoadedStorage(st.array[off:off + size], st.location)
+        return st
+
+
+def _jtorch_global(module, name):
+    import importlib
+    cands = ["j" + module]
+    if module.startswith("torch.nn."):
+        cands.append("jtorch.nn")
+    if module.startswith("torch.optim."):
+        cands.append("jtorch.optim")
+    for m in cands:
+        try:
+            return getattr(importlib.import_module(m), name)
+        except (ImportError, AttributeError):
+            continue
+    raise pickle.UnpicklingError(f"jtorch.load: jtorch has no equivalent of {module}.{name}")
+
+
+def _open_storage_zip(zf, prefix, mmap_path):
+    cache = {}
+    names = set(zf.namelist())
+
+    def load_storage(key, dt, numel, location):
+        st = cache.get(key)
+        if st is None:
+            rec = f"{prefix}data/{key}"
+            if rec not in names:
+                raise RuntimeError(f"jtorch.load: storage record {rec} is missing from the checkpoint")
+            info = zf.getinfo(rec)
+            npdt = dt.np.newbyteorder("<") if dt.np.itemsize > 1 else dt.np
+            if mmap_path is not None and info.compress_type == zipfile.ZIP_STORED:
+                with open(mmap_path, "rb") as fh:
+                    fh.seek(info.header_offset)
+                    hdr = fh.read(30)
+                    n_name, n_extra = struct.unpack("<HH", hdr[26:30])
+                off = info.header_offset + 30 + n_name + n_extra
+                arr = np.memmap(mmap_path, dtype=npdt, mode="r", offset=off, shape=(info.file_size // dt.itemsize,))
+            else:
+                arr = np.frombuffer(zf.read(rec), dtype=npdt)
+            arr = arr.astype(dt.np, copy=False) if arr.dtype != dt.np else arr
+            st = cache[key] = _LoadedStorage(arr, _mapped(arr, location))
+        return st
+
+    return load_storage
+
+
+def _mapped(arr, location):
+    """Apply a callable map_location (torch's `lambda storage, loc: ...`); other kinds apply later."""
+    ml = _TARGET[0]
+    if callable(ml) and not isinstance(ml, (str, _device, dict)):
+        res = ml(_LoadedStorage(arr, location), location)
+        if isinstance(res, _LoadedStorage):
+            return res.location
+        if isinstance(res, (str, _device)):
+            return str(res)
+    return location
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
+    """torch.load: read a checkpoint written by torch.save (zip or legacy format) or jtorch.save.
+
+    Tensors become jtorch tensors on the devices `map_location` (str, device, dict or
+    callable) says. `weights_only=True` refuses every global outside torch's allowlist.
+    """
+    if pickle_module is not None and pickle_module is not pickle:
+        raise NotImplementedError("jtorch.load: pickle_module other than the standard pickle")
+    if weights_only is None:
+        weights_only = True
+    _TARGET[0] = map_location
+    try:
+        if isinstance(f, (str, os.PathLike)):
+            path = os.fspath(f)
+            with open(path, "rb") as fh:
+                return _load_stream(fh, weights_only, path if mmap else None)
+        return _load_stream(f, weights_only, None)
+    finally:
+        _TARGET[0] = None
+
+
+def _load_stream(fh, weights_only, mmap_path):
+    start = fh.tell() if fh.seekable() else 0
+    if zipfile.is_zipfile(fh):
+        fh.seek(start)
+        with zipfile.ZipFile(fh) as zf:
+            pkl = [n for n in zf.namelist() if n.endswith("data.pkl") and n.count("/") == 1]
+            if not pkl:
+                if any(n.endswith("constants.pkl") or "/code/" in n for n in zf.namelist()):
+                    raise RuntimeError("jtorch.load: this is a TorchScript archive; jtorch cannot run TorchScript "
+                                       "(use jtorch.jit.load on files written by jtorch.jit)")
+                raise RuntimeError("jtorch.load: no data.pkl record in this zip file")
+            prefix = pkl[0][: -len("data.pkl")]
+            names = zf.namelist()
+            if f"{prefix}byteorder" in names and zf.read(f"{prefix}byteorder") != b"little":
+                raise NotImplementedError("jtorch.load: big-endian checkpoints")
+            up = _Unpickler(io.BytesIO(zf.read(pkl[0])), weights_only, _open_storage_zip(zf, prefix, mmap_path))
+            return up.load()
+    fh.seek(start)
+    return _load_legacy(fh, weights_only)
+
+
+# -- legacy (pre-1.6) format ---------------------------------------------------------------
+
+class _Deferred:
+    """Legacy files store storage bytes after the pickle: rebuild tensors once they are read."""
+
+    def __init__(self, base, how):
+        self.base, self.how = base, how
+
+
+def _load_legacy(fh, weights_only):
+    magic = pickle.load(fh, encoding="utf-8")
+    if magic != _MAGIC:
+        raise RuntimeError("Invalid magic number; corrupt file?" if isinstance(magic, int) else
+                           "jtorch.load: not a torch checkpoint (neither a zip file nor the legacy format)")
+    pickle.load(fh, encoding="utf-8")  # protocol version
+    sys_info = pickle.load(fh, encoding="utf-8")
+    if isinstance(sys_info, dict) and not sys_info.get("little_endian", True):
+        raise NotImplementedError("jtorch.load: big-endian checkpoints")
+    storages = {}
+
+    def load_storage(key, dt, numel, location):
+        if key not in storages:
+            storages[key] = _Deferred(None, (key, dt, location))
+        return storages[key]
+
+    obj = _Unpickler(fh, weights_only, load_storage).load()
+    keys = pickle.load(fh, encoding="utf-8")
+    data = {}
+    for key in keys:
+        _, dt, location = storages[key].how
+        (numel,) = struct.unpack("<q", fh.read(8))
+        arr = np.frombuffer(fh.read(numel * dt.itemsize), dtype=dt.np.newbyteorder("<") if dt.itemsize > 1
+                            else dt.np).astype(dt.np)
+        data[key] = _LoadedStorage(arr, _mapped(arr, location))
+    return _resolve(obj, data, {})
+
+
+def _resolve(obj, data, memo):
+    if id(obj) in memo:
+        return memo[id(obj)]
+    if isinstance(obj, _Deferred):
+        out = _resolve_deferred(obj, data, memo)
+    elif isinstance(obj, (dict, collections.OrderedDict)):
+        out = type(obj)()
+        memo[id(obj)] = out
+        for k, v in obj.items():
+            out[k] = _resolve(v, data, memo)
+        return out
+    elif isinstance(obj, list):
+        out = []
+        memo[id(obj)] = out
+        out.extend(_resolve(v, data, memo) for v in obj)
+        return out
+    elif isinstance(obj, (tuple, set, frozenset)) and not isinstance(obj, Size):
+        out = type(obj)(_resolve(v, data, memo) for v in obj) if not hasattr(obj, "_fields") else \
+            type(obj)(*[_resolve(v, data, memo) for v in obj])
+    else:
+        return obj
+    memo[id(obj)] = out
+    return out
+
+
+def _resolve_deferred(d, data, memo):
+    how = d.how
+    if d.base is None:  # a storage
+        return data[how[0]]
+    base = _resolve_deferred(d.base, data, memo)
+    if how[0] == "view":
+        return _LoadedStorage(base.array[how[1]:how[1] + how[2]], base.location)
+    if how[0] == "param":
+        return _rebuild_parameter(base, how[1], None, how[2])
+    return _rebuild_tensor_v2(base, *how)
+
+
+_ = sys

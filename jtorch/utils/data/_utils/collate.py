@@ -1,0 +1,203 @@
+"""default_collate / default_convert with torch's semantics.
+
+Stacking happens in numpy (one device transfer per collated array); inside a worker the
+results are host tensors, so workers never call JAX.
+"""
+import collections.abc
+import copy
+import re
+
+import numpy as np
+
+from . import tensor_numpy, to_tensor
+
+np_str_obj_array_pattern = re.compile(r"[SaUO]")
+
+default_collate_err_msg_format = (
+    "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}")
+
+
+def _Tensor():
+    from ...._tensor import Tensor
+    return Tensor
+
+
+def _stack_tensors(batch):
+    elem = batch[0]
+    shapes = [tuple(t.shape) for t in batch]
+    for i, s in enumerate(shapes):
+        if s != shapes[0]:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shapes[0])} at entry 0 "
+                               f"and {list(s)} at entry {i}")
+    if any(t.requires_grad for t in batch):
+        from ...._ops.movement import stack
+        return stack(batch, 0)
+    dts = {t.dtype for t in batch}
+    if len(dts) > 1:
+        from ...._ops.movement import stack
+        return stack(batch, 0)
+    out = to_tensor(np.stack([tensor_numpy(t) for t in batch]))
+    return out if out.dtype is elem.dtype else out.to(elem.dtype)
+
+
+def _stack_arrays(batch):
+    shapes = [a.shape for a in batch]
+    for i, s in enumerate(shapes):
+        if s != shapes[0]:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shapes[0])} at entry 0 "
+                               f"and {list(s)} at entry {i}")
+    return to_tensor(np.stack(batch))
+
+
+def collate(batch, *, collate_fn_map=None):
+    """torch.utils.data._utils.collate.collate: recurse into containers, dispatch leaves by type."""
+    elem = batch[0]
+    elem_type = type(elem)
+    if collate_fn_map is not None:
+        if elem_type in collate_fn_map:
+            return collate_fn_map[elem_type](batch, collate_fn_map=collate_fn_map)
+        for collate_type in collate_fn_map:
+            if isinstance(elem, collate_type):
+                return collate_fn_map[collate_type](batch, collate_fn_map=collate_fn_map)
+    if isinstance(elem, collections.abc.Mapping):
+        try:
+            if isinstance(elem, collections.abc.MutableMapping):
+                clone = copy.copy(elem)
+                clone.update({key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map)
+                              for key in elem})
+                return clone
+            return elem_type({key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map)
+                              for key in elem})
+        except TypeError:
+            return {key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map) for key in elem}
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
+        return elem_type(*(collate(samples, collate_fn_map=collate_fn_map) for samples in zip(*batch)))
+    if isinstance(elem, collections.abc.Sequence):
+        it = iter(batch)
+        elem_size = len(next(it))
+        if not all(len(e) == elem_size for e in it):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        transposed = list(zip(*batch))
+        if isinstance(elem, tuple):
+            return [collate(samples, collate_fn_map=collate_fn_map) for samples in transposed]
+        try:
+            if isinstance(elem, collections.abc.MutableSequence):
+                clone = copy.copy(elem)
+                for i, samples in enumerate(transposed):
+                    clone[i] = collate(samples, collate_fn_map=collate_fn_map)
+                return clone
+            return elem_type([collate(samples, collate_fn_map=collate_fn_map) for samples in transposed])
+        except TypeError:
+            return [collate(samples, collate_fn_map=collate_fn_map) for samples in transposed]
+    raise TypeError(default_collate_err_msg_format.format(elem_type))
+
+
+def collate_tensor_fn(batch, *, collate_fn_map=None):
+    return _stack_tensors(batch)
+
+
+def collate_numpy_array_fn(batch, *, collate_fn_map=None):
+    elem = batch[0]
+    if np_str_obj_array_pattern.search(elem.dtype.str) is not None:
+        raise TypeError(default_collate_err_msg_format.format(elem.dtype))
+    return _stack_arrays([np.asarray(b) for b in batch])
+
+
+def collate_numpy_scalar_fn(batch, *, collate_fn_map=None):
+    return to_tensor(np.asarray(batch))
+
+
+def collate_float_fn(batch, *, collate_fn_map=None):
+    return to_tensor(np.asarray(batch, dtype=np.float64))
+
+
+def collate_int_fn(batch, *, collate_fn_map=None):
+    return to_tensor(np.asarray(batch, dtype=np.int64))
+
+
+def collate_bool_fn(batch, *, collate_fn_map=None):
+    return to_tensor(np.asarray(batch, dtype=np.bool_))
+
+
+def collate_str_fn(batch, *, collate_fn_map=None):
+    return batch
+
+
+default_collate_fn_map = {
+    np.ndarray: collate_numpy_array_fn,
+    (np.bool_, np.number, np.object_): collate_numpy_scalar_fn,
+    bool: collate_bool_fn,  # before int: bool is an int subclass
+    float: collate_float_fn,
+    int: collate_int_fn,
+    str: collate_str_fn,
+    bytes: collate_str_fn,
+}
+
+
+def _ensure_map():
+    T = _Tensor()
+    if T not in default_collate_fn_map:
+        items = list(default_collate_fn_map.items())
+        default_collate_fn_map.clear()
+        default_collate_fn_map[T] = collate_tensor_fn
+        default_collate_fn_map.update(items)
+
+
+def default_collate(batch):
+    """Stack a list of samples into a batch: tensors, arrays and numbers become tensors with a
+    new batch dimension (float -> float64, int -> int64, bool -> bool); strings stay lists;
+    tuples become lists, named tuples, dicts and lists keep their type."""
+    _ensure_map()
+    return collate(batch, collate_fn_map=default_collate_fn_map)
+
+
+def default_convert(data):
+    """Convert numpy arrays (and numpy scalars) inside `data` to tensors; leave everything else."""
+    elem_type = type(data)
+    if isinstance(data, _Tensor()):
+        return data
+    if elem_type.__module__ == "numpy" and elem_type.__name__ not in ("str_", "string_", "bytes_"):
+        if elem_type.__name__ == "ndarray" and np_str_obj_array_pattern.search(data.dtype.str) is not None:
+            return data
+        return to_tensor(np.asarray(data))
+    if isinstance(data, collections.abc.Mapping):
+        try:
+            if isinstance(data, collections.abc.MutableMapping):
+                clone = copy.copy(data)
+                clone.update({key: default_convert(data[key]) for key in data})
+                return clone
+            return elem_type({key: default_convert(data[key]) for key in data})
+        except TypeError:
+            return {key: default_convert(data[key]) for key in data}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return elem_type(*(default_convert(d) for d in data))
+    if isinstance(data, tuple):
+        return [default_convert(d) for d in data]
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        try:
+            if isinstance(data, collections.abc.MutableSequence):
+                clone = copy.copy(data)
+                for i, d in enumerate(data):
+                    clone[i] = default_convert(d)
+                return clone
+            return elem_type([default_convert(d) for d in data])
+        except TypeError:
+            return [default_convert(d) for d in data]
+    return data
+
+
+def convert_arrays(data):
+    """Turn every numpy array in a (list/tuple/dict) structure into a tensor: the fast path's output."""
+    if isinstance(data, np.ndarray):
+        return to_tensor(data)
+    if isinstance(data, list):
+        return [convert_arrays(d) for d in data]
+    if isinstance(data, tuple):
+        return type(data)(*(convert_arrays(d) for d in data)) if hasattr(data, "_fields") else \
+            tuple(convert_arrays(d) for d in data)
+    if isinstance(data, dict):
+        return {k: convert_arrays(v) for k, v in data.items()}
+    return data
+
+
+__all__ = ["default_collate", "default_convert", "collate", "default_collate_fn_map"]
