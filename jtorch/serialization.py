@@ -104,7 +104,7 @@ class _Pickler(pickle._Pickler):
 
     def reducer_override(self, obj):
         if isinstance(obj, Tensor):
-            arr = np.ascontiguousarray(np.asarray(obj.detach()._value("save")))
+            arr = np.ascontiguousarray(np.asarray(obj._value("save")))
             storage = _SavedStorage(arr.reshape(-1), obj.dtype, _location(obj))
             strides = tuple(s // arr.itemsize for s in arr.strides) if arr.size else _contiguous(arr.shape)
             args = (storage, 0, Size(arr.shape), strides, obj.requires_grad if not _is_param(obj) else False,
@@ -157,15 +157,12 @@ def _write_zip(out, name, records):
             zf.writestr(info, data)
 
 
-def _archive_name(f):
-    if isinstance(f, (str, os.PathLike)):
-        base = os.path.splitext(os.path.basename(os.fspath(f)))[0]
-        if base and all(c.isalnum() or c in "_-." for c in base):
-            return base
-    return "archive"
+def _archive_name(path):
+    base = os.path.splitext(os.path.basename(path))[0]
+    return base if base and all(c.isalnum() or c in "_-." for c in base) else "archive"
 
 
-def _serialize(obj, f, protocol):
+def _serialize(obj, f, protocol, name):
     buf = io.BytesIO()
     pickler = _Pickler(buf, protocol)
     pickler.dump(obj)
@@ -178,7 +175,7 @@ def _serialize(obj, f, protocol):
         records.append((f"data/{key}", arr.tobytes()))
     records.append(("version", b"3\n"))
     records.append((".data/serialization_id", uuid.uuid4().hex.encode().ljust(40, b"0")))
-    _write_zip(f, _archive_name(f), records)
+    _write_zip(f, name, records)
 
 
 def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
@@ -194,57 +191,37 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_
         raise NotImplementedError("jtorch.save: the legacy (pre-1.6) format; jtorch only writes the zip format")
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                _serialize(obj, _Named(fh, path), pickle_protocol)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        with contextlib.suppress(OSError):  # make the rename itself durable
-            dfd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        _atomic_write(path, lambda fh: _serialize(obj, fh, pickle_protocol, _archive_name(path)))
         return
-    _serialize(obj, f, pickle_protocol)
-
-
-class _Named(io.RawIOBase):
-    """A file handle that remembers the target path (its stem names the archive, as in torch)."""
-
-    def __init__(self, fh, path):
-        self._fh, self._path = fh, path
-
-    def __fspath__(self):
-        return self._path
-
-    def write(self, b):
-        return self._fh.write(b)
-
-    def tell(self):
-        return self._fh.tell()
-
-    def seek(self, *a):
-        return self._fh.seek(*a)
-
-    def seekable(self):
-        return True
-
-    def writable(self):
-        return True
-
-    def flush(self):
-        self._fh.flush()
+    _serialize(obj, f, pickle_protocol, "archive")
 
 
 # -- loading -----------------------------------------------------------------------------
+
+def _atomic_write(path, content):
+    """Write bytes (or call content(fh)) to a temp file beside `path`, fsync, then rename over it."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if callable(content):
+                content(fh)
+            else:
+                fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
 
 class _StorageType:
     """torch.FloatStorage & co. as seen by the unpickler."""

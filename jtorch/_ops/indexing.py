@@ -337,8 +337,15 @@ def _scatter(input, index, src, *, dim, reduce, include_self):
             count = count + 1 if include_self else jnp.maximum(count, 1)
             out = out // count if jnp.issubdtype(input.dtype, jnp.integer) else out / count
     elif reduce == "prod":
-        base = input if include_self else input.at[idx].set(1)
-        out = base.at[idx].multiply(src)
+        # dense product per target (jax cannot differentiate a multiplying scatter with duplicates)
+        n = input.shape[dim]
+        hot = index[..., None] == jnp.arange(n)
+        prod = jnp.moveaxis(jnp.prod(jnp.where(hot, src[..., None], 1), axis=dim), -1, dim)
+        touched = jnp.moveaxis(jnp.any(hot, axis=dim), -1, dim)
+        pad = [(0, input.shape[k] - prod.shape[k]) for k in range(input.ndim)]
+        prod = jnp.pad(prod, pad, constant_values=1)
+        touched = jnp.pad(touched, pad)
+        out = input * prod if include_self else jnp.where(touched, prod, input)
     else:
         op_ = "max" if reduce == "amax" else "min"
         if include_self:

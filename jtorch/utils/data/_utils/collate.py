@@ -23,7 +23,6 @@ def _Tensor():
 
 
 def _stack_tensors(batch):
-    elem = batch[0]
     shapes = [tuple(t.shape) for t in batch]
     for i, s in enumerate(shapes):
         if s != shapes[0]:
@@ -36,8 +35,7 @@ def _stack_tensors(batch):
     if len(dts) > 1:
         from ...._ops.movement import stack
         return stack(batch, 0)
-    out = to_tensor(np.stack([tensor_numpy(t) for t in batch]))
-    return out if out.dtype is elem.dtype else out.to(elem.dtype)
+    return to_tensor(np.stack([tensor_numpy(t) for t in batch]))
 
 
 def _stack_arrays(batch):

@@ -1,0 +1,79 @@
+"""torchtext.datasets.IMDB (current API): yields (label, text), label 1 = neg, 2 = pos.
+
+Reads ROOT/IMDB/aclImdb/{train,test}/{pos,neg}/*.txt; fetches and extracts the standard
+aclImdb_v1.tar.gz there when the network allows.
+"""
+import glob
+import os
+import tarfile
+
+URL = "http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
+MAP_LABELS = {"neg": 1, "pos": 2}
+NUM_LINES = {"train": 25000, "test": 25000}
+
+
+def ensure_aclimdb(folder):
+    """Make sure `folder` (.../aclImdb) exists: extract a tarball beside it, or download one."""
+    if os.path.isdir(folder):
+        return folder
+    parent = os.path.dirname(folder) or "."
+    tar_path = os.path.join(parent, os.path.basename(URL))
+    if not os.path.exists(tar_path):
+        try:
+            import urllib.request
+            os.makedirs(parent, exist_ok=True)
+            tmp = tar_path + ".part"
+            with urllib.request.urlopen(URL, timeout=30) as r, open(tmp, "wb") as f:
+                while True:
+                    chunk = r.read(1 << 20)
+                    if not chunk:
+                        break
+                    f.write(chunk)
+            os.replace(tmp, tar_path)
+        except OSError as e:
+            raise FileNotFoundError(
+                f"IMDB dataset not found at {os.path.abspath(folder)} and it could not be downloaded ({e}). "
+                f"Provide the extracted aclImdb folder there (with train/ and test/, each holding pos/ and neg/ "
+                f"*.txt files), or put {os.path.basename(URL)} in {os.path.abspath(parent)}; "
+                f"jtorch.text.datasets.synthetic.make_imdb_corpus writes a small synthetic one.") from None
+    with tarfile.open(tar_path) as tf:
+        tf.extractall(parent, filter="data")
+    return folder
+
+
+def read_split(folder, split, labels=("pos", "neg")):
+    """[(label_name, text)] for every review of a split folder's pos/ and neg/ subfolders."""
+    out = []
+    for label in labels:
+        for path in sorted(glob.glob(os.path.join(folder, split, label, "*.txt"))):
+            try:
+                with open(path, "r", encoding="utf-8") as f:
+                    out.append((label, f.read()))
+            except (OSError, UnicodeDecodeError) as e:
+                raise RuntimeError(f"cannot read IMDB review file {path}: {e}") from None
+    return out
+
+
+class _IMDBSplit:
+    """An iterable over (label, text) with a length, like torchtext's datapipe."""
+
+    def __init__(self, items):
+        self._items = items
+
+    def __iter__(self):
+        for label, text in self._items:
+            yield MAP_LABELS[label], text
+
+    def __len__(self):
+        return len(self._items)
+
+
+def IMDB(root=".data", split=("train", "test")):
+    """IMDB reviews: for each split an iterable of (label, text), label 1 = neg, 2 = pos."""
+    folder = ensure_aclimdb(os.path.join(root, "IMDB", "aclImdb"))
+    splits = (split,) if isinstance(split, str) else tuple(split)
+    for s in splits:
+        if s not in ("train", "test"):
+            raise ValueError(f"Expected one of ('train', 'test') as split, but got {s}")
+    res = tuple(_IMDBSplit(read_split(folder, s, ("neg", "pos"))) for s in splits)
+    return res[0] if isinstance(split, str) else res

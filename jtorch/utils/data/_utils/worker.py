@@ -1,0 +1,152 @@
+"""The worker process loop. Workers run dataset reads, transforms and collation in numpy and
+return host tensors; they never call JAX (it is not fork-safe)."""
+import queue
+import random
+import sys
+import traceback
+
+import numpy as np
+
+from . import collate as _collate
+from .. import _utils
+
+
+class WorkerInfo:
+    """What get_worker_info() returns inside a worker: id, num_workers, seed, dataset."""
+
+    __initialized = False
+
+    def __init__(self, **kwargs):
+        for k, v in kwargs.items():
+            setattr(self, k, v)
+        self.__keys = tuple(kwargs.keys())
+        self.__initialized = True
+
+    def __setattr__(self, key, val):
+        if self.__initialized:
+            raise RuntimeError(f"Cannot assign attributes to {self.__class__.__name__} objects")
+        return super().__setattr__(key, val)
+
+    def __repr__(self):
+        items = [f"{k}={getattr(self, k)}" for k in self.__keys]
+        return f"{self.__class__.__name__}({', '.join(items)})"
+
+
+def get_worker_info():
+    """Information about the current DataLoader worker, or None in the main process."""
+    return _utils._worker_info
+
+
+class ExceptionWrapper:
+    """An exception raised in a worker, carried to the main process with its traceback."""
+
+    def __init__(self, exc_info, where):
+        self.exc_type = exc_info[0]
+        self.exc_msg = "".join(traceback.format_exception(*exc_info))
+        self.where = where
+
+    def reraise(self):
+        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
+        if self.exc_type is KeyError:
+            msg = repr(msg)
+        try:
+            exception = self.exc_type(msg)
+        except Exception:
+            raise RuntimeError(msg) from None
+        raise exception
+
+
+class _IterableDatasetStopIteration:
+    def __init__(self, worker_id):
+        self.worker_id = worker_id
+
+
+class _ResumeIteration:
+    pass
+
+
+def fetch(dataset, kind_iterable, dataset_iter, auto_collation, collate_fn, drop_last, index):
+    """One batch (or item): the shared fetch logic of the main process and the workers."""
+    if kind_iterable:
+        if auto_collation:
+            data = []
+            for _ in index:
+                try:
+                    data.append(next(dataset_iter))
+                except StopIteration:
+                    break
+            if len(data) == 0 or (drop_last and len(data) < len(index)):
+                raise StopIteration
+        else:
+            data = next(dataset_iter)
+        return collate_fn(data)
+    if auto_collation:
+        if collate_fn is _collate.default_collate:
+            fast = getattr(dataset, "_batch_fetch", None)
+            if fast is not None:
+                out = fast(index)
+                if out is not None:
+                    return _collate.convert_arrays(out)
+        if hasattr(dataset, "__getitems__") and dataset.__getitems__:
+            data = dataset.__getitems__(index)
+        else:
+            data = [dataset[idx] for idx in index]
+    else:
+        data = dataset[index]
+    return collate_fn(data)
+
+
+def worker_loop(kind_iterable, dataset, index_queue, data_queue, done_event, auto_collation, collate_fn,
+                drop_last, base_seed, init_fn, worker_id, num_workers):
+    try:
+        seed = base_seed + worker_id
+        random.seed(seed)
+        np.random.seed(seed % 2 ** 32)
+        from ...._ops.random import default_generator
+        default_generator.manual_seed(seed)  # plain integers: no JAX
+        _utils._worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
+        init_exception = None
+        try:
+            if init_fn is not None:
+                init_fn(worker_id)
+            dataset_iter = iter(dataset) if kind_iterable else None
+        except Exception:
+            init_exception = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
+        exhausted = False
+        while True:
+            try:
+                r = index_queue.get(timeout=5.0)
+            except queue.Empty:
+                if done_event.is_set():
+                    break
+                continue
+            if r is None:
+                break
+            if isinstance(r, _ResumeIteration):
+                data_queue.put((r, None))
+                exhausted = False
+                if kind_iterable:
+                    dataset_iter = iter(dataset)
+                continue
+            if done_event.is_set() or exhausted:
+                continue
+            idx, index = r
+            if init_exception is not None:
+                data, init_exception = init_exception, None
+            else:
+                try:
+                    data = fetch(dataset, kind_iterable, dataset_iter, auto_collation, collate_fn, drop_last, index)
+                except StopIteration:
+                    if kind_iterable:
+                        data = _IterableDatasetStopIteration(worker_id)
+                        exhausted = True
+                    else:
+                        data = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
+                except Exception:
+                    data = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
+            data_queue.put((idx, data))
+    except KeyboardInterrupt:
+        pass
+    if done_event.is_set():
+        data_queue.cancel_join_thread()
+        data_queue.close()

@@ -1,0 +1,349 @@
+"""DataLoader: batches from a dataset, in the main process or in parallel worker processes.
+
+Workers are real processes (fork on Linux, like torch); they read, transform and collate in
+numpy and send host tensors back, which become device arrays when unpickled here (one
+transfer per collated array). In-memory datasets with `_batch_fetch` batch by indexing whole
+arrays at once.
+"""
+import itertools
+import multiprocessing
+import queue
+import sys
+import warnings
+
+from ._utils import numpy_rng
+from ._utils import collate as _collate
+from ._utils import worker as _worker
+from .dataset import IterableDataset
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+default_collate = _collate.default_collate
+default_convert = _collate.default_convert
+
+
+class _InfiniteConstantSampler:
+    def __iter__(self):
+        while True:
+            yield None
+
+
+def _prepare_for_workers(ds, seen=None):
+    """Let datasets (and the ones they wrap) ready their host copies before workers fork."""
+    seen = set() if seen is None else seen
+    if id(ds) in seen:
+        return
+    seen.add(id(ds))
+    prep = getattr(ds, "_prepare_for_workers", None)
+    if callable(prep):
+        prep()
+    inner = getattr(ds, "dataset", None)
+    if inner is not None:
+        _prepare_for_workers(inner, seen)
+    inner = getattr(ds, "datasets", None)
+    if isinstance(inner, dict):
+        inner = list(inner.values())
+    if isinstance(inner, (list, tuple)):
+        for d in inner:
+            _prepare_for_workers(d, seen)
+
+
+class DataLoader:
+    """torch.utils.data.DataLoader. `pin_memory` is accepted and has no effect (JAX manages
+    host-device transfers)."""
+
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
+                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
+                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
+                 pin_memory_device="", in_order=True):
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable "
+                             "multiprocessing.")
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError("prefetch_factor option could only be specified in multiprocessing.let num_workers "
+                             "> 0 to enable multiprocessing, otherwise set prefetch_factor to None.")
+        if num_workers > 0 and prefetch_factor is None:
+            prefetch_factor = 2
+        elif prefetch_factor is not None and prefetch_factor < 0:
+            raise ValueError("prefetch_factor option should be non-negative")
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.prefetch_factor = prefetch_factor
+        self.pin_memory = pin_memory
+        self.pin_memory_device = pin_memory_device
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.multiprocessing_context = multiprocessing_context
+        self.in_order = in_order
+        self._is_iterable = isinstance(dataset, IterableDataset)
+        if self._is_iterable:
+            if isinstance(shuffle, bool) and shuffle:
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified shuffle option, but got "
+                                 f"shuffle={shuffle}")
+            if sampler is not None:
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified sampler option, but got "
+                                 f"sampler={sampler}")
+            if batch_sampler is not None:
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified batch_sampler option, "
+                                 f"but got batch_sampler={batch_sampler}")
+        else:
+            shuffle = bool(shuffle)
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, "
+                                 "and drop_last")
+            batch_size = None
+            drop_last = False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with "
+                             "drop_last")
+        if sampler is None:
+            if self._is_iterable:
+                sampler = _InfiniteConstantSampler()
+            elif shuffle:
+                sampler = RandomSampler(dataset, generator=generator)
+            else:
+                sampler = SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        if collate_fn is None:
+            collate_fn = default_collate if self._auto_collation else default_convert
+        self.collate_fn = collate_fn
+        self.persistent_workers = persistent_workers
+        self._iterator = None
+
+    @property
+    def _auto_collation(self):
+        return self.batch_sampler is not None
+
+    @property
+    def _index_sampler(self):
+        return self.batch_sampler if self._auto_collation else self.sampler
+
+    def __iter__(self):
+        if self.num_workers == 0:
+            return _SingleProcessIter(self)
+        if self.persistent_workers:
+            if self._iterator is None:
+                self._iterator = _MultiProcessingIter(self)
+            else:
+                self._iterator._reset(self)
+            return self._iterator
+        return _MultiProcessingIter(self)
+
+    def __len__(self):
+        if self._is_iterable:
+            length = len(self.dataset)
+            if self.batch_size is not None:
+                from math import ceil
+                length = length // self.batch_size if self.drop_last else ceil(length / self.batch_size)
+            return length
+        return len(self._index_sampler)
+
+    def __del__(self):
+        it = self.__dict__.get("_iterator")
+        if it is not None:
+            it._shutdown()
+
+
+class _BaseIter:
+    def __init__(self, loader):
+        self._dataset = loader.dataset
+        self._is_iterable = loader._is_iterable
+        self._auto_collation = loader._auto_collation
+        self._drop_last = loader.drop_last
+        self._index_sampler = loader._index_sampler
+        self._collate_fn = loader.collate_fn
+        self._timeout = loader.timeout
+        self._generator = loader.generator
+        self._reset(loader, first_iter=True)
+
+    def _reset(self, loader, first_iter=False):
+        self._sampler_iter = iter(self._index_sampler)
+        self._num_yielded = 0
+        self._base_seed = int(numpy_rng(loader.generator).integers(0, 2 ** 62))
+
+    def _next_index(self):
+        return next(self._sampler_iter)
+
+    def __iter__(self):
+        return self
+
+    def __len__(self):
+        return len(self._index_sampler)
+
+
+class _SingleProcessIter(_BaseIter):
+    def __init__(self, loader):
+        super().__init__(loader)
+        self._dataset_iter = iter(self._dataset) if self._is_iterable else None
+
+    def __next__(self):
+        index = self._next_index()
+        data = _worker.fetch(self._dataset, self._is_iterable, self._dataset_iter, self._auto_collation,
+                             self._collate_fn, self._drop_last, index)
+        self._num_yielded += 1
+        return data
+
+
+def _mp_context(name):
+    if name is None:
+        name = "fork" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(name) if isinstance(name, str) else name
+
+
+class _MultiProcessingIter(_BaseIter):
+    _POLL_S = 5.0
+
+    def __init__(self, loader):
+        super().__init__(loader)
+        self._prefetch_factor = loader.prefetch_factor
+        self._num_workers = loader.num_workers
+        self._persistent = loader.persistent_workers
+        self._in_order = loader.in_order
+        ctx = _mp_context(loader.multiprocessing_context)
+        _prepare_for_workers(self._dataset)
+        self._worker_result_queue = ctx.Queue()
+        self._workers_done_event = ctx.Event()
+        self._index_queues, self._workers = [], []
+        with warnings.catch_warnings():
+            # JAX warns on every fork; workers never call JAX, so the warning does not apply
+            warnings.filterwarnings("ignore", message=r".*os\.fork\(\) was called.*")
+            warnings.filterwarnings("ignore", category=DeprecationWarning, message=r".*fork.*")
+            for i in range(self._num_workers):
+                iq = ctx.Queue()
+                iq.cancel_join_thread()
+                w = ctx.Process(target=_worker.worker_loop, daemon=True, args=(
+                    self._is_iterable, self._dataset, iq, self._worker_result_queue, self._workers_done_event,
+                    self._auto_collation, self._collate_fn, self._drop_last, self._base_seed,
+                    loader.worker_init_fn, i, self._num_workers))
+                w.start()
+                self._index_queues.append(iq)
+                self._workers.append(w)
+        self._shutdown_done = False
+        self._reset(loader, first_iter=True)
+
+    def _reset(self, loader, first_iter=False):
+        super()._reset(loader, first_iter)
+        if not hasattr(self, "_workers"):
+            return  # called from _BaseIter.__init__ before the workers exist
+        self._send_idx = 0
+        self._rcvd_idx = 0
+        self._task_info = {}
+        self._tasks_outstanding = 0
+        self._workers_status = [True] * self._num_workers
+        self._worker_queue_idx_cycle = itertools.cycle(range(self._num_workers))
+        if not first_iter:
+            for iq in self._index_queues:
+                iq.put(_worker._ResumeIteration())
+            remaining = self._num_workers
+            while remaining > 0:
+                idx, _ = self._get_data()
+                if isinstance(idx, _worker._ResumeIteration):
+                    remaining -= 1
+        for _ in range(self._prefetch_factor * self._num_workers):
+            self._try_put_index()
+
+    def _try_put_index(self):
+        if self._tasks_outstanding >= self._prefetch_factor * self._num_workers:
+            return
+        try:
+            index = self._next_index()
+        except StopIteration:
+            return
+        for _ in range(self._num_workers):
+            wid = next(self._worker_queue_idx_cycle)
+            if self._workers_status[wid]:
+                break
+        else:
+            return
+        self._index_queues[wid].put((self._send_idx, index))
+        self._task_info[self._send_idx] = (wid,)
+        self._tasks_outstanding += 1
+        self._send_idx += 1
+
+    def _get_data(self):
+        if self._timeout > 0:
+            try:
+                return self._worker_result_queue.get(timeout=self._timeout)
+            except queue.Empty:
+                raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds") from None
+        while True:
+            try:
+                return self._worker_result_queue.get(timeout=self._POLL_S)
+            except queue.Empty:
+                dead = [w for w in self._workers if not w.is_alive()]
+                if dead:
+                    pids = ", ".join(str(w.pid) for w in dead)
+                    self._shutdown()
+                    raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly") from None
+
+    def __next__(self):
+        while True:
+            while self._rcvd_idx < self._send_idx:
+                info = self._task_info[self._rcvd_idx]
+                if len(info) == 2 or self._workers_status[info[0]]:
+                    break
+                del self._task_info[self._rcvd_idx]  # that worker is exhausted (iterable dataset)
+                self._rcvd_idx += 1
+            else:
+                if not self._persistent:
+                    self._shutdown()
+                raise StopIteration
+            if len(self._task_info[self._rcvd_idx]) == 2:
+                data = self._task_info.pop(self._rcvd_idx)[1]
+                self._rcvd_idx += 1
+                return self._process(data)
+            idx, data = self._get_data()
+            self._tasks_outstanding -= 1
+            if isinstance(data, _worker._IterableDatasetStopIteration):
+                self._workers_status[data.worker_id] = False
+                self._try_put_index()
+                continue
+            if idx != self._rcvd_idx:
+                self._task_info[idx] += (data,)
+            else:
+                del self._task_info[idx]
+                self._rcvd_idx += 1
+                return self._process(data)
+
+    def _process(self, data):
+        self._try_put_index()
+        self._num_yielded += 1
+        if isinstance(data, _worker.ExceptionWrapper):
+            data.reraise()
+        return data
+
+    def _shutdown(self):
+        if getattr(self, "_shutdown_done", True):
+            return
+        self._shutdown_done = True
+        self._workers_done_event.set()
+        for iq in self._index_queues:
+            try:
+                iq.put(None)
+            except (OSError, ValueError):
+                pass
+        for w in self._workers:
+            w.join(timeout=self._POLL_S)
+            if w.is_alive():
+                w.terminate()
+        for iq in self._index_queues:
+            iq.close()
+        self._worker_result_queue.cancel_join_thread()
+        self._worker_result_queue.close()
+
+    def __del__(self):
+        self._shutdown()
+
+
