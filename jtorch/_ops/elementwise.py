@@ -256,12 +256,15 @@ def fmin(input, other):
 
 
 def _clamp(x, lo, hi):
-    # where (not max/min): the gradient passes at the bounds, as in torch
+    # where (not max/min): the gradient passes at the bounds, as in torch; NaN stays NaN with no gradient
+    out = x
     if lo is not None:
-        x = jnp.where(x < lo, lo, x)
+        out = jnp.where(out < lo, lo, out)
     if hi is not None:
-        x = jnp.where(x > hi, hi, x)
-    return x
+        out = jnp.where(out > hi, hi, out)
+    if jnp.issubdtype(x.dtype, jnp.floating):
+        out = jnp.where(jnp.isnan(x), jax.lax.stop_gradient(x), out)
+    return out
 
 
 @op(tensors=("input", "min", "max"), promote="same", inplace=True)
@@ -331,7 +334,10 @@ def hypot(input, other):
 
 @op(tensors=("input", "other"), promote="float", inplace=True)
 def xlogy(input, other):
-    return jax.scipy.special.xlogy(input, other)
+    # 0 * log(0) = 0 with zero gradients there, as in torch; NaN in other still gives NaN
+    zero = input == 0
+    out = jnp.where(zero, 0, input * jnp.log(jnp.where(zero, 1, other)))
+    return jnp.where(jnp.isnan(other), jnp.nan, out)
 
 
 @op(tensors=("input", "other"), promote="float")

@@ -155,6 +155,7 @@ def _static(v):
 
 _Tensor = None       # set by jtorch._tensor (avoids an import cycle)
 _grad_enabled = [True]
+_autocast = [None]   # None, or a function (op name) -> dtype its float inputs run in (torch.autocast)
 _eager = [0]         # > 0 while tracing under jax (jtorch.compile, custom functions)
 
 
@@ -174,6 +175,8 @@ def _promote_kinds(args):
 
 def dispatch(opdef, args, static):
     """Record (or run) one op call; returns a Tensor or a tuple of Tensors."""
+    if _autocast[0] is not None:
+        args = _autocast_args(opdef, args)
     promote = opdef.promote
     common = None
     if promote is not None:
@@ -225,6 +228,19 @@ def dispatch(opdef, args, static):
     if opdef.view:
         out._make_view(args[0], (opdef, static, None))
     return out
+
+
+def _autocast_args(opdef, args):
+    """Cast floating tensor inputs to the dtype torch.autocast's op lists give this op."""
+    target = _autocast[0](opdef.name)
+    if target is None:
+        return args
+    out = []
+    for a in args:
+        if isinstance(a, _Tensor) and a.dtype.is_floating_point and a.dtype is not target:
+            a = a.to(target)
+        out.append(a)
+    return tuple(out)
 
 
 def _wrap(lz, eager):

@@ -18,7 +18,7 @@ def prob(*shape, dtype="float32"):
 def nz(*shape, dtype="float32"):
     """Floats away from zero (divisors)."""
     a = arr(*shape, dtype=dtype, low=0.5, high=2.0)
-    return a * np.where(arr(*shape, dtype="float32") > 0, 1, -1).astype(dtype)
+    return np.asarray(a * np.where(arr(*shape, dtype="float32") > 0, 1, -1).astype(dtype))
 
 
 def special():
@@ -40,7 +40,7 @@ OPS = [
     _unary("sqrt", pos, method=True), _unary("rsqrt", pos), _unary("sin"), _unary("cos", int_sample=False),
     _unary("tan", unit), _unary("asin", unit, int_sample=False), _unary("acos", unit, int_sample=False),
     _unary("atan"), _unary("sinh", int_sample=False), _unary("cosh", int_sample=False), _unary("tanh"),
-    _unary("asinh", int_sample=False), _unary("acosh", lambda *s, **k: pos(*s, **k) + 1, int_sample=False),
+    _unary("asinh", int_sample=False), _unary("acosh", lambda *s, **k: np.asarray(pos(*s, **k) + 1), int_sample=False),
     _unary("atanh", unit, int_sample=False), _unary("sigmoid", method=True), _unary("erf"),
     _unary("erfc", int_sample=False), _unary("erfinv", unit, atol=1e-4, int_sample=False),
     _unary("lgamma", pos, atol=1e-4, int_sample=False), _unary("digamma", pos, atol=1e-4, int_sample=False),
@@ -50,7 +50,7 @@ OPS = [
     OpInfo("neg", lambda m, x: -x, [S(arr(2, 3)), S(arr(3, **I))]),
     OpInfo("abs", lambda m, x: m.abs(x), [S(nz(2, 3)), S(arr(3, **I)), S(nz(**F64))]),
     OpInfo("sign", lambda m, x: m.sign(x), [S(nz(2, 3)), S(arr(3, **I)), S(arr(4, dtype="bool"))]),
-    OpInfo("sgn", lambda m, x: m.sgn(x), [S(nz(2, 3)), S(arr(3, **I))]),
+    OpInfo("sgn", lambda m, x: m.sgn(x), [S(nz(2, 3)), S(arr(3, **I))], grad=False),  # torch: ZeroTensor grad
     OpInfo("square", lambda m, x: m.square(x), [S(arr(2, 3)), S(arr(3, **I)), S(arr(3, dtype="bool"))]),
     OpInfo("floor", lambda m, x: m.floor(x), [S(arr(2, 3)), S(arr(3, **I))]),
     OpInfo("ceil", lambda m, x: x.ceil(), [S(arr(2, 3)), S(arr(3, **I))]),
@@ -79,7 +79,7 @@ OPS = [
     OpInfo("div", lambda m, x, y, **k: m.div(x, y, **k),
            [S(arr(2, 3), nz(3)), S(arr(4, **I), np.array([2, -3, 3, -2])), S(arr(2, 3), nz(2, 3), rounding_mode="floor"),
             S(np.array([7, -7, 7, -7]), np.array([2, 2, -2, -2]), rounding_mode="trunc")]),
-    OpInfo("div_mode_float", lambda m, x, y: (m.div(x, y, rounding_mode="trunc"), m.floor_divide(x, y), x // 0.7),
+    OpInfo("div_mode_float", lambda m, x, y: (m.div(x, y, rounding_mode="trunc"), m.floor_divide(x, y), x // 0.7, x // y),
            [S(arr(2, 3, **F64), nz(2, 3, **F64))], grad=False),
     OpInfo("floor_divide", lambda m, x, y: m.floor_divide(x, y),
            [S(np.array([7, -7, 7, -7]), np.array([2, 2, -2, -2])), S(arr(3, 4), nz(4), grad=False)]),
@@ -95,7 +95,7 @@ OPS = [
     OpInfo("float_power", lambda m, x, y: m.float_power(x, y), [S(pos(2, 3), arr(3)), S(arr(3, **I), 2)]),
     OpInfo("atan2", lambda m, x, y: m.atan2(x, y), [S(arr(2, 3), nz(3)), S(arr(3, **I), arr(3, **I))]),
     OpInfo("maximum", lambda m, x, y: (m.maximum(x, y), m.minimum(x, y)),
-           [S(arr(2, 3), arr(3)), S(arr(3, **I), arr(2, 1, **I)), S(np.array([np.nan, 1.0]), np.array([0.0, 2.0]))]),
+           [S(arr(2, 3), arr(3)), S(arr(3, **I), arr(2, 1, **I)), S(np.array([np.nan, 1.0]), np.array([0.0, 2.0]), grad=False)]),
     OpInfo("fmax", lambda m, x, y: (m.fmax(x, y), m.fmin(x, y)),
            [S(arr(2, 3), arr(3)), S(np.array([np.nan, 1.0, np.nan]), np.array([0.0, np.nan, np.nan]))]),
     OpInfo("hypot", lambda m, x, y: m.hypot(x, y), [S(arr(2, 3), arr(3)), S(arr(2, **F64), arr(2, **F64))]),
@@ -121,7 +121,7 @@ OPS = [
                                               x.clone().addcmul_(x, y, value=0.1), x.clone().clamp_(-0.3, 0.3),
                                               x.clone().div_(y, rounding_mode="floor")),
            [S(arr(2, 3), nz(3))]),
-    OpInfo("operators", lambda m, x, y: (x + y, x - y, x * y, x / y, x // y, x % y, x ** 2, 2 ** x, 1 - x, 2 / y,
+    OpInfo("operators", lambda m, x, y: (x + y, x - y, x * y, x / y, x % y, x ** 2, 2 ** x, 1 - x, 2 / y,
                                          -x, abs(x), +x),
            [S(arr(2, 3), nz(2, 3))]),
     # comparisons and logic

@@ -1,0 +1,2 @@
+"""torchtext.legacy.datasets."""
+from .imdb import IMDB as IMDB  # noqa: F401
