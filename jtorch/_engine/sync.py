@@ -14,8 +14,9 @@ import jax
 
 from . import metrics, program
 
-# Tensors whose value is pending, by id (Tensor.__eq__ is elementwise, so no WeakSet)
-_live = weakref.WeakValueDictionary()
+# Weak references to tensors created pending since the last sync (a plain list: appending a
+# weakref is far cheaper per op than a WeakSet, and Tensor.__eq__ is elementwise anyway).
+_live = []
 _sites = {}                # call site -> list of Programs compiled there
 _warned = set()
 RECOMPILE_WARN_LIMIT = 4   # distinct programs at one call site before the warning
@@ -23,7 +24,7 @@ _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def track(tensor):
-    _live[id(tensor)] = tensor
+    _live.append(weakref.ref(tensor))
 
 
 def materialize(lazies, reason):
@@ -31,10 +32,12 @@ def materialize(lazies, reason):
     roots = {id(lz): lz for lz in lazies if lz.value is None}
     if not roots:
         return
-    for t in list(_live.values()):
-        lz = t._lazy
-        if lz.value is None:
-            roots[id(lz)] = lz
+    for ref in _live:
+        t = ref()
+        if t is not None:
+            lz = t._lazy
+            if lz.value is None:
+                roots[id(lz)] = lz
     _live.clear()
     run(sorted(roots.values(), key=_serial), reason)
 

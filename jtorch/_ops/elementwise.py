@@ -332,12 +332,22 @@ def hypot(input, other):
     return jnp.hypot(input, other)
 
 
+@jax.custom_jvp
+def _xlogy(x, y):
+    out = jnp.where(x == 0, 0, x * jnp.log(jnp.where(x == 0, 1, y)))
+    return jnp.where(jnp.isnan(y), jnp.nan, out)
+
+
+@_xlogy.defjvp
+def _xlogy_jvp(primals, tangents):
+    # torch's gradients: d/dx = log(y) (0 where x == 0), d/dy = x / y
+    (x, y), (dx, dy) = primals, tangents
+    return _xlogy(x, y), dx * jnp.where(x == 0, 0, jnp.log(jnp.where(x == 0, 1, y))) + dy * x / y
+
+
 @op(tensors=("input", "other"), promote="float", inplace=True)
 def xlogy(input, other):
-    # 0 * log(0) = 0 with zero gradients there, as in torch; NaN in other still gives NaN
-    zero = input == 0
-    out = jnp.where(zero, 0, input * jnp.log(jnp.where(zero, 1, other)))
-    return jnp.where(jnp.isnan(other), jnp.nan, out)
+    return _xlogy(input, other)
 
 
 @op(tensors=("input", "other"), promote="float")

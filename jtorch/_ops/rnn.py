@@ -110,3 +110,15 @@ def _rnn_cell(input, hx, cx, w_ih, w_hh, b_ih, b_hh, *, mode):
     """One step of RNNCell / LSTMCell / GRUCell on (B, I); returns h' (and c' for LSTM)."""
     h, c = _step(mode, _lin(input, w_ih, b_ih), hx, cx if cx is not None else hx, w_hh, b_hh, None)
     return (h, c) if mode == "LSTM" else h
+
+
+@op(list_input="sequences", method=False, function=False, grad_name="PadSequenceBackward0")
+def _pad_sequence(*sequences, batch_first, padding_value, padding_side):
+    """Stack variable-length sequences (L_i, *) into (B, T, *) or (T, B, *) with padding."""
+    T = max(s.shape[0] for s in sequences)
+    out = []
+    for s in sequences:
+        pad = [(0, T - s.shape[0]) if padding_side == "right" else (T - s.shape[0], 0)] + [(0, 0)] * (s.ndim - 1)
+        out.append(jnp.pad(s, pad, constant_values=jnp.asarray(padding_value, s.dtype)))
+    res = jnp.stack(out, 0)
+    return res if batch_first else jnp.swapaxes(res, 0, 1)

@@ -240,7 +240,7 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
         return func
     call = func  # a module's __call__ (so its hooks run) or a plain function
     names, tensors = _state_tensors(func)
-    what = type(func).__name__ if hasattr(func, "forward") else getattr(func, "__name__", "function")
+    what = getattr(func, "__name__", type(func).__name__)
     sm = ScriptModule(_pure_function(call, tensors, what), names, tensors, model=func, name=what)
     sm(*_examples(example_inputs))  # traces and compiles now, so tracing errors surface here
     return sm
@@ -255,7 +255,7 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     if isinstance(obj, type):
         raise NotImplementedError("jtorch.jit.script on a class: script an instance (a module) instead")
     names, tensors = _state_tensors(obj)
-    what = type(obj).__name__ if hasattr(obj, "forward") else getattr(obj, "__name__", "function")
+    what = getattr(obj, "__name__", type(obj).__name__)
     sm = ScriptModule(_pure_function(obj, tensors, what), names, tensors, model=obj, name=what)
     if example_inputs:
         sm(*_examples(example_inputs[0] if isinstance(example_inputs, list) else example_inputs))
