@@ -108,7 +108,11 @@ def _rnn(*arrays, mode, num_layers, bidirectional, has_bias, proj_size, hidden_s
 @op(tensors=("input", "hx", "cx", "w_ih", "w_hh", "b_ih", "b_hh"), method=False, function=False)
 def _rnn_cell(input, hx, cx, w_ih, w_hh, b_ih, b_hh, *, mode):
     """One step of RNNCell / LSTMCell / GRUCell on (B, I); returns h' (and c' for LSTM)."""
-    h, c = _step(mode, _lin(input, w_ih, b_ih), hx, cx if cx is not None else hx, w_hh, b_hh, None)
+    if hx is None:
+        hx = jnp.zeros((input.shape[0], w_hh.shape[1]), input.dtype)
+    if cx is None:
+        cx = jnp.zeros_like(hx)
+    h, c = _step(mode, _lin(input, w_ih, b_ih), hx, cx, w_hh, b_hh, None)
     return (h, c) if mode == "LSTM" else h
 
 

@@ -1,6 +1,8 @@
 """One small problem written identically for torch and jtorch: a tanh layer fit by least squares."""
 import numpy as np
 
+import jtorch.optim  # noqa: F401  (registers jtorch.optim until jtorch/__init__ imports it)
+
 _rng = np.random.RandomState(0)
 W0 = _rng.randn(4, 3).astype(np.float32) * 0.5
 B0 = _rng.randn(3).astype(np.float32) * 0.1

@@ -1,0 +1,167 @@
+"""The benchmark table: each model trained by PyTorch, hand-written JAX, jtorch (lazy) and
+jtorch.compile on the same data, each in its own process (so peak memory is its own).
+
+    python bench/run_all.py [--device cpu|cuda] [--models mlp,cnn] [--steps-scale 1.0]
+
+A step is the ordinary PyTorch step: zero_grad, forward, loss, backward, optimizer.step,
+loss.item(). Ratios compare steps per second measured in this one run.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+IMPLS = ("torch", "jax", "jtorch", "jtorch.compile")
+
+
+def _peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_torchlike(lib, name, device, steps, compiled):
+    import models
+    if lib == "torch":
+        import torch as m
+        m.manual_seed(0)
+    else:
+        import jtorch as m
+        m.manual_seed(0)
+    dev = m.device(device)
+    model, opt, crit = models.build(m, name)
+    model.to(dev)
+    data = [(m.from_numpy(x).to(dev), m.from_numpy(y).to(dev)) for x, y in models.batches(name)]
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = crit(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    fn = m.compile(step) if compiled else step
+    t0 = time.perf_counter()
+    for i in range(3):  # warm-up: compiles (jtorch.compile traces on its second call)
+        fn(*data[i % len(data)]).item()
+    warm = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for i in range(steps):
+        fn(*data[i % len(data)]).item()
+    dt = time.perf_counter() - t0
+    out = {"steps_per_s": steps / dt, "warmup_s": warm}
+    if lib == "jtorch":
+        out["compile_s"] = m.debug.metrics()["compile_seconds"]
+        out["compiles"] = m.debug.metrics()["compiles"]
+    return out
+
+
+def run_jax(name, device, steps):
+    import jax
+    import jax_models
+    import models
+    import optax
+    params, tx, loss_fn = getattr(jax_models, name)()
+    dev = jax.devices("gpu" if device == "cuda" else "cpu")[0]
+    params = jax.device_put(params, dev)
+    state = tx.init(params)
+
+    def step(p, s, x, y):
+        loss, g = jax.value_and_grad(loss_fn)(p, x, y)
+        updates, s = tx.update(g, s, p)
+        return optax.apply_updates(p, updates), s, loss
+
+    step = jax.jit(step, donate_argnums=(0, 1))
+    data = [(jax.device_put(x, dev), jax.device_put(y, dev)) for x, y in models.batches(name)]
+    t0 = time.perf_counter()
+    for i in range(3):
+        params, state, loss = step(params, state, *data[i % len(data)])
+        float(loss)
+    warm = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for i in range(steps):
+        params, state, loss = step(params, state, *data[i % len(data)])
+        float(loss)
+    dt = time.perf_counter() - t0
+    return {"steps_per_s": steps / dt, "warmup_s": warm}
+
+
+def one(name, impl, device, scale):
+    import models
+    steps = max(5, int(models.SPECS[name][2 if device == "cuda" else 1] * scale))
+    if impl == "jax":
+        res = run_jax(name, device, steps)
+    else:
+        lib = "torch" if impl == "torch" else "jtorch"
+        res = run_torchlike(lib, name, device, steps, impl == "jtorch.compile")
+    res["peak_rss_mb"] = _peak_mb()
+    if device == "cuda":
+        res["peak_device_mb"] = _device_peak(impl)
+    return res
+
+
+def _device_peak(impl):
+    try:
+        if impl == "torch":
+            import torch
+            return torch.cuda.max_memory_allocated() / 2 ** 20
+        import jax
+        return (jax.devices("gpu")[0].memory_stats() or {}).get("peak_bytes_in_use", 0) / 2 ** 20
+    except Exception:  # noqa: BLE001 - a missing figure is reported as 0
+        return 0.0
+
+
+def table(results, device):
+    lines = [f"Device: {device}. Steps per second (higher is better); ratios from this run.", "",
+             "| model | torch | jax | jtorch | jtorch.compile | jtorch / torch | compile / torch | "
+             "jax-time / jtorch-time | jax-time / compile-time | jtorch compile s | peak RSS MB (torch / jax / "
+             "jtorch) |", "|" + "---|" * 11]
+    for name, r in results.items():
+        g = {k: (r.get(k) or {}).get("steps_per_s") for k in IMPLS}
+
+        def ratio(a, b):
+            return f"{g[a] / g[b]:.2f}x" if g.get(a) and g.get(b) else "n/a"
+
+        def fmt(k):
+            return f"{g[k]:.1f}" if g.get(k) else (r.get(k) or {}).get("error", "n/a")[:40]
+        peak = " / ".join(f"{(r.get(k) or {}).get('peak_rss_mb', 0):.0f}" for k in ("torch", "jax", "jtorch"))
+        lines.append(f"| {name} | {fmt('torch')} | {fmt('jax')} | {fmt('jtorch')} | {fmt('jtorch.compile')} | "
+                     f"{ratio('jtorch', 'torch')} | {ratio('jtorch.compile', 'torch')} | {ratio('jtorch', 'jax')} | "
+                     f"{ratio('jtorch.compile', 'jax')} | {(r.get('jtorch') or {}).get('compile_s', 0):.2f} | "
+                     f"{peak} |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--models", default="mlp,cnn,lstm,transformer")
+    ap.add_argument("--impls", default=",".join(IMPLS))
+    ap.add_argument("--steps-scale", type=float, default=1.0)
+    ap.add_argument("--one", nargs=2, metavar=("MODEL", "IMPL"))
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one[0], args.one[1], args.device, args.steps_scale)))
+        return
+    results = {}
+    for name in args.models.split(","):
+        results[name] = {}
+        for impl in args.impls.split(","):
+            cmd = [sys.executable, __file__, "--one", name, impl, "--device", args.device,
+                   "--steps-scale", str(args.steps_scale)]
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            if p.returncode == 0:
+                results[name][impl] = json.loads(p.stdout.strip().splitlines()[-1])
+            else:
+                err = (p.stderr.strip().splitlines() or ["failed"])[-1]
+                results[name][impl] = {"error": err}
+            print(f"{name:12s} {impl:15s} {results[name][impl]}", file=sys.stderr, flush=True)
+    print(table(results, args.device))
+
+
+if __name__ == "__main__":
+    main()

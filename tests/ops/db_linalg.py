@@ -1,0 +1,101 @@
+"""Linear algebra: products, einsum, decompositions and norms (torch.* and torch.linalg.*)."""
+import numpy as np
+
+from tests.ops.opinfo import OpInfo, S, arr
+
+I = dict(dtype="int64", low=-3, high=3)
+
+
+def _spd(n, batch=()):
+    a = arr(*batch, n, n)
+    return (a @ np.swapaxes(a, -1, -2) + n * np.eye(n)).astype(np.float32)
+
+
+def _wellcond(n, batch=()):
+    return (arr(*batch, n, n) + 3 * np.eye(n)).astype(np.float32)
+
+
+def _svd_recon(m, a):
+    u, s, vh = m.linalg.svd(a, full_matrices=False)
+    return (u * s.unsqueeze(-2)) @ vh, s
+
+
+def _qr_recon(m, a):
+    q, r = m.linalg.qr(a)
+    return q @ r, r.abs()
+
+
+def _eigh_proj(m, a):
+    w, v = m.linalg.eigh(a)
+    return w, (v * w.unsqueeze(-2)) @ v.mT
+
+
+def _symm(m, a):
+    return a + a.mT
+
+
+OPS = [
+    OpInfo("matmul_ranks", lambda m, x, y: m.matmul(x, y),
+           [S(arr(2, 3), arr(3, 4)), S(arr(3), arr(3, 4)), S(arr(2, 3), arr(3)), S(arr(5, 2, 3), arr(3, 2)),
+            S(arr(2, 3), arr(4, 3, 2)), S(arr(3), arr(2, 3, 4)), S(arr(4, 1, 2, 3), arr(5, 3, 2)),
+            S(arr(2, 3, **I), arr(3, **I)), S(arr(0, 3), arr(3, 2))]),
+    OpInfo("mm", lambda m, x, y: m.mm(x, y), [S(arr(2, 3), arr(3, 4)), S(arr(2, 2, **I), arr(2, 2, **I))]),
+    OpInfo("bmm", lambda m, x, y: x.bmm(y), [S(arr(2, 3, 4), arr(2, 4, 1))]),
+    OpInfo("mv", lambda m, x, y: m.mv(x, y), [S(arr(2, 3), arr(3))]),
+    OpInfo("dot", lambda m, x, y: m.dot(x, y), [S(arr(3), arr(3)), S(arr(3, **I), arr(3, **I))]),
+    OpInfo("vdot", lambda m, x, y: m.vdot(x, y), [S(arr(4), arr(4))]),
+    OpInfo("outer", lambda m, x, y: m.outer(x, y), [S(arr(3), arr(2)), S(arr(2), arr(2, **I))]),
+    OpInfo("ger", lambda m, x, y: x.ger(y), [S(arr(3), arr(2))]),
+    OpInfo("einsum", lambda m, eq, *xs: m.einsum(eq, *xs),
+           [S("ij,jk->ik", arr(2, 3), arr(3, 4)), S("bij,bj->bi", arr(2, 3, 4), arr(2, 4)), S("ii", arr(3, 3)),
+            S("i,j", arr(2), arr(3)), S("...ij->...ji", arr(2, 3, 4))]),
+    OpInfo("einsum_list", lambda m, x, y: m.einsum("i j, j", [x, y]), [S(arr(2, 3), arr(3))]),
+    OpInfo("addmm", lambda m, b, x, y, **k: m.addmm(b, x, y, **k),
+           [S(arr(4), arr(2, 3), arr(3, 4)), S(arr(2, 4), arr(2, 3), arr(3, 4), beta=0.5, alpha=2.0),
+            S(arr(2, 4), arr(2, 3), arr(3, 4), beta=0)]),
+    OpInfo("addmv", lambda m, b, x, y, **k: m.addmv(b, x, y, **k),
+           [S(arr(2), arr(2, 3), arr(3)), S(arr(1), arr(2, 3), arr(3), beta=2, alpha=-1)]),
+    OpInfo("addbmm", lambda m, b, x, y, **k: b.addbmm(x, y, **k), [S(arr(3, 4), arr(2, 3, 2), arr(2, 2, 4), alpha=0.5)]),
+    OpInfo("baddbmm", lambda m, b, x, y, **k: m.baddbmm(b, x, y, **k),
+           [S(arr(2, 3, 4), arr(2, 3, 2), arr(2, 2, 4)), S(arr(4), arr(2, 3, 2), arr(2, 2, 4), beta=0.5)]),
+    OpInfo("addmm_", lambda m, b, x, y: (b * 1).addmm_(x, y), [S(arr(2, 4), arr(2, 3), arr(3, 4))]),
+    OpInfo("tensordot", lambda m, x, y, d: m.tensordot(x, y, dims=d),
+           [S(arr(2, 3, 4), arr(3, 4, 5), 2), S(arr(2, 3), arr(3, 2), ([1, 0], [0, 1])), S(arr(2), arr(3), 0)]),
+    OpInfo("kron", lambda m, x, y: m.kron(x, y), [S(arr(2, 3), arr(2, 2)), S(arr(2, 3), arr(2, **I))]),
+    OpInfo("cross", lambda m, x, y, *d: m.cross(x, y, *d), [S(arr(2, 3), arr(2, 3), 1), S(arr(3, 2), arr(3, 2), 0)]),
+    OpInfo("linalg_cross", lambda m, x, y: m.linalg.cross(x, y), [S(arr(2, 3), arr(1, 3))]),
+    OpInfo("trace", lambda m, x: m.trace(x), [S(arr(3, 4)), S(arr(3, 3, dtype="int32", low=-3, high=3))]),
+    OpInfo("det", lambda m, a: m.det(a), [S(_wellcond(3)), S(_wellcond(2, (2,)))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("linalg_det", lambda m, a: m.linalg.det(a), [S(_wellcond(3))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("inverse", lambda m, a: a.inverse(), [S(_wellcond(3))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("linalg_inv", lambda m, a: m.linalg.inv(a), [S(_wellcond(3, (2,)))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("slogdet", lambda m, a: m.linalg.slogdet(a), [S(_wellcond(3)), S(-_wellcond(3, (2,)))], atol=1e-4,
+           grad_atol=1e-3),
+    OpInfo("logdet", lambda m, a: m.logdet(a), [S(_spd(3))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("solve", lambda m, a, b, **k: m.linalg.solve(a, b, **k),
+           [S(_wellcond(3), arr(3)), S(_wellcond(3), arr(3, 2)), S(_wellcond(3, (2,)), arr(2, 3)),
+            S(_wellcond(3), arr(2, 3), left=False)], atol=1e-4, grad_atol=1e-3),
+    OpInfo("cholesky", lambda m, a, **k: m.linalg.cholesky(a, **k), [S(_spd(3)), S(_spd(3, (2,)), upper=True)],
+           atol=1e-4, grad_atol=1e-3),
+    OpInfo("qr", _qr_recon, [S(arr(4, 3)), S(arr(2, 3, 3))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("svd", _svd_recon, [S(arr(4, 3)), S(arr(2, 3, 4))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("svdvals", lambda m, a: m.linalg.svdvals(a), [S(arr(3, 4))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("eigh", lambda m, a: _eigh_proj(m, _symm(m, a)), [S(arr(3, 3)), S(arr(2, 3, 3))], atol=1e-4,
+           grad_atol=1e-3),
+    OpInfo("eigvalsh", lambda m, a: m.linalg.eigvalsh(_symm(m, a)), [S(arr(3, 3))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("pinv", lambda m, a: m.linalg.pinv(a), [S(arr(3, 2)), S(arr(2, 2, 3))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("matrix_rank", lambda m, a: m.linalg.matrix_rank(a),
+           [S(arr(3, 4)), S(np.outer(arr(3), arr(3)).astype(np.float32))], grad=False),
+    OpInfo("multi_dot", lambda m, xs: m.linalg.multi_dot(xs), [S([arr(3), arr(3, 2), arr(2, 4)])], atol=1e-5),
+    OpInfo("matrix_power", lambda m, a, n: m.matrix_power(a, n), [S(arr(3, 3), 3), S(arr(2, 2, 2), 0)], atol=1e-4),
+    OpInfo("vector_norm", lambda m, x, *a, **k: m.linalg.vector_norm(x, *a, **k),
+           [S(arr(3, 4)), S(arr(3, 4), 1, -1, keepdim=True), S(arr(3, 4), float("inf"), (0, 1)),
+            S(arr(2, 3), 3.0, 0), S(arr(4), 0), S(np.zeros(3, np.float32))], atol=1e-4),
+    OpInfo("matrix_norm", lambda m, x, *a, **k: m.linalg.matrix_norm(x, *a, **k),
+           [S(arr(3, 4)), S(arr(2, 3, 3), "nuc"), S(arr(3, 4), 1), S(arr(3, 4), float("-inf"), keepdim=True),
+            S(arr(3, 4), 2), S(arr(2, 3, 4), "fro", (0, 2))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("linalg_norm", lambda m, x, *a, **k: m.linalg.norm(x, *a, **k),
+           [S(arr(3, 4)), S(arr(3, 4), 2), S(arr(3), 1), S(arr(2, 3, 4), None, (1, 2))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("norm", lambda m, x, *a, **k: x.norm(*a, **k),
+           [S(arr(3, 4)), S(arr(3, 4), 1, 1), S(arr(3, 4), "nuc")], atol=1e-4, grad_atol=1e-3),
+]
