@@ -9,6 +9,18 @@ import jax as _jax
 _jax.config.update("jax_enable_x64", True)
 
 from . import _ops as _ops  # noqa: E402  registers every op
+from ._config import (  # noqa: E402
+    BFloat16Tensor as BFloat16Tensor, BoolTensor as BoolTensor, ByteTensor as ByteTensor, CharTensor as CharTensor,
+    DoubleTensor as DoubleTensor, FloatTensor as FloatTensor, HalfTensor as HalfTensor, IntTensor as IntTensor,
+    LongTensor as LongTensor, ShortTensor as ShortTensor,
+    are_deterministic_algorithms_enabled as are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision as get_float32_matmul_precision, get_num_interop_threads as get_num_interop_threads,
+    get_num_threads as get_num_threads, is_complex as is_complex, is_floating_point as is_floating_point,
+    is_storage as is_storage, is_tensor as is_tensor, numel as numel,
+    set_float32_matmul_precision as set_float32_matmul_precision,
+    set_num_interop_threads as set_num_interop_threads, set_num_threads as set_num_threads, typename as typename,
+    use_deterministic_algorithms as use_deterministic_algorithms,
+)
 from ._device import device as device  # noqa: E402
 from ._dtype import (  # noqa: E402
     bfloat16 as bfloat16, bool as bool, cdouble as cdouble, cfloat as cfloat, complex64 as complex64,
@@ -37,7 +49,7 @@ from ._compile import compile as compile  # noqa: E402
 # Every op in the table is a jtorch.<name> function (the table is the one definition).
 globals().update({_n: _f for _n, _f in _ops.registry.FUNCTIONS.items() if not _n.startswith("_")})
 
-__version__ = "0.1.0"
+__version__ = "2.13.0+jtorch.0.1.0"  # the torch API version jtorch follows, then its own
 
 
 def __getattr__(name):

@@ -6,6 +6,7 @@ then index the remaining dims with numpy's placement rule for advanced indices.
 """
 import builtins
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -115,7 +116,7 @@ def _as_index_tensor(i):
 def _check_bounds(idx, size, dim):
     """Out-of-range tensor indices raise like torch when the index is already concrete."""
     lz = idx._lazy
-    if lz.value is None or idx.numel() == 0:
+    if lz.value is None or idx.numel() == 0 or isinstance(lz.value, jax.core.Tracer):  # traced: no values
         return
     arr = np.asarray(lz.value)
     bad = (arr >= size) | (arr < -size)

@@ -320,8 +320,8 @@ def _cum_extreme(input, dim, better):
 
     def combine(a, b):
         (av, ai), (bv, bi) = a, b
-        # later element wins ties; the first NaN wins over everything after it
-        take_b = ~jnp.isnan(av) & (jnp.isnan(bv) | better(bv, av))
+        # NaN beats everything and the later element wins ties (NaN ties too), as in torch
+        take_b = jnp.isnan(bv) | (~jnp.isnan(av) & better(bv, av))
         return jnp.where(take_b, bv, av), jnp.where(take_b, bi, ai)
 
     _, ind = jax.lax.associative_scan(combine, (input, idx), axis=dim)

@@ -1,6 +1,8 @@
 """Linear algebra: products, einsum, decompositions and norms (torch.* and torch.linalg.*)."""
 import numpy as np
 
+import jtorch.linalg  # noqa: F401  (makes jtorch.linalg reachable as m.linalg)
+
 from tests.ops.opinfo import OpInfo, S, arr
 
 I = dict(dtype="int64", low=-3, high=3)

