@@ -166,6 +166,10 @@ def scalar_dtype(value):
 class finfo:
     def __init__(self, type=None):  # noqa: A002
         d = to_dtype(type) if type is not None else get_default_dtype()
+        if not (d.is_floating_point or d.is_complex):
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        d = d.to_real()
         info = ml_dtypes.finfo(d.np)
         self.dtype = d.name
         self.bits = info.bits
@@ -173,18 +177,21 @@ class finfo:
         self.max = _b.float(info.max)
         self.min = _b.float(info.min)
         self.tiny = self.smallest_normal = _b.float(info.tiny)
-        self.resolution = _b.float(info.resolution)
+        self.resolution = 10.0 ** -_b.int(info.precision)
 
     def __repr__(self):
-        return (f"finfo(resolution={self.resolution}, min={self.min:e}, max={self.max:e}, eps={self.eps:e}, "
-                f"smallest_normal={self.smallest_normal:e}, tiny={self.tiny:e}, dtype={self.dtype})")
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
 
 
 class iinfo:
     def __init__(self, type):  # noqa: A002
         d = to_dtype(type)
-        if d is bool or d.is_floating_point:
-            raise TypeError(f"iinfo expects an integer dtype, got {d}")
+        if d is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if d.is_floating_point or d.is_complex:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle "
+                            "'torch.iinfo'")
         info = np.iinfo(d.np)
         self.dtype = d.name
         self.bits = info.bits
@@ -192,6 +199,4 @@ class iinfo:
         self.min = _b.int(info.min)
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
-
-
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -9,7 +9,7 @@ import jax
 import numpy as np
 
 from . import _dtype, _tensor_str
-from ._device import device as _device_cls, device_of
+from ._device import device as _device_cls, tensor_device
 from ._engine import sync
 from ._engine.graph import Lazy
 from ._ops import registry
@@ -278,7 +278,7 @@ class Tensor:
 
     @property
     def device(self):
-        return device_of(self._lazy.value)
+        return tensor_device(self._lazy)
 
     @property
     def is_cuda(self):

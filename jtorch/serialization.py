@@ -9,6 +9,7 @@ pickle with its own pickler (torch globals are emitted by name) and reads it wit
 unpicklers: `weights_only=True` (the default, as in torch) allows only the globals torch's
 weights-only unpickler allows; `weights_only=False` maps torch.* globals onto jtorch.
 """
+import _compat_pickle
 import collections
 import contextlib
 import io
@@ -436,6 +437,10 @@ class _Unpickler(pickle.Unpickler):
         self.table = _torch_globals()
 
     def find_class(self, module, name):
+        if (module, name) in _compat_pickle.NAME_MAPPING:  # protocol 2 writes Python 2 names
+            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+        elif module in _compat_pickle.IMPORT_MAPPING:
+            module = _compat_pickle.IMPORT_MAPPING[module]
         full = f"{module}.{name}"
         if full in self.table:
             return self.table[full]
@@ -517,7 +522,7 @@ def _mapped(arr, location):
     """Apply a callable map_location (torch's `lambda storage, loc: ...`); other kinds apply later."""
     ml = _TARGET[0]
     if callable(ml) and not isinstance(ml, (str, _device, dict)):
-        res = ml(_LoadedStorage(arr, location), location)
+        res = ml(_LoadedStorage(arr, "cpu"), location)  # torch hands it a CPU storage
         if isinstance(res, _LoadedStorage):
             return res.location
         if isinstance(res, (str, _device)):
@@ -577,12 +582,15 @@ class _Deferred:
 
 
 def _load_legacy(fh, weights_only):
-    magic = pickle.load(fh, encoding="utf-8")
+    def header():  # plain ints and dicts: never needs a global, so always the restricted unpickler
+        return _Unpickler(fh, True, None).load()
+
+    magic = header()
     if magic != _MAGIC:
         raise RuntimeError("Invalid magic number; corrupt file?" if isinstance(magic, int) else
                            "jtorch.load: not a torch checkpoint (neither a zip file nor the legacy format)")
-    pickle.load(fh, encoding="utf-8")  # protocol version
-    sys_info = pickle.load(fh, encoding="utf-8")
+    header()  # protocol version
+    sys_info = header()
     if isinstance(sys_info, dict) and not sys_info.get("little_endian", True):
         raise NotImplementedError("jtorch.load: big-endian checkpoints")
     storages = {}
@@ -593,7 +601,7 @@ def _load_legacy(fh, weights_only):
         return storages[key]
 
     obj = _Unpickler(fh, weights_only, load_storage).load()
-    keys = pickle.load(fh, encoding="utf-8")
+    keys = header()
     data = {}
     for key in keys:
         _, dt, location = storages[key].how

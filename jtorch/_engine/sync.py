@@ -54,7 +54,15 @@ def run(roots, reason):
     if new:
         _note_compile(prog, reason)
     t0 = time.perf_counter()
-    values = fn(*[lz.value for lz in leaves])
+    args = [lz.value for lz in leaves]
+    try:
+        values = fn(*args)
+    except ValueError as e:
+        if "incompatible devices" not in str(e):
+            raise
+        # leaves on a device mesh and on one of its devices (DataParallel): replicate, or torch's error
+        from .._device import reconcile
+        values = fn(*reconcile(args))
     # a first call traces and compiles: its time is counted as compile time
     metrics.add_seconds("compile" if new else "execute", time.perf_counter() - t0)
     for lz, v in zip(roots, values):

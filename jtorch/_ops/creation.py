@@ -2,6 +2,7 @@
 tensors (pending nodes with static shapes, so they fuse into the step that uses them)."""
 import math
 import numbers
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -11,7 +12,7 @@ from .. import _dtype
 from .._device import device as _device, jax_device
 from .._engine.graph import Lazy
 from . import registry
-from .registry import op
+from .registry import op, public
 
 
 def _tensor_cls():
@@ -40,7 +41,11 @@ def _infer_np(data, dtype):
         return np.asarray(data)
     if isinstance(data, (list, tuple)) and any(isinstance(x, T) for x in _flat(data)):
         data = _nested_values(data)
-    arr = np.asarray(data)
+    try:
+        arr = np.asarray(data)
+    except ValueError:
+        _check_ragged(data, 0)
+        raise
     if arr.dtype == object:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     if dtype is None:
@@ -51,6 +56,20 @@ def _infer_np(data, dtype):
         elif arr.dtype.kind == "c":
             arr = arr.astype(_dtype.default_complex().np)
     return arr
+
+
+def _check_ragged(data, dim):
+    """torch's message for nested sequences of unequal lengths."""
+    if not isinstance(data, (list, tuple)) or not data or not isinstance(data[0], (list, tuple)):
+        return
+    n = len(data[0])
+    for x in data:
+        if not isinstance(x, (list, tuple)):
+            raise TypeError(f"not a sequence at dim {dim + 1}")
+        if len(x) != n:
+            raise ValueError(f"expected sequence of length {n} at dim {dim + 1} (got {len(x)})")
+    for x in data:
+        _check_ragged(x, dim + 1)
 
 
 def _flat(data):
@@ -127,7 +146,10 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     if dtype is None:
         dtype = _dtype.scalar_dtype(fill_value) if not isinstance(fill_value, _tensor_cls()) else fill_value.dtype
     dt = _dtype.to_dtype(dtype)
-    fv = fill_value if isinstance(fill_value, _tensor_cls()) else np.asarray(fill_value).astype(dt.np)
+    if isinstance(fill_value, _tensor_cls()):
+        fv = fill_value
+    else:  # a concrete leaf in the result dtype (a Python scalar leaf would be float32 / real)
+        fv = _tensor_cls()._from_lazy(Lazy((), dt, value=np.asarray(fill_value).astype(dt.np)))
     return _finish(_full(fv, size=_size((size,)), dtype=dt.np), device, requires_grad)
 
 
@@ -171,23 +193,53 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if end is None:
         start, end = 0, start
     start, end, step = (x.item() if isinstance(x, _tensor_cls()) else x for x in (start, end, step))
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (end - start) / step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if dtype is None:
         dtype = _dtype.int64 if all(isinstance(x, numbers.Integral) for x in (start, end, step)) \
             else _dtype.get_default_dtype()
     dt = _dtype.to_dtype(dtype)
-    n = max(0, math.ceil((end - start) / step))
+    if dt is _dtype.int64:
+        # torch computes int64 ranges in int64: every bound is truncated first
+        start, end, step = int(start), int(end), int(step)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) / step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if dt is _dtype.int64:
+        sgn = (step > 0) - (step < 0)
+        n = max(0, (end - start + step - sgn) // step)
+    else:
+        n = max(0, math.ceil((end - start) / step))
     if dt.is_floating_point:
-        # torch computes start + i * step in double, then casts
-        values = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
+        values = _arange_values(start, step, n, dt.np)
         return _finish(_concrete(values, dt), device, requires_grad)
+    start, step = int(start), int(step)
     return _finish(_arange(start=start, end=start + n * step, step=step, dtype=dt.np), device, requires_grad)
 
 
-def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):  # noqa: A001
+def _fma(a, b, c):
+    """a * b + c rounded once to float64 (extended precision holds a * small integer exactly)."""
+    return (np.longdouble(a) * np.asarray(b, np.longdouble) + np.asarray(c, np.longdouble)).astype(np.float64)
+
+
+def _arange_values(start, step, n, np_dtype):
+    """torch's CPU kernel (double accumulation): blocks of two vectors; a vector starts at
+    base = fma(step, block_start, start) in the result dtype, lane k is fma(step, k, base);
+    the tail is fma(step, i, start)."""
+    lanes = 4 if np_dtype == np.float64 else 8
+    i = np.arange(n)
+    lane = i % lanes
+    base = _fma(step, i - lane, start).astype(np_dtype)
+    vec = _fma(step, lane, base)
+    return np.where(i < n // (2 * lanes) * 2 * lanes, vec, _fma(step, i, start)).astype(np_dtype)
+
+
+@public(method=False)
+def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,  # noqa: A001
+          requires_grad=False):
+    """Deprecated torch.range: like arange but includes `end`."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
     if end is None:
         start, end = 0, start
     n = int(math.floor((end - start) / step)) + 1
@@ -196,16 +248,26 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
                    requires_grad)
 
 
+def _linspace_np(start, end, steps, dt):
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    # torch's kernel: the step in the result's precision (double for integers), both halves filled from
+    # their own end so that the endpoints are exact
+    ct = np.dtype(dt.np if dt in (_dtype.float32, _dtype.float64) else
+                  np.float64 if not dt.is_floating_point else np.float32)
+    s, e = ct.type(start), ct.type(end)
+    if steps == 1:
+        return np.array([s], dtype=ct)
+    step = (e - s) / ct.type(steps - 1)
+    i = np.arange(steps)
+    half = steps // 2
+    return np.where(i < half, s + step * i.astype(ct), e - step * (steps - 1 - i).astype(ct)).astype(ct)
+
+
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dt = _dtype.to_dtype(dtype) or _dtype.get_default_dtype()
-    if steps == 1:
-        values = np.array([start], dtype=np.float64)
-    else:
-        # torch fills the two halves from each end, so both endpoints are exact
-        step = (end - start) / (steps - 1)
-        i = np.arange(steps, dtype=np.float64)
-        half = steps // 2
-        values = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    start, end = (x.item() if isinstance(x, _tensor_cls()) else x for x in (start, end))
+    values = _linspace_np(start, end, int(steps), dt)
     if not dt.is_floating_point:
         values = np.trunc(values)
     return _finish(_concrete(values.astype(dt.np), dt), device, requires_grad)
@@ -213,7 +275,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dt = _dtype.to_dtype(dtype) or _dtype.get_default_dtype()
-    exps = linspace(start, end, steps, dtype=_dtype.float64).numpy()
+    exps = _linspace_np(start, end, int(steps), dt).astype(np.float64)
     return _finish(_concrete(np.power(base, exps).astype(dt.np), dt), device, requires_grad)
 
 
@@ -229,6 +291,9 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 @op(grad_name="ToCopyBackward0", function=False, method=False)
 def _cast(input, *, dtype):
+    if jnp.issubdtype(input.dtype, jnp.floating) and jnp.issubdtype(dtype, jnp.integer) and \
+            jnp.dtype(dtype).itemsize < 8:
+        input = input.astype(jnp.int64)  # wrap around like torch's C cast (XLA would saturate)
     return input.astype(dtype)
 
 
@@ -273,11 +338,70 @@ def _to(self, *args, **kwargs):
 def _legacy_constructor(cls, *args, **kwargs):
     """torch.Tensor(2, 3) (uninitialised float32) and torch.Tensor([1, 2]) (data)."""
     device = kwargs.pop("device", None)
-    if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+    if len(args) == 1 and not isinstance(args[0], numbers.Integral) and type(args[0]).__name__ != "Size":
         return _concrete(_infer_np(args[0], None), _dtype.get_default_dtype(), device, cls=cls)
-    shape = _size(args)
+    shape = _size(args) if args else (0,)
     return _concrete(np.zeros(shape, _dtype.get_default_dtype().np), device=device, cls=cls)
 
 
 def _rebuild(cls, arr, requires_grad):
     return _concrete(arr, requires_grad=requires_grad, cls=cls)
+
+
+# -- Tensor.new_* and in-place fills ---------------------------------------------------------
+
+def _new(name, value):
+    def fn(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        return full(_size(size), value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    fn.__name__ = fn.__qualname__ = name
+    return public(name, function=False)(fn)
+
+
+new_zeros = _new("new_zeros", 0)
+new_ones = _new("new_ones", 1)
+new_empty = _new("new_empty", 0)
+
+
+@public(function=False)
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False):
+    return full(_size((size,)), fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+
+@public(function=False)
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+
+@public(function=False)
+def fill_(self, value):
+    if isinstance(value, _tensor_cls()) and value.dim() != 0:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} "
+                           "dimensions.")
+    return self._assign(full(self.shape, value, dtype=self.dtype), "fill_")
+
+
+@public(function=False)
+def zero_(self):
+    return self._assign(full(self.shape, 0, dtype=self.dtype), "zero_")
+
+
+@public(method=False)
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return full((), s, dtype=dtype or _dtype.get_default_dtype(), device=device, requires_grad=requires_grad)
+
+
+def _tri_indices(fn, row, col, offset, dtype, device):
+    r, c = fn(int(row), int(offset), int(col))
+    return _finish(_concrete(np.stack([r, c]).astype(np.int64).reshape(2, -1), dtype or _dtype.int64), device,
+                   False)
+
+
+@public(method=False)
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    return _tri_indices(np.tril_indices, row, col, offset, dtype, device)
+
+
+@public(method=False)
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    return _tri_indices(np.triu_indices, row, col, offset, dtype, device)

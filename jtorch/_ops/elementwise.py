@@ -221,10 +221,30 @@ def pow(input, exponent, *, out=None):  # noqa: A001
 inplace_of(pow, "pow")
 
 
-@op(tensors=("input", "exponent"), inplace=True)
-def float_power(input, exponent):
+def _leaf(value, dt):
+    """A Python scalar as a concrete 0-d leaf of dtype `dt` (ops without `promote` would make it float32)."""
+    if isinstance(value, registry._Tensor) or value is None:
+        return value
+    from .._engine.graph import Lazy
+    return registry._Tensor._from_lazy(Lazy((), dt, value=np.asarray(value, dtype=dt.np)))
+
+
+@op("_float_power", tensors=("input", "exponent"), method=False, function=False, grad_name="PowBackward1")
+def _float_power(input, exponent):
     dt = jnp.complex128 if jnp.iscomplexobj(input) or jnp.iscomplexobj(exponent) else jnp.float64
     return jnp.power(input.astype(dt), exponent.astype(dt))
+
+
+@public()
+def float_power(input, exponent, *, out=None):
+    """Computes in float64 (complex128 for complex operands)."""
+    dt = _dtype.complex128 if builtins.any(isinstance(v, complex) or getattr(getattr(v, "dtype", None), "is_complex",
+                                                                             False) for v in (input, exponent)) \
+        else _dtype.float64
+    return _float_power(_leaf(input, dt), _leaf(exponent, dt))
+
+
+inplace_of(float_power, "float_power")
 
 
 @op(tensors=("input", "other"), promote="float", inplace=True)
@@ -529,7 +549,21 @@ def where(condition, input=None, other=None, *, out=None):
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{_tname(condition.dtype.np)}")
     dt = registry._promote_kinds([input, other])
-    return _where(condition, input, other, dtype=dt.np)
+    return _where(condition, _leaf(input, dt), _leaf(other, dt), dtype=dt.np)
 
 
 registry.METHODS["where"] = lambda self, condition, other: where(condition, self, other)
+
+
+# -- promotion queries ------------------------------------------------------------------------
+
+@public(method=False)
+def result_type(tensor1, tensor2):
+    """torch.result_type: the dtype an arithmetic op on these operands computes in."""
+    return registry._promote_kinds([tensor1, tensor2])
+
+
+@public(method=False)
+def can_cast(from_, to):
+    """torch.can_cast: False only for casts torch refuses in-place (to a lower category)."""
+    return _dtype._category(from_) <= _dtype._category(to)

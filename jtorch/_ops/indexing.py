@@ -121,7 +121,8 @@ def _check_bounds(idx, size, dim):
     arr = np.asarray(lz.value)
     bad = (arr >= size) | (arr < -size)
     if bad.any():
-        raise IndexError(f"index {int(arr[bad].flat[0])} is out of bounds for dimension {dim} with size {size}")
+        # torch names dimension 0 here whatever the indexed dim (the index tensor's own dim)
+        raise IndexError(f"index {int(arr[bad].flat[0])} is out of bounds for dimension 0 with size {size}")
 
 
 def _apply(x, spec, arrays):
@@ -181,7 +182,11 @@ def _fit(value, shape):
     """torch drops leading size-1 dims of a value that has more dims than its target."""
     while value.ndim > len(shape) and value.shape[0] == 1:
         value = value[0]
-    return jnp.broadcast_to(value, shape)
+    try:
+        return jnp.broadcast_to(value, shape)
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
+                           f"indexing result of shape {list(shape)}") from None
 
 
 @op(view=True, method=False, function=False, grad_name="SliceBackward0")
@@ -254,15 +259,37 @@ def index_put_(self, indices, values, accumulate=False):
 def _view_scatter(base, value, *, chain):
     """Write `value` into the elements of `base` that the view `chain` selects.
 
-    The chain is applied to an iota of base's flat positions, which yields, for every
-    element of the view, where it lives in base; XLA folds the iota chain to constants.
+    Common chains are written directly (p.data.add_(...), a reshape or transpose, one
+    slice); any other chain is applied to an iota of base's flat positions, which yields,
+    for every element of the view, where it lives in base.
     """
+    value = value.astype(base.dtype)
+    steps = [st for st in chain if st[0].name != "_alias"]
+    if builtins.all(st[0].name in ("_view", "_permute") for st in steps):
+        shapes = [base.shape]
+        for op_, static, _ in steps:
+            kw = dict(static)
+            shapes.append(kw["shape"] if op_.name == "_view" else tuple(shapes[-1][d] for d in kw["dims"]))
+        v = jnp.broadcast_to(value, shapes[-1])
+        for (op_, static, _), shape in zip(reversed(steps), reversed(shapes[:-1])):
+            v = v.reshape(shape) if op_.name == "_view" else jnp.transpose(v, np.argsort(dict(static)["dims"]))
+        return v
+    if len(steps) == 1 and steps[0][0].name in ("_index_basic", "_slice", "_select"):
+        op_, static, _ = steps[0]
+        kw = dict(static)
+        if op_.name == "_index_basic":
+            idx = _build(kw["spec"], ())
+        elif op_.name == "_slice":
+            idx = (slice(None),) * kw["dim"] + (slice(kw["start"], kw["stop"], kw["step"]),)
+        else:
+            idx = (slice(None),) * kw["dim"] + (kw["index"],)
+        return base.at[idx].set(jnp.broadcast_to(value, base[idx].shape))
     pos = jnp.arange(base.size).reshape(base.shape)
     for op_, static, index in chain:
         pos = op_.lower(pos, **dict(static))
         if index is not None:
             pos = pos[index]
-    value = jnp.broadcast_to(value.astype(base.dtype), pos.shape)
+    value = jnp.broadcast_to(value, pos.shape)
     return base.reshape(-1).at[pos.reshape(-1)].set(value.reshape(-1)).reshape(base.shape)
 
 

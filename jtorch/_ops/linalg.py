@@ -241,6 +241,7 @@ def _tensordot(a, b, *, dims):
 
 @public(method=False)
 def tensordot(a, b, dims=2, out=None):
+    _no_out("tensordot", out)
     if hasattr(dims, "tolist"):
         dims = dims.tolist()
     if isinstance(dims, int):
@@ -294,6 +295,11 @@ def trace(input):
 
 # -- decompositions and solvers (torch.linalg.*) ------------------------------------------------
 
+def _no_out(name, out):
+    if out is not None:
+        raise NotImplementedError(f"jtorch has no lowering for torch.{name}(out=...) yet")
+
+
 def _square(name, A):
     if A.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
@@ -330,14 +336,17 @@ def _slogdet(A):
 
 
 def inv(A, *, out=None):
+    _no_out("linalg.inv", out)
     return _inv(A)
 
 
 def det(A, *, out=None):
+    _no_out("linalg.det", out)
     return _det(A)
 
 
 def slogdet(A, *, out=None):
+    _no_out("linalg.slogdet", out)
     return return_type("linalg_slogdet", ("sign", "logabsdet"))(*_slogdet(A))
 
 
@@ -378,6 +387,7 @@ def _solve(A, B, *, left):
 
 
 def solve(A, B, *, left=True, out=None):
+    _no_out("linalg.solve", out)
     return _solve(A, B, left=bool(left))
 
 
@@ -390,6 +400,7 @@ def _cholesky(A, *, upper):
 
 
 def cholesky(A, *, upper=False, out=None):
+    _no_out("linalg.cholesky", out)
     return _cholesky(A, upper=bool(upper))
 
 
@@ -408,6 +419,7 @@ def _qr(A, *, mode):
 
 
 def qr(A, mode="reduced", *, out=None):
+    _no_out("linalg.qr", out)
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
                            f"'r', or 'complete'")
@@ -428,6 +440,7 @@ def _svd(A, *, full_matrices):
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
+    _no_out("linalg.svd", out)
     return return_type("linalg_svd", ("U", "S", "Vh"))(*_svd(A, full_matrices=bool(full_matrices)))
 
 
@@ -445,6 +458,7 @@ def _svdvals(A):
 
 
 def svdvals(A, *, driver=None, out=None):
+    _no_out("linalg.svdvals", out)
     return _svdvals(A)
 
 
@@ -456,12 +470,14 @@ def _eigh(A, *, UPLO):
 
 
 def eigh(A, UPLO="L", *, out=None):
+    _no_out("linalg.eigh", out)
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     return return_type("linalg_eigh", ("eigenvalues", "eigenvectors"))(*_eigh(A, UPLO=UPLO))
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
+    _no_out("linalg.eigvalsh", out)
     return eigh(A, UPLO)[0]
 
 
@@ -473,6 +489,7 @@ def _pinv(A, *, hermitian, rtol):
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    _no_out("linalg.pinv", out)
     if atol is not None:
         raise NotImplementedError("jtorch has no lowering for torch.linalg.pinv(atol=...) yet")
     return _pinv(A, hermitian=bool(hermitian), rtol=rtol)
@@ -494,14 +511,17 @@ def _matrix_rank(A, *, atol, rtol, hermitian):
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    _no_out("linalg.matrix_rank", out)
     return _matrix_rank(A, atol=atol, rtol=rtol, hermitian=bool(hermitian))
 
 
 def _linalg_cross(input, other, *, dim=-1, out=None):
+    _no_out("linalg.cross", out)
     return _cross(input, other, dim=int(dim) if dim < 0 else int(dim) - builtins.max(input.dim(), other.dim()))
 
 
 def multi_dot(tensors, *, out=None):
+    _no_out("linalg.multi_dot", out)
     tensors = list(tensors)
     if len(tensors) < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
@@ -572,6 +592,7 @@ def _vnorm(x, *, ord, dim, keepdim, dtype):
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    _no_out("linalg.vector_norm", out)
     dt = None if dtype is None else _dtype.to_dtype(dtype).np
     return _vnorm(x, ord=float(ord), dim=dim if dim is None or isinstance(dim, int) else tuple(dim),
                   keepdim=bool(keepdim), dtype=dt)
@@ -605,6 +626,7 @@ def _mnorm(A, *, ord, dim, keepdim, dtype):
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    _no_out("linalg.matrix_norm", out)
     dt = None if dtype is None else _dtype.to_dtype(dtype).np
     if not isinstance(ord, str):
         ord = float(ord) if abs(ord) == math.inf else int(ord)
@@ -612,6 +634,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+    _no_out("linalg.norm", out)
     if isinstance(dim, int):
         dim = (dim,)
     if ord is None:

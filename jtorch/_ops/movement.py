@@ -628,8 +628,10 @@ def diag(input, diagonal=0):
 
 # -- joins -------------------------------------------------------------------------------------
 
-def _check_list(tensors, name):
+def _check_list(tensors, name, out=None):
     from .._tensor import Tensor
+    if out is not None:
+        raise NotImplementedError(f"jtorch has no lowering for torch.{name}(out=...) yet")
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
                         f"{type(tensors).__name__}")
@@ -656,7 +658,7 @@ def _cat(*tensors, dim):
 
 @public()
 def cat(tensors, dim=0, *, out=None):
-    _check_list(tensors, "cat")
+    _check_list(tensors, "cat", out)
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
     ref = next((t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)), tensors[0])
@@ -677,7 +679,7 @@ def _stack(*tensors, dim):
 
 @public()
 def stack(tensors, dim=0, *, out=None):
-    _check_list(tensors, "stack")
+    _check_list(tensors, "stack", out)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     for k, t in enumerate(tensors[1:], 1):
@@ -730,14 +732,14 @@ def atleast_3d(*tensors):
 
 @public(method=False)
 def hstack(tensors, *, out=None):
-    _check_list(tensors, "hstack")
+    _check_list(tensors, "hstack", out)
     ts = [_a1(t) for t in tensors]
     return cat(ts, 0 if ts and ts[0].dim() == 1 else 1)
 
 
 @public(method=False)
 def vstack(tensors, *, out=None):
-    _check_list(tensors, "vstack")
+    _check_list(tensors, "vstack", out)
     return cat([_a2(t) for t in tensors], 0)
 
 
@@ -747,13 +749,13 @@ row_stack = vstack
 
 @public(method=False)
 def dstack(tensors, *, out=None):
-    _check_list(tensors, "dstack")
+    _check_list(tensors, "dstack", out)
     return cat([_a3(t) for t in tensors], 2)
 
 
 @public(method=False)
 def column_stack(tensors, *, out=None):
-    _check_list(tensors, "column_stack")
+    _check_list(tensors, "column_stack", out)
     return cat([_view(t, shape=(t.numel(), 1)) if t.dim() <= 1 else t for t in tensors], 1)
 
 
@@ -779,3 +781,29 @@ def meshgrid(*tensors, indexing=None):
     if swap:
         out[0], out[1] = out[1], out[0]
     return tuple(out)
+
+
+# -- in-place reshapes (the tensor itself takes the new shape) -------------------------------
+
+def _reshape_inplace(name, fn):
+    def method(self, *args, **kwargs):
+        from .registry import _grad_enabled
+        lz = self._fresh_lazy()
+        if self._base is not None:
+            raise NotImplementedError(f"jtorch has no lowering for torch.Tensor.{name} on a view yet")
+        if _grad_enabled[0] and lz.requires_grad and lz.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        out = fn(self, *args, **kwargs)
+        self._rebind(out._fresh_lazy(), lz)
+        return self
+    method.__name__ = method.__qualname__ = name
+    public(name, function=False)(method)
+    return method
+
+
+squeeze_ = _reshape_inplace("squeeze_", squeeze)
+unsqueeze_ = _reshape_inplace("unsqueeze_", unsqueeze)
+t_ = _reshape_inplace("t_", t)
+transpose_ = _reshape_inplace("transpose_", transpose)
+swapaxes_ = _reshape_inplace("swapaxes_", transpose)
+swapdims_ = _reshape_inplace("swapdims_", transpose)

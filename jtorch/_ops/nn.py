@@ -366,7 +366,7 @@ def _lowest(dtype):
 
 @op(method=False, function=False, grad_name="MaxPool2DWithIndicesBackward0")
 def _max_pool(input, *, k, s, d, outs, pads):
-    return _crop(_window(input, jnp.array(_lowest(input.dtype), input.dtype), lax.max, k, s, d, pads), outs)
+    return _crop(_window(input, np.array(_lowest(input.dtype), input.dtype), lax.max, k, s, d, pads), outs)
 
 
 @op(method=False, function=False, grad_name="MaxPool2DWithIndicesBackward0")
@@ -409,7 +409,7 @@ max_pool3d = _max_pool_nd(3, "max_pool3d")
 def _avg_pool(input, *, k, s, outs, pads, count_include_pad, divisor_override):
     nd = len(k)
     d = (1,) * nd
-    sums = _crop(_window(input, jnp.array(0, input.dtype), lax.add, k, s, d, pads), outs)
+    sums = _crop(_window(input, np.array(0, input.dtype), lax.add, k, s, d, pads), outs)
     if divisor_override:
         return sums / divisor_override
     spatial = input.shape[-nd:]
@@ -567,9 +567,9 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
     return batch_norm_functional(input, running_mean, running_var, weight, bias, training, momentum, eps)
 
 
-@op(tensors=("input", "weight", "bias"), method=False, grad_name="NativeLayerNormBackward0")
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
-    ns = tuple(normalized_shape) if isinstance(normalized_shape, tuple) else (normalized_shape,)
+@op(tensors=("input", "weight", "bias"), method=False, function=False, grad_name="NativeLayerNormBackward0")
+def _layer_norm(input, weight, bias, *, normalized_shape, eps):
+    ns = normalized_shape
     if tuple(input.shape[input.ndim - len(ns):]) != ns:
         raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape [*, "
                            f"{', '.join(str(s) for s in ns)}], but got input of size{list(input.shape)}")
@@ -580,26 +580,46 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn
     return _affine(out, weight, bias, ns)
 
 
-@op(tensors=("input", "weight"), method=False, grad_name="FusedRmsNormBackward0")
-def rms_norm(input, normalized_shape, weight=None, eps=None):
-    ns = tuple(normalized_shape) if isinstance(normalized_shape, tuple) else (normalized_shape,)
+def _shape_tuple(s):
+    return tuple(int(v) for v in s) if isinstance(s, (tuple, list)) else (int(s),)
+
+
+@public("layer_norm", method=False)
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    return _layer_norm(input, weight, bias, normalized_shape=_shape_tuple(normalized_shape), eps=float(eps))
+
+
+@op(tensors=("input", "weight"), method=False, function=False, grad_name="FusedRmsNormBackward0")
+def _rms_norm(input, weight, *, normalized_shape, eps):
+    ns = normalized_shape
     axes = tuple(range(input.ndim - len(ns), input.ndim))
     e = jnp.finfo(input.dtype).eps if eps is None else eps
     out = input * lax.rsqrt(jnp.mean(jnp.square(input), axes, keepdims=True) + e)
     return out if weight is None else out * weight
 
 
-@op(tensors=("input", "weight", "bias"), method=False, grad_name="NativeGroupNormBackward0")
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+@public("rms_norm", method=False)
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    return _rms_norm(input, weight, normalized_shape=_shape_tuple(normalized_shape), eps=eps)
+
+
+@op(tensors=("input", "weight", "bias"), method=False, function=False, grad_name="NativeGroupNormBackward0")
+def _group_norm(input, weight, bias, *, num_groups, eps):
     n, c = input.shape[:2]
-    if c % num_groups:
-        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
-                           f"shape {list(input.shape)} and num_groups={num_groups}")
     x = input.reshape((n, num_groups, -1))
     mean = x.mean(-1, keepdims=True)
     var = jnp.mean(jnp.square(x - mean), -1, keepdims=True)
     out = ((x - mean) * lax.rsqrt(var + eps)).reshape(input.shape)
     return _affine(out, weight, bias, (1, -1) + (1,) * (input.ndim - 2))
+
+
+@public("group_norm", method=False)
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    c = input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(input.shape)} and num_groups={num_groups}")
+    return _group_norm(input, weight, bias, num_groups=int(num_groups), eps=float(eps))
 
 
 @public("instance_norm", method=False)

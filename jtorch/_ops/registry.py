@@ -157,6 +157,7 @@ _Tensor = None       # set by jtorch._tensor (avoids an import cycle)
 _grad_enabled = [True]
 _autocast = [None]   # None, or a function (op name) -> dtype its float inputs run in (torch.autocast)
 _eager = [0]         # > 0 while tracing under jax (jtorch.compile, custom functions)
+_device_check = [None]  # None, or fn(opdef, args) raising torch's mixed-device error (set by jtorch._device)
 
 
 def _scalar_lazy(value, dt):
@@ -177,6 +178,8 @@ def dispatch(opdef, args, static):
     """Record (or run) one op call; returns a Tensor or a tuple of Tensors."""
     if _autocast[0] is not None:
         args = _autocast_args(opdef, args)
+    if _device_check[0] is not None:
+        _device_check[0](opdef, args)
     promote = opdef.promote
     common = None
     if promote is not None:
@@ -237,7 +240,9 @@ def _autocast_args(opdef, args):
         return args
     out = []
     for a in args:
-        if isinstance(a, _Tensor) and a.dtype.is_floating_point and a.dtype is not target:
+        # torch's autocast leaves float64 alone
+        if isinstance(a, _Tensor) and a.dtype.is_floating_point and a.dtype is not target \
+                and a.dtype is not _dtype.float64:
             a = a.to(target)
         out.append(a)
     return tuple(out)

@@ -162,6 +162,9 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            f"dimensions of boundaries tensor and input value tensor must match, but we got "
                            f"boundaries tensor {list(sorted_sequence.shape)} and input value tensor "
                            f"{list(input.shape)}")
+    if not isinstance(input, T):  # a Python scalar searches in the sequence's dtype
+        from .elementwise import _leaf
+        input = _leaf(input, registry._promote_kinds([sorted_sequence, input]))
     return _searchsorted(sorted_sequence, input, right=bool(right), out_int32=bool(out_int32))
 
 

@@ -39,8 +39,11 @@ def get_device_capability(device=None):
 
 
 def synchronize(device=None):
-    """Wait for all queued device work (jax dispatch is asynchronous)."""
-    (jax.device_put(0.0) + 0).block_until_ready()
+    """Wait for all queued device work (jax dispatch is asynchronous): a device runs its work in
+    order, so a tiny computation queued there finishes after everything before it."""
+    jax.effects_barrier()
+    dev = _device.jax_device("cuda" if device is None else device) if is_available() else None
+    (jax.device_put(0.0, dev) + 0).block_until_ready()
 
 
 def manual_seed(seed):
@@ -80,3 +83,70 @@ def set_device(device):
 
 def is_bf16_supported():
     return is_available()
+
+
+def memory_stats(device=None):
+    """jax's allocator statistics for the device (an empty dict without a GPU)."""
+    return dict(_stats(device))
+
+
+def reset_peak_memory_stats(device=None):
+    """XLA's allocator keeps its own peak; it cannot be reset from Python (no-op)."""
+
+
+def max_memory_reserved(device=None):
+    st = _stats(device)
+    return int(st.get("peak_bytes_reserved", st.get("bytes_limit", 0)))
+
+
+def mem_get_info(device=None):
+    """(free, total) bytes as XLA's allocator sees them."""
+    st = _stats(device)
+    total = int(st.get("bytes_limit", 0))
+    return total - int(st.get("bytes_in_use", 0)), total
+
+
+class _DeviceProperties:
+    def __init__(self, d):
+        st = d.memory_stats() or {}
+        self.name = d.device_kind
+        self.total_memory = int(st.get("bytes_limit", 0))
+        major, minor = str(getattr(d, "compute_capability", "0.0")).split(".")[:2]
+        self.major, self.minor = int(major), int(minor)
+        self.multi_processor_count = int(getattr(d, "core_count", 0) or 0)
+
+    def __repr__(self):
+        return (f"_CudaDeviceProperties(name='{self.name}', major={self.major}, minor={self.minor}, "
+                f"total_memory={self.total_memory // (1024 * 1024)}MB, "
+                f"multi_processor_count={self.multi_processor_count})")
+
+
+def get_device_properties(device=None):
+    d = _device.jax_device(_device.device("cuda") if device is None else
+                           _device.device(f"cuda:{device}") if isinstance(device, int) else _device.device(device))
+    return _DeviceProperties(d)
+
+
+def is_initialized():
+    return is_available()
+
+
+def init():
+    if not is_available():
+        raise RuntimeError("Found no NVIDIA driver on your system: JAX has no GPU backend here")
+
+
+class device:
+    """torch.cuda.device(idx): a context manager; jtorch places tensors by explicit device only."""
+
+    def __init__(self, device):
+        self.idx = device
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+from . import amp as amp  # noqa: E402,F401

@@ -235,8 +235,7 @@ def _gaussian_nll_loss(input, target, var, *, full, eps, reduction):
     return _reduce(loss, reduction)
 
 
-@op(tensors=("input", "target", "weight"), promote="same", method=False, function=False,
-    grad_name="MultiMarginLossBackward0")
+@op(tensors=("input", "target", "weight"), method=False, function=False, grad_name="MultiMarginLossBackward0")
 def _multi_margin_loss(input, target, weight, *, p, margin, reduction):
     unbatched = input.ndim == 1
     if unbatched:

@@ -314,11 +314,11 @@ def _type_word(dt):
 
 
 def _check_class_target(input, target, name):
-    if target.dtype not in (_dtype.int64, _dtype.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_type_word(target.dtype)}")
     if input.dim() > 1 and (target.dim() == 0 or input.shape[0] != target.shape[0]):
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({target.shape[0] if target.dim() else 1}).")
+    if target.dtype not in (_dtype.int64, _dtype.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_type_word(target.dtype)}")
     if input.dim() < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
     expected = (input.shape[:1] + input.shape[2:]) if input.dim() > 1 else ()
@@ -420,3 +420,11 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean
     if reduction not in _REDUCTIONS:
         raise ValueError(reduction + " is not valid")
     return _L._gaussian_nll_loss(input, target, var, full=bool(full), eps=float(eps), reduction=reduction)
+
+
+# --- text/sequence layers (sparse, rnn, attention, transformer) ---
+from .._ops.sparse import embedding as embedding, embedding_bag as embedding_bag  # noqa: F401, E402
+from .._ops.attention import (  # noqa: F401, E402
+    multi_head_attention_forward as multi_head_attention_forward,
+    scaled_dot_product_attention as scaled_dot_product_attention,
+)

@@ -151,7 +151,8 @@ def export(model, args=(), f=None, export_params=True, verbose=False, training=T
     graph_inputs = [info(n, v.aval, (dynamic_axes or {}).get(n)) for n, v in zip(input_names, in_vars)]
     graph_outputs = [info(n, v.aval, dyn_out.get(n)) for n, v in zip(output_names, jaxpr.outvars)]
     _ = out_tree, _is_leaf
-    graph = helper.make_graph(g.nodes, what, graph_inputs, graph_outputs, initializer=g.inits)
+    inits = _lowering.prune(g.nodes, g.inits, output_names)
+    graph = helper.make_graph(g.nodes, what, graph_inputs, graph_outputs, initializer=inits)
     model_proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
                                     producer_name="jtorch", producer_version="0.1.0")
     model_proto.ir_version = min(model_proto.ir_version, 10)

@@ -557,7 +557,27 @@ def _dims(shape):
 @rule("dim_as_value")
 def _dim_as_value(g, eqn, ins):
     """A symbolic (dynamic_axes) dimension used as a number, e.g. the count in a mean over the batch."""
-    d = g.dim(eqn.params["dimension"])
+    d = g.dim(eqn.params["dim"])
     scalar = g.node("Reshape", [d, g.ints([])])
     dt = np.dtype(eqn.outvars[0].aval.dtype)
     return scalar if dt == np.int64 else g.node("Cast", [scalar], to=onnx_dtype(dt))
+
+
+@rule("stack")
+def _stack(g, eqn, ins):
+    axis = int(eqn.params["axis"])
+    return g.node("Concat", [g.node("Unsqueeze", [x, g.ints([axis])]) for x in ins], axis=axis)
+
+
+def prune(nodes, inits, outputs):
+    """Drop initializers nothing reads (weights such as num_batches_tracked, folded constants)."""
+    used = set(outputs)
+
+    def walk(ns):
+        for n in ns:
+            used.update(n.input)
+            for a in n.attribute:
+                if a.type == onnx.AttributeProto.GRAPH:
+                    walk(a.g.node)
+    walk(nodes)
+    return [i for i in inits if i.name in used]

@@ -15,9 +15,6 @@ class Adagrad(Optimizer):
         check(0.0 <= initial_accumulator_value,
               f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
         check(0.0 <= eps, f"Invalid epsilon value: {eps}")
-        if fused:
-            raise NotImplementedError("jtorch: Adagrad(fused=True) is not supported; the update is always fused "
-                                      "into the step's XLA program")
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach, maximize=maximize,
                         differentiable=differentiable, fused=fused)

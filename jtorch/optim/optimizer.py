@@ -15,6 +15,7 @@ function registered with `rule`), like MLX's optimizers.
 import copy
 from collections import defaultdict
 
+import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
@@ -49,12 +50,28 @@ def _optimizer_update(*tensors, rule, n, state_names, hyper_names, config):
     fn, cfg = _RULES[rule], dict(config)
     new_params, new_states = [], [[] for _ in state_names]
     for i in range(n):
+        p0 = params[i]
         st = {name: states[j][i] for j, name in enumerate(state_names)}
-        p, st = fn(params[i], grads[i], st, hyper, i, **cfg)
-        new_params.append(p.astype(params[i].dtype))
+        if jnp.iscomplexobj(p0):
+            # torch updates complex params through view_as_real: each component on its own
+            cplx = {k for k, v in st.items() if jnp.iscomplexobj(v)}
+            st = {k: _as_real(v) for k, v in st.items()}
+            p, st = fn(_as_real(p0), _as_real(grads[i]), st, hyper, i, **cfg)
+            p, st = _as_complex(p), {k: _as_complex(v) if k in cplx else v for k, v in st.items()}
+        else:
+            p, st = fn(p0, grads[i], st, hyper, i, **cfg)
+        new_params.append(p.astype(p0.dtype))
         for j, name in enumerate(state_names):
             new_states[j].append(st[name].astype(states[j][i].dtype))
     return tuple(new_params) + tuple(x for s in new_states for x in s)
+
+
+def _as_real(x):
+    return jnp.stack([jnp.real(x), jnp.imag(x)], -1) if jnp.iscomplexobj(x) else x
+
+
+def _as_complex(x):
+    return x[..., 0] + 1j * x[..., 1]
 
 
 def hyper_tensor(value):
@@ -101,6 +118,9 @@ class Optimizer:
     _rule = None  # name of the registered per-parameter update, for fused optimizers
 
     def __init__(self, params, defaults):
+        if defaults.get("differentiable") and self._rule is not None:
+            raise NotImplementedError(f"jtorch: {type(self).__name__}(differentiable=True) is not supported; the "
+                                      "update runs under no_grad")
         self.defaults = defaults
         self._optimizer_step_pre_hooks = {}
         self._optimizer_step_post_hooks = {}
@@ -242,6 +262,11 @@ class Optimizer:
                 for k, v in self._init_state(p, group).items():
                     st[k] = v if isinstance(v, Tensor) else _concrete(np.asarray(v))
         names = self._state_names(group)
+        for p in params:
+            st = self.state[p]
+            for k in names:
+                if not isinstance(st[k], Tensor):  # e.g. a Python float 'step' from an old checkpoint
+                    st[k] = _concrete(np.asarray(st[k], np.float32))
         grads = [p.grad for p in params]
         for p, g in zip(params, grads):
             if g.is_sparse:
@@ -321,9 +346,11 @@ class Optimizer:
 
 
 def _typename(x):
+    """torch.typename: 'torch.FloatTensor' for tensors, the qualified class name otherwise."""
+    if isinstance(x, Tensor):
+        return x.type()
     t = type(x)
-    return "torch." + t.__name__ if isinstance(x, Tensor) else t.__module__ + "." + t.__qualname__ \
-        if t.__module__ != "builtins" else t.__qualname__
+    return t.__qualname__ if t.__module__ == "builtins" else t.__module__ + "." + t.__qualname__
 
 
 def cast(x, like):

@@ -7,6 +7,9 @@ from tests.optim._problem import trajectory
 
 torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed")
 
+# every configuration is a new program at the same call site, which the engine reports
+pytestmark = pytest.mark.filterwarnings("ignore:.*different programs:RuntimeWarning")
+
 CASES = [
     ("SGD", dict(lr=0.1)),
     ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.2, weight_decay=0.05)),
@@ -77,12 +80,15 @@ def test_closure_loss_is_returned():
 @pytest.mark.parametrize("kwargs", [dict(lr=1, max_iter=4, history_size=3),
                                     dict(lr=0.5, max_iter=4, line_search_fn="strong_wolfe")])
 def test_lbfgs_matches_torch(kwargs):
-    expected, _, _ = trajectory(torch, lambda m, p: m.optim.LBFGS(p, **kwargs), steps=4, closure=True)
+    expected, topt, _ = trajectory(torch, lambda m, p: m.optim.LBFGS(p, **kwargs), steps=4, closure=True)
     got, opt, _ = trajectory(jtorch, lambda m, p: m.optim.LBFGS(p, **kwargs), steps=4, closure=True)
     # LBFGS amplifies float32 round-off: in torch itself, moving one input by 1e-6 moves
     # this trajectory by ~2e-5 after 16 iterations
     _assert_same(expected, got, 1e-4)
-    assert opt.state_dict()["state"][0]["n_iter"] == 16
+    tstate, jstate = topt.state_dict()["state"][0], opt.state_dict()["state"][0]
+    assert (jstate["n_iter"], jstate["func_evals"]) == (tstate["n_iter"], tstate["func_evals"])
+    np.testing.assert_allclose(jstate["d"].numpy(), tstate["d"].numpy(), atol=1e-4)
+    assert len(jstate["old_dirs"]) == len(tstate["old_dirs"])
 
 
 def test_lbfgs_returns_first_loss_and_rejects_groups():
@@ -99,3 +105,37 @@ def test_lbfgs_returns_first_loss_and_rejects_groups():
     np.testing.assert_allclose(w.detach().numpy(), [3.0, 3.0], atol=1e-5)
     with pytest.raises(ValueError, match="doesn't support per-parameter options"):
         jtorch.optim.LBFGS([{"params": [w]}, {"params": [jtorch.zeros(1, requires_grad=True)]}])
+
+
+@pytest.mark.parametrize("name,kwargs", [("Adam", dict(lr=0.1, amsgrad=True)), ("RMSprop", dict(lr=0.01, centered=True)),
+                                         ("SGD", dict(lr=0.1, momentum=0.9))], ids=["Adam", "RMSprop", "SGD"])
+def test_complex_params_update_like_view_as_real(name, kwargs):
+    rng = np.random.RandomState(1)
+    z0 = (rng.randn(3) + 1j * rng.randn(3)).astype(np.complex64)
+    grads = [(rng.randn(3) + 1j * rng.randn(3)).astype(np.complex64) for _ in range(4)]
+    out = []
+    for m in (torch, jtorch):
+        z = m.tensor(z0.copy()).requires_grad_()
+        opt = getattr(m.optim, name)([z], **kwargs)
+        for g in grads:
+            z.grad = m.tensor(g)
+            opt.step()
+        out.append(z.detach().numpy())
+    np.testing.assert_allclose(out[1], out[0], atol=1e-5)
+
+
+def test_custom_optimizer_on_the_base_class():
+    class PlainSGD(jtorch.optim.Optimizer):
+        def __init__(self, params, lr):
+            super().__init__(params, dict(lr=lr))
+
+        @jtorch.no_grad()
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        p.add_(p.grad, alpha=-group["lr"])
+
+    expected, _, _ = trajectory(torch, lambda m, p: m.optim.SGD(p, lr=0.1), steps=5)
+    got, _, _ = trajectory(jtorch, lambda m, p: PlainSGD(p, lr=0.1), steps=5)
+    _assert_same(expected, got, 1e-6)

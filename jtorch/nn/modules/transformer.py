@@ -12,6 +12,7 @@ from .container import ModuleList
 from .dropout import Dropout
 from .linear import Linear
 from .module import Module
+from ..parameter import Parameter
 from .normalization import LayerNorm
 
 
@@ -26,7 +27,21 @@ def _get_activation_fn(activation):
 
 
 def _get_clones(module, n):
-    return ModuleList([copy.deepcopy(module) for _ in range(n)])
+    """n deep copies (equal initial weights, as in torch) without forcing pending init values to compute."""
+    def clone():
+        memo = {}
+        for t in list(module.parameters()) + list(module.buffers()):
+            if id(t) not in memo:
+                memo[id(t)] = _share_like(t)
+        return copy.deepcopy(module, memo)
+    return ModuleList([clone() for _ in range(n)])
+
+
+def _share_like(t):
+    """A new leaf of t's type on t's (possibly pending) value."""
+    if isinstance(t, Parameter):
+        return Parameter(t.detach(), requires_grad=t.requires_grad)
+    return t.detach().clone()
 
 
 def _generate_square_subsequent_mask(sz, device=None, dtype=None):
@@ -70,7 +85,7 @@ class TransformerEncoderLayer(Module):
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False,
-                           is_causal=is_causal and attn_mask is not None)[0]
+                           is_causal=is_causal)[0]
         return self.dropout1(x)
 
     def _ff_block(self, x):
@@ -114,12 +129,12 @@ class TransformerDecoderLayer(Module):
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                           is_causal=bool(is_causal) and attn_mask is not None, need_weights=False)[0]
+                           is_causal=bool(is_causal), need_weights=False)[0]
         return self.dropout1(x)
 
     def _mha_block(self, x, mem, attn_mask, key_padding_mask, is_causal=False):
         x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                                is_causal=bool(is_causal) and attn_mask is not None, need_weights=False)[0]
+                                is_causal=bool(is_causal), need_weights=False)[0]
         return self.dropout2(x)
 
     def _ff_block(self, x):

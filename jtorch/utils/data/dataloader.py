@@ -321,6 +321,8 @@ class _MultiProcessingIter(_BaseIter):
         self._try_put_index()
         self._num_yielded += 1
         if isinstance(data, _worker.ExceptionWrapper):
+            if not self._persistent:
+                self._shutdown()
             data.reraise()
         return data
 

@@ -58,8 +58,8 @@ def sample(img, src_x, src_y, interpolation, fill):
     if interpolation == "nearest":
         xi, yi = np.rint(src_x).astype(np.int64), np.rint(src_y).astype(np.int64)
         inside = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
-        out = x[..., np.clip(yi, 0, h - 1), np.clip(xi, 0, w - 1)]
         mask = inside.astype(np.float32)
+        out = x[..., np.clip(yi, 0, h - 1), np.clip(xi, 0, w - 1)] * mask
     else:
         x0, y0 = np.floor(src_x).astype(np.int64), np.floor(src_y).astype(np.int64)
         fx, fy = (src_x - x0).astype(np.float32), (src_y - y0).astype(np.float32)

@@ -1,0 +1,113 @@
+"""Data parallelism on JAX's own engine: a 1-D device mesh over the batch axis.
+
+Parameters and buffers are replicated onto the mesh (NamedSharding(mesh, P())); batch
+inputs are split over it (NamedSharding(mesh, P('batch'))). The engine then compiles the
+whole step with jax.jit, and XLA's SPMD partitioner runs each device on its slice of the
+batch and inserts the all-reduce that sums gradients across devices: there is no
+communication code here.
+"""
+import jax
+import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+from ... import _device
+from ..._ops.registry import _Tensor, op  # noqa: F401 - _Tensor re-read at call time
+
+AXIS = "batch"
+
+
+@op("_shard_batch", function=False, method=False, grad_name="ShardBatchBackward0")
+def _shard_batch(input, *, sharding):
+    """Constrain a pending value's layout inside the compiled step (differentiable)."""
+    return jax.lax.with_sharding_constraint(input, sharding)
+
+
+def resolve_devices(device_ids):
+    """jax devices for torch's device_ids (ints or devices); None means all of the default backend's."""
+    if device_ids is None:
+        return list(jax.local_devices())
+    out = []
+    for d in device_ids:
+        if isinstance(d, int):
+            platform = jax.default_backend()
+            devs = jax.local_devices(backend=platform)
+            if d >= len(devs):
+                raise RuntimeError(f"device_ids contains {d}, but JAX sees {len(devs)} {platform} device(s)")
+            out.append(devs[d])
+        else:
+            out.append(_device.jax_device(d))
+    return out
+
+
+def device_index(d):
+    dev = _device._from_jax(d)
+    return 0 if dev.index is None else dev.index
+
+
+class BatchMesh:
+    """A 1-D mesh and the two shardings data parallelism needs."""
+
+    def __init__(self, devices):
+        self.devices = list(devices)
+        self.mesh = Mesh(np.array(self.devices), (AXIS,))
+        self.replicated = NamedSharding(self.mesh, PartitionSpec())
+        self._batch = {}
+
+    @property
+    def size(self):
+        return len(self.devices)
+
+    def batch(self, dim, ndim):
+        key = (dim, ndim)
+        s = self._batch.get(key)
+        if s is None:
+            s = self._batch[key] = NamedSharding(self.mesh, PartitionSpec(*([None] * dim + [AXIS])))
+        return s
+
+    def replicate(self, tensors):
+        """Put every concrete tensor's value on all mesh devices (once; later calls are cheap)."""
+        for t in tensors:
+            if t is None:
+                continue
+            lz = t._fresh_lazy()
+            if lz.value is None:
+                continue  # pending: computed from replicated values inside the step
+            v = lz.value
+            if isinstance(v, jax.Array) and getattr(v.sharding, "mesh", None) is self.mesh:
+                continue
+            if isinstance(v, jax.core.Tracer):
+                continue
+            lz.value = jax.device_put(v, self.replicated)
+
+    def scatter(self, obj, dim):
+        """Split every tensor in obj (nested lists/tuples/dicts) over the mesh along `dim`."""
+        T = _tensor_cls()
+        if isinstance(obj, T):
+            return self._shard(obj, dim)
+        if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+            return type(obj)(*[self.scatter(o, dim) for o in obj])
+        if isinstance(obj, (list, tuple)):
+            return type(obj)(self.scatter(o, dim) for o in obj)
+        if isinstance(obj, dict):
+            return type(obj)((k, self.scatter(v, dim)) for k, v in obj.items())
+        return obj
+
+    def _shard(self, t, dim):
+        shape = t.shape
+        d = dim if dim >= 0 else dim + len(shape)
+        if not shape or d >= len(shape) or shape[d] % self.size:
+            return t  # a batch the mesh cannot split evenly runs replicated (same result)
+        sharding = self.batch(d, len(shape))
+        lz = t._fresh_lazy()
+        v = lz.value
+        if v is not None and not lz.requires_grad and not isinstance(v, jax.core.Tracer):
+            if isinstance(v, jax.Array) and v.sharding == sharding:
+                return t
+            from ..._engine.graph import Lazy
+            return _tensor_cls()._from_lazy(Lazy(lz.shape, lz.dtype, value=jax.device_put(v, sharding)))
+        return _shard_batch(t, sharding=sharding)
+
+
+def _tensor_cls():
+    from ..._ops import registry
+    return registry._Tensor

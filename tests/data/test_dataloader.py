@@ -1,0 +1,121 @@
+import numpy as np
+import pytest
+
+import jtorch
+from jtorch.utils.data import (
+    ChainDataset, ConcatDataset, DataLoader, Dataset, IterableDataset, Subset, TensorDataset, get_worker_info,
+)
+
+
+class Squares(Dataset):
+    def __len__(self):
+        return 10
+
+    def __getitem__(self, i):
+        return {"x": np.full(2, i * i, np.float32), "i": i}
+
+
+class Count(IterableDataset):
+    def __init__(self, n):
+        self.n = n
+
+    def __iter__(self):
+        info = get_worker_info()
+        lo, step = (0, 1) if info is None else (info.id, info.num_workers)
+        return iter(range(lo, self.n, step))
+
+    def __len__(self):
+        return self.n
+
+
+def _flat(batches):
+    return [[v.numpy().tolist() for v in (b.values() if isinstance(b, dict) else b)] for b in batches]
+
+
+def test_tensor_dataset_batches_and_len():
+    x = jtorch.arange(20).float().reshape(10, 2)
+    y = jtorch.arange(10)
+    dl = DataLoader(TensorDataset(x, y), batch_size=4)
+    batches = list(dl)
+    assert len(dl) == 3 and len(batches) == 3
+    assert isinstance(batches[0], list)
+    np.testing.assert_array_equal(batches[0][0].numpy(), np.arange(8.0).reshape(4, 2))
+    assert batches[2][1].numpy().tolist() == [8, 9]
+    assert batches[0][0].dtype == jtorch.float32 and batches[0][1].dtype == jtorch.int64
+    assert len(DataLoader(TensorDataset(x, y), batch_size=4, drop_last=True)) == 2
+
+
+def test_shuffle_is_seeded_by_manual_seed():
+    ds = TensorDataset(jtorch.arange(16))
+    jtorch.manual_seed(0)
+    a = [b[0].tolist() for b in DataLoader(ds, batch_size=4, shuffle=True)]
+    jtorch.manual_seed(0)
+    b = [b[0].tolist() for b in DataLoader(ds, batch_size=4, shuffle=True)]
+    assert a == b and sorted(sum(a, [])) == list(range(16)) and sum(a, []) != list(range(16))
+
+
+def test_workers_give_the_same_batches_as_main_process():
+    ds = Squares()
+    main = _flat(DataLoader(ds, batch_size=3))
+    dl = DataLoader(ds, batch_size=3, num_workers=2, prefetch_factor=2, pin_memory=True, timeout=60)
+    assert _flat(dl) == main
+    td = TensorDataset(jtorch.arange(12).reshape(6, 2), jtorch.arange(6))
+    assert _flat(DataLoader(td, batch_size=4, num_workers=2)) == _flat(DataLoader(td, batch_size=4))
+
+
+def test_persistent_workers_and_worker_init_fn():
+    seen = []
+
+    def init(worker_id):
+        assert get_worker_info().id == worker_id
+
+    dl = DataLoader(Squares(), batch_size=5, num_workers=2, persistent_workers=True, worker_init_fn=init)
+    for _ in range(2):
+        seen.append(_flat(dl))
+    assert seen[0] == seen[1] == _flat(DataLoader(Squares(), batch_size=5))
+
+
+def test_iterable_dataset_with_workers():
+    out = sorted(v for b in DataLoader(Count(10), batch_size=2, num_workers=2) for v in b.tolist())
+    assert out == list(range(10))
+    assert [b.tolist() for b in DataLoader(Count(5), batch_size=2)] == [[0, 1], [2, 3], [4]]
+    assert len(DataLoader(Count(5), batch_size=2, drop_last=True)) == 2
+    assert list(ChainDataset([Count(2), Count(3)])) == [0, 1, 0, 1, 2]
+
+
+def test_worker_errors_are_reraised():
+    class Bad(Dataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            raise ValueError("bad item")
+
+    with pytest.raises(ValueError, match="Caught ValueError in DataLoader worker process"):
+        list(DataLoader(Bad(), batch_size=2, num_workers=1))
+
+
+def test_no_batching_collate_fn_and_samplers():
+    ds = Squares()
+    items = list(DataLoader(ds, batch_size=None))
+    assert len(items) == 10 and items[3]["i"] == 3 and isinstance(items[3]["x"], jtorch.Tensor)
+    out = list(DataLoader(ds, batch_size=2, collate_fn=lambda b: [d["i"] for d in b]))
+    assert out[:2] == [[0, 1], [2, 3]]
+    out = list(DataLoader(ds, batch_sampler=[[9, 0], [5]], collate_fn=lambda b: [d["i"] for d in b]))
+    assert out == [[9, 0], [5]]
+    sub = Subset(ConcatDataset([ds, ds]), [0, 11, 19])
+    assert [d["i"] for d in sub] == [0, 1, 9]
+
+
+def test_argument_errors_match_torch():
+    ds = Squares()
+    with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
+        DataLoader(ds, sampler=[0], shuffle=True)
+    with pytest.raises(ValueError, match="batch_sampler option is mutually exclusive"):
+        DataLoader(ds, batch_sampler=[[0]], batch_size=2)
+    with pytest.raises(ValueError, match="persistent_workers option needs num_workers > 0"):
+        DataLoader(ds, persistent_workers=True)
+    with pytest.raises(ValueError, match="prefetch_factor option could only be specified"):
+        DataLoader(ds, prefetch_factor=2)
+    with pytest.raises(ValueError, match="expected unspecified shuffle option"):
+        DataLoader(Count(3), shuffle=True)

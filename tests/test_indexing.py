@@ -1,0 +1,109 @@
+"""Indexing semantics and error messages against torch (values are covered by tests/ops/db_indexing.py)."""
+import numpy as np
+import pytest
+
+import jtorch
+from jtorch._engine import metrics
+
+torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed")
+
+
+def _raises_same(fn, exc=Exception):
+    """fn(m) raises the same exception type and message under torch and jtorch."""
+    got = []
+    for m in (torch, jtorch):
+        with pytest.raises(exc) as info:
+            fn(m)
+        got.append((type(info.value).__mro__[0].__name__, str(info.value)))
+    assert got[1][1] == got[0][1]
+    return got
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m: m.zeros(3)[5],
+    lambda m: m.zeros(3, 4)[1, -5],
+    lambda m: m.zeros(3, 4)[m.tensor([5])],
+    lambda m: m.zeros(3, 4)[1, 2, 3],
+    lambda m: m.zeros(2, 3, 4)[0, :, [7]],
+    lambda m: m.zeros(3)[m.tensor([1.0])],
+    lambda m: m.zeros(2, 2)[m.tensor([True, False, True])],
+])
+def test_index_errors(fn):
+    for m in (torch, jtorch):
+        with pytest.raises(IndexError):
+            fn(m)
+    _raises_same(fn, IndexError)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m: m.gather(m.zeros(2, 2), 0, m.zeros(2, 3, dtype=m.long)),
+    lambda m: m.gather(m.zeros(2, 2), 0, m.zeros(2, dtype=m.long)),
+    lambda m: m.zeros(2, 2).masked_fill(m.ones(2, 2, dtype=m.bool), m.ones(2)),
+    lambda m: m.zeros(3).masked_fill_(m.ones(2, 3, dtype=m.bool), 1.0),
+    lambda m: m.mm(m.zeros(2, 3), m.zeros(4, 3)),
+    lambda m: m.bmm(m.zeros(2, 3, 4), m.zeros(3, 4, 5)),
+    lambda m: m.dot(m.zeros(3, 1), m.zeros(3)),
+    lambda m: m.zeros(2, 3, 4).__setitem__(([1, 0], [2, 2]), m.ones(2)),
+])
+def test_runtime_errors(fn):
+    _raises_same(fn, RuntimeError)
+
+
+def test_index_select_errors():
+    _raises_same(lambda m: m.zeros(2, 2).index_select(0, m.zeros(2, 2, dtype=m.long)), IndexError)
+    _raises_same(lambda m: m.zeros(2, 2).index_select(0, m.tensor([3])), IndexError)
+
+
+def test_torch_placement_of_ints_among_index_tensors():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    for index in [(0, slice(None), [0, 1]), (slice(None), 1, [0, 2]), ([0, 1], None, [0, 1]),
+                  (Ellipsis, [1, 0]), (1, [[0, 1], [2, 2]])]:
+        t = torch.from_numpy(x)[index]
+        j = jtorch.from_numpy(x)[index]
+        assert tuple(j.shape) == tuple(t.shape), index
+        np.testing.assert_array_equal(j.numpy(), t.numpy())
+
+
+def test_setitem_broadcast_and_mixed_indices():
+    for index, value in [((slice(None), [0, 2]), np.ones((2, 1))), ((0, slice(None), [0, 2]), np.full((3, 2), 7.0)),
+                         ((Ellipsis, 1), 5.0), (([1, 0], [2, 2]), np.array([1.0, 2.0, 3.0, 4.0]))]:
+        outs = []
+        for m in (torch, jtorch):
+            x = m.zeros(2, 3, 4, dtype=m.float64)
+            x[index] = m.tensor(value) if isinstance(value, np.ndarray) else value
+            outs.append(x.numpy())
+        np.testing.assert_array_equal(outs[1], outs[0])
+
+
+def test_setitem_mask_scalar_does_not_sync():
+    x = jtorch.arange(6.0) - 3
+    before = metrics.snapshot()["syncs"]
+    x[x < 0] = 0.0
+    assert metrics.snapshot()["syncs"] == before
+    np.testing.assert_array_equal(x.numpy(), [0, 0, 0, 0, 1, 2])
+
+
+def test_index_put_accumulate_duplicates():
+    outs = []
+    for m in (torch, jtorch):
+        x = m.zeros(3)
+        x.index_put_((m.tensor([0, 0, 2]),), m.tensor([1.0, 2.0, 3.0]), accumulate=True)
+        outs.append(x.numpy())
+    np.testing.assert_array_equal(outs[1], outs[0])
+
+
+def test_nonzero_and_masked_select_shapes():
+    data = np.array([[0, 1, 0], [2, 0, 3]])
+    t, j = torch.from_numpy(data), jtorch.from_numpy(data)
+    assert j.nonzero().dtype == jtorch.int64
+    np.testing.assert_array_equal(j.nonzero().numpy(), t.nonzero().numpy())
+    for a, b in zip(j.nonzero(as_tuple=True), t.nonzero(as_tuple=True)):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    np.testing.assert_array_equal(jtorch.masked_select(j, j > 0).numpy(), torch.masked_select(t, t > 0).numpy())
+    np.testing.assert_array_equal(j[j > 0].numpy(), t[t > 0].numpy())
+
+
+def test_setitem_on_leaf_requiring_grad_raises():
+    w = jtorch.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+        w[0] = 1.0

@@ -1,0 +1,144 @@
+import math
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed")
+import jtorch  # noqa: E402
+from jtorch.nn.modules import rnn as R  # noqa: E402
+from jtorch.nn.utils import rnn as U  # noqa: E402
+from torch.nn.utils import rnn as TU  # noqa: E402
+
+from ._helpers import close, grads_close, jtorch_to_torch, to_np, torch_to_jtorch  # noqa: E402
+
+rs = np.random.RandomState(0)
+X = rs.randn(6, 3, 4).astype(np.float32)   # (T, B, I), shared by every test to reuse compiled programs
+LENGTHS = [4, 6, 2]
+
+
+def _pair(name, *args, **kw):
+    tm, jm = getattr(torch.nn, name)(*args, **kw), getattr(R, name)(*args, **kw)
+    torch_to_jtorch(tm, jm)
+    return tm, jm
+
+
+def _flat(out):
+    return [o for x in out for o in (x if isinstance(x, tuple) else (x,))]
+
+
+@pytest.mark.parametrize("name,kw,states", [
+    ("LSTM", dict(num_layers=2, bidirectional=True, proj_size=3, batch_first=True), True),
+    ("GRU", dict(num_layers=2, bias=False), False),
+    ("RNN", dict(nonlinearity="relu", bidirectional=True), True),
+])
+def test_recurrent_parity(name, kw, states):
+    tm, jm = _pair(name, 4, 5, **kw)
+    x = X.transpose(1, 0, 2).copy() if kw.get("batch_first") else X
+    D, L = 2 if kw.get("bidirectional") else 1, kw.get("num_layers", 1)
+    hx = rs.randn(D * L, 3, kw.get("proj_size", 5)).astype(np.float32)
+    cx = rs.randn(D * L, 3, 5).astype(np.float32)
+    tx, jx = torch.tensor(x, requires_grad=True), jtorch.tensor(x, requires_grad=True)
+    if not states:
+        to, jo = tm(tx), jm(jx)
+    elif name == "LSTM":
+        to, jo = tm(tx, (torch.tensor(hx), torch.tensor(cx))), jm(jx, (jtorch.tensor(hx), jtorch.tensor(cx)))
+    else:
+        to, jo = tm(tx, torch.tensor(hx)), jm(jx, jtorch.tensor(hx))
+    for a, b in zip(_flat(to), _flat(jo)):
+        close(a, b)
+    sum((o ** 2).sum() for o in _flat(to)).backward()
+    sum((o ** 2).sum() for o in _flat(jo)).backward()
+    close(tx.grad, jx.grad)
+    grads_close(tm, jm)
+    assert repr(tm) == repr(jm)
+
+
+@pytest.mark.parametrize("name,enforce_sorted", [("LSTM", False), ("GRU", True)])
+def test_packed_sequence_parity(name, enforce_sorted):
+    tm, jm = _pair(name, 4, 5, bidirectional=True)
+    lengths = sorted(LENGTHS, reverse=True) if enforce_sorted else LENGTHS
+    tx, jx = torch.tensor(X, requires_grad=True), jtorch.tensor(X, requires_grad=True)
+    tp = TU.pack_padded_sequence(tx, lengths, enforce_sorted=enforce_sorted)
+    jp = U.pack_padded_sequence(jx, lengths, enforce_sorted=enforce_sorted)
+    (to, th), (jo, jh) = tm(tp), jm(jp)
+    assert isinstance(jo, U.PackedSequence)
+    close(to.data, jo.data)
+    close(to.batch_sizes, jo.batch_sizes)
+    for a, b in zip(_flat((th,)), _flat((jh,))):
+        close(a, b)
+    tpad, tl = TU.pad_packed_sequence(to, total_length=6)
+    jpad, jl = U.pad_packed_sequence(jo, total_length=6)
+    close(tpad, jpad)
+    assert tl.tolist() == jl.tolist()
+    (tpad.sum() + sum(h.sum() for h in _flat((th,)))).backward()
+    (jpad.sum() + sum(h.sum() for h in _flat((jh,)))).backward()
+    close(tx.grad, jx.grad)
+    grads_close(tm, jm)
+
+
+@pytest.mark.parametrize("name", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cells(name):
+    tm, jm = _pair(name, 4, 5)
+    x = X[0]
+    tx, jx = torch.tensor(x, requires_grad=True), jtorch.tensor(x, requires_grad=True)
+    to, jo = tm(tx), jm(jx)
+    for a, b in zip(_flat((to,)), _flat((jo,))):
+        close(a, b)
+    h = rs.randn(3, 5).astype(np.float32)
+    hx = (torch.tensor(h), torch.tensor(h)) if name == "LSTMCell" else torch.tensor(h)
+    jhx = (jtorch.tensor(h), jtorch.tensor(h)) if name == "LSTMCell" else jtorch.tensor(h)
+    to, jo = tm(tx, hx), jm(jx, jhx)
+    sum(o.sum() for o in _flat((to,))).backward()
+    sum(o.sum() for o in _flat((jo,))).backward()
+    close(tx.grad, jx.grad)
+    grads_close(tm, jm)
+    close(tm(tx[0]) if name != "LSTMCell" else tm(tx[0])[0], jm(jx[0]) if name != "LSTMCell" else jm(jx[0])[0])
+
+
+def test_default_init_and_state_dict_to_torch():
+    jm = R.LSTM(4, 5, num_layers=2, proj_size=2)
+    bound = 1 / math.sqrt(5)
+    for _, p in jm.named_parameters():
+        a = to_np(p)
+        assert a.min() >= -bound and a.max() <= bound and a.std() > bound / 4
+    tm = torch.nn.LSTM(4, 5, num_layers=2, proj_size=2)
+    jtorch_to_torch(jm, tm)
+    close(tm(torch.tensor(X))[0], jm(jtorch.tensor(X))[0])
+
+
+def test_dropout_between_layers_only_in_training():
+    tm, jm = _pair("GRU", 4, 5, num_layers=2, dropout=0.5)
+    tm.eval()
+    jm.eval()
+    close(tm(torch.tensor(X))[0], jm(jtorch.tensor(X))[0])
+    jm.train()
+    a, b = to_np(jm(jtorch.tensor(X))[0]), to_np(jm(jtorch.tensor(X))[0])
+    assert not np.allclose(a, b)
+
+
+def test_pad_pack_utils():
+    seqs = [rs.randn(n, 2).astype(np.float32) for n in (3, 1, 4)]
+    for kw in (dict(), dict(batch_first=True, padding_value=-1.0, padding_side="left")):
+        close(TU.pad_sequence([torch.tensor(s) for s in seqs], **kw),
+              U.pad_sequence([jtorch.tensor(s) for s in seqs], **kw))
+    tp = TU.pack_sequence([torch.tensor(s) for s in seqs], enforce_sorted=False)
+    jp = U.pack_sequence([jtorch.tensor(s) for s in seqs], enforce_sorted=False)
+    close(tp.data, jp.data)
+    assert jp.sorted_indices.tolist() == tp.sorted_indices.tolist()
+    assert jp.unsorted_indices.tolist() == tp.unsorted_indices.tolist()
+    tpad, tl = TU.pad_packed_sequence(tp, batch_first=True, padding_value=7.0)
+    jpad, jl = U.pad_packed_sequence(jp, batch_first=True, padding_value=7.0)
+    close(tpad, jpad)
+    assert tl.tolist() == jl.tolist() == [3, 1, 4]
+
+
+def test_pack_errors_match_torch():
+    with pytest.raises(RuntimeError, match="must be sorted in decreasing order when `enforce_sorted` is True"):
+        U.pack_padded_sequence(jtorch.tensor(X), LENGTHS)
+    with pytest.raises(RuntimeError, match="greater than 0"):
+        U.pack_padded_sequence(jtorch.tensor(X), [6, 0, 1], enforce_sorted=False)
+    jp = U.pack_padded_sequence(jtorch.tensor(X), LENGTHS, enforce_sorted=False)
+    with pytest.raises(ValueError, match="total_length=3 and max sequence length being 6"):
+        U.pad_packed_sequence(jp, total_length=3)
+    with pytest.raises(RuntimeError, match="input.size\\(-1\\) must be equal to input_size. Expected 3, got 4"):
+        R.GRU(3, 5)(jtorch.tensor(X))
