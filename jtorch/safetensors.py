@@ -28,7 +28,7 @@ def save(tensors, metadata=None):
         t = tensors[name]
         if t.dtype.name not in _CODE:
             raise NotImplementedError(f"safetensors: dtype {t.dtype} is not supported")
-        arr = np.ascontiguousarray(np.asarray(t._value("save")))
+        arr = np.asarray(t._value("save"), order="C")
         if arr.dtype.byteorder == ">":
             arr = arr.astype(arr.dtype.newbyteorder("<"))
         data = arr.tobytes()

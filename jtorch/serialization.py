@@ -105,7 +105,7 @@ class _Pickler(pickle._Pickler):
 
     def reducer_override(self, obj):
         if isinstance(obj, Tensor):
-            arr = np.ascontiguousarray(np.asarray(obj._value("save")))
+            arr = np.asarray(obj._value("save"), order="C")  # (ascontiguousarray would make 0-d 1-d)
             storage = _SavedStorage(arr.reshape(-1), obj.dtype, _location(obj))
             strides = tuple(s // arr.itemsize for s in arr.strides) if arr.size else _contiguous(arr.shape)
             args = (storage, 0, Size(arr.shape), strides, obj.requires_grad if not _is_param(obj) else False,

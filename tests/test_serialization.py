@@ -238,6 +238,7 @@ def test_jtorch_file_loads_in_torch(tmp_path):
     path = tmp_path / "j.pt"
     state = _state()
     state["param"] = Parameter(jtorch.ones(2, 2))
+    state["scalar"] = jtorch.tensor(2.5)
     state["shared"] = [state["float32"], state["float32"]]
     del state["nested"]["frozen"]  # torch's weights_only unpickler refuses frozenset (jtorch allows it)
     serialization.save(state, path)
@@ -247,6 +248,7 @@ def test_jtorch_file_loads_in_torch(tmp_path):
         np.testing.assert_array_equal(_torch_np(torch, out[dt]), _wide(_values(dt)))
     assert isinstance(out["param"], torch.nn.Parameter) and out["param"].requires_grad
     assert out["shared"][0] is out["shared"][1]
+    assert out["scalar"].shape == () and out["scalar"].item() == 2.5
     assert out["size"] == torch.Size([2, 3]) and out["dtype"] is torch.float16 and out["device"] == torch.device("cpu")
     assert out["nested"]["bytes"] == b"\x00\xff" and out["nested"]["set"] == {1, 2}
 

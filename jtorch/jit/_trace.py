@@ -163,7 +163,7 @@ class ScriptModule:
                     raise RuntimeError(f"size mismatch for {n}: copying a param with shape {list(new.shape)}, "
                                        f"the shape in current model is {list(w.shape)}")
                 with _no_grad():
-                    w.copy_(new)
+                    w._assign(new, "copy_")  # in place, as torch: a live model sees it too
         return collections.namedtuple("IncompatibleKeys", "missing_keys unexpected_keys")(missing, unexpected)
 
     def parameters(self, recurse=True):

@@ -38,6 +38,10 @@ CASES = [
     ("RAdam", dict(lr=0.05)),
     ("RAdam", dict(lr=0.05, betas=(0.8, 0.9), weight_decay=0.1)),
     ("RAdam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("Rprop", dict(lr=0.01)),
+    ("Rprop", dict(lr=0.02, etas=(0.3, 1.5), step_sizes=(1e-3, 0.05), maximize=True)),
+    ("ASGD", dict(lr=0.05)),
+    ("ASGD", dict(lr=0.05, lambd=0.01, alpha=0.5, t0=5, weight_decay=0.1, maximize=True)),
 ]
 
 

@@ -20,6 +20,8 @@ CASES = [
     ("Adamax", dict(lr=0.05)),
     ("NAdam", dict(lr=0.05)),
     ("RAdam", dict(lr=0.05, decoupled_weight_decay=True, weight_decay=0.1)),
+    ("Rprop", dict(lr=0.02)),
+    ("ASGD", dict(lr=0.05, t0=1)),
 ]
 IDS = [n for n, _ in CASES]
 
