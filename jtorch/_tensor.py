@@ -196,7 +196,7 @@ class Tensor:
         self._retains = True
         self._lazy.owner = weakref.ref(self)
         from .autograd import _backward
-        _backward.tap(self)
+        _backward.mark_cut(self)
 
     @property
     def retains_grad(self):

@@ -184,3 +184,19 @@ def test_grad_fn_names_match_torch():
         return [type(t.grad_fn).__name__ if m is torch else t.grad_fn.name()
                 for t in (x + 1, x * 2, x.sum(), x.mean(), x @ w, x.view(6), x.exp(), x - 1, x / 2)]
     assert names(jtorch) == names(torch)
+
+
+def test_hooks_on_intermediates_can_replace_gradients():
+    def fn(m):
+        x = m.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        a = x * 2
+        b = a.exp()
+        c = a * b
+        a.register_hook(lambda g: g.clamp(-1, 1))
+        b.register_hook(lambda g: g * 0.5)
+        c.retain_grad()
+        a.retain_grad()
+        (c.sum() + a.sum()).backward()
+        return x.grad, a.grad, c.grad
+    for t, j in zip(fn(torch), fn(jtorch)):
+        np.testing.assert_allclose(j.detach().numpy(), t.detach().numpy(), rtol=1e-6)

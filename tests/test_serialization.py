@@ -13,6 +13,10 @@ import pytest
 import jtorch
 from jtorch import serialization
 
+# eager reference runs at several shapes/dtypes on purpose
+pytestmark = pytest.mark.filterwarnings("ignore:jtorch.*compiled .* different programs:RuntimeWarning")
+
+
 DTYPES = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool",
           "complex64"]
 

@@ -14,18 +14,15 @@ class Program:
 
     code: tuple of (op, static, input refs); a ref is (slot, index) or None, slots
     0..n_leaves-1 are leaves and slot n_leaves+i is the result of code[i].
-    taps: slots whose value gets an extra additive input (for gradients of intermediates).
     """
 
-    __slots__ = ("leaf_avals", "code", "outputs", "taps", "tap_avals", "_hash")
+    __slots__ = ("leaf_avals", "code", "outputs", "_hash")
 
-    def __init__(self, leaf_avals, code, outputs, taps=(), tap_avals=()):
+    def __init__(self, leaf_avals, code, outputs):
         self.leaf_avals = leaf_avals
         self.code = code
         self.outputs = outputs
-        self.taps = taps
-        self.tap_avals = tap_avals  # determined by the structure, so not part of the key
-        self._hash = hash((leaf_avals, code, outputs, taps))
+        self._hash = hash((leaf_avals, code, outputs))
 
     def __hash__(self):
         return self._hash
@@ -33,29 +30,16 @@ class Program:
     def __eq__(self, other):
         return (self is other or isinstance(other, Program) and self._hash == other._hash
                 and self.leaf_avals == other.leaf_avals and self.code == other.code
-                and self.outputs == other.outputs and self.taps == other.taps)
+                and self.outputs == other.outputs)
 
-    def run(self, leaves, tap_values=()):
-        """Evaluate on arrays (or tracers); returns the list of outputs.
-
-        tap_values[k] is added to the value at self.taps[k] before anything reads it;
-        differentiating with respect to it gives the gradient of that intermediate.
-        """
+    def run(self, leaves):
+        """Evaluate on arrays (or tracers); returns the list of outputs."""
         n = len(self.leaf_avals)
         env = list(leaves)
         env.extend([None] * len(self.code))
-        taps = {}
-        for (slot, idx), v in zip(self.taps, tap_values):
-            taps.setdefault(slot, []).append((idx, v))
         for i, (op, static, refs) in enumerate(self.code):
             args = [None if r is None else (env[r[0]] if r[1] is None else env[r[0]][r[1]]) for r in refs]
-            res = op.lower(*args, **dict(static))
-            for idx, v in taps.get(n + i, ()):
-                if idx is None:
-                    res = res + v
-                else:
-                    res = tuple(r + v if j == idx else r for j, r in enumerate(res))
-            env[n + i] = res
+            env[n + i] = op.lower(*args, **dict(static))
         return [env[s] if idx is None else env[s][idx] for s, idx in self.outputs]
 
 
@@ -101,14 +85,13 @@ def collect(roots, stop=None):
     return leaves, nodes, ref
 
 
-def build(roots, stop=None, taps=()):
-    """(Program, leaves) for computing `roots` from their leaves; `taps` must be in the graph."""
+def build(roots, stop=None):
+    """(Program, leaves, nodes) for computing `roots` from their leaves."""
     leaves, nodes, ref = collect(roots, stop)
     code = tuple((node.op, node.static, tuple(None if i is None else ref(i) for i in node.inputs))
                  for node in nodes)
     avals = tuple((lz.shape, lz.dtype) for lz in leaves)
-    prog = Program(avals, code, tuple(ref(r) for r in roots), tuple(ref(t) for t in taps),
-                   tuple((t.shape, t.dtype) for t in taps))
+    prog = Program(avals, code, tuple(ref(r) for r in roots))
     return prog, leaves, nodes
 
 

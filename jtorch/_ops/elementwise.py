@@ -144,7 +144,7 @@ def sub(input, other, *, alpha=1):
     return input - _alpha(other, alpha, input)
 
 
-@op(tensors=("input", "other"), promote="same")
+@op(tensors=("input", "other"), promote="same", method=False)
 def rsub(input, other, *, alpha=1):
     return sub.op.fn(other, input, alpha=alpha)
 
@@ -383,6 +383,57 @@ def logaddexp2(input, other):
 @op(tensors=("input", "other"), promote="float", inplace=True)
 def copysign(input, other):
     return jnp.copysign(input, other)
+
+
+@op(tensors=("input", "other"), promote="float", inplace=True)
+def ldexp(input, other):
+    return input * jnp.exp2(other)
+
+
+@op(tensors=("input", "other"), promote="same", inplace=True, differentiable=False)
+def nextafter(input, other):
+    return jnp.nextafter(input, other)
+
+
+@op(tensors=("input", "other"), promote="same", inplace=True)
+def gcd(input, other):
+    _not_for(input, ("float", "bool"), "gcd")
+    return jnp.gcd(input, other)
+
+
+@op(tensors=("input", "other"), promote="same", inplace=True)
+def lcm(input, other):
+    _not_for(input, ("float", "bool"), "lcm")
+    return jnp.lcm(input, other)
+
+
+@op(tensors=("input", "other"), promote="float", inplace=True)
+def igamma(input, other):
+    return jax.scipy.special.gammainc(input, other)
+
+
+@op(tensors=("input", "other"), promote="float", inplace=True)
+def igammac(input, other):
+    return jax.scipy.special.gammaincc(input, other)
+
+
+@op(tensors=("input",), promote="float", function=False, method=False, grad_name="PolygammaBackward0")
+def _polygamma(input, *, n):
+    return jax.scipy.special.polygamma(n, input)
+
+
+@public()
+def polygamma(n, input, *, out=None):
+    return _polygamma(input, n=int(n))
+
+
+registry.METHODS["polygamma"] = lambda self, n: polygamma(n, self)
+registry.METHODS["polygamma_"] = lambda self, n: self._assign(polygamma(n, self), "polygamma_")
+
+
+@op(promote="float", inplace=True)
+def mvlgamma(input, p):
+    return jax.scipy.special.multigammaln(input, p)
 
 
 @op(tensors=("input", "values"), inplace=True, differentiable=False)

@@ -149,6 +149,8 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
             requires_grad=False):
     if size is None:
         low, high, size = 0, low, high
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dt = _dtype.to_dtype(dtype) or _dtype.int64
     return _finish(_randint(_gen(generator)._key_leaf(), size=_size((size,)), low=int(low), high=int(high),
                             dtype=dt.np), device, requires_grad)
@@ -247,3 +249,23 @@ def random_(self, from_=0, to=None, *, generator=None):
 def exponential_(self, lambd=1.0, *, generator=None):
     u = _uniform(_gen(generator)._key_leaf(), size=tuple(self.shape), dtype=self.dtype.np, low=0.0, high=1.0)
     return self._assign(-(1 - u).log() / lambd, "exponential_")
+
+
+@public(function=False)
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    u = _uniform(_gen(generator)._key_leaf(), size=tuple(self.shape), dtype=self.dtype.np, low=0.0, high=1.0)
+    return self._assign(median + sigma * ((u - 0.5) * np.pi).tan(), "cauchy_")
+
+
+@public(function=False)
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    z = _normal(_gen(generator)._key_leaf(), size=tuple(self.shape), dtype=self.dtype.np)
+    return self._assign((z * std + mean).exp(), "log_normal_")
+
+
+@public(function=False)
+def geometric_(self, p, *, generator=None):
+    u = _uniform(_gen(generator)._key_leaf(), size=tuple(self.shape), dtype=_dtype.float64.np, low=0.0, high=1.0)
+    # number of trials up to the first success: ceil(log(1 - u) / log(1 - p)), at least 1
+    k = ((1 - u).log() / float(np.log1p(-p))).ceil().clamp_min(1.0)
+    return self._assign(k, "geometric_")

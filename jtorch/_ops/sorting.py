@@ -144,7 +144,7 @@ def _searchsorted(sorted_sequence, input, *, right, out_int32):
     return out.astype(jnp.int32 if out_int32 else jnp.int64)
 
 
-@public()
+@public(method=False)
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
     if side is not None:
         if side not in ("left", "right"):
@@ -173,7 +173,7 @@ def _take_along_last(input, index):
     return jnp.take_along_axis(input, index, axis=-1)
 
 
-@public()
+@public(method=False)
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     if boundaries.dim() != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")

@@ -36,44 +36,76 @@ def _check_outputs(outputs):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate d(tensors)/d(leaf) into every leaf's .grad (pending until the next sync)."""
+    """Accumulate d(tensors)/d(leaf) into every leaf's .grad (pending until the next sync).
+
+    Non-leaf tensors with hooks or retain_grad() cut the graph: gradients are computed
+    down to them, their hooks run (and may replace the gradient), and the result is
+    propagated further, latest tensor first, so every hook sees its full gradient.
+    """
     from .._tensor import Tensor
     outputs = _as_list(tensors)
     _check_outputs(outputs)
-    grad_outputs = _as_list(grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
-    cots = _cotangents(outputs, grad_outputs)
+    cots = _cotangents(outputs, _as_list(grad_tensors))
     roots = [o._fresh_lazy() for o in outputs]
     targets = _as_list(inputs)
-    wrt = None if targets is None else [t._fresh_lazy() for t in targets]
-    taps = [t._lazy for t in list(_backward._tapped.values())]
+    cuts = sorted((t for t in list(_backward._cuts.values()) if t._lazy.grad_fn is not None),
+                  key=lambda t: t._lazy.serial, reverse=True)
+    cut_lazies = [t._lazy for t in cuts]
     with _grad_for(create_graph):
-        wrt, grads, tap_grads = _backward.run_vjp(roots, cots, wrt, retain_graph, create_graph, taps)
+        if targets is not None:
+            leaf_wrt = [t._fresh_lazy() for t in targets]
+        elif cuts:  # leaves behind a cut are only found by a full traversal
+            leaf_wrt = [lz for lz in _all_leaves(roots) if lz.requires_grad and lz.owner is not None]
+        else:
+            leaf_wrt = None
+        wrt, grads, nodes = _backward.run_vjp(roots, cots, None if leaf_wrt is None else leaf_wrt + cut_lazies,
+                                              create_graph)
+        if leaf_wrt is None:
+            leaf_wrt = wrt
         if targets is None:
-            targets = [lz.owner() for lz in wrt]
-        for t in list(_backward._tapped.values()):
-            g = tap_grads.get(id(t._lazy))
-            if g is not None:
-                g = Tensor._from_lazy(g)
-                _run_hooks(t, g, leaf=False)
-                if t._retains:
-                    t._grad = g if t._grad is None else t._grad + g
-        for t, g in zip(targets, grads):
+            targets = [None if lz.owner is None else lz.owner() for lz in leaf_wrt]
+        n = len(leaf_wrt)
+        acc = {id(lz): g for lz, g in zip(wrt, grads)}  # leaves and cuts alike, by lazy id
+        all_nodes = list(nodes)
+        for k, t in enumerate(cuts):  # latest first: its gradient is complete when we reach it
+            g = acc.pop(id(t._lazy), None)
+            if g is None:
+                continue
+            g = _run_hooks(t, Tensor._from_lazy(g))
+            if t._retains:
+                t._grad = g if t._grad is None else t._grad + g
+            below = leaf_wrt + cut_lazies[k + 1:]
+            _, more, nodes = _backward.run_vjp([t._lazy], [g._fresh_lazy()], below, create_graph)
+            all_nodes.extend(nodes)
+            for lz, mg in zip(below, more):
+                if mg is not None:
+                    acc[id(lz)] = mg if acc.get(id(lz)) is None else _add(acc[id(lz)], mg)
+        if not retain_graph:
+            _backward.free(roots, all_nodes)
+        for t, lz in zip(targets, leaf_wrt[:n]):
+            g = acc.get(id(lz))
             if t is None or g is None:
                 continue
-            g = _run_hooks(t, Tensor._from_lazy(g), leaf=True)
+            g = _run_hooks(t, Tensor._from_lazy(g))
             t._grad = g if t._grad is None else t._grad + g
 
 
-def _run_hooks(t, g, leaf):
+def _all_leaves(roots):
+    from .._engine import program
+    return program.collect(roots, lambda lz: lz.grad_fn is None)[0]
+
+
+def _add(a, b):
+    from .._tensor import Tensor
+    return (Tensor._from_lazy(a) + Tensor._from_lazy(b))._lazy
+
+
+def _run_hooks(t, g):
     for hook in list((t._hooks or {}).values()):
         r = hook(g)
         if r is not None:
-            if not leaf:
-                raise NotImplementedError(
-                    "jtorch: a hook on a non-leaf tensor that returns a new gradient is not supported yet; "
-                    "register it on the leaf instead")
             g = r
     return g
 
@@ -108,8 +140,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     cots = _cotangents(outputs, _as_list(grad_outputs))
     roots = [o._fresh_lazy() for o in outputs]
     with _grad_for(create_graph):
-        _, grads, _ = _backward.run_vjp(roots, cots, [t._fresh_lazy() for t in inputs], retain_graph,
-                                        create_graph, [])
+        _, grads, nodes = _backward.run_vjp(roots, cots, [t._fresh_lazy() for t in inputs], create_graph)
+        if not retain_graph:
+            _backward.free(roots, nodes)
     result = []
     for i, (t, g) in enumerate(zip(inputs, grads)):
         if g is None:

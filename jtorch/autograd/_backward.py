@@ -14,7 +14,8 @@ from .._engine import program
 from .._engine.graph import Lazy, Node
 from .._ops import registry
 
-_tapped = weakref.WeakValueDictionary()  # id -> non-leaf tensor with retain_grad() or hooks
+# non-leaf tensors with retain_grad() or hooks, by id: backward() cuts the graph at them
+_cuts = weakref.WeakValueDictionary()
 
 
 class _RemovableHandle:
@@ -32,29 +33,26 @@ def register_hook(tensor, hook):
     tensor._hooks[key] = hook
     if not tensor.is_leaf:
         tensor._lazy.owner = weakref.ref(tensor)
-        _tapped[id(tensor)] = tensor
+        _cuts[id(tensor)] = tensor
     return _RemovableHandle(tensor._hooks, key)
 
 
-def tap(tensor):
-    _tapped[id(tensor)] = tensor
+def mark_cut(tensor):
+    _cuts[id(tensor)] = tensor
 
 
 def _vjp_lower(*arrays, prog, diff, n_cot):
-    """Gradients of prog's outputs w.r.t. the leaves at `diff` and at prog.taps."""
+    """Gradients of prog's outputs w.r.t. the leaves at `diff`."""
     leaves, cots = list(arrays[:-n_cot]), arrays[-n_cot:]
 
-    def f(dvals, tvals):
+    def f(*dvals):
         env = list(leaves)
         for i, v in zip(diff, dvals):
             env[i] = v
-        return prog.run(env, tvals)
+        return prog.run(env)
 
-    zeros = [jnp.zeros(shape, dt.np) for shape, dt in prog.tap_avals]
-    outs, pullback = jax.vjp(f, [leaves[i] for i in diff], zeros)
-    cots = [c.astype(o.dtype) for c, o in zip(cots, outs)]
-    dg, tg = pullback(cots)
-    return tuple(dg) + tuple(tg)
+    outs, pullback = jax.vjp(f, *[leaves[i] for i in diff])
+    return tuple(pullback([c.astype(o.dtype) for c, o in zip(cots, outs)]))
 
 
 VJP = registry.OpDef("autograd_vjp", _vjp_lower, (), ("prog", "diff", "n_cot"), None, False, "VjpBackward0",
@@ -67,24 +65,25 @@ _SECOND_TIME = ("Trying to backward through the graph a second time (or directly
                 "graph a second time or if you need to access saved tensors after calling backward.")
 
 
-def run_vjp(roots, cots, wrt, retain_graph, create_graph, want_taps):
-    """(wrt, pending gradients of `roots` w.r.t. `wrt`, {id(tap lazy): grad}); all Lazies.
+def run_vjp(roots, cots, wrt, create_graph):
+    """One pending vjp node: (wrt, grads, nodes traversed); all Lazies.
 
-    wrt=None means every leaf that requires grad (backward()).
-
-    `wrt` may hold intermediates: the graph is cut there, which gives the gradient of the
-    intermediate itself (the sum over all its uses), as torch.autograd.grad does.
+    wrt=None means every leaf that requires grad (backward()). `wrt` may hold
+    intermediates: the graph is cut there, which gives the gradient of the intermediate
+    itself (the sum over all its uses), as torch.autograd.grad does. A wrt entry the
+    roots do not depend on gets None.
     """
     for r in roots:
         if r.grad_fn is not None and r.node is None:
             raise RuntimeError(_SECOND_TIME)
     wrt_ids = {id(w) for w in wrt or ()}
+    root_ids = {id(r) for r in roots}
 
     def stop(lz):
-        return lz.grad_fn is None or id(lz) in wrt_ids
+        return lz.grad_fn is None or (id(lz) in wrt_ids and id(lz) not in root_ids)
 
     leaves, nodes, ref = program.collect(roots, stop)
-    if wrt is None:  # backward(): every leaf that requires grad
+    if wrt is None:
         wrt = [lz for lz in leaves if lz.requires_grad and lz.owner is not None]
     for node in nodes:
         if node.freed:
@@ -92,31 +91,30 @@ def run_vjp(roots, cots, wrt, retain_graph, create_graph, want_taps):
         for inp in node.inputs:
             if inp is not None and inp.grad_fn is not None and inp.node is None and id(inp) not in wrt_ids:
                 raise RuntimeError(_SECOND_TIME)
-    node_ids = {id(n) for n in nodes}
-    taps = [lz for lz in want_taps if lz.node is not None and id(lz.node) in node_ids and id(lz) not in wrt_ids]
     code = tuple((n.op, n.static, tuple(None if i is None else ref(i) for i in n.inputs)) for n in nodes)
-    avals = tuple((lz.shape, lz.dtype) for lz in leaves)
-    prog = program.Program(avals, code, tuple(ref(r) for r in roots), tuple(ref(t) for t in taps),
-                           tuple((t.shape, t.dtype) for t in taps))
+    prog = program.Program(tuple((lz.shape, lz.dtype) for lz in leaves), code, tuple(ref(r) for r in roots))
     leaf_index = {id(lz): i for i, lz in enumerate(leaves)}
     diff = tuple(leaf_index[id(w)] for w in wrt if id(w) in leaf_index)
     inputs = tuple(leaves) + tuple(cots)
     node = Node(VJP, (("prog", prog), ("diff", diff), ("n_cot", len(cots))), inputs)
     rg = create_graph and registry._grad_enabled[0] and any(lz.requires_grad for lz in inputs)
-    grads = {}
-    outs = [leaves[i] for i in diff] + taps
     values = None
     if registry._eager[0]:  # tracing (jtorch.compile, custom functions): compute now
         values = VJP.lower(*[None if lz is None else lz.value for lz in inputs], **dict(node.static))
-    for k, lz in enumerate(outs):
+    grads = {}
+    for k, i in enumerate(diff):
+        lz = leaves[i]
         g = Lazy(lz.shape, lz.dtype, node=node, index=k, requires_grad=rg, grad_fn="VjpBackward0" if rg else None)
         if values is not None:
             g.value = values[k]
         grads[id(lz)] = g
-    if not retain_graph:
-        for n in nodes:
-            n.freed = True
-        for lz in roots:
-            if lz.value is not None and lz.grad_fn is not None:
-                lz.node = None
-    return wrt, [grads.get(id(w)) for w in wrt], {id(t): grads[id(t)] for t in taps}
+    return wrt, [grads.get(id(w)) for w in wrt], nodes
+
+
+def free(roots, nodes):
+    """Release the graph after a backward without retain_graph (a second one raises)."""
+    for n in nodes:
+        n.freed = True
+    for lz in roots:
+        if lz.value is not None and lz.grad_fn is not None:
+            lz.node = None

@@ -35,6 +35,10 @@ class Branchy(nn.Module):
         return -x
 
 
+# eager reference runs at several shapes/dtypes on purpose
+pytestmark = pytest.mark.filterwarnings("ignore:jtorch.*compiled .* different programs:RuntimeWarning")
+
+
 def _np(t):
     return np.asarray(t.detach()._value("test"))
 
@@ -48,14 +52,20 @@ def net():
 X = np.linspace(-1, 1, 2 * 64, dtype=np.float32).reshape(2, 1, 8, 8)
 
 
-def test_trace_matches_eager_and_saves(net, tmp_path):
+@pytest.fixture(scope="module")
+def artifact(net, tmp_path_factory):
+    traced = jit.trace(net, (jtorch.from_numpy(X),))
+    path = tmp_path_factory.mktemp("jit") / "net.pt"
+    traced.save(path)
+    return traced, path
+
+
+def test_trace_matches_eager_and_saves(net, artifact, tmp_path):
     x = jtorch.from_numpy(X)
-    traced = jit.trace(net, (x,))
+    traced, path = artifact
     for a, b in zip(traced(x), net(x)):
         np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5, atol=1e-6)
     assert list(traced.state_dict()) == list(net.state_dict())
-    path = tmp_path / "net.pt"
-    traced.save(path)
     # other batch sizes, in a process that imports only jtorch (never this test module or Net)
     x5 = np.concatenate([X, -X, X[:1]])
     np.save(tmp_path / "x.npy", x5)
@@ -73,11 +83,9 @@ assert not any("test_jit" in k or k.startswith("tests") for k in sys.modules)
                                atol=1e-6)
 
 
-def test_loaded_module_in_process_and_state_dict(net, tmp_path):
+def test_loaded_module_in_process_and_state_dict(net, artifact):
     x = jtorch.from_numpy(X)
-    path = tmp_path / "net.pt"
-    jit.trace(net, (x,)).save(path)
-    loaded = jit.load(path)
+    loaded = jit.load(artifact[1])
     np.testing.assert_allclose(_np(loaded(x)[0]), _np(net(x)[0]), rtol=1e-5, atol=1e-6)
     assert "stablehlo" in loaded.code or "func.func" in loaded.code
     sd = loaded.state_dict()

