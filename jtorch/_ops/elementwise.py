@@ -31,6 +31,18 @@ def _not_for(x, kinds, kernel):
         raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'{_tname(x.dtype)}\'')
 
 
+def _bc(a, b):
+    """torch's broadcasting error for two operands (shapes are static, so this runs at trace time)."""
+    sa, sb = a.shape, b.shape
+    n = builtins.max(len(sa), len(sb))
+    for d in builtins.range(n):
+        x = sa[d - n + len(sa)] if d - n + len(sa) >= 0 else 1
+        y = sb[d - n + len(sb)] if d - n + len(sb) >= 0 else 1
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
+                               f"dimension {d}")
+
+
 def alias(new, old):
     """Register torch's alias `new` (and `new_`) for the op `old`."""
     for table in (registry.FUNCTIONS, registry.METHODS):
@@ -131,6 +143,7 @@ def _alpha(other, alpha, input):
 
 @op(tensors=("input", "other"), promote="same", inplace=True)
 def add(input, other, *, alpha=1):
+    _bc(input, other)
     if input.dtype == jnp.bool_:
         return jnp.logical_or(input, other) if alpha else input
     return input + _alpha(other, alpha, input)
@@ -138,6 +151,7 @@ def add(input, other, *, alpha=1):
 
 @op(tensors=("input", "other"), promote="same", inplace=True)
 def sub(input, other, *, alpha=1):
+    _bc(input, other)
     if input.dtype == jnp.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
@@ -151,6 +165,7 @@ def rsub(input, other, *, alpha=1):
 
 @op(tensors=("input", "other"), promote="same", inplace=True)
 def mul(input, other):
+    _bc(input, other)
     return jnp.logical_and(input, other) if input.dtype == jnp.bool_ else input * other
 
 
@@ -161,12 +176,14 @@ multiply = alias("multiply", "mul")
 @op("_div_true", tensors=("input", "other"), promote="float", method=False, function=False,
     grad_name="DivBackward0")
 def _div_true(input, other):
+    _bc(input, other)
     return input / other
 
 
 @op("_div_mode", tensors=("input", "other"), promote="same", method=False, function=False,
     grad_name="DivBackward2")
 def _div_mode(input, other, *, rounding_mode):
+    _bc(input, other)
     if rounding_mode == "trunc":
         return jax.lax.div(input, other) if _is_int(input) else jnp.trunc(input / other)
     return jnp.floor_divide(input, other)
@@ -204,6 +221,7 @@ def fmod(input, other):
 
 @op("_pow", tensors=("input", "exponent"), promote="same", method=False, function=False, grad_name="PowBackward1")
 def _pow(input, exponent):
+    _bc(input, exponent)
     if input.dtype == jnp.bool_:
         return jnp.logical_or(input, exponent == 0)
     return jnp.power(input, exponent)
@@ -447,6 +465,7 @@ def heaviside(input, values):
 
 def _compare(name, fn):
     def lowering(input, other):
+        _bc(input, other)
         return fn(input, other)
     lowering.__name__ = name
     return op(name, tensors=("input", "other"), promote="compare", inplace=True)(lowering)

@@ -314,8 +314,8 @@ def _check_index(name, input, dim, index, src=None):
     if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as "
                            + ("input tensor" if name == "gather" else "self tensor"))
-    if index.dtype.name != "int64":
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     for k in range(index.dim()):
         if k != dim and index.shape[k] > (input.shape[k] if input.dim() else 1):
             raise RuntimeError(f"Size does not match at dimension {k} expected index {list(index.shape)} to be no "
@@ -518,7 +518,8 @@ def masked_fill_(self, mask, value):
 
 @public()
 def masked_select(input, mask):
-    _check_mask("masked_select:", mask)
+    if mask.dtype.name != "bool":
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     from .movement import broadcast_tensors
     x, m = broadcast_tensors(input, mask)
     idx = nonzero(m.reshape(-1), as_tuple=True)[0]
@@ -592,7 +593,7 @@ def _put(input, index, source, *, accumulate):
 @public()
 def put(input, index, source, accumulate=False):
     if index.numel() != source.numel():
-        raise RuntimeError(f"put_(): Expected source and index to have the same number of elements, but got "
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
                            f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
     return _put(input, index, source, accumulate=bool(accumulate))
 

@@ -181,6 +181,12 @@ def einsum(equation, *operands):
 def _scaled(beta, input, alpha, prod):
     # torch ignores `input` when beta == 0 (nan/inf in it do not propagate)
     out = prod if alpha == 1 else prod * jnp.asarray(alpha, prod.dtype)
+    n = out.ndim - input.ndim
+    for i, size in enumerate(input.shape):
+        if n < 0 or (size != 1 and size != out.shape[i + n]):
+            raise RuntimeError(f"The expanded size of the tensor ({out.shape[i + n] if n >= 0 else '?'}) must match "
+                               f"the existing size ({size}) at non-singleton dimension {i + n}.  Target sizes: "
+                               f"{list(out.shape)}.  Tensor sizes: {list(input.shape)}")
     if beta == 0:
         return jnp.broadcast_to(out, jnp.broadcast_shapes(input.shape, out.shape))
     return out + (input if beta == 1 else input * jnp.asarray(beta, input.dtype))
@@ -201,8 +207,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     if mat.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
-    if mat.shape[1] != vec.shape[0]:
-        raise RuntimeError(f"size mismatch, got input ({mat.shape[0]}), mat ({_mat(mat.shape)}), vec "
+    if mat.shape[1] != vec.shape[0] or input.ndim > 1 or (input.ndim == 1 and input.shape[0] not in (1, mat.shape[0])):
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.ndim else 1}), mat "
+                           f"({_mat(mat.shape)}), vec "
                            f"({vec.shape[0]})")
     return _scaled(beta, input, alpha, mat @ vec)
 
@@ -649,7 +656,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     if len(dim) == 2:
         return matrix_norm(A, ord, dim, keepdim, dtype=dtype)
     if isinstance(ord, str):
-        raise RuntimeError(f"linalg.vector_norm: Order {ord} not supported.")
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
     return vector_norm(A, ord, dim, keepdim, dtype=dtype)
 
 

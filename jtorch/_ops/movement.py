@@ -24,9 +24,9 @@ def _shape_arg(shape):
 def _infer_size(shape, numel):
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
+    for i, s in enumerate(shape):
         if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
     known = math.prod(s for s in shape if s != -1)
     if -1 in shape:
         if known == 0 or numel % known:
@@ -259,7 +259,8 @@ def _mT(self):
 
 def _H(self):
     if self.dim() > 2:
-        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.dim()}-D tensor.")
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.dim()}-D tensor."
+                           + (" For batches of matrices, consider using tensor.mH" if self.dim() > 2 else ""))
     out = _T(self)
     return out.conj() if self.is_complex() else out
 
@@ -333,11 +334,23 @@ def broadcast_shapes(*shapes):
     return Size(out)
 
 
+def _broadcast_pair(a, b):
+    n = builtins.max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y and 1 not in (x, y):
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
+                               f"dimension {i}")
+    return tuple(y if x == 1 else x for x, y in zip(a, b))
+
+
 @public(method=False)
 def broadcast_tensors(*tensors):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
-    shape = tuple(broadcast_shapes(*[t.shape for t in tensors]))
+    shape = ()
+    for t in tensors:
+        shape = _broadcast_pair(shape, tuple(t.shape))
     return tuple(expand(t, shape) for t in tensors)
 
 
@@ -487,8 +500,9 @@ def repeat(self, *sizes):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
                            "tensor")
     if builtins.any(s < 0 for s in sizes):
-        raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(sizes)}: "
-                           f"{[s * n for s, n in zip(sizes, (1,) * (len(sizes) - self.dim()) + tuple(self.shape))]}")
+        shape = [s * n for s, n in zip(sizes, (1,) * (len(sizes) - self.dim()) + tuple(self.shape))]
+        raise RuntimeError(f"Trying to create tensor with negative dimension {next(s for s in shape if s < 0)}: "
+                           f"{shape}")
     return _repeat(self, repeats=sizes)
 
 
@@ -546,8 +560,8 @@ def flip(input, *dims):
     dims = _shape_arg(dims) if dims and isinstance(dims[0], (tuple, list)) else tuple(int(d) for d in dims)
     dims = tuple(_wrap(d, input.dim()) for d in dims)
     if len(set(dims)) != len(dims):
-        raise RuntimeError(f"dims has duplicates, original flip dims size={len(dims)}, but unique flip dims "
-                           f"size={len(set(dims))}")
+        dup = next(d for d in dims if dims.count(d) > 1)
+        raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
     return _flip(input, dims=dims)
 
 
@@ -577,7 +591,7 @@ def roll(input, shifts, dims=None):
     shifts = _dims_arg(shifts)
     if dims is None:
         if len(shifts) != 1:
-            raise RuntimeError(f"`shifts` required to be of size 1 when dims is not specified, got {len(shifts)}")
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
         return _roll(input, shifts=shifts[0], dims=None)
     dims = tuple(_wrap(d, input.dim()) for d in _dims_arg(dims))
     if len(dims) != len(shifts):
@@ -660,7 +674,7 @@ def _cat(*tensors, dim):
 def cat(tensors, dim=0, *, out=None):
     _check_list(tensors, "cat", out)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     ref = next((t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)), tensors[0])
     if ref.dim() == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")

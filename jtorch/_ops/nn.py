@@ -709,13 +709,19 @@ def pad(input, pad, mode="constant", value=None):
     for i in range(k):
         pairs[input.dim() - 1 - i] = (pad[2 * i], pad[2 * i + 1])
     if mode != "constant":
+        if input.dim() not in (k + 1, k + 2) or not 1 <= k <= 3:
+            raise NotImplementedError(
+                f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\nSupported combinations "
+                "for non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D "
+                "input: padding size = 4 (pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 "
+                "dimensions)")
         if value:
             raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
         for i in range(k):
             dim = input.dim() - 1 - i
             lo, hi = pairs[dim]
             if mode == "reflect" and (lo >= input.shape[dim] or hi >= input.shape[dim]):
-                raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input "
+                raise RuntimeError(f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding input "
                                    f"dimension, but got: padding ({lo}, {hi}) at dimension {dim} of input "
                                    f"{list(input.shape)}")
             if mode == "circular" and (lo > input.shape[dim] or hi > input.shape[dim]):

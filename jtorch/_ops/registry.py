@@ -210,6 +210,8 @@ def dispatch(opdef, args, static):
     metrics.count("ops")
     if eager:
         res = opdef.lower(*[None if lz is None else lz.value for lz in lazies], **dict(static))
+    elif opdef.name == "_alias" and lazies[0].value is not None:
+        eager, res = True, lazies[0].value  # detach()/.data of a concrete value: no program needed
     if isinstance(out_avals, list):
         outs = []
         for i, (shape, dt) in enumerate(out_avals):

@@ -186,8 +186,8 @@ def _gather_processes(tensor):
 def _set(tensor, value):
     from .._ops.creation import tensor as _tensor
     from ..autograd.grad_mode import no_grad
-    with no_grad():
-        tensor.copy_(_tensor(np.asarray(value), dtype=tensor.dtype).to(tensor.device))
+    with no_grad():  # tensor.copy_(value)
+        tensor._assign(_tensor(np.asarray(value), dtype=tensor.dtype).to(tensor.device), "copy_")
 
 
 def _done(async_op):

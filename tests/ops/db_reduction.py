@@ -79,3 +79,19 @@ OPS = [
            [S(arr(), arr(0, 3))], check_dtype=True),
     OpInfo("reduce_pos_grad", lambda m, x: (x.prod(), x.log().sum(1)), [S(pos(2, 3))]),
 ]
+
+
+def _err(fn):
+    """`Type: message` of the error fn raises (compared exactly between torch and jtorch)."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the error itself is the output under test
+        return f"{type(e).__name__}: {e}"
+    return "no error"
+
+
+OPS.append(OpInfo("errors", lambda m, f, i: (
+    _err(lambda: m.mean(i)), _err(lambda: m.std(i)), _err(lambda: m.norm(i)), _err(lambda: m.nanmean(i)),
+    _err(lambda: m.max(f[:0])), _err(lambda: m.sum(f, (0, 0))), _err(lambda: m.sum(f, 2)),
+    _err(lambda: m.amax(f, -3)), _err(lambda: m.cumsum(f, 1))),
+    [S(np.array([1.5, -2.5], "float32"), np.array([3, -2]))], grad=False))

@@ -40,3 +40,17 @@ OPS = [
            [S(np.array([[1, 3, 6], [0, 5, 7]]), np.array([1, 3, 5])),
             S(np.array([1.0, 3.0, 6.0]), np.array([1.0, 3.0, 5.0]), right=True)], grad=False),
 ]
+
+
+def _err(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the error itself is the output under test
+        return f"{type(e).__name__}: {e}"
+    return "no error"
+
+
+OPS.append(OpInfo("errors", lambda m, f: (
+    _err(lambda: m.topk(f, 3)), _err(lambda: m.kthvalue(f, 0)), _err(lambda: m.sort(f, 1)),
+    _err(lambda: m.bucketize(f, f[None])), _err(lambda: m.searchsorted(f, f, side="middle"))),
+    [S(np.array([1.5, -2.5], "float32"))], grad=False))

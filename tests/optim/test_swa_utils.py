@@ -37,9 +37,9 @@ def _run(m):
         sched.step()
         for avg in (swa, ema, ema1):
             avg.update_parameters(model)
-        lrs.append(sched.get_last_lr())
+        lrs.extend(sched.get_last_lr())
     su.update_bn([x, (x, None)], swa)
-    arrays = [t.detach().numpy() for avg in (swa, ema, ema1) for t in list(avg.parameters()) + list(avg.buffers())]
+    arrays = [t.detach().numpy().copy() for avg in (swa, ema, ema1) for t in list(avg.parameters()) + list(avg.buffers())]
     return arrays, lrs, int(swa.n_averaged), swa(x).detach().numpy()
 
 

@@ -126,3 +126,22 @@ def test_cifar10_batches_and_fakedata(tmp_path):
         datasets.CIFAR10(str(tmp_path), train=True)
     fake = datasets.FakeData(size=3, image_size=(3, 6, 5))
     assert fake[1][0].size == (5, 6) and np.array_equal(np.asarray(fake[1][0]), np.asarray(fake[1][0]))
+
+
+def test_offline_download_names_missing_files(tmp_path, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(RuntimeError) as e:
+        datasets.KMNIST(str(tmp_path), train=True, download=True)
+    msg = str(e.value)
+    assert "train-images-idx3-ubyte" in msg and os.path.join("KMNIST", "raw") in msg and "no network" in msg
+    # existing files are never overwritten, even when their checksum does not match
+    from jtorch.vision.datasets.utils import download_url
+    (tmp_path / "f.bin").write_bytes(b"mine")
+    with pytest.raises(RuntimeError, match="does not overwrite"):
+        download_url("http://example.invalid/f.bin", str(tmp_path), md5="0" * 32)
+    assert (tmp_path / "f.bin").read_bytes() == b"mine"

@@ -24,7 +24,8 @@ def root(tmp_path_factory):
 def test_prepare_offline_mnist_layout(root):
     raw = prepare_offline_mnist(root, verbose=False)
     assert raw == os.path.join(root, "MNIST", "raw")
-    tr, te = read_idx(os.path.join(raw, "train-labels-idx1-ubyte")), read_idx(os.path.join(raw, "t10k-labels-idx1-ubyte"))
+    tr = read_idx(os.path.join(raw, "train-labels-idx1-ubyte"))
+    te = read_idx(os.path.join(raw, "t10k-labels-idx1-ubyte"))
     assert len(tr) == 4000 and len(te) == 1000
     assert np.bincount(tr).tolist() == [400] * 10 and np.bincount(te).tolist() == [100] * 10
     assert read_idx(os.path.join(raw, "train-images-idx3-ubyte")).shape == (4000, 28, 28)

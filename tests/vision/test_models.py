@@ -41,6 +41,7 @@ def test_resnet34_and_vgg11_keys():
     expected = [f"features.{i}.{k}" for i in convs for k in ("weight", "bias")]
     expected += [f"classifier.{i}.{k}" for i in (0, 3, 6) for k in ("weight", "bias")]
     assert list(sd.keys()) == expected
-    assert tuple(sd["classifier.0.weight"].shape) == (4096, 25088) and tuple(sd["classifier.6.weight"].shape) == (3, 4096)
+    assert tuple(sd["classifier.0.weight"].shape) == (4096, 25088)
+    assert tuple(sd["classifier.6.weight"].shape) == (3, 4096)
     with pytest.raises(NotImplementedError, match="pretrained weights"):
         vision.models.resnet18(weights="IMAGENET1K_V1")

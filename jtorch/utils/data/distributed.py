@@ -1,4 +1,12 @@
-"""DistributedSampler: each replica (process) reads its own slice of the (shuffled) indices."""
+"""torch.utils.data.distributed.DistributedSampler: each rank's share of the dataset.
+
+The split is torch's: pad (or drop) to a multiple of num_replicas, then rank r takes
+indices r, r + num_replicas, ... . With shuffle=False the indices equal torch's. With
+shuffle=True every rank draws the same permutation from (seed + epoch) with numpy (no JAX
+program, safe in DataLoader workers), so the ranks still partition the dataset; the
+permutation itself differs from torch's (torch's comes from its Mersenne Twister stream).
+Without num_replicas/rank it asks torch.distributed, which must be initialised, as in torch.
+"""
 import math
 
 import numpy as np
@@ -6,38 +14,37 @@ import numpy as np
 from .sampler import Sampler
 
 
-def _default_world():
-    try:
-        import jax
-        return jax.process_count(), jax.process_index()
-    except Exception:  # noqa: BLE001 - no distributed runtime: one process
-        return 1, 0
-
-
 class DistributedSampler(Sampler):
-    """Shuffles with a numpy RNG seeded by (seed, epoch), so every replica draws the same
-    permutation; call set_epoch(epoch) each epoch for a new order (as in torch)."""
+    """DistributedSampler(dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False)."""
 
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
         if num_replicas is None or rank is None:
-            world, index = _default_world()
-            num_replicas = world if num_replicas is None else num_replicas
-            rank = index if rank is None else rank
+            from ... import distributed as dist
+            if num_replicas is None:
+                num_replicas = dist.get_world_size()
+            if rank is None:
+                rank = dist.get_rank()
         if rank >= num_replicas or rank < 0:
             raise ValueError(f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]")
-        self.dataset, self.num_replicas, self.rank = dataset, num_replicas, rank
-        self.epoch, self.drop_last, self.shuffle, self.seed = 0, drop_last, shuffle, seed
+        self.dataset = dataset
+        self.num_replicas = num_replicas
+        self.rank = rank
+        self.epoch = 0
+        self.drop_last = drop_last
         if self.drop_last and len(self.dataset) % self.num_replicas != 0:
             self.num_samples = math.ceil((len(self.dataset) - self.num_replicas) / self.num_replicas)
         else:
             self.num_samples = math.ceil(len(self.dataset) / self.num_replicas)
         self.total_size = self.num_samples * self.num_replicas
+        self.shuffle = shuffle
+        self.seed = seed
 
     def __iter__(self):
+        n = len(self.dataset)
         if self.shuffle:
-            indices = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.dataset)).tolist()
+            indices = np.random.default_rng(self.seed + self.epoch).permutation(n).tolist()
         else:
-            indices = list(range(len(self.dataset)))
+            indices = list(range(n))
         if not self.drop_last:
             padding_size = self.total_size - len(indices)
             if padding_size <= len(indices):
@@ -46,10 +53,17 @@ class DistributedSampler(Sampler):
                 indices += (indices * math.ceil(padding_size / len(indices)))[:padding_size]
         else:
             indices = indices[: self.total_size]
-        return iter(indices[self.rank: self.total_size: self.num_replicas])
+        if len(indices) != self.total_size:
+            raise AssertionError(f"Number of indices ({len(indices)}) does not match total_size ({self.total_size})")
+        indices = indices[self.rank:self.total_size:self.num_replicas]
+        if len(indices) != self.num_samples:
+            raise AssertionError(f"Number of subsampled indices ({len(indices)}) does not match num_samples "
+                                 f"({self.num_samples})")
+        return iter(indices)
 
     def __len__(self):
         return self.num_samples
 
     def set_epoch(self, epoch):
+        """Set the epoch, so shuffle=True gives a new order each epoch (the same on every rank)."""
         self.epoch = epoch

@@ -29,11 +29,17 @@ class CIFAR10(VisionDataset):
     def __init__(self, root, train=True, transform=None, target_transform=None, download=False):
         super().__init__(root, transform=transform, target_transform=target_transform)
         self.train = train
+        folder = os.path.join(self.root, self.base_folder)
         if download and self._missing():
-            self.download()
+            try:
+                self.download()
+            except (RuntimeError, OSError) as e:  # offline: say which files to put where
+                raise missing_files_error(self.__class__.__name__, folder, self._missing(),
+                                          hint=f"Downloading {self.url} failed ({e}). Put the files in that "
+                                          "folder by hand.") from None
         missing = self._missing()
         if missing:
-            raise missing_files_error(self.__class__.__name__, os.path.join(self.root, self.base_folder), missing)
+            raise missing_files_error(self.__class__.__name__, folder, missing)
         data, targets = [], []
         for file_name, _ in (self.train_list if train else self.test_list):
             entry = self._unpickle(os.path.join(self.root, self.base_folder, file_name))

@@ -88,7 +88,12 @@ class MNIST(VisionDataset):
         super().__init__(root, transform=transform, target_transform=target_transform)
         self.train = train
         if download and self._missing():
-            self.download()
+            try:
+                self.download()
+            except (RuntimeError, OSError) as e:  # offline: say which files to put where
+                raise missing_files_error(self.__class__.__name__, self.raw_folder, self._missing(),
+                                          hint=f"Downloading failed ({e}). Put the files in that folder "
+                                          "by hand.") from None
         missing = self._missing()
         if missing:
             raise missing_files_error(self.__class__.__name__, self.raw_folder, missing)

@@ -94,6 +94,6 @@ def download_from_mirrors(mirrors, filename, folder, md5):
     raise RuntimeError(f"Could not download {filename} into {folder}:\n  " + "\n  ".join(errors))
 
 
-def missing_files_error(name, folder, missing, hint="Use download=True to download them"):
-    return RuntimeError(f"{name} dataset not found: missing {', '.join(missing)} in {os.path.abspath(folder)}. "
-                        f"{hint}, or put the files in that folder.")
+def missing_files_error(name, folder, missing, hint="Use download=True to download them, or put the files in "
+                                                   "that folder."):
+    return RuntimeError(f"{name} dataset not found: missing {', '.join(missing)} in {os.path.abspath(folder)}. {hint}")

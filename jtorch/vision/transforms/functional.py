@@ -8,7 +8,7 @@ import enum
 import numbers
 
 import numpy as np
-from PIL import Image, ImageEnhance, ImageOps
+from PIL import Image, ImageOps
 
 from ...utils.data._utils import host_tensor, tensor_numpy
 from . import _geometry
@@ -145,7 +145,7 @@ def to_pil_image(pic, mode=None):
         expected = {np.dtype(np.uint8): "L", np.dtype(np.int16): "I;16", np.dtype(np.int32): "I",
                     np.dtype(np.float32): "F"}.get(npimg.dtype)
         if mode is not None and mode != expected and not (mode == "L" and expected is None):
-            raise ValueError(f"Incorrect mode ({mode}) supplied for input type {np.dtype}. Should be {expected}")
+            raise ValueError(f"Incorrect mode ({mode}) supplied for input type {npimg.dtype}. Should be {expected}")
         mode = mode or expected
         if npimg.dtype == np.int16:
             return Image.fromarray(npimg.astype(np.uint16), mode="I;16")
