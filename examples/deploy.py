@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 
+import jax
 import numpy as np
 
 import jtorch as torch
@@ -45,6 +46,8 @@ def main():
     ap.add_argument("--out", default=None, help="folder for the artifacts (default: a temporary folder)")
     ap.add_argument("--steps", type=int, default=30)
     args = ap.parse_args()
+    # full float32 matmuls/convolutions (a GPU would use TF32), so the artifacts compare to 1e-6
+    jax.config.update("jax_default_matmul_precision", "highest")
     out = args.out or tempfile.mkdtemp(prefix="jtorch_deploy_")
     os.makedirs(out, exist_ok=True)
 
@@ -76,7 +79,9 @@ def main():
             "m = jtorch.jit.load(sys.argv[1])\n"
             "np.save(sys.argv[3], m(jtorch.from_numpy(np.load(sys.argv[2]))).numpy())\n")
     subprocess.run([sys.executable, "-c", code, jit_path, os.path.join(out, "test_x.npy"),
-                    os.path.join(out, "jit_y.npy")], check=True)
+                    os.path.join(out, "jit_y.npy")], check=True,
+                   # this process holds most of a GPU's memory; same float32 precision as here
+                   env=dict(os.environ, XLA_PYTHON_CLIENT_PREALLOCATE="false", JAX_DEFAULT_MATMUL_PRECISION="highest"))
     jit_y = np.load(os.path.join(out, "jit_y.npy"))
     print(f"jit         {jit_path}: max abs diff {np.abs(jit_y - eager).max():.2e} (batch 10, traced with 4)")
 

@@ -89,11 +89,12 @@ def _donatable(roots, leaves, nodes):
             if inp is not None:
                 uses[id(inp)] = uses.get(id(inp), 0) + 1
     out = []
-    for i, lz in enumerate(leaves):
-        n = uses.get(id(lz), 0)
-        # references: the leaves list, the graph edges, this loop's variable, getrefcount's argument
-        if n and sys.getrefcount(lz) == n + 3 and isinstance(lz.value, jax.Array) and sys.getrefcount(lz.value) == 3 \
-                and lz.value.size >= 1024:
+    for i in range(len(leaves)):
+        n = uses.get(id(leaves[i]), 0)
+        # references to the Lazy: the leaves list, the graph edges and getrefcount's argument;
+        # to its array: the Lazy and getrefcount's argument (no local names: they would count)
+        if n and sys.getrefcount(leaves[i]) == n + 2 and isinstance(leaves[i].value, jax.Array) \
+                and sys.getrefcount(leaves[i].value) == 2 and leaves[i].value.size >= 1024:
             out.append(i)
     return tuple(out)
 

@@ -15,6 +15,11 @@ from . import registry
 from .registry import op, public
 
 
+def takes_out(fn):
+    from .elementwise import takes_out as t
+    return t(fn)
+
+
 def _tensor_cls():
     return registry._Tensor
 
@@ -142,6 +147,7 @@ def _finish(t, device, requires_grad):
     return t
 
 
+@takes_out
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     if dtype is None:
         dtype = _dtype.scalar_dtype(fill_value) if not isinstance(fill_value, _tensor_cls()) else fill_value.dtype
@@ -153,16 +159,19 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     return _finish(_full(fv, size=_size((size,)), dtype=dt.np), device, requires_grad)
 
 
+@takes_out
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     return full(_size(size), 0, dtype=dtype or _dtype.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
+@takes_out
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     return full(_size(size), 1, dtype=dtype or _dtype.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
+@takes_out
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
@@ -184,11 +193,13 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
-@op(tensors=(), method=False, function=False)
-def _arange(*, start, end, step, dtype):
-    return jnp.arange(start, end, step, dtype=dtype)
+@op(tensors=("start",), method=False, function=False)
+def _arange(start, *, n, step, dtype):
+    # start is an input (arange(i, i + k) in a loop does not recompile); n and step shape the result
+    return start.astype(dtype) + jnp.arange(n, dtype=dtype) * jnp.asarray(step, dtype)
 
 
+@takes_out
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if end is None:
         start, end = 0, start
@@ -212,8 +223,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if dt.is_floating_point:
         values = _arange_values(start, step, n, dt.np)
         return _finish(_concrete(values, dt), device, requires_grad)
-    start, step = int(start), int(step)
-    return _finish(_arange(start=start, end=start + n * step, step=step, dtype=dt.np), device, requires_grad)
+    return _finish(_arange(int(start), n=n, step=int(step), dtype=dt.np), device, requires_grad)
 
 
 def _fma(a, b, c):
@@ -234,6 +244,7 @@ def _arange_values(start, step, n, np_dtype):
 
 
 @public(method=False)
+@takes_out
 def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,  # noqa: A001
           requires_grad=False):
     """Deprecated torch.range: like arange but includes `end`."""
@@ -264,6 +275,7 @@ def _linspace_np(start, end, steps, dt):
     return np.where(i < half, s + step * i.astype(ct), e - step * (steps - 1 - i).astype(ct)).astype(ct)
 
 
+@takes_out
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dt = _dtype.to_dtype(dtype) or _dtype.get_default_dtype()
     start, end = (x.item() if isinstance(x, _tensor_cls()) else x for x in (start, end))
@@ -273,6 +285,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(_concrete(values.astype(dt.np), dt), device, requires_grad)
 
 
+@takes_out
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dt = _dtype.to_dtype(dtype) or _dtype.get_default_dtype()
     exps = _linspace_np(start, end, int(steps), dt).astype(np.float64)
@@ -284,6 +297,7 @@ def _eye(*, n, m, dtype):
     return jnp.eye(n, m, dtype=dtype)
 
 
+@takes_out
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dt = _dtype.to_dtype(dtype) or _dtype.get_default_dtype()
     return _finish(_eye(n=n, m=n if m is None else m, dtype=dt.np), device, requires_grad)

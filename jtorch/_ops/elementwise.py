@@ -1,5 +1,6 @@
 """Elementwise math, comparisons and logic, with torch's promotion and in-place forms."""
 import builtins
+import functools
 
 import jax
 import jax.numpy as jnp
@@ -41,6 +42,25 @@ def _bc(a, b):
         if x != y and x != 1 and y != 1:
             raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
                                f"dimension {d}")
+
+
+def _write_out(out, result):
+    if isinstance(result, tuple):
+        vals = [_write_out(o, r) for o, r in zip(out, result)]
+        return type(result)(*vals) if hasattr(result, "_fields") else tuple(vals)
+    if tuple(out.shape) != tuple(result.shape):  # torch resizes `out`
+        out._rebind(result.to(out.dtype)._fresh_lazy(), out._fresh_lazy())
+        return out
+    return out._assign(result, "out")
+
+
+def takes_out(fn):
+    """Support torch's `out=` keyword: the result is written into `out` (and returned)."""
+    @functools.wraps(fn)
+    def wrapper(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        return result if out is None else _write_out(out, result)
+    return wrapper
 
 
 def alias(new, old):
@@ -190,6 +210,7 @@ def _div_mode(input, other, *, rounding_mode):
 
 
 @public()
+@takes_out
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         return _div_true(input, other)
@@ -228,6 +249,7 @@ def _pow(input, exponent):
 
 
 @public()
+@takes_out
 def pow(input, exponent, *, out=None):  # noqa: A001
     T = registry._Tensor
     if isinstance(input, T) and not isinstance(exponent, (T, float)) and isinstance(exponent, int) and \
@@ -254,6 +276,7 @@ def _float_power(input, exponent):
 
 
 @public()
+@takes_out
 def float_power(input, exponent, *, out=None):
     """Computes in float64 (complex128 for complex operands)."""
     dt = _dtype.complex128 if builtins.any(isinstance(v, complex) or getattr(getattr(v, "dtype", None), "is_complex",
@@ -333,6 +356,7 @@ def _lerp(input, end, weight):
 
 
 @public()
+@takes_out
 def lerp(input, end, weight, *, out=None):
     if end.dtype is not input.dtype:
         raise RuntimeError(f"expected dtype {_lerp_name(input.dtype)} for `end` but got dtype "
@@ -441,6 +465,7 @@ def _polygamma(input, *, n):
 
 
 @public()
+@takes_out
 def polygamma(n, input, *, out=None):
     return _polygamma(input, n=int(n))
 
@@ -611,6 +636,7 @@ def _nonzero_tuple(condition):
 
 
 @public()
+@takes_out
 def where(condition, input=None, other=None, *, out=None):
     """where(condition, input, other) with torch's promotion; where(condition) is nonzero(as_tuple=True)."""
     if input is None and other is None:

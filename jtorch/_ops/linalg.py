@@ -8,9 +8,11 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from .. import _dtype
 from .registry import op, public
+from .movement import _wrap as _wrap_dim
 from .reduction import return_type
 
 
@@ -298,6 +300,49 @@ def trace(input):
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     dt = jnp.int64 if jnp.issubdtype(input.dtype, jnp.integer) or input.dtype == jnp.bool_ else input.dtype
     return jnp.trace(input).astype(dt)
+
+
+# -- triangles and diagonals --------------------------------------------------------------------
+
+def _tri(name, fn):
+    def lowering(input, diagonal=0):
+        if input.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return fn(input, diagonal)
+    lowering.__name__ = name
+    return op(name, inplace=True)(lowering)
+
+
+tril = _tri("tril", jnp.tril)
+triu = _tri("triu", jnp.triu)
+
+
+@op(grad_name="DiagEmbedBackward0")
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    nd = input.ndim + 1
+    a, b = _wrap_dim(dim1, nd), _wrap_dim(dim2, nd)
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    m = input.shape[-1]
+    n = m + builtins.abs(offset)
+    i = np.arange(m)
+    out = jnp.zeros(input.shape[:-1] + (n, n), input.dtype)
+    out = out.at[..., i + builtins.max(-offset, 0), i + builtins.max(offset, 0)].set(input)
+    return jnp.moveaxis(out, (-2, -1), (a, b))
+
+
+@op(grad_name="DiagBackward0", method=False, function=False)
+def _diag(input, *, diagonal):
+    if input.ndim == 1:
+        return jnp.diag(input, diagonal)
+    return jnp.diagonal(input, diagonal)
+
+
+@public()
+def diag(input, diagonal=0):
+    if input.dim() not in (1, 2):
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.dim()}D")
+    return _diag(input, diagonal=int(diagonal))
 
 
 # -- decompositions and solvers (torch.linalg.*) ------------------------------------------------

@@ -8,6 +8,7 @@ from .. import _dtype
 from .._engine.graph import Lazy
 from . import registry
 from .creation import _finish, _size
+from .elementwise import takes_out
 from .registry import op, public
 
 
@@ -130,6 +131,7 @@ def _float(dtype):
 
 
 @public(method=False)
+@takes_out
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     dt = _float(dtype)
@@ -138,6 +140,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
 
 
 @public(method=False)
+@takes_out
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     dt = _float(dtype)
@@ -145,6 +148,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 
 
 @public(method=False)
+@takes_out
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
     if size is None:
@@ -157,6 +161,7 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 
 
 @public(method=False)
+@takes_out
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
     dt = _dtype.to_dtype(dtype) or _dtype.int64
@@ -182,12 +187,14 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 
 
 @public()
+@takes_out
 def bernoulli(input, p=None, *, generator=None, out=None):
     prob = input if p is None else p
     return _bernoulli(_gen(generator)._key_leaf(), prob, size=tuple(input.shape), dtype=input.dtype.np)
 
 
 @public(method=False)
+@takes_out
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
     T = registry._Tensor
@@ -201,6 +208,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
 
 
 @public()
+@takes_out
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     key = _gen(generator)._key_leaf()
     return _multinomial(key, input, num_samples=int(num_samples), replacement=bool(replacement))

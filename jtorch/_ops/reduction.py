@@ -8,6 +8,7 @@ import jax.numpy as jnp
 
 from .. import _dtype
 from . import registry
+from .elementwise import takes_out
 from .registry import op, public
 
 
@@ -147,7 +148,7 @@ def _var_public(name, sqrt, with_mean):
         res = _var(input, dims=dims, correction=correction, keepdim=keepdim, sqrt=sqrt, with_mean=with_mean)
         return tuple(res) if with_mean else res
     fn.__name__ = fn.__qualname__ = name
-    return public(name, method=not with_mean)(fn)
+    return public(name, method=not with_mean)(takes_out(fn))
 
 
 var = _var_public("var", False, False)
@@ -202,7 +203,7 @@ def _extreme(name, all_op, dim_op, binary):
         values, indices = dim_op(input, dim=_dim1(dim, input.dim()), keepdim=keepdim)
         return return_type(name)(values, indices)
     fn.__name__ = fn.__qualname__ = name
-    return public(name)(fn)
+    return public(name)(takes_out(fn))
 
 
 def _binary(name):
@@ -285,6 +286,7 @@ def _vector_norm(input, *, ord, dims, keepdim):
 
 
 @public()
+@takes_out
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm: vector norms over `dim` (all dims by default); 'fro' is the 2-norm."""
     if not (input.dtype.is_floating_point or input.dtype.is_complex):
@@ -389,7 +391,7 @@ def _median_public(name, ignore_nan):
         v, i = _median_dim(input, dim=_dim1(dim, input.dim()), keepdim=keepdim, ignore_nan=ignore_nan)
         return return_type(name)(v, i)
     fn.__name__ = fn.__qualname__ = name
-    return public(name)(fn)
+    return public(name)(takes_out(fn))
 
 
 median = _median_public("median", False)
@@ -412,6 +414,7 @@ def _mode(input, *, dim, keepdim):
 
 
 @public()
+@takes_out
 def mode(input, dim=-1, keepdim=False, *, out=None):
     v, i = _mode(input, dim=_dim1(dim, input.dim()), keepdim=keepdim)
     return return_type("mode")(v, i)

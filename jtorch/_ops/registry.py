@@ -136,15 +136,20 @@ def _make_inplace(public, name):
     return inplace
 
 
+_PLAIN = frozenset((int, float, bool, str, type(None)))
+
+
 def _static(v):
     """Static arguments must be hashable: lists become tuples."""
+    if type(v) in _PLAIN:
+        return v
     if isinstance(v, list):
         return tuple(_static(x) for x in v)
     if isinstance(v, np.integer):
         return int(v)
     if isinstance(v, tuple):
         return tuple(_static(x) for x in v)
-    if type(v).__name__ in ("Tensor", "Parameter"):
+    if isinstance(v, _Tensor):
         if v.numel() == 1 and not v.dtype.is_floating_point:
             return int(v.item())
         raise TypeError("expected a Python number or tuple, got a Tensor in a shape/dim argument")

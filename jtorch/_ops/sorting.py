@@ -5,6 +5,7 @@ import numpy as np
 
 from . import registry
 from .reduction import _dim1, _pick, return_type
+from .elementwise import takes_out
 from .registry import op, public
 
 
@@ -23,6 +24,7 @@ def _sort(input, *, dim, descending):
 
 
 @public()
+@takes_out
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     v, i = _sort(input, dim=_dim1(dim, input.dim()), descending=bool(descending))
     return return_type("sort")(v, i)
@@ -36,6 +38,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 
 @public()
+@takes_out
 def msort(input, *, out=None):
     return sort(input, 0).values
 
@@ -49,6 +52,7 @@ def _topk(input, *, k, dim, largest):
 
 
 @public()
+@takes_out
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A002
     d = _dim1(dim, input.dim())
     size = input.shape[d] if input.dim() else 1
@@ -67,6 +71,7 @@ def _kthvalue(input, *, k, dim, keepdim):
 
 
 @public()
+@takes_out
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     d = _dim1(dim, input.dim())
     size = input.shape[d] if input.dim() else 1
@@ -145,6 +150,7 @@ def _searchsorted(sorted_sequence, input, *, right, out_int32):
 
 
 @public(method=False)
+@takes_out
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
     if side is not None:
         if side not in ("left", "right"):
@@ -174,6 +180,7 @@ def _take_along_last(input, index):
 
 
 @public(method=False)
+@takes_out
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     if boundaries.dim() != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")

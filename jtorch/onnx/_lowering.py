@@ -518,14 +518,32 @@ def _scan(g, eqn, ins):
     p = eqn.params
     closed = p["jaxpr"]
     jaxpr = closed.jaxpr
-    nc, nk = p["num_consts"], p["num_carry"]
+    # consts, carry and xs are told apart structurally (param names differ across jax versions): the
+    # body sees consts and carry at their full rank, xs (and emits ys) one rank lower
+    nk = 0
+    for outer, inner in zip(eqn.outvars, jaxpr.outvars):
+        if len(outer.aval.shape) != len(inner.aval.shape):
+            break
+        nk += 1
+    n_xs = 0
+    for outer, inner in zip(reversed(eqn.invars), reversed(jaxpr.invars)):
+        if len(outer.aval.shape) != len(inner.aval.shape) + 1 or n_xs >= len(eqn.invars) - nk:
+            break
+        n_xs += 1
+    nc = len(eqn.invars) - nk - n_xs
+    length = p.get("length")
+    if length is None:
+        lead = [v.aval.shape[0] for v in list(eqn.invars[nc + nk:]) + list(eqn.outvars[nk:])]
+        if not lead:
+            raise NotImplementedError("jtorch.onnx: scan without scanned inputs or outputs")
+        length = lead[0]
     consts, carry, xs = ins[:nc], ins[nc:nc + nk], ins[nc + nk:]
     body = Graph(g.opset, parent=g)
     body_consts = [g.const(np.asarray(c)) for c in closed.consts]
     in_vars = jaxpr.invars[nc:]
     in_names = [body.fresh("scan_in") for _ in in_vars]
     if not xs:  # ONNX Scan needs a scanned input: iterate over a dummy counter
-        xs = [g.const(np.zeros((p["length"],), np.int64))]
+        xs = [g.const(np.zeros((length,), np.int64))]
         dummy = body.fresh("scan_idx")
         in_names.append(dummy)
     outs = convert(body, jaxpr, list(consts) + in_names, body_consts)
@@ -541,7 +559,7 @@ def _scan(g, eqn, ins):
     graph = helper.make_graph(body.nodes, g.fresh("scan_body"), ninputs, noutputs)
     n_scan_in = len(xs)
     n_scan_out = len(jaxpr.outvars) - nk
-    direction = 1 if p["reverse"] else 0
+    direction = 1 if p.get("reverse", False) else 0
     attrs = dict(body=graph, num_scan_inputs=n_scan_in)
     if direction:
         attrs["scan_input_directions"] = [1] * n_scan_in

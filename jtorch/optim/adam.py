@@ -2,7 +2,7 @@
 import jax.numpy as jnp
 import optax
 
-from .optimizer import Optimizer, cast, check, check_betas, check_lr, rule, step_state, zeros
+from .optimizer import Optimizer, cast, check, check_betas, check_lr, lerp, rule, step_state, zeros
 
 
 class Adam(Optimizer):
@@ -47,7 +47,7 @@ def weight_decay(p, g, h, decoupled):
 
 def moments(exp_avg, exp_avg_sq, g, b1, b2):
     """exp_avg.lerp_(g, 1 - b1); exp_avg_sq.mul_(b2).addcmul_(g, g, value=1 - b2)."""
-    exp_avg = exp_avg + cast(1 - b1, g) * (g - exp_avg)
+    exp_avg = lerp(exp_avg, g, 1 - b1)
     exp_avg_sq = exp_avg_sq * cast(b2, g) + cast(1 - b2, g) * (g * g)
     return exp_avg, exp_avg_sq
 

@@ -2,7 +2,7 @@
 import jax.numpy as jnp
 
 from .adam import Adam
-from .optimizer import Optimizer, cast, check, check_betas, check_lr, rule, step_state, zeros
+from .optimizer import Optimizer, cast, check, check_betas, check_lr, lerp, rule, step_state, zeros
 
 
 class Adamax(Optimizer):
@@ -36,7 +36,7 @@ def _adamax(p, g, state, h, i, *, maximize):
         g = -g
     step = state["step"] + 1
     g = g + cast(h["weight_decay"], p) * p
-    exp_avg = state["exp_avg"] + cast(1 - h["beta1"], p) * (g - state["exp_avg"])
+    exp_avg = lerp(state["exp_avg"], g, 1 - h["beta1"])
     exp_inf = jnp.maximum(state["exp_inf"] * cast(h["beta2"], p), jnp.abs(g) + cast(h["eps"], p))
     clr = h["lr"] / (1 - h["beta1"] ** step.astype(jnp.float64))
     return p - cast(clr, p) * (exp_avg / exp_inf), {"step": step, "exp_avg": exp_avg, "exp_inf": exp_inf}

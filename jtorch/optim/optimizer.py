@@ -255,25 +255,33 @@ class Optimizer:
         params = [p for p in group["params"] if p.grad is not None]
         if not params:
             return []
+        for p in params:
+            if p.grad.is_sparse:
+                raise RuntimeError(f"{type(self).__name__} does not support sparse gradients")
+        # torch's `fresh`-style flags are read before the state exists
         hyper = self._hyper(group, params)
+        buckets = {}
         for p in params:
             st = self.state[p]
             if len(st) == 0:
                 for k, v in self._init_state(p, group).items():
                     st[k] = v if isinstance(v, Tensor) else _concrete(np.asarray(v))
-        names = self._state_names(group)
-        for p in params:
-            st = self.state[p]
+            names = self._param_state_names(group, p)
             for k in names:
                 if not isinstance(st[k], Tensor):  # e.g. a Python float 'step' from an old checkpoint
                     st[k] = _concrete(np.asarray(st[k], np.float32))
-        grads = [p.grad for p in params]
-        for p, g in zip(params, grads):
-            if g.is_sparse:
-                raise RuntimeError(f"{type(self).__name__} does not support sparse gradients")
+            buckets.setdefault(names, []).append(p)
+        lazies = []
+        # one op for the group (several only when params keep differently named state, as Adafactor's)
+        for names, bucket in buckets.items():
+            h = hyper if len(buckets) == 1 else self._hyper(group, bucket)
+            lazies.extend(self._record(group, bucket, names, h))
+        return lazies
+
+    def _record(self, group, params, names, hyper):
         states = [self.state[p][k] for k in names for p in params]
         hnames = tuple(hyper)
-        tensors = list(params) + grads + states + [hyper_tensor(hyper[k]) for k in hnames]
+        tensors = list(params) + [p.grad for p in params] + states + [hyper_tensor(hyper[k]) for k in hnames]
         outs = _optimizer_update(tensors, rule=self._rule, n=len(params), state_names=names, hyper_names=hnames,
                                  config=tuple(self._config(group)))
         n = len(params)
@@ -290,6 +298,10 @@ class Optimizer:
     def _state_names(self, group):
         """Names of the tensor state entries the update reads and writes (torch's order)."""
         return ()
+
+    def _param_state_names(self, group, p):
+        """The state names of one parameter (the group's, unless they depend on the parameter)."""
+        return tuple(self._state_names(group))
 
     def _init_state(self, p, group):
         """Initial state of one parameter: {name: numpy array or Tensor}, concrete."""
@@ -356,6 +368,12 @@ def _typename(x):
 def cast(x, like):
     """A float64 hyperparameter expression as the dtype of `like` (no upcast of the state)."""
     return x.astype(like.dtype)
+
+
+def lerp(start, end, weight):
+    """torch.lerp with a scalar weight, with torch's two formulas (exact at weight 0 and 1)."""
+    w = cast(weight, start)
+    return jnp.where(weight < 0.5, start + w * (end - start), end - (end - start) * cast(1 - weight, start))
 
 
 def check_lr(lr):

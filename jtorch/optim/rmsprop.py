@@ -1,7 +1,7 @@
 """torch.optim.RMSprop: eps outside the sqrt (optax puts it inside), centered, momentum."""
 import jax.numpy as jnp
 
-from .optimizer import Optimizer, cast, check, check_lr, rule, step_state, zeros
+from .optimizer import Optimizer, cast, check, check_lr, lerp, rule, step_state, zeros
 
 
 class RMSprop(Optimizer):
@@ -49,7 +49,7 @@ def _rmsprop(p, g, state, h, i, *, momentum, centered, maximize):
     sq = state["square_avg"] * cast(alpha, p) + cast(1 - alpha, p) * (g * g)
     new["square_avg"] = sq
     if centered:
-        ga = state["grad_avg"] + cast(1 - alpha, p) * (g - state["grad_avg"])
+        ga = lerp(state["grad_avg"], g, 1 - alpha)
         new["grad_avg"] = ga
         avg = jnp.sqrt(sq - ga * ga)
     else:

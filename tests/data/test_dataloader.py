@@ -52,6 +52,9 @@ def test_shuffle_is_seeded_by_manual_seed():
     jtorch.manual_seed(0)
     b = [b[0].tolist() for b in DataLoader(ds, batch_size=4, shuffle=True)]
     assert a == b and sorted(sum(a, [])) == list(range(16)) and sum(a, []) != list(range(16))
+    jtorch.manual_seed(0)
+    c = [b[0].tolist() for b in DataLoader(ds, batch_size=4, shuffle=True, num_workers=2)]
+    assert c == a  # workers do not change the shuffled order
 
 
 def test_workers_give_the_same_batches_as_main_process():
@@ -119,3 +122,18 @@ def test_argument_errors_match_torch():
         DataLoader(ds, prefetch_factor=2)
     with pytest.raises(ValueError, match="expected unspecified shuffle option"):
         DataLoader(Count(3), shuffle=True)
+
+
+def test_timeout_raises():
+    import time
+
+    class Slow(Dataset):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            time.sleep(2)
+            return i
+
+    with pytest.raises(RuntimeError, match=r"DataLoader timed out after 0.5 seconds"):
+        list(DataLoader(Slow(), batch_size=1, num_workers=1, timeout=0.5))

@@ -68,17 +68,3 @@ def test_random_split_lengths_and_fractions():
     assert int(a[0][0]) == a.indices[0]
     np.testing.assert_array_equal(np.array([int(a[i][0]) for i in range(7)]), np.array(a.indices))
 
-
-@pytest.mark.parametrize("drop_last", [False, True])
-def test_distributed_sampler_unshuffled_matches_torch(drop_last):
-    from jtorch.utils.data import DistributedSampler
-    for rank in range(3):
-        mine = DistributedSampler(range(10), num_replicas=3, rank=rank, shuffle=False, drop_last=drop_last)
-        ref = torch.utils.data.DistributedSampler(range(10), num_replicas=3, rank=rank, shuffle=False,
-                                                  drop_last=drop_last)
-        assert list(mine) == list(ref) and len(mine) == len(ref)
-    s = [DistributedSampler(range(10), num_replicas=2, rank=r, seed=1) for r in range(2)]
-    assert sorted(list(s[0]) + list(s[1])) == list(range(10))
-    first = list(s[0])
-    s[0].set_epoch(1)
-    assert list(s[0]) != first

@@ -1,16 +1,16 @@
-import io, sys, subprocess, numpy as np, jax
+import sys, subprocess, numpy as np, jax, faulthandler
+faulthandler.enable()
 import jtorch, jtorch.nn as nn
-from jtorch import serialization, jit
-print("devices", jax.devices())
+from jtorch import jit
+from jtorch.jit import _serialization as S
 jtorch.manual_seed(0)
-m = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)).cuda().eval()
-x = jtorch.randn(5, 4).cuda()
-print("param device", next(m.parameters()).device)
-buf = io.BytesIO(); serialization.save(m.state_dict(), buf); buf.seek(0)
-sd = serialization.load(buf); print("loaded device", next(iter(sd.values())).device)
-buf.seek(0); print("cpu map", next(iter(serialization.load(buf, map_location="cpu").values())).device)
-t = jit.trace(m, (x,)); t.save("/tmp/g.jit")
-code = "import jtorch.jit, jtorch, numpy as np; m = jtorch.jit.load('/tmp/g.jit'); y = m(jtorch.ones(7, 4).cuda()); print('sub', y.device, y.shape)"
-print(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout)
-l = jit.load("/tmp/g.jit", map_location="cpu")
-print("jit diff", float(np.abs(l(x.cpu()).numpy() - m(x).detach().cpu().numpy()).max()))
+m = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(256, 3)).eval()
+x = jtorch.randn(4, 1, 8, 8)
+for plats in (("cpu", "cuda"), None):
+    S._PLATFORMS = plats
+    t = jit.trace(m, (x,)); t.save("/tmp/g.jit")
+    code = "import faulthandler; faulthandler.enable(); import jtorch.jit, jtorch; m = jtorch.jit.load('/tmp/g.jit'); y = m(jtorch.ones(7, 1, 8, 8)); print('sub ok', y.device, y.shape)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    print(plats, r.returncode, r.stdout, r.stderr[-1500:])
+    l = jit.load("/tmp/g.jit")
+    print("in-process", float(np.abs(l(x).numpy() - m(x).detach().numpy()).max()))

@@ -1,4 +1,5 @@
 """jtorch.jit: trace/script by tracing; save as jax.export StableHLO (symbolic batch) + weights; load anywhere."""
+import os
 import subprocess
 import sys
 
@@ -39,6 +40,11 @@ class Branchy(nn.Module):
 pytestmark = pytest.mark.filterwarnings("ignore:jtorch.*compiled .* different programs:RuntimeWarning")
 
 
+def _child_env():
+    """A child process next to this one: on a GPU, this process already holds most of its memory."""
+    return dict(os.environ, XLA_PYTHON_CLIENT_PREALLOCATE="false")
+
+
 def _np(t):
     return np.asarray(t.detach()._value("test"))
 
@@ -77,7 +83,8 @@ np.save(sys.argv[3], np.asarray(y._value("t")))
 assert not any("test_jit" in k or k.startswith("tests") for k in sys.modules)
 """
     r = subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path / "x.npy"), str(tmp_path / "y.npy")],
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, timeout=120,
+                       env=_child_env())
     assert r.returncode == 0, r.stderr[-3000:]
     np.testing.assert_allclose(np.load(tmp_path / "y.npy"), _np(net(jtorch.from_numpy(x5))[0]), rtol=1e-5,
                                atol=1e-6)

@@ -81,3 +81,20 @@ def test_lbfgs_unknown_line_search():
         return loss
     with pytest.raises(RuntimeError, match="only 'strong_wolfe' is supported"):
         opt.step(closure)
+
+
+def test_repr_matches_torch():
+    def make(m):
+        return m.optim.Adam([{"params": [_leaf(m)]}, {"params": [_leaf(m)], "lr": 0.5}], amsgrad=True)
+    assert repr(make(jtorch)) == repr(make(torch))
+
+
+def test_sparse_adam_says_it_is_unsupported():
+    with pytest.raises(NotImplementedError, match="SparseAdam"):
+        jtorch.optim.SparseAdam([_leaf(jtorch)])
+
+
+def test_every_torch_optimizer_name_exists():
+    missing = [n for n in torch.optim.__all__ if n not in ("swap_in_optimizer_params_and_state",)
+               and not hasattr(jtorch.optim, n)]
+    assert missing == []

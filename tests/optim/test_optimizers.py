@@ -42,6 +42,9 @@ CASES = [
     ("Rprop", dict(lr=0.02, etas=(0.3, 1.5), step_sizes=(1e-3, 0.05), maximize=True)),
     ("ASGD", dict(lr=0.05)),
     ("ASGD", dict(lr=0.05, lambd=0.01, alpha=0.5, t0=5, weight_decay=0.1, maximize=True)),
+    ("Adafactor", dict(lr=0.05)),
+    ("Adafactor", dict(lr=0.05, beta2_decay=-0.5, eps=(1e-20, 1e-2), d=2.0, weight_decay=0.1, maximize=True)),
+    ("Adam", dict(lr=0.05, betas=(0.3, 0.9))),  # lerp weight above 0.5: torch's other lerp formula
 ]
 
 
@@ -60,6 +63,18 @@ def test_trajectory_matches_torch(name, kwargs):
     got, opt, _ = trajectory(jtorch, lambda m, p: getattr(m.optim, name)(p, **kwargs), steps=22, lr_change=change)
     assert isinstance(opt, jtorch.optim.Optimizer)
     _assert_same(expected, got, 1e-5)
+
+
+def test_muon_matches_torch_to_bfloat16_precision():
+    # Newton-Schulz runs in bfloat16 in torch too; muon only takes the 2-D weight
+    def make(m, params):
+        return m.optim.Muon([params[0]], lr=0.02, adjust_lr_fn="match_rms_adamw", nesterov=False)
+    expected, topt, _ = trajectory(torch, make, steps=10)
+    got, jopt, _ = trajectory(jtorch, make, steps=10)
+    _assert_same([s[:1] for s in expected], [s[:1] for s in got], 1e-2)
+    assert jopt.state_dict()["param_groups"] == topt.state_dict()["param_groups"]
+    with pytest.raises(ValueError, match="Muon only supports 2D parameters"):
+        jtorch.optim.Muon([jtorch.zeros(3, requires_grad=True)])
 
 
 def _two_groups(m, params):

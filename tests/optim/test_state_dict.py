@@ -22,6 +22,7 @@ CASES = [
     ("RAdam", dict(lr=0.05, decoupled_weight_decay=True, weight_decay=0.1)),
     ("Rprop", dict(lr=0.02)),
     ("ASGD", dict(lr=0.05, t0=1)),
+    ("Adafactor", dict(lr=0.05)),  # row_var/col_var for the matrix, variance for the vector
 ]
 IDS = [n for n, _ in CASES]
 

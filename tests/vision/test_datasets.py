@@ -38,6 +38,8 @@ def test_mnist_reads_raw_and_gzipped_idx(tmp_path, gz):
     assert isinstance(img, Image.Image) and img.mode == "L" and target == 3 and type(target) is int
     np.testing.assert_array_equal(np.asarray(img), imgs[3])
     assert ds.targets.dtype == jtorch.int64 and tuple(ds.data.shape) == (20, 28, 28)
+    ds.data, ds.targets = ds.data[:5], ds.targets[:5]  # torchvision lets users trim a dataset this way
+    assert len(ds) == 5 and ds[4][1] == 4
     fm = _write_mnist(str(tmp_path), cls="FashionMNIST")
     assert datasets.FashionMNIST(str(tmp_path), train=False)[0][1] == 0 and fm is not None
 

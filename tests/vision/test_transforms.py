@@ -126,3 +126,19 @@ def test_random_apply_choice_order_lambda(rgb):
     assert T.RandomChoice([T.Lambda(lambda x: 1), T.Lambda(lambda x: 2)])(rgb) in (1, 2)
     assert T.RandomOrder([T.Lambda(lambda x: x + [1]), T.Lambda(lambda x: x + [2])])([]) in ([1, 2], [2, 1])
     assert F.convert_image_dtype(T.PILToTensor()(rgb), jtorch.float32).dtype == jtorch.float32
+
+
+def test_batched_random_crop_flip_equals_per_sample_path():
+    from jtorch.vision.transforms.transforms import batch_transform
+    imgs = np.random.default_rng(0).integers(0, 256, (6, 8, 9, 3), dtype=np.uint8)
+    tf = T.Compose([T.RandomCrop(8, padding=2, fill=7), T.RandomHorizontalFlip(), T.RandomVerticalFlip(),
+                    T.ToTensor(), T.Normalize((0.5, 0.4, 0.3), (0.2, 0.2, 0.2))])
+    jtorch.manual_seed(3)
+    batched = batch_transform(tf, imgs)
+    after_batch = jtorch.randint(0, 1000, (3,)).tolist()
+    jtorch.manual_seed(3)
+    per = np.stack([tf(Image.fromarray(x)).numpy() for x in imgs])
+    assert jtorch.randint(0, 1000, (3,)).tolist() == after_batch  # the generator advanced alike
+    assert batched.shape == (6, 3, 8, 8)
+    np.testing.assert_array_equal(batched, per)
+    assert batch_transform(T.Compose([T.ToTensor(), T.RandomErasing()]), imgs) is None  # no exact batched form

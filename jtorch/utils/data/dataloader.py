@@ -166,12 +166,13 @@ class _BaseIter:
         self._collate_fn = loader.collate_fn
         self._timeout = loader.timeout
         self._generator = loader.generator
-        self._reset(loader, first_iter=True)
+        self._reset_sampler(loader)
 
-    def _reset(self, loader, first_iter=False):
+    def _reset_sampler(self, loader):
+        # the workers' base seed first, then the shuffle: the same order with or without workers
+        self._base_seed = int(numpy_rng(loader.generator).integers(0, 2 ** 62))
         self._sampler_iter = iter(self._index_sampler)
         self._num_yielded = 0
-        self._base_seed = int(numpy_rng(loader.generator).integers(0, 2 ** 62))
 
     def _next_index(self):
         return next(self._sampler_iter)
@@ -231,12 +232,14 @@ class _MultiProcessingIter(_BaseIter):
                 self._index_queues.append(iq)
                 self._workers.append(w)
         self._shutdown_done = False
-        self._reset(loader, first_iter=True)
+        self._prime(first_iter=True)
 
-    def _reset(self, loader, first_iter=False):
-        super()._reset(loader, first_iter)
-        if not hasattr(self, "_workers"):
-            return  # called from _BaseIter.__init__ before the workers exist
+    def _reset(self, loader):
+        """A new epoch on persistent workers."""
+        self._reset_sampler(loader)
+        self._prime(first_iter=False)
+
+    def _prime(self, first_iter):
         self._send_idx = 0
         self._rcvd_idx = 0
         self._task_info = {}
@@ -277,6 +280,7 @@ class _MultiProcessingIter(_BaseIter):
             try:
                 return self._worker_result_queue.get(timeout=self._timeout)
             except queue.Empty:
+                self._shutdown(force=True)
                 raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds") from None
         while True:
             try:
@@ -326,7 +330,7 @@ class _MultiProcessingIter(_BaseIter):
             data.reraise()
         return data
 
-    def _shutdown(self):
+    def _shutdown(self, force=False):
         if getattr(self, "_shutdown_done", True):
             return
         self._shutdown_done = True
@@ -337,6 +341,8 @@ class _MultiProcessingIter(_BaseIter):
             except (OSError, ValueError):
                 pass
         for w in self._workers:
+            if force:  # a stuck worker: do not wait for it
+                w.terminate()
             w.join(timeout=self._POLL_S)
             if w.is_alive():
                 w.terminate()

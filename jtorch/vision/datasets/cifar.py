@@ -47,7 +47,7 @@ class CIFAR10(VisionDataset):
             targets.extend(entry["labels"] if "labels" in entry else entry["fine_labels"])
         self.data = np.vstack(data).reshape(-1, 3, 32, 32).transpose((0, 2, 3, 1))
         self.targets = targets
-        self._targets_np = np.asarray(targets, np.int64)
+        self._targets_np = (None, None)
         self._load_meta()
 
     @staticmethod
@@ -84,7 +84,12 @@ class CIFAR10(VisionDataset):
             return None
         idx = np.asarray(indices, dtype=np.int64)
         x = batch_transform(self.transform, self.data[idx])
-        return None if x is None else [x, self._targets_np[idx]]
+        if x is None:
+            return None
+        key = (id(self.targets), len(self.targets))
+        if self._targets_np[0] != key:  # users may replace .targets, as with torchvision
+            self._targets_np = (key, np.asarray(self.targets, np.int64))
+        return [x, self._targets_np[1][idx]]
 
     def __len__(self):
         return len(self.data)

@@ -4,6 +4,8 @@ jtorch.manual_seed; in DataLoader workers, by the worker seed) through a numpy R
 Deterministic array transforms (ToTensor, PILToTensor, Normalize, ConvertImageDtype) also
 offer `_batch(state)`: the same computation on a whole stacked batch, used by in-memory
 datasets to transform a batch at once with results identical to the per-sample path.
+RandomCrop and the random flips have batched forms too (`_batch_random`): Compose hands each
+sample the RNG the per-sample path would have drawn, so the results are identical as well.
 """
 import math
 import numbers
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ...utils.data._utils import numpy_rng
+from ...utils.data._utils import _generator, numpy_rng, numpy_rng_at
 from . import functional as F
 from .functional import InterpolationMode, _interp
 
@@ -41,9 +43,36 @@ class Compose:
         return img
 
     def _batch(self, state):
+        """The whole chain on a stacked batch, or None. Random transforms (allowed before
+        ToTensor) get the per-sample RNGs the per-sample path would draw, in the same order."""
+        kind, shape, plan = state[0], state[1].shape, []
         for t in self.transforms:
-            fn = getattr(t, "_batch", None)
-            state = None if fn is None or state is None else fn(state)
+            if hasattr(t, "_batch_draws"):
+                k = t._batch_draws(shape) if kind == "pil" else None
+                if k is None:
+                    return None
+                plan.append((t, k, True))
+                shape = t._batch_shape(shape)
+            elif hasattr(t, "_batch") and not isinstance(t, Compose):
+                plan.append((t, 0, False))
+                if isinstance(t, (ToTensor, PILToTensor)):
+                    kind = "tensor"
+            else:
+                return None
+        draws = sum(k for _, k, _ in plan)
+        n = state[1].shape[0]
+        g = _generator(None)
+        c0, off = g._counter, 0
+        for t, k, is_random in plan:
+            if is_random:
+                rngs = [numpy_rng_at(g, c0 + i * draws + off) for i in range(n)] if k else None
+                state = t._batch_random(state, rngs)
+                off += k
+            else:
+                state = t._batch(state)
+            if state is None:
+                return None
+        g._counter = c0 + n * draws
         return state
 
     def __repr__(self):
@@ -244,6 +273,49 @@ class RandomCrop:
         i, j, h, w = self.get_params(img, self.size)
         return F.crop(img, i, j, h, w)
 
+    def _padded(self, h, w):
+        if self.padding is not None:
+            left, top, right, bottom = F._parse_pad(self.padding)
+            h, w = h + top + bottom, w + left + right
+        w = w + 2 * (self.size[1] - w) if self.pad_if_needed and w < self.size[1] else w
+        h = h + 2 * (self.size[0] - h) if self.pad_if_needed and h < self.size[0] else h
+        return h, w
+
+    def _batch_draws(self, shape):
+        if not isinstance(self.fill, numbers.Number):
+            return None
+        h, w = self._padded(shape[1], shape[2])
+        if h < self.size[0] or w < self.size[1]:
+            return None  # the per-sample path raises the error
+        return 0 if (h, w) == tuple(self.size) else 1
+
+    def _batch_shape(self, shape):
+        return (shape[0],) + tuple(self.size) + tuple(shape[3:])
+
+    def _batch_random(self, state, rngs):
+        a = state[1]
+        h, w = a.shape[1:3]
+        ph, pw = self._padded(h, w)
+        if self.padding is not None:
+            left, top, right, bottom = F._parse_pad(self.padding)
+        else:
+            left = top = right = bottom = 0
+        # pad_if_needed pads both sides by the shortfall, after the fixed padding
+        ex_w = self.size[1] - (w + left + right) if pw != w + left + right else 0
+        ex_h = self.size[0] - (h + top + bottom) if ph != h + top + bottom else 0
+        pads = [(0, 0), (top + ex_h, bottom + ex_h), (left + ex_w, right + ex_w)] + [(0, 0)] * (a.ndim - 3)
+        if any(p != (0, 0) for p in pads):
+            kw = {"constant_values": self.fill} if self.padding_mode == "constant" else {}
+            a = np.pad(a, pads, mode=self.padding_mode, **kw)
+        th, tw = self.size
+        if rngs is None:  # the padded image is exactly the crop size: no draw
+            return "pil", a
+        out = np.empty((a.shape[0], th, tw) + a.shape[3:], a.dtype)
+        for n, rng in enumerate(rngs):
+            i, j = int(rng.integers(0, ph - th + 1)), int(rng.integers(0, pw - tw + 1))
+            out[n] = a[n, i:i + th, j:j + tw]
+        return "pil", out
+
     def __repr__(self):
         return f"{self.__class__.__name__}(size={self.size}, padding={self.padding})"
 
@@ -293,14 +365,30 @@ class RandomHorizontalFlip:
     def __init__(self, p=0.5):
         self.p = p
 
+    _axis = 2  # of an (N, H, W[, C]) batch
+
     def __call__(self, img):
         return F.hflip(img) if _rng().random() < self.p else img
+
+    def _batch_draws(self, shape):
+        return 1
+
+    def _batch_shape(self, shape):
+        return shape
+
+    def _batch_random(self, state, rngs):
+        a = state[1].copy()
+        flip = np.array([rng.random() < self.p for rng in rngs], bool)
+        a[flip] = np.flip(a[flip], axis=self._axis)
+        return "pil", a
 
     def __repr__(self):
         return f"{self.__class__.__name__}(p={self.p})"
 
 
 class RandomVerticalFlip(RandomHorizontalFlip):
+    _axis = 1
+
     def __call__(self, img):
         return F.vflip(img) if _rng().random() < self.p else img
 

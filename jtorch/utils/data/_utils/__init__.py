@@ -47,9 +47,18 @@ def numpy_rng(generator=None):
     """A numpy Generator seeded from jtorch's generator (seed, counter); advances the counter.
 
     Gives reproducible draws under jtorch.manual_seed without running a JAX program."""
-    from ...._ops.random import default_generator
-    g = default_generator if generator is None else generator
+    g = _generator(generator)
     c = g._counter
     g._counter += 1
-    s = g._seed
-    return np.random.default_rng([s & 0xFFFFFFFF, s >> 32, c & 0xFFFFFFFF, c >> 32, 0x6A74])
+    return numpy_rng_at(g, c)
+
+
+def numpy_rng_at(generator, counter):
+    """The numpy Generator that numpy_rng() returns when the counter is at `counter`."""
+    s = _generator(generator)._seed
+    return np.random.default_rng([s & 0xFFFFFFFF, s >> 32, counter & 0xFFFFFFFF, counter >> 32, 0x6A74])
+
+
+def _generator(generator):
+    from ...._ops.random import default_generator
+    return default_generator if generator is None else generator

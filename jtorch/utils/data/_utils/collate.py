@@ -122,6 +122,7 @@ def collate_str_fn(batch, *, collate_fn_map=None):
 
 
 default_collate_fn_map = {
+    _Tensor(): collate_tensor_fn,
     np.ndarray: collate_numpy_array_fn,
     (np.bool_, np.number, np.object_): collate_numpy_scalar_fn,
     bool: collate_bool_fn,  # before int: bool is an int subclass
@@ -132,20 +133,11 @@ default_collate_fn_map = {
 }
 
 
-def _ensure_map():
-    T = _Tensor()
-    if T not in default_collate_fn_map:
-        items = list(default_collate_fn_map.items())
-        default_collate_fn_map.clear()
-        default_collate_fn_map[T] = collate_tensor_fn
-        default_collate_fn_map.update(items)
-
 
 def default_collate(batch):
     """Stack a list of samples into a batch: tensors, arrays and numbers become tensors with a
     new batch dimension (float -> float64, int -> int64, bool -> bool); strings stay lists;
     tuples become lists, named tuples, dicts and lists keep their type."""
-    _ensure_map()
     return collate(batch, collate_fn_map=default_collate_fn_map)
 
 
