@@ -16,7 +16,6 @@ import io
 import os
 import pickle
 import struct
-import sys
 import tempfile
 import uuid
 import zipfile
@@ -558,6 +557,10 @@ def _load_stream(fh, weights_only, mmap_path):
         with zipfile.ZipFile(fh) as zf:
             pkl = [n for n in zf.namelist() if n.endswith("data.pkl") and n.count("/") == 1]
             if not pkl:
+                if "jtorch_jit.json" in zf.namelist():  # as torch.load does for TorchScript files
+                    from .jit import load as jit_load
+                    fh.seek(start)
+                    return jit_load(fh, map_location=_TARGET[0])
                 if any(n.endswith("constants.pkl") or "/code/" in n for n in zf.namelist()):
                     raise RuntimeError("jtorch.load: this is a TorchScript archive; jtorch cannot run TorchScript "
                                        "(use jtorch.jit.load on files written by jtorch.jit)")
@@ -648,5 +651,3 @@ def _resolve_deferred(d, data, memo):
         return _rebuild_parameter(base, how[1], None, how[2])
     return _rebuild_tensor_v2(base, *how)
 
-
-_ = sys

@@ -107,3 +107,14 @@ def test_setitem_on_leaf_requiring_grad_raises():
     w = jtorch.zeros(3, requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
         w[0] = 1.0
+
+
+def test_int_index_loop_compiles_once():
+    x = jtorch.from_numpy(np.arange(20.0).reshape(10, 2))
+    before = metrics.snapshot()["compiles"]
+    total = sum(x[i, 1].item() for i in range(6))
+    assert total == sum(2 * i + 1 for i in range(6))
+    assert metrics.snapshot()["compiles"] - before <= 1
+    row = x[3]
+    row.zero_()  # still a view of x
+    np.testing.assert_array_equal(x.numpy()[3], [0.0, 0.0])

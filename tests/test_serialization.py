@@ -242,6 +242,20 @@ def test_torch_file_values_and_types(torch_files):
         np.testing.assert_allclose(_as_np(st[k]), ref["optim"]["state"][0][k].numpy())
 
 
+def test_torch_pickled_module_loads_with_weights_only_false(tmp_path):
+    torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed")
+    path = tmp_path / "full.pt"
+    ref = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+    torch.save(ref, path)
+    with pytest.raises(pickle.UnpicklingError, match="torch.nn.modules.container.Sequential"):
+        serialization.load(path)
+    model = serialization.load(path, weights_only=False)
+    assert isinstance(model, jtorch.nn.Sequential) and isinstance(model[0], jtorch.nn.Linear)
+    x = np.array([[0.5, -1.0]], np.float32)
+    np.testing.assert_allclose(_as_np(model(jtorch.from_numpy(x))), ref(torch.from_numpy(x)).detach().numpy(),
+                               rtol=1e-6)
+
+
 def test_jtorch_file_loads_in_torch(tmp_path):
     torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed")
     from jtorch.nn.parameter import Parameter

@@ -108,7 +108,14 @@ def _neg(x):
 
 def _abs(x):
     _not_for(x, ("bool",), "abs")
-    return jnp.abs(x)
+    return abs_zero_grad(x)
+
+
+def abs_zero_grad(x):
+    """|x| whose gradient at 0 is 0 (torch uses sgn(x); jax's abs has slope 1 there)."""
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        return jnp.abs(x)
+    return jnp.where(x == 0, jnp.zeros_like(x), jnp.abs(x))
 
 
 def _frac(x):
@@ -617,6 +624,12 @@ def equal(input, other):
     if tuple(input.shape) != tuple(other.shape):
         return False
     return builtins.bool(eq(input, other).all())
+
+
+@op(tensors=("elements", "test_elements"), differentiable=False)
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    out = jnp.isin(elements, test_elements)
+    return ~out if invert else out
 
 
 # -- where ----------------------------------------------------------------------------------

@@ -5,12 +5,14 @@ slices, None and Ellipsis are applied first (basic indexing, a view); the index 
 then index the remaining dims with numpy's placement rule for advanced indices.
 """
 import builtins
+import functools
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from . import registry
 from .registry import op, public
 
 
@@ -43,7 +45,7 @@ def _parse(x, index):
     n_real = 0
     for i in index:
         if isinstance(i, T) and i.dtype.name in ("bool", "uint8"):
-            n_real += builtins.max(i.dim(), 1) if i.dim() else 0
+            n_real += i.dim()
         elif not (i is None or i is Ellipsis or isinstance(i, bool)):
             n_real += 1
     if n_real > x.dim():
@@ -58,10 +60,8 @@ def _parse(x, index):
             span = x.dim() - n_real
             spec.append(("e", span))
             dim += span
-        elif isinstance(i, bool):
-            if not i:
-                raise NotImplementedError("jtorch has no lowering for indexing with False yet")
-            spec.append(("n",))
+        elif isinstance(i, bool) or (isinstance(i, T) and i.dtype.name == "bool" and i.dim() == 0):
+            spec.append(("n",) if bool(i) else ("z",))  # x[False]: a new axis of size 0
         elif isinstance(i, float):
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              "valid indices (got float)")
@@ -82,8 +82,6 @@ def _parse(x, index):
             if not isinstance(i, T):
                 i = _as_index_tensor(i)
             if i.dtype.name in ("bool", "uint8"):
-                if i.dim() == 0:
-                    raise NotImplementedError("jtorch has no lowering for indexing with a 0-d bool tensor yet")
                 for k in range(i.dim()):
                     if i.shape[k] != x.shape[dim + k]:
                         raise IndexError(f"The shape of the mask {list(i.shape)} at index {k} does not match the "
@@ -127,11 +125,15 @@ def _check_bounds(idx, size, dim):
 
 def _apply(x, spec, arrays):
     """x[index] with torch's rule: basic indices first, then the index tensors."""
-    basic, dyn, adv, out_dim = [], [], [], 0
+    basic, dyn, adv, empty, out_dim = [], [], [], [], 0
     for e in spec:
         kind = e[0]
         if kind == "i":
             basic.append(e[1])
+        elif kind == "z":
+            basic.append(None)
+            empty.append(out_dim)
+            out_dim += 1
         elif kind == "s":
             basic.append(slice(e[1], e[2], e[3]))
             out_dim += 1
@@ -147,6 +149,8 @@ def _apply(x, spec, arrays):
             (dyn if a.ndim == 0 else adv).append([out_dim, a])
             out_dim += 1
     y = x[tuple(basic)]
+    for pos in empty:
+        y = lax.slice_in_dim(y, 0, 0, axis=pos)
     for pos, a in reversed(dyn):  # a 0-d index tensor selects like an int
         n = y.shape[pos]
         y = lax.dynamic_index_in_dim(y, jnp.where(a < 0, a + n, a), axis=pos, keepdims=False)
@@ -164,6 +168,8 @@ def _apply(x, spec, arrays):
 def _numpy_compatible(spec, arrays):
     """True when numpy's indexing rule gives torch's result (so `.at[...]` can be used directly)."""
     has_t = builtins.any(e[0] == "t" for e in spec)
+    if builtins.any(e[0] == "z" for e in spec):
+        return False
     if not has_t:
         return True
     return not builtins.any(e[0] == "i" or (e[0] == "t" and arrays[e[1]].ndim == 0) for e in spec)
@@ -217,8 +223,37 @@ def _index_put(*arrays, spec, accumulate):
 def getitem(self, index):
     spec, tensors = _parse(self, index)
     if not tensors:
+        lz = self._fresh_lazy()
+        if (lz.value is not None and not lz.requires_grad and not registry._eager[0]
+                and not isinstance(lz.value, jax.core.Tracer)):
+            return _basic_now(self, lz, spec)
         return _index_basic(self, spec=spec)
     return _index_adv([self] + tensors, spec=spec)
+
+
+@functools.partial(jax.jit, static_argnames=("spec",))
+def _apply_jit(x, ints, spec):
+    return _apply(x, spec, ints)
+
+
+def _basic_now(self, lz, spec):
+    """x[i] on a concrete tensor runs at once, with the ints as runtime arguments.
+
+    `for i in range(n): x[i].item()` then compiles one program, not one per i; the
+    result is still a view of x.
+    """
+    from .._engine.graph import Lazy
+    ints, dyn = [], []
+    for e in spec:
+        if e[0] == "i":
+            dyn.append(("t", len(ints)))
+            ints.append(np.asarray(e[1], np.int64))
+        else:
+            dyn.append(e)
+    value = _apply_jit(lz.value, ints, tuple(dyn))
+    out = _tensor_cls()._from_lazy(Lazy(tuple(value.shape), lz.dtype, value=value))
+    out._make_view(self, (_index_basic.op, (("spec", spec),), None))
+    return out
 
 
 @public("__setitem__", function=False)
@@ -274,7 +309,8 @@ def _view_scatter(base, value, *, chain):
         for (op_, static, _), shape in zip(reversed(steps), reversed(shapes[:-1])):
             v = v.reshape(shape) if op_.name == "_view" else jnp.transpose(v, np.argsort(dict(static)["dims"]))
         return v
-    if len(steps) == 1 and steps[0][0].name in ("_index_basic", "_slice", "_select"):
+    if len(steps) == 1 and steps[0][0].name in ("_index_basic", "_slice", "_select") and (
+            steps[0][0].name != "_index_basic" or _numpy_compatible(dict(steps[0][1])["spec"], ())):
         op_, static, _ = steps[0]
         kw = dict(static)
         if op_.name == "_index_basic":
@@ -431,7 +467,7 @@ def index_select(input, dim, index):
 
 def _check_range(index, size):
     lz = index._lazy
-    if lz.value is not None and index.numel():
+    if lz.value is not None and index.numel() and not isinstance(lz.value, jax.core.Tracer):
         arr = np.asarray(lz.value)
         if (arr >= size).any() or (arr < -size).any():
             raise IndexError("index out of range in self")
@@ -547,7 +583,7 @@ def masked_scatter(input, mask, source):
 def take(input, index):
     n = input.numel()
     lz = index._lazy
-    if lz.value is not None and index.numel():
+    if lz.value is not None and index.numel() and not isinstance(lz.value, jax.core.Tracer):
         arr = np.asarray(lz.value)
         bad = (arr >= n) | (arr < -n)
         if bad.any():

@@ -97,7 +97,7 @@ def _diagonal(input, *, offset, dim1, dim2):
 
 
 @op(view=True, method=False, function=False, grad_name="UnfoldBackward0")
-def _unfold(input, *, dimension, size, step):
+def _unfold_dim(input, *, dimension, size, step):
     n = (input.shape[dimension] - size) // step + 1
     idx = np.arange(n)[:, None] * step + np.arange(size)[None, :]
     out = jnp.take(input, idx.reshape(-1), axis=dimension)
@@ -482,7 +482,7 @@ def unfold(self, dimension, size, step):
         raise RuntimeError(f"step is {step} but must be > 0")
     if self.dim() == 0:
         return _view(self, shape=(size,))
-    return _unfold(self, dimension=d, size=int(size), step=int(step))
+    return _unfold_dim(self, dimension=d, size=int(size), step=int(step))
 
 
 # -- copies ------------------------------------------------------------------------------------

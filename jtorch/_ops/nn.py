@@ -1,8 +1,8 @@
 """Neural-network ops (torch.nn.functional's core), defined once for F.*, torch.* and Tensor methods.
 
-Activations, softmax, dropout, convolution, pooling, normalisation, padding and resampling.
-The loss lowerings live in jtorch/nn/_loss_ops.py (kept apart for size). Every lowering is
-pure jnp/lax.
+Activations, softmax, dropout, convolution, pooling and normalisation. Padding, resampling,
+fold/unfold and one_hot are in nn_resample.py, the losses in jtorch/nn/_loss_ops.py (kept
+apart for size). Every lowering is pure jnp/lax.
 """
 import builtins
 import math

@@ -73,6 +73,28 @@ def _linear_matrix(n_in, n_out, scale, align_corners):
     return m
 
 
+def _cubic_matrix(n_in, n_out, scale, align_corners):
+    """torch's bicubic weights (A = -0.75), with border indices clamped as upsample_bicubic2d does."""
+    a = -0.75
+
+    def conv1(x):
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def conv2(x):
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    m = np.zeros((n_out, n_in))
+    for i in range(n_out):
+        if align_corners:
+            src = i * ((n_in - 1) / (n_out - 1) if n_out > 1 else 0.0)
+        else:
+            src = scale * (i + 0.5) - 0.5
+        i0 = builtins.min(int(math.floor(src)), n_in - 1)
+        t = builtins.min(builtins.max(src - i0, 0.0), 1.0)
+        for off, w in zip((-1, 0, 1, 2), (conv2(t + 1), conv1(t), conv1(1 - t), conv2(2 - t))):
+            m[i, builtins.min(builtins.max(i0 + off, 0), n_in - 1)] += w
+    return m
+
+
 @op(method=False, function=False, grad_name="UpsampleBilinear2DBackward0")
 def _interpolate(input, *, outs, scales, mode, align_corners):
     nd = len(outs)
@@ -86,7 +108,7 @@ def _interpolate(input, *, outs, scales, mode, align_corners):
             idx = np.minimum(np.floor((np.arange(o) + off) * np.float32(scale)).astype(np.int64), n - 1)
             x = jnp.take(x, jnp.asarray(idx), axis=axis)
         else:
-            m = _linear_matrix(n, o, scale, align_corners)
+            m = (_cubic_matrix if mode == "bicubic" else _linear_matrix)(n, o, scale, align_corners)
             x = jnp.moveaxis(jnp.tensordot(x, jnp.asarray(m, x.dtype), axes=((axis,), (1,)), precision=_HI), -1,
                              axis)
     return x
@@ -96,7 +118,7 @@ def _interpolate(input, *, outs, scales, mode, align_corners):
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     nd = input.dim() - 2
-    linear = {"linear": 1, "bilinear": 2, "trilinear": 3}
+    linear = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
     if mode in ("nearest", "nearest-exact", "area"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
@@ -161,3 +183,75 @@ def one_hot(tensor, num_classes=-1):
     if num_classes == -1:
         num_classes = int(np.asarray(tensor._value("one_hot(num_classes=-1)")).max(initial=-1)) + 1
     return _one_hot(tensor, num_classes=int(num_classes))
+
+
+# -- sliding blocks, channel shuffling, local response norm ------------------------------------
+
+def _pair2(v):
+    return tuple(int(x) for x in v) if isinstance(v, (tuple, list)) else (int(v), int(v))
+
+
+def _unfold_array(x, k, d, p, s):
+    patches = lax.conv_general_dilated_patches(x, filter_shape=k, window_strides=s, padding=[(pp, pp) for pp in p],
+                                               rhs_dilation=d, dimension_numbers=("NCHW", "OIHW", "NCHW"),
+                                               precision=lax.Precision.HIGHEST)
+    return patches.reshape(patches.shape[0], patches.shape[1], -1)
+
+
+@op(method=False, function=False, grad_name="Im2ColBackward0")
+def _unfold(input, *, kernel_size, dilation, padding, stride):
+    return _unfold_array(input, kernel_size, dilation, padding, stride)
+
+
+@public("unfold_functional", method=False, function=False)
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """F.unfold (im2col): (N, C, H, W) -> (N, C * kh * kw, L)."""
+    if input.dim() != 4:
+        raise NotImplementedError(f"Input Error: Only 4D input Tensors are supported (got {input.dim()}D)")
+    return _unfold(input, kernel_size=_pair2(kernel_size), dilation=_pair2(dilation), padding=_pair2(padding),
+                   stride=_pair2(stride))
+
+
+@op(method=False, function=False, grad_name="Col2ImBackward0")
+def _fold(input, *, output_size, kernel_size, dilation, padding, stride):
+    import jax
+    n, ck = input.shape[0], input.shape[1]
+    c = ck // (kernel_size[0] * kernel_size[1])
+    zeros = jnp.zeros((n, c) + output_size, input.dtype)
+    _, pullback = jax.vjp(lambda z: _unfold_array(z, kernel_size, dilation, padding, stride), zeros)
+    return pullback(input)[0]  # fold is the adjoint of unfold: overlapping blocks add up
+
+
+@public("fold_functional", method=False, function=False)
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """F.fold (col2im): (N, C * kh * kw, L) -> (N, C, H, W), summing overlaps."""
+    if input.dim() != 3:
+        raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
+                                  f"(got {input.dim()}D)")
+    o, k, d, p, s = (_pair2(v) for v in (output_size, kernel_size, dilation, padding, stride))
+    blocks = [(o[i] + 2 * p[i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(2)]
+    if input.shape[-1] != blocks[0] * blocks[1]:
+        raise RuntimeError(f"Given output_size={o}, kernel_size={k}, dilation={d}, padding={p}, stride={s}, expected "
+                           f"size of input's dimension 2 to match the calculated number of sliding blocks "
+                           f"{blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got input.size(2)="
+                           f"{input.shape[-1]}.")
+    return _fold(input, output_size=o, kernel_size=k, dilation=d, padding=p, stride=s)
+
+
+@op(method=False, grad_name="NativeChannelShuffleBackward0")
+def channel_shuffle(input, groups):
+    n, c = input.shape[:2]
+    x = input.reshape((n, groups, c // groups) + input.shape[2:])
+    return jnp.swapaxes(x, 1, 2).reshape(input.shape)
+
+
+@op(method=False, function=False, grad_name="DivBackward0")
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input (got {input.ndim} "
+                         "dimensions)")
+    sq = jnp.square(input)
+    window = (1, size) + (1,) * (input.ndim - 2)
+    pads = ((0, 0), (size // 2, (size - 1) // 2)) + ((0, 0),) * (input.ndim - 2)
+    div = lax.reduce_window(sq, np.array(0, input.dtype), lax.add, window, (1,) * input.ndim, pads) / size
+    return input / (div * alpha + k) ** beta

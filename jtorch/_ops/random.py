@@ -16,7 +16,8 @@ class Generator:
     """torch.Generator: a seed and a counter; each draw uses key (seed, counter)."""
 
     def __init__(self, device="cpu"):
-        self.device = device
+        from .._device import device as _device
+        self.device = _device(device)
         self._seed = 67280421310721  # torch's default seed
         self._counter = 0
 
@@ -210,6 +211,10 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
 @public()
 @takes_out
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    if input.dim() not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if not replacement and num_samples > input.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     key = _gen(generator)._key_leaf()
     return _multinomial(key, input, num_samples=int(num_samples), replacement=bool(replacement))
 

@@ -60,8 +60,14 @@ _return_types = {}
 def return_type(name, fields=("values", "indices")):
     """torch.return_types.<name>: a named tuple."""
     if name not in _return_types:
-        _return_types[name] = collections.namedtuple(name, fields)
-        _return_types[name].__module__ = "torch.return_types"
+        base = collections.namedtuple(name, fields)
+
+        def __repr__(self):  # torch's layout: one field per line
+            body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+            return f"torch.return_types.{type(self).__name__}(\n{body})"
+        cls = type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__str__": __repr__})
+        cls.__module__ = "torch.return_types"
+        _return_types[name] = cls
     return _return_types[name]
 
 
@@ -265,40 +271,7 @@ def any(input, dim=None, keepdim=False):  # noqa: A001
     return _u8(input, jnp.any(input, axis=_dims(dim, input.ndim), keepdims=keepdim))
 
 
-# -- norms ------------------------------------------------------------------------------------
-
-@op(method=False, function=False, grad_name="NormBackward1")
-def _vector_norm(input, *, ord, dims, keepdim):
-    a = jnp.abs(input)
-    if ord == 2:
-        s = jnp.sum(a * a, axis=dims, keepdims=keepdim)
-        zero = s == 0
-        return jnp.where(zero, 0, jnp.sqrt(jnp.where(zero, 1, s)))  # zero gradient at 0, as in torch
-    if ord == math.inf:
-        return jnp.max(a, axis=dims, keepdims=keepdim)
-    if ord == -math.inf:
-        return jnp.min(a, axis=dims, keepdims=keepdim)
-    if ord == 0:
-        return jnp.sum(input != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
-    if ord == 1:
-        return jnp.sum(a, axis=dims, keepdims=keepdim)
-    return jnp.sum(a ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
-
-
-@public()
-@takes_out
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """torch.norm: vector norms over `dim` (all dims by default); 'fro' is the 2-norm."""
-    if not (input.dtype.is_floating_point or input.dtype.is_complex):
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{_type_word(input.dtype.np)}")
-    if p == "nuc":
-        raise NotImplementedError("jtorch has no lowering for torch.norm(p='nuc') yet")
-    ord_ = 2 if p == "fro" or p is None else builtins.float(p)
-    if dtype is not None:
-        input = input.to(dtype)
-    dims = _dims(registry._static(dim), input.dim())
-    return _vector_norm(input, ord=ord_, dims=dims, keepdim=keepdim)
+# torch.norm lives in linalg.py with the other norms.
 
 
 # -- scans ------------------------------------------------------------------------------------
@@ -313,6 +286,14 @@ def cumsum(input, dim, *, dtype=None):
 def cumprod(input, dim, *, dtype=None):
     return jnp.cumprod(input, axis=_dim1(dim, input.ndim) if input.ndim else None,
                        dtype=_acc_dtype(input, dtype)).reshape(input.shape)
+
+
+@op()
+def logcumsumexp(input, dim):
+    x = input if _is_float(input) else input.astype(_dtype.get_default_dtype().np)
+    if x.ndim == 0:
+        return x
+    return jax.lax.cumlogsumexp(x, axis=_dim1(dim, x.ndim))
 
 
 def _cum_extreme(input, dim, better):

@@ -18,8 +18,9 @@ def _sigmoid(x):
 
 
 def _lin(x, w, b):
-    y = jnp.matmul(x, w.T)
-    return y if b is None else y + b
+    """x @ w^T + b; w and b may carry a leading direction axis matching x's."""
+    y = jnp.matmul(x, jnp.swapaxes(w, -1, -2))
+    return y if b is None else y + b[..., None, :] if b.ndim > 1 else y + b
 
 
 def _step(mode, xp, h, c, w_hh, b_hh, w_hr):
@@ -34,7 +35,7 @@ def _step(mode, xp, h, c, w_hh, b_hh, w_hr):
         c2 = _sigmoid(f) * c + _sigmoid(i) * jnp.tanh(g)
         h2 = _sigmoid(o) * jnp.tanh(c2)
         if w_hr is not None:
-            h2 = jnp.matmul(h2, w_hr.T)
+            h2 = _lin(h2, w_hr, None)
         return h2, c2
     xr, xz, xn = jnp.split(xp, 3, axis=-1)
     hr, hz, hn = jnp.split(gh, 3, axis=-1)
@@ -63,6 +64,29 @@ def _direction(mode, x, h0, c0, w, mask, reverse):
     return out, h, c
 
 
+def _bidirectional(mode, x, h0, c0, wf, wb, mask):
+    """Both directions in ONE scan (half the sequential steps): step i runs the forward cell
+    at t = i and the backward cell at t = T - 1 - i, as one batched cell over a direction axis."""
+    xp = jnp.stack([_lin(x, wf[0], wf[2]), _lin(x, wb[0], wb[2])[::-1]], 1)      # (T, 2, B, G)
+    w = [None if a is None else jnp.stack([a, b]) for a, b in zip(wf[1:], wb[1:])]
+    w_hh, b_hh, w_hr = w[0], w[2], w[3]
+    m = None if mask is None else jnp.stack([mask, mask[::-1]], 1)                # (T, 2, B)
+
+    def body(carry, inp):
+        h, c = carry
+        xt, mt = inp
+        h2, c2 = _step(mode, xt, h, c, w_hh, b_hh, w_hr)
+        if mt is not None:
+            k = mt[..., None]
+            h2 = jnp.where(k, h2, h)
+            c2 = jnp.where(k, c2, c)
+            return (h2, c2), jnp.where(k, h2, 0).astype(h2.dtype)
+        return (h2, c2), h2
+
+    (h, c), out = jax.lax.scan(body, (h0, c0), (xp, m))
+    return jnp.concatenate([out[:, 0], out[::-1, 1]], -1), h, c
+
+
 @op(list_input="arrays", method=False, function=False, grad_name="CudnnRnnBackward0")
 def _rnn(*arrays, mode, num_layers, bidirectional, has_bias, proj_size, hidden_size, dropout):
     """arrays: x (T, B, I), h0, c0, lengths (B,), rng, then per layer and direction
@@ -84,19 +108,22 @@ def _rnn(*arrays, mode, num_layers, bidirectional, has_bias, proj_size, hidden_s
     hs, cs = [], []
     layer_in = x
     for layer in range(num_layers):
-        outs = []
+        ws = []
         for d in range(D):
             k = layer * D + d
-            ws = weights[k * per:(k + 1) * per]
-            w_ih, w_hh = ws[0], ws[1]
-            b_ih, b_hh = (ws[2], ws[3]) if has_bias else (None, None)
-            w_hr = ws[-1] if proj_size else None
-            c_init = c0[k] if mode == "LSTM" else h0[k]
-            out, h, c = _direction(mode, layer_in, h0[k], c_init, (w_ih, w_hh, b_ih, b_hh, w_hr), mask, d == 1)
-            outs.append(out)
+            w = weights[k * per:(k + 1) * per]
+            bias = (w[2], w[3]) if has_bias else (None, None)
+            ws.append((w[0], w[1]) + bias + ((w[-1],) if proj_size else (None,)))
+        k = layer * D
+        c_init = (c0 if mode == "LSTM" else h0)[k:k + D]
+        if D == 1:
+            layer_in, h, c = _direction(mode, layer_in, h0[k], c_init[0], ws[0], mask, False)
             hs.append(h)
             cs.append(c)
-        layer_in = outs[0] if D == 1 else jnp.concatenate(outs, axis=-1)
+        else:
+            layer_in, h, c = _bidirectional(mode, layer_in, h0[k:k + 2], c_init, ws[0], ws[1], mask)
+            hs.extend([h[0], h[1]])
+            cs.extend([c[0], c[1]])
         if dropout > 0 and layer < num_layers - 1:
             keep = jax.random.bernoulli(jax.random.fold_in(_key(rng), layer), 1.0 - dropout, layer_in.shape)
             layer_in = jnp.where(keep, layer_in / (1.0 - dropout), 0).astype(dt)

@@ -6,6 +6,13 @@ from ._trace import trace as trace
 TracedModule = RecursiveScriptModule = ScriptFunction = ScriptModule
 
 
+def save(m, f, _extra_files=None):
+    """torch.jit.save(m, f): same as m.save(f)."""
+    if not isinstance(m, ScriptModule):
+        raise TypeError(f"jtorch.jit.save expects a module from jtorch.jit.trace/script, got {type(m).__name__}")
+    m.save(f, _extra_files)
+
+
 def is_scripting():
     return False
 

@@ -13,7 +13,6 @@ import jax
 import numpy as np
 
 from .._engine.graph import Lazy
-from .._ops import registry
 from .._tensor import Tensor
 
 __all__ = ["Error", "ScriptModule", "trace", "script", "is_tracing"]
@@ -134,10 +133,7 @@ class ScriptModule:
         if self._example is None:
             self._example = jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct(np.shape(a), a.dtype), arrays)
         weights = [w._value("jit weight") for w in self._weights]
-        try:
-            out = self._jitted(weights, *arrays)
-        except Error:
-            raise
+        out = self._jitted(weights, *arrays)
         return jax.tree_util.tree_map(_wrap, out)
 
     forward = __call__

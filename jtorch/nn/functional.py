@@ -17,6 +17,9 @@ from .._ops.nn import (  # noqa: F401
     one_hot as one_hot, pad as pad, pairwise_distance as pairwise_distance, pixel_shuffle as pixel_shuffle,
     pixel_unshuffle as pixel_unshuffle, prelu as prelu, rms_norm as _rms_norm,
 )
+from .._ops.nn_resample import (  # noqa: F401
+    channel_shuffle as channel_shuffle, fold as fold, local_response_norm as local_response_norm, unfold as unfold,
+)
 from . import _loss_ops as _L
 
 sigmoid = _ew.sigmoid
@@ -35,6 +38,16 @@ def relu(input, inplace=False):
 
 def relu_(input):
     return input.relu_()
+
+
+native_channel_shuffle = channel_shuffle
+
+
+def _inplace_variant(fn):
+    def variant(input, *args, **kwargs):
+        return input._assign(fn(input, *args, **kwargs), fn.__name__ + "_")
+    variant.__name__ = variant.__qualname__ = fn.__name__ + "_"
+    return variant
 
 
 def relu6(input, inplace=False):
@@ -85,6 +98,20 @@ def threshold(input, threshold, value, inplace=False):
     return _maybe_inplace(input, _nn.threshold(input, threshold, value), inplace, "threshold_")
 
 
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    from .._ops.random import _gen, _uniform
+    u = _uniform(_gen(None)._key_leaf(), size=tuple(logits.shape), dtype=logits.dtype.np, low=0.0, high=1.0)
+    gumbels = -((-(u.clamp(min=1e-20)).log()).log())  # Gumbel(0, 1) noise from the generator
+    y_soft = _nn.softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return y_soft
+    index = y_soft.argmax(dim)
+    y_hard = one_hot(index, logits.shape[dim]).to(logits.dtype)
+    if dim not in (-1, logits.dim() - 1):
+        y_hard = y_hard.movedim(-1, dim)
+    return y_hard - y_soft.detach() + y_soft
+
+
 def softplus(input, beta=1.0, threshold=20.0):
     return _nn.softplus(input, beta, threshold)
 
@@ -117,6 +144,14 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if training:
         raise NotImplementedError("jtorch has no lowering for rrelu(training=True) yet")
     return leaky_relu(input, (lower + upper) / 2, inplace)
+
+
+elu_ = _inplace_variant(_nn.elu)
+leaky_relu_ = _inplace_variant(_nn.leaky_relu)
+hardtanh_ = _inplace_variant(_nn.hardtanh)
+threshold_ = _inplace_variant(_nn.threshold)
+selu_ = _inplace_variant(_nn.selu)
+celu_ = _inplace_variant(_nn.celu)
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):

@@ -93,7 +93,7 @@ def export(model, args=(), f=None, export_params=True, verbose=False, training=T
     _require_onnx()
     import onnx
     from onnx import helper
-    from ..jit._trace import _pure_function, _state_tensors, _as_array, _is_leaf
+    from ..jit._trace import _pure_function, _state_tensors, _as_array
     from . import _lowering
 
     if kwargs:
@@ -121,7 +121,6 @@ def export(model, args=(), f=None, export_params=True, verbose=False, training=T
     try:
         with _mode(model, training):
             closed = jax.make_jaxpr(fn)(wspecs, *specs)
-            out_tree = jax.tree_util.tree_structure(jax.eval_shape(fn, wspecs, *specs))
     finally:
         _EXPORTING[0] -= 1
     jaxpr = closed.jaxpr
@@ -150,7 +149,6 @@ def export(model, args=(), f=None, export_params=True, verbose=False, training=T
     in_vars = jaxpr.invars[len(weights):]
     graph_inputs = [info(n, v.aval, (dynamic_axes or {}).get(n)) for n, v in zip(input_names, in_vars)]
     graph_outputs = [info(n, v.aval, dyn_out.get(n)) for n, v in zip(output_names, jaxpr.outvars)]
-    _ = out_tree, _is_leaf
     inits = _lowering.prune(g.nodes, g.inits, output_names)
     graph = helper.make_graph(g.nodes, what, graph_inputs, graph_outputs, initializer=inits)
     model_proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],

@@ -175,10 +175,7 @@ def _is_finite(g, eqn, ins):
 
 @rule("div")
 def _div(g, eqn, ins):
-    dt = np.dtype(eqn.outvars[0].aval.dtype)
-    if dt.kind in "iu":  # lax.div truncates toward zero; ONNX Div on ints does too
-        return g.node("Div", ins)
-    return g.node("Div", ins)
+    return g.node("Div", ins)  # on integers both lax.div and ONNX Div truncate toward zero
 
 
 @rule("rem")

@@ -199,6 +199,11 @@ class Optimizer:
             if not ids.isdisjoint(id(p) for p in group["params"]):
                 raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
+        # pending params (a module's lazy init) are computed now, so that the first step
+        # already has the program of every later step
+        pending = [p._fresh_lazy() for p in tensors if p._fresh_lazy().pending]
+        if pending:
+            sync.materialize(pending, "optimizer init")
 
     # -- gradients --------------------------------------------------------------------------
     def zero_grad(self, set_to_none=True):
@@ -287,8 +292,11 @@ class Optimizer:
         n = len(params)
         lazies = []
         for p, out in zip(params, outs[:n]):
-            p._rebind(out._lazy, p._fresh_lazy())
-            lazies.append(out._lazy)
+            if p._base is None:
+                p._rebind(out._lazy, p._fresh_lazy())
+            else:  # a view writes through to its base
+                p._assign(out)
+            lazies.append(p._fresh_lazy())
         for s, out in zip(states, outs[n:]):
             s._rebind(out._lazy, s._lazy)
             lazies.append(out._lazy)

@@ -3,7 +3,8 @@ import pytest
 
 import jtorch
 from jtorch.utils.data import (
-    ChainDataset, ConcatDataset, DataLoader, Dataset, IterableDataset, Subset, TensorDataset, get_worker_info,
+    ChainDataset, ConcatDataset, DataLoader, Dataset, IterableDataset, Subset, TensorDataset, default_collate,
+    get_worker_info,
 )
 
 
@@ -137,3 +138,61 @@ def test_timeout_raises():
 
     with pytest.raises(RuntimeError, match=r"DataLoader timed out after 0.5 seconds"):
         list(DataLoader(Slow(), batch_size=1, num_workers=1, timeout=0.5))
+
+
+def test_unpicklable_batches_and_local_exceptions_do_not_hang():
+    class LocalError(Exception):
+        pass
+
+    class Bad(Dataset):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            if i == 0:
+                raise LocalError("local")
+            return i
+
+    with pytest.raises(RuntimeError, match="LocalError"):
+        list(DataLoader(Bad(), batch_size=1, num_workers=1))
+    with pytest.raises(AttributeError, match="while sending a batch"):  # pickle's own error type
+        list(DataLoader(Squares(), batch_size=2, num_workers=1, collate_fn=lambda b: (lambda: b)))
+
+
+class Coin(Dataset):
+    """Each item flips a coin with jtorch's generator (as random transforms do)."""
+
+    def __len__(self):
+        return 32
+
+    def __getitem__(self, i):
+        from jtorch.vision import transforms as T
+        return T.RandomApply([T.Lambda(lambda x: x + 1)], p=0.5)(0)
+
+
+def test_random_draws_in_workers_follow_manual_seed():
+    runs = []
+    for seed in (0, 0, 1):
+        jtorch.manual_seed(seed)
+        runs.append([b.tolist() for b in DataLoader(Coin(), batch_size=8, num_workers=2)])
+    assert runs[0] == runs[1] and runs[0] != runs[2]
+    assert 0 < sum(sum(runs[0], [])) < 32
+
+
+def _forbid_jax(worker_id):
+    import jax
+    import jax.numpy as jnp
+
+    def boom(*args, **kwargs):
+        raise AssertionError("a DataLoader worker called JAX")
+    jnp.asarray = jnp.array = jax.device_put = jax.jit = boom
+
+
+def test_workers_never_call_jax():
+    td = TensorDataset(jtorch.arange(12).float().reshape(6, 2), jtorch.arange(6))
+    fast = _flat(DataLoader(td, batch_size=4, num_workers=1, worker_init_fn=_forbid_jax))
+    per_item = _flat(DataLoader(td, batch_size=4, num_workers=1, worker_init_fn=_forbid_jax,
+                                collate_fn=lambda b: default_collate(b)))
+    assert fast == per_item == _flat(DataLoader(td, batch_size=4))
+    assert _flat(DataLoader(Squares(), batch_size=3, num_workers=1, worker_init_fn=_forbid_jax)) == \
+        _flat(DataLoader(Squares(), batch_size=3))

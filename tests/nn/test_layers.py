@@ -98,4 +98,12 @@ def test_normalization_and_misc():
         ("ReplicationPad2d", (2,), {}, [X4]),
         ("ReflectionPad1d", (3,), {}, [X3]),
         ("CircularPad2d", (1,), {}, [X4]),
+        ("Unfold", (3,), dict(padding=1, stride=2), [X4]),
+        ("Unfold", ((2, 3),), dict(dilation=(2, 1)), [X4]),
+        ("Fold", ((5, 6), 2), dict(stride=1), [rand(2, 12, 20)]),
+        ("Fold", ((6, 7), (3, 2)), dict(stride=2, padding=1), [rand(1, 12, 12)]),
+        ("LocalResponseNorm", (3,), {}, [X4]),
+        ("LocalResponseNorm", (2,), dict(alpha=0.1, beta=0.5, k=2.0), [X3]),
+        ("ChannelShuffle", (2,), {}, [X4]),
+        ("SyncBatchNorm", (4,), {}, [X3]),
     ])

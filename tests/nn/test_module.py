@@ -215,3 +215,37 @@ def test_containers():
     tpl = torch.nn.ParameterList([torch.zeros(2), torch.nn.Parameter(torch.ones(3))])
     tpd = torch.nn.ParameterDict({"x": torch.zeros(1)})
     assert repr(pl) == repr(tpl) and repr(pd) == repr(tpd)
+
+
+def _hooked(lib, log):
+    def full(mod, gi, go):
+        log.append(("full", type(mod).__name__, [None if g is None else np.round(g.detach().numpy(), 5).tolist()
+                                                 for g in gi], [np.round(g.detach().numpy(), 5).tolist() for g in go]))
+
+    def pre(mod, go):
+        log.append(("pre", type(mod).__name__))
+        return (go[0] * 2,)
+    m = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.Tanh(), lib.nn.Linear(4, 2))
+    m[1].register_full_backward_hook(full)
+    m[2].register_full_backward_pre_hook(pre)
+    h = m[0].register_full_backward_hook(full)
+    return m, h
+
+
+def test_backward_hooks_match_torch():
+    import warnings
+    tlog, jlog = [], []
+    t, th = _hooked(torch, tlog)
+    j, jh = _hooked(jtorch, jlog)
+    j.load_state_dict({k: jtorch.tensor(v.numpy()) for k, v in t.state_dict().items()})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t(torch.ones(2, 3)).sum().backward()
+        j(jtorch.ones(2, 3)).sum().backward()
+    assert jlog == tlog and len(jlog) == 3
+    np.testing.assert_allclose(j[0].weight.grad.numpy(), t[0].weight.grad.numpy(), rtol=1e-5)
+    jh.remove()
+    jlog.clear()
+    j(jtorch.ones(2, 3)).sum().backward()
+    assert [e[:2] for e in jlog] == [("pre", "Linear"), ("full", "Tanh")]
+    assert repr(copy.deepcopy(j)) == repr(j)

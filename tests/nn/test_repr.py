@@ -34,7 +34,8 @@ LAYERS = [
     ("SmoothL1Loss", (), {}), ("HuberLoss", (), {}), ("BCELoss", (), {}), ("BCEWithLogitsLoss", (), {}),
     ("KLDivLoss", (), {}), ("CosineEmbeddingLoss", (), {}), ("MarginRankingLoss", (), {}),
     ("TripletMarginLoss", (), {}), ("MultiLabelSoftMarginLoss", (), {}), ("PoissonNLLLoss", (), {}),
-    ("GaussianNLLLoss", (), {}),
+    ("GaussianNLLLoss", (), {}), ("Unfold", (3,), dict(padding=1)), ("Fold", ((4, 4), 2), {}),
+    ("LocalResponseNorm", (2,), {}), ("ChannelShuffle", (2,), {}), ("SyncBatchNorm", (3,), {}),
 ]
 
 
@@ -64,3 +65,27 @@ def _nested(lib):
 def test_nested_repr_matches_torch():
     assert repr(_nested(jtorch)) == repr(_nested(torch))
     assert str(_nested(jtorch)) == str(_nested(torch))
+
+
+def _seed_net(lib):
+    """The seed script net_definition.py, written against `lib` as torch."""
+    nn = lib.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super(Net, self).__init__()
+            self.fc1 = nn.Linear(784, 128)
+            self.fc2 = nn.Linear(128, 10)
+
+        def forward(self, x):
+            x = x.view(-1, 784)
+            x = lib.relu(self.fc1(x))
+            return self.fc2(x)
+    return Net()
+
+
+def test_seed_net_definition_prints_like_torch():
+    j, t = _seed_net(jtorch), _seed_net(torch)
+    assert str(j) == str(t) == ("Net(\n  (fc1): Linear(in_features=784, out_features=128, bias=True)\n"
+                                "  (fc2): Linear(in_features=128, out_features=10, bias=True)\n)")
+    assert tuple(j(jtorch.zeros(2, 28, 28)).shape) == (2, 10)

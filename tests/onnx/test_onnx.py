@@ -44,17 +44,29 @@ class Sorts(nn.Module):
         return jtorch.sort(x)[0]
 
 
+def _init(model, seed=0):
+    """Fixed numpy weights: no random-init program to compile, so the tests stay fast."""
+    rng = np.random.default_rng(seed)
+    for p in model.parameters():
+        p.data = jtorch.from_numpy((rng.standard_normal(tuple(p.shape)) * 0.3).astype(np.float32))
+    return model
+
+
 @pytest.fixture(scope="module")
 def models():
-    jtorch.manual_seed(0)
-    tokens = jtorch.randint(0, 20, (5, 7))
-    return {
-        "mlp": (nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)), jtorch.randn(5, 4)),
+    rng = np.random.default_rng(1)
+    tokens = jtorch.from_numpy(rng.integers(0, 20, (5, 7)))
+    models = {
+        "mlp": (nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)), "features"),
         "cnn": (nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
-                              nn.Dropout(0.5), nn.Flatten(), nn.Linear(4 * 4 * 4, 3)), jtorch.randn(5, 1, 8, 8)),
+                              nn.Dropout(0.5), nn.Flatten(), nn.Linear(4 * 4 * 4, 3)),
+                "images"),
         "text": (TextClassifier(), tokens),
         "lstm": (LSTMClassifier(), tokens),
     }
+    inputs = {"images": jtorch.from_numpy(rng.standard_normal((5, 1, 8, 8)).astype(np.float32)),
+              "features": jtorch.from_numpy(rng.standard_normal((5, 4)).astype(np.float32))}
+    return {k: (_init(m), inputs.get(x, x) if isinstance(x, str) else x) for k, (m, x) in models.items()}
 
 
 def _child_env():

@@ -48,7 +48,7 @@ OPS = [
     OpInfo("logit", lambda m, x, **k: m.logit(x, **k), [S(prob(2, 3)), S(arr(4), eps=0.1)]),
     # type-preserving unary
     OpInfo("neg", lambda m, x: -x, [S(arr(2, 3)), S(arr(3, **I))]),
-    OpInfo("abs", lambda m, x: m.abs(x), [S(nz(2, 3)), S(arr(3, **I)), S(nz(**F64))]),
+    OpInfo("abs", lambda m, x: m.abs(x), [S(nz(2, 3)), S(arr(3, **I)), S(nz(**F64)), S(np.array([0.0, -1.0, 2.0]))]),
     OpInfo("sign", lambda m, x: m.sign(x), [S(nz(2, 3)), S(arr(3, **I)), S(arr(4, dtype="bool"))]),
     OpInfo("sgn", lambda m, x: m.sgn(x), [S(nz(2, 3)), S(arr(3, **I))], grad=False),  # torch: ZeroTensor grad
     OpInfo("square", lambda m, x: m.square(x), [S(arr(2, 3)), S(arr(3, **I)), S(arr(3, dtype="bool"))]),
@@ -148,6 +148,8 @@ OPS = [
            [S(arr(3, **I), arr(2, 3, **I)), S(arr(4, dtype="bool"), arr(4, dtype="bool"))], grad=False),
     OpInfo("shift", lambda m, x, y: (m.bitwise_left_shift(x, y), m.bitwise_right_shift(x, y), x << y, x >> y),
            [S(np.array([1, 8, -16]), np.array([1, 2, 3]))], grad=False),
+    OpInfo("isin", lambda m, x, y, **k: m.isin(x, y, **k),
+           [S(np.array([[1, 2], [3, 4]]), np.array([2, 5, 4])), S(np.array([1.0, 2.5]), 2.5, invert=True)], grad=False),
     # where
     OpInfo("where", lambda m, c, x, y: m.where(c, x, y),
            [S(arr(2, 3, dtype="bool"), arr(2, 3), arr(3)), S(arr(3, dtype="bool"), arr(3, **I), 2.5),
@@ -189,3 +191,7 @@ OPS.append(OpInfo("errors", lambda m, f, i, b: (
     _err(lambda: m.div(f, f, rounding_mode="round")), _err(lambda: i.clone().add_(1.5)),
     _err(lambda: m.add(f, m.ones(3)))),
     [S(np.array([1.5, -2.5], "float32"), np.array([3, -2]), np.array([True, False]))], grad=False))
+OPS.append(OpInfo("out_kwarg", lambda m, x: (m.div(x, 2, out=m.empty(3)), m.pow(x, 2, out=m.empty(0)),
+                                             m.where(x > 0, x, m.zeros(3), out=m.empty(3)), m.arange(3, out=m.empty(3)),
+                                             m.zeros(2, 2, out=m.ones(4))),
+                  [S(np.array([1.5, -2.5, 0.5], "float32"))], grad=False))

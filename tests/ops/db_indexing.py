@@ -33,7 +33,7 @@ OPS = [
     OpInfo("getitem_adv_2d", lambda m, x: x[1:, m.tensor([[0, 1], [2, 2]])], [S(arr(2, 3, 4))]),
     OpInfo("getitem_mask", lambda m, x: x[m.from_numpy(MASK)], [S(arr(3, 4))]),
     OpInfo("getitem_mask_rows", lambda m, x: x[m.tensor([True, False, True])], [S(arr(3, 4))]),
-    OpInfo("getitem_true", lambda m, x: x[True], [S(arr(3))]),
+    OpInfo("getitem_bool_scalar", lambda m, x: (x[True], x[None, False, 1], x[m.tensor(True), 0]), [S(arr(2, 3))]),
     OpInfo("setitem_scalar", lambda m, x: _set(m, x, lambda m: (slice(None), 0), 1.5), [S(arr(3, 4))]),
     OpInfo("setitem_tensor", lambda m, x, v: _set(m, x, lambda m: (0,), v), [S(arr(3, 4), arr(1, 4)),
                                                                            S(arr(3, 4), arr())]),

@@ -62,6 +62,9 @@ OPS = [
            [S(arr(3, 4), 1), S(arr(3, 4, **I), -2), S(arr(4, dtype="bool"), 0), S(arr(3), 0, dtype="float64")]),
     OpInfo("cumprod", lambda m, x, d, **k: x.cumprod(d, **_dt(m, k)),
            [S(arr(3, 4), 0), S(arr(3, 4, **I), 1), S(np.array([2.0, 0.0, 3.0, 4.0], "float32"), 0)]),
+    OpInfo("logcumsumexp", lambda m, x, d: m.logcumsumexp(x, d), [S(arr(3, 4), 1), S(arr(4, **F64), -1)]),
+    OpInfo("return_type_repr", lambda m, x: (repr(m.max(x, 0)), str(m.sort(x))), [S(np.array([3.0, 1.0, 2.0]))],
+           grad=False),
     OpInfo("cumsum_", lambda m, x: x.clone().cumsum_(0), [S(arr(3, 2))]),
     OpInfo("cummax", lambda m, x, d: (m.cummax(x, d), m.cummin(x, d)),
            [S(distinct(3, 4), 1), S(np.array([1, 3, 3, 2, 5, 0]), 0), S(np.array([1.0, np.nan, 3.0, np.nan]), 0)]),
@@ -95,3 +98,6 @@ OPS.append(OpInfo("errors", lambda m, f, i: (
     _err(lambda: m.max(f[:0])), _err(lambda: m.sum(f, (0, 0))), _err(lambda: m.sum(f, 2)),
     _err(lambda: m.amax(f, -3)), _err(lambda: m.cumsum(f, 1))),
     [S(np.array([1.5, -2.5], "float32"), np.array([3, -2]))], grad=False))
+OPS.append(OpInfo("out_kwarg", lambda m, x: (m.max(x, 1, out=(m.empty(2), m.empty(2, dtype=m.int64))),
+                                             m.var(x, 0, out=m.empty(3)), m.median(x, 1, out=(m.empty(0), m.empty(0, dtype=m.int64)))),
+                  [S(np.array([[1.5, -2.5, 0.5], [3.0, 1.0, 2.0]], "float32"))], grad=False))

@@ -54,3 +54,6 @@ OPS.append(OpInfo("errors", lambda m, f: (
     _err(lambda: m.topk(f, 3)), _err(lambda: m.kthvalue(f, 0)), _err(lambda: m.sort(f, 1)),
     _err(lambda: m.bucketize(f, f[None])), _err(lambda: m.searchsorted(f, f, side="middle"))),
     [S(np.array([1.5, -2.5], "float32"))], grad=False))
+OPS.append(OpInfo("out_kwarg", lambda m, x: (m.sort(x, out=(m.empty(3), m.empty(3, dtype=m.int64))),
+                                             m.topk(x, 2, out=(m.empty(2), m.empty(2, dtype=m.int64)))),
+                  [S(np.array([1.5, -2.5, 0.5], "float32"))], grad=False))

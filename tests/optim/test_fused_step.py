@@ -68,3 +68,18 @@ def test_params_without_grad_are_skipped():
     assert b.grad is None
     np.testing.assert_array_equal(b.detach().numpy(), b0)
     assert "momentum_buffer" in opt.state[w] and len(opt.state[b]) == 0
+
+
+def test_module_params_first_step_has_the_steady_program():
+    nn = pytest.importorskip("jtorch.nn")
+    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3))  # lazily initialised params
+    opt = jtorch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    assert not any(p._lazy.pending for p in model.parameters())
+    x = jtorch.tensor(np.ones((5, 4), np.float32))
+    counts = []
+    for _ in range(4):
+        opt.zero_grad()
+        (model(x) ** 2).mean().backward()
+        opt.step()
+        counts.append(metrics.snapshot()["compiles"])
+    assert counts[0] == counts[-1]

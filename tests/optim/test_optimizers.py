@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import jtorch
-from tests.optim._problem import trajectory
+from tests.optim._problem import loss_fn, make_params, trajectory
 
 torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed")
 
@@ -90,10 +90,19 @@ def test_param_groups_with_their_own_options():
 
 
 def test_closure_loss_is_returned():
-    for m in (torch, jtorch):
-        _, opt, params = trajectory(m, lambda m, p: m.optim.SGD(p, lr=0.1), steps=1)
-        loss = opt.step(lambda: float(jtorch.tensor(3.0).item()) if m is jtorch else 3.0)
-        assert loss == 3.0
+    w, b = make_params(jtorch)
+    opt = jtorch.optim.Adam([w, b], lr=0.1)
+
+    def closure():
+        opt.zero_grad()
+        loss = loss_fn(jtorch, w, b)
+        loss.backward()
+        return loss
+    first = loss_fn(jtorch, *make_params(jtorch)).item()
+    loss = opt.step(closure)
+    assert loss.item() == pytest.approx(first, rel=1e-6)
+    assert opt.step(lambda: 3.0) == 3.0
+    assert opt.step() is None
 
 
 @pytest.mark.parametrize("kwargs", [dict(lr=1, max_iter=4, history_size=3),
@@ -126,7 +135,8 @@ def test_lbfgs_returns_first_loss_and_rejects_groups():
         jtorch.optim.LBFGS([{"params": [w]}, {"params": [jtorch.zeros(1, requires_grad=True)]}])
 
 
-@pytest.mark.parametrize("name,kwargs", [("Adam", dict(lr=0.1, amsgrad=True)), ("RMSprop", dict(lr=0.01, centered=True)),
+@pytest.mark.parametrize("name,kwargs", [("Adam", dict(lr=0.1, amsgrad=True)),
+                                         ("RMSprop", dict(lr=0.01, centered=True)),
                                          ("SGD", dict(lr=0.1, momentum=0.9))], ids=["Adam", "RMSprop", "SGD"])
 def test_complex_params_update_like_view_as_real(name, kwargs):
     rng = np.random.RandomState(1)

@@ -62,7 +62,8 @@ def _continue(m, opt, params, steps):
     return out
 
 
-@pytest.mark.parametrize("name,kwargs", [CASES[0], CASES[1], CASES[3], CASES[7]], ids=["SGD", "Adam", "RMSprop", "NAdam"])
+@pytest.mark.parametrize("name,kwargs", [CASES[0], CASES[1], CASES[3], CASES[7]],
+                         ids=["SGD", "Adam", "RMSprop", "NAdam"])
 def test_load_torch_state_dict_and_continue(name, kwargs):
     _, topt, tparams = trajectory(torch, lambda m, p: getattr(m.optim, name)(p, **kwargs), steps=3)
     jparams = [jtorch.tensor(p.detach().numpy()).requires_grad_() for p in tparams]

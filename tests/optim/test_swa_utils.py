@@ -39,7 +39,8 @@ def _run(m):
             avg.update_parameters(model)
         lrs.extend(sched.get_last_lr())
     su.update_bn([x, (x, None)], swa)
-    arrays = [t.detach().numpy().copy() for avg in (swa, ema, ema1) for t in list(avg.parameters()) + list(avg.buffers())]
+    arrays = [t.detach().numpy().copy() for avg in (swa, ema, ema1)
+              for t in list(avg.parameters()) + list(avg.buffers())]
     return arrays, lrs, int(swa.n_averaged), swa(x).detach().numpy()
 
 

@@ -28,7 +28,8 @@ def _j(a):
     (dict(), dict(key_padding_mask=KPM, attn_mask=rs.randn(4, 5).astype(np.float32))),
     (dict(kdim=6, vdim=7, add_bias_kv=True, add_zero_attn=True),
      dict(attn_mask=rs.rand(6, 4, 5) > 0.8, average_attn_weights=False)),
-    (dict(batch_first=True, bias=False), dict(need_weights=False, key_padding_mask=np.where(KPM, -1e9, 0).astype("f4"))),
+    (dict(batch_first=True, bias=False),
+     dict(need_weights=False, key_padding_mask=np.where(KPM, -1e9, 0).astype("f4"))),
 ])
 def test_multihead_attention_parity(kw, extra):
     tm, jm = torch.nn.MultiheadAttention(8, 2, **kw), MultiheadAttention(8, 2, **kw)
@@ -40,7 +41,8 @@ def test_multihead_attention_parity(kw, extra):
         args = [a.transpose(1, 0, 2).copy() for a in args]
     ta = [torch.tensor(a, requires_grad=True) for a in args]
     ja = [jtorch.tensor(a, requires_grad=True) for a in args]
-    (to, tw), (jo, jw) = tm(*ta, **{n: _t(a) for n, a in extra.items()}), jm(*ja, **{n: _j(a) for n, a in extra.items()})
+    to, tw = tm(*ta, **{n: _t(a) for n, a in extra.items()})
+    jo, jw = jm(*ja, **{n: _j(a) for n, a in extra.items()})
     close(to, jo)
     assert (tw is None) == (jw is None)
     if tw is not None:
@@ -74,7 +76,8 @@ def test_transformer_parity_and_state_dict_both_ways():
               norm_first=True, activation="gelu")
     tm, jm = torch.nn.Transformer(**kw), T.Transformer(**kw)
     torch_to_jtorch(tm, jm)
-    tmask, jmask = torch.nn.Transformer.generate_square_subsequent_mask(4), T.Transformer.generate_square_subsequent_mask(4)
+    tmask = torch.nn.Transformer.generate_square_subsequent_mask(4)
+    jmask = T.Transformer.generate_square_subsequent_mask(4)
     close(tmask, jmask)
     to = tm(_t(KV), _t(Q), tgt_mask=tmask, src_key_padding_mask=_t(KPM))
     jo = jm(_j(KV), _j(Q), tgt_mask=jmask, src_key_padding_mask=_j(KPM))
@@ -100,7 +103,9 @@ def test_encoder_decoder_layers(layer_kw):
     jdec = T.TransformerDecoderLayer(8, 2, 16, 0.0, **jkw)
     torch_to_jtorch(tenc, jenc)
     torch_to_jtorch(tdec, jdec)
-    src, tgt = (KV, Q) if not layer_kw.get("batch_first") else (KV.transpose(1, 0, 2).copy(), Q.transpose(1, 0, 2).copy())
+    src, tgt = KV, Q
+    if layer_kw.get("batch_first"):
+        src, tgt = KV.transpose(1, 0, 2).copy(), Q.transpose(1, 0, 2).copy()
     tmem, jmem = tenc(_t(src), src_key_padding_mask=_t(KPM)), jenc(_j(src), src_key_padding_mask=_j(KPM))
     close(tmem, jmem, atol=1e-4)
     mask = np.triu(np.ones((4, 4), bool), 1)

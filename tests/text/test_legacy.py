@@ -45,7 +45,8 @@ def test_field_options():
     ex = [f.preprocess("X y z w!"), f.preprocess("q")]
     assert ex[0] == ["y", "z", "w", "!"]
     assert f.pad(ex) == [["z", "w", "!"], ["<p>", "<p>", "q"]]
-    nf = data.Field(sequential=False, use_vocab=False, dtype=jtorch.float64, postprocessing=lambda a, v: [2 * x for x in a])
+    nf = data.Field(sequential=False, use_vocab=False, dtype=jtorch.float64,
+                    postprocessing=lambda a, v: [2 * x for x in a])
     assert nf.process(["1.5", 2]).tolist() == [3.0, 4.0]
     with pytest.raises(ValueError, match="include_lengths"):
         data.Field(include_lengths=True).numericalize([["a"]])
@@ -140,3 +141,13 @@ def test_unfixed_seed_reports_batch_first(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match=msg):
         _run_seed(str(path), epochs=1)
 
+
+
+def test_tabular_dataset_csv(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("text,label\nhello world,pos\n\"bad, sad\",neg\n")
+    TEXT, LABEL = data.Field(tokenize="basic_english"), data.LabelField()
+    ds = data.TabularDataset(str(path), "csv", [("text", TEXT), ("label", LABEL)], skip_header=True)
+    assert [(e.text, e.label) for e in ds] == [(["hello", "world"], "pos"), (["bad", ",", "sad"], "neg")]
+    ds2 = data.TabularDataset(str(path), "csv", {"label": ("label", LABEL), "text": ("text", TEXT)})
+    assert ds2[1].label == "neg" and set(ds2.fields) == {"label", "text"}

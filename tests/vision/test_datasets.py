@@ -85,8 +85,20 @@ def test_batched_transform_equals_per_sample_path(tmp_path):
     ds.target_transform = lambda t: t  # forces the per-item path
     x2, _ = next(iter(DataLoader(ds, batch_size=8)))
     np.testing.assert_array_equal(x2.numpy(), per)
-    xw, yw = next(iter(DataLoader(ds, batch_size=8, num_workers=2)))
+    xw, yw = next(iter(DataLoader(ds, batch_size=8, num_workers=2, worker_init_fn=_forbid_jax)))
     np.testing.assert_array_equal(xw.numpy(), per)
+    ds.target_transform = None  # the batched path in a worker
+    xw, yw = next(iter(DataLoader(ds, batch_size=8, num_workers=1, worker_init_fn=_forbid_jax)))
+    np.testing.assert_array_equal(xw.numpy(), per)
+
+
+def _forbid_jax(worker_id):
+    import jax
+    import jax.numpy as jnp
+
+    def boom(*args, **kwargs):
+        raise AssertionError("a DataLoader worker called JAX")
+    jnp.asarray = jnp.array = jax.device_put = jax.jit = boom
 
 
 def test_image_folder(tmp_path):

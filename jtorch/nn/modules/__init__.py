@@ -15,10 +15,13 @@ from .pooling import (  # noqa: F401
     AdaptiveAvgPool2d as AdaptiveAvgPool2d, AdaptiveAvgPool3d as AdaptiveAvgPool3d,
     AdaptiveMaxPool1d as AdaptiveMaxPool1d, AdaptiveMaxPool2d as AdaptiveMaxPool2d,
 )
-from .batchnorm import BatchNorm1d as BatchNorm1d, BatchNorm2d as BatchNorm2d, BatchNorm3d as BatchNorm3d  # noqa: F401
+from .batchnorm import (  # noqa: F401
+    BatchNorm1d as BatchNorm1d, BatchNorm2d as BatchNorm2d, BatchNorm3d as BatchNorm3d,
+    SyncBatchNorm as SyncBatchNorm,
+)
 from .normalization import (  # noqa: F401
     LayerNorm as LayerNorm, GroupNorm as GroupNorm, RMSNorm as RMSNorm, InstanceNorm1d as InstanceNorm1d,
-    InstanceNorm2d as InstanceNorm2d, InstanceNorm3d as InstanceNorm3d,
+    InstanceNorm2d as InstanceNorm2d, InstanceNorm3d as InstanceNorm3d, LocalResponseNorm as LocalResponseNorm,
 )
 from .dropout import (  # noqa: F401
     Dropout as Dropout, Dropout1d as Dropout1d, Dropout2d as Dropout2d, Dropout3d as Dropout3d,
@@ -53,6 +56,9 @@ from .pixelshuffle import PixelShuffle as PixelShuffle, PixelUnshuffle as PixelU
 from .upsampling import (  # noqa: F401
     Upsample as Upsample, UpsamplingNearest2d as UpsamplingNearest2d, UpsamplingBilinear2d as UpsamplingBilinear2d,
 )
+from .fold import Fold as Fold, Unfold as Unfold  # noqa: F401
+from .channelshuffle import ChannelShuffle as ChannelShuffle  # noqa: F401
+
 # --- text/sequence layers (sparse, rnn, attention, transformer) ---
 from .sparse import Embedding as Embedding, EmbeddingBag as EmbeddingBag  # noqa: F401, E402
 from .rnn import (  # noqa: F401, E402

@@ -291,6 +291,11 @@ class Module:
         keys = [key for key in keys if not key[0].isdigit()]
         return sorted(set(keys))
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_backward_hook_tensors", None)  # this call's autograd intermediates are not state
+        return state
+
     def __setstate__(self, state):
         self.__dict__.update(state)
 
@@ -473,16 +478,102 @@ class Module:
         return handle
 
     def register_full_backward_hook(self, hook, prepend=False):
-        raise NotImplementedError("jtorch has no lowering for Module.register_full_backward_hook yet; use "
-                                  "Tensor.register_hook on the module's output")
+        """hook(module, grad_input, grad_output) -> None or new grad_input, called during backward."""
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            _move_to_front(self._backward_hooks, handle.id)
+        return handle
 
-    register_backward_hook = register_full_backward_hook
+    def register_backward_hook(self, hook):
+        warnings.warn("Using a non-full backward hook when the forward contains multiple autograd Nodes is "
+                      "deprecated and will be removed in future versions.", FutureWarning, stacklevel=2)
+        return self.register_full_backward_hook(hook)
 
     def register_full_backward_pre_hook(self, hook, prepend=False):
-        raise NotImplementedError("jtorch has no lowering for Module.register_full_backward_pre_hook yet")
+        """hook(module, grad_output) -> None or new grad_output, called before the module's input grads."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            _move_to_front(self._backward_pre_hooks, handle.id)
+        return handle
+
+    def _forward_with_backward_hooks(self, args, kwargs):
+        """Route gradients through hooks: inputs pass an identity op (so their grad is this module's share),
+        outputs get tensor hooks collecting grad_output."""
+        from ..._ops.elementwise import positive
+        args = list(args)
+        in_idx = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+        n_in = sum(1 for a in args if isinstance(a, Tensor))
+        state = {"grad_output": None, "grad_input": {}}
+        full_hooks = list(self._backward_hooks.values())
+        pre_hooks = list(self._backward_pre_hooks.values())
+
+        def run_full_hooks(grad_input):
+            for h in full_hooks:
+                res = h(self, grad_input, state["grad_output"])
+                if res is not None:
+                    grad_input = res if isinstance(res, tuple) else (res,)
+            return grad_input
+
+        def input_hook(pos):
+            def hook(grad):
+                state["grad_input"][pos] = grad
+                if len(state["grad_input"]) < len(in_idx):
+                    return None
+                order = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+                grad_input = tuple(state["grad_input"].get(i) for i in order)
+                new = run_full_hooks(grad_input)
+                if new is not grad_input:
+                    if len(in_idx) != 1:
+                        raise NotImplementedError("jtorch: a full backward hook may replace grad_input only for "
+                                                  "modules with one input that requires grad")
+                    return new[order.index(pos)]
+                return None
+            return hook
+
+        if full_hooks:
+            for i in in_idx:
+                args[i] = positive(args[i])
+                args[i].register_hook(input_hook(i))
+        result = self.forward(*args, **kwargs)
+        outputs = result if isinstance(result, tuple) else (result,)
+        out_idx = [j for j, o in enumerate(outputs) if isinstance(o, Tensor) and o.requires_grad]
+        grads_out = {}
+
+        def output_hook(pos):
+            def hook(grad):
+                grads_out[pos] = grad
+                if len(grads_out) < len(out_idx):
+                    return None
+                grad_output = tuple(grads_out.get(j) for j in range(len(outputs)))
+                for h in pre_hooks:
+                    res = h(self, grad_output)
+                    if res is not None:
+                        grad_output = res if isinstance(res, tuple) else (res,)
+                state["grad_output"] = grad_output
+                if full_hooks and not in_idx:
+                    warnings.warn("Full backward hook is firing when gradients are computed with respect to module "
+                                  "outputs since no inputs require gradients. See https://docs.pytorch.org/docs/main/"
+                                  "generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for more "
+                                  "details.", UserWarning, stacklevel=2)
+                    run_full_hooks((None,) * n_in)
+                return grad_output[pos] if grad_output[pos] is not grad else None
+            return hook
+
+        for j in out_idx:
+            outputs[j].register_hook(output_hook(j))
+        # autograd keeps hooked intermediates only while something holds them: the module does, for its
+        # recent calls (an output consumed by the next layer would otherwise be collected before backward)
+        keep = self.__dict__.get("_backward_hook_tensors")
+        if keep is None:
+            keep = collections.deque(maxlen=16)
+            object.__setattr__(self, "_backward_hook_tensors", keep)
+        keep.append([args[i] for i in in_idx] + [outputs[j] for j in out_idx])
+        return result
 
     def _call_impl(self, *args, **kwargs):
-        if not (self._forward_hooks or self._forward_pre_hooks):
+        if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
         for hook_id, hook in list(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
@@ -497,7 +588,10 @@ class Module:
                 res = hook(self, args)
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
-        result = self.forward(*args, **kwargs)
+        if self._backward_hooks or self._backward_pre_hooks:
+            result = self._forward_with_backward_hooks(args, kwargs)
+        else:
+            result = self.forward(*args, **kwargs)
         for hook_id, hook in list(self._forward_hooks.items()):
             if hook_id in self._forward_hooks_with_kwargs:
                 res = hook(self, args, kwargs, result)

@@ -31,6 +31,8 @@ def ensure_aclimdb(folder):
                     f.write(chunk)
             os.replace(tmp, tar_path)
         except OSError as e:
+            if _from_tfds(folder):
+                return folder
             raise FileNotFoundError(
                 f"IMDB dataset not found at {os.path.abspath(folder)} and it could not be downloaded ({e}). "
                 f"Provide the extracted aclImdb folder there (with train/ and test/, each holding pos/ and neg/ "
@@ -39,6 +41,27 @@ def ensure_aclimdb(folder):
     with tarfile.open(tar_path) as tf:
         tf.extractall(parent, filter="data")
     return folder
+
+
+def _from_tfds(folder):
+    """Write tensorflow-datasets' imdb_reviews (when installed and reachable) in the aclImdb layout."""
+    try:
+        import tensorflow_datasets as tfds
+    except ImportError:
+        return False
+    try:
+        for split in ("train", "test"):
+            for label in ("pos", "neg"):
+                os.makedirs(os.path.join(folder, split, label), exist_ok=True)
+            for i, ex in enumerate(tfds.as_numpy(tfds.load("imdb_reviews", split=split))):
+                label = "pos" if int(ex["label"]) == 1 else "neg"
+                with open(os.path.join(folder, split, label, f"{i}_0.txt"), "w", encoding="utf-8") as f:
+                    f.write(ex["text"].decode("utf-8"))
+    except Exception:  # noqa: BLE001 - any tfds failure means: not available, report the folder instead
+        import shutil
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    return True
 
 
 def read_split(folder, split, labels=("pos", "neg")):

@@ -7,6 +7,7 @@ arrays at once.
 """
 import itertools
 import multiprocessing
+import pickle
 import queue
 import sys
 import warnings
@@ -309,6 +310,7 @@ class _MultiProcessingIter(_BaseIter):
                 self._rcvd_idx += 1
                 return self._process(data)
             idx, data = self._get_data()
+            data = pickle.loads(data)  # workers send pickled bytes (see worker._dumps)
             self._tasks_outstanding -= 1
             if isinstance(data, _worker._IterableDatasetStopIteration):
                 self._workers_status[data.worker_id] = False

@@ -12,3 +12,4 @@ from .transforms import (
     RandomRotation as RandomRotation, RandomVerticalFlip as RandomVerticalFlip, Resize as Resize,
     ToPILImage as ToPILImage, ToTensor as ToTensor,
 )
+from . import v2 as v2  # noqa: E402

@@ -90,6 +90,8 @@ def pil_to_tensor(pic):
     if not _is_pil_image(pic):
         raise TypeError(f"pic should be PIL Image. Got {type(pic)}")
     arr = np.array(pic, copy=True)
+    if arr.dtype == np.uint16:  # 'I;16': jtorch has no uint16; int32 keeps every value
+        arr = arr.astype(np.int32)
     if arr.ndim == 2:
         arr = arr[:, :, None]
     return host_tensor(arr.transpose(2, 0, 1))
@@ -204,7 +206,11 @@ def normalize(tensor, mean, std, inplace=False):
     if tensor.dim() < 3:
         raise ValueError(f"Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = "
                          f"{tuple(tensor.shape)}")
-    return host_tensor(_normalize_np(_arr(tensor), mean, std))
+    out = host_tensor(_normalize_np(_arr(tensor), mean, std))
+    if inplace:
+        tensor._assign(out, "normalize_")
+        return tensor
+    return out
 
 
 def _normalize_np(a, mean, std):

@@ -19,6 +19,13 @@ from . import functional as F
 from .functional import InterpolationMode, _interp
 
 
+__all__ = [
+    "Compose", "ToTensor", "PILToTensor", "ConvertImageDtype", "ToPILImage", "Normalize", "Lambda", "Resize",
+    "CenterCrop", "Pad", "RandomApply", "RandomChoice", "RandomOrder", "RandomCrop", "RandomResizedCrop",
+    "RandomHorizontalFlip", "RandomVerticalFlip", "RandomRotation", "RandomAffine", "RandomPerspective",
+    "ColorJitter", "Grayscale", "RandomGrayscale", "GaussianBlur", "RandomErasing",
+]
+
 def _rng():
     return numpy_rng(None)
 

@@ -1,5 +1,6 @@
 """The worker process loop. Workers run dataset reads, transforms and collation in numpy and
 return host tensors; they never call JAX (it is not fork-safe)."""
+import pickle
 import queue
 import random
 import sys
@@ -41,7 +42,11 @@ class ExceptionWrapper:
     """An exception raised in a worker, carried to the main process with its traceback."""
 
     def __init__(self, exc_info, where):
-        self.exc_type = exc_info[0]
+        try:
+            pickle.dumps(exc_info[0])
+            self.exc_type = exc_info[0]
+        except Exception:  # a local exception class cannot travel between processes
+            self.exc_type = RuntimeError
         self.exc_msg = "".join(traceback.format_exception(*exc_info))
         self.where = where
 
@@ -96,6 +101,16 @@ def fetch(dataset, kind_iterable, dataset_iter, auto_collation, collate_fn, drop
     return collate_fn(data)
 
 
+def _dumps(data, worker_id):
+    """Pickle here, not in the queue's feeder thread, so an unpicklable batch becomes an error
+    in the main process instead of a silent hang."""
+    try:
+        return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        wrapped = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id} while sending a batch")
+        return pickle.dumps(wrapped, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def worker_loop(kind_iterable, dataset, index_queue, data_queue, done_event, auto_collation, collate_fn,
                 drop_last, base_seed, init_fn, worker_id, num_workers):
     try:
@@ -144,7 +159,7 @@ def worker_loop(kind_iterable, dataset, index_queue, data_queue, done_event, aut
                         data = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
                 except Exception:
                     data = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
-            data_queue.put((idx, data))
+            data_queue.put((idx, _dumps(data, worker_id)))
     except KeyboardInterrupt:
         pass
     if done_event.is_set():
