@@ -46,6 +46,8 @@ from .autograd.grad_mode import (  # noqa: E402
 from . import autograd as autograd, backends as backends, cuda as cuda, debug as debug  # noqa: E402
 from ._compile import compile as compile  # noqa: E402
 from . import nn as nn, optim as optim, utils as utils  # noqa: E402
+from . import jit as jit, onnx as onnx, serialization as serialization  # noqa: E402
+from .serialization import load as load, save as save  # noqa: E402
 
 # Every op in the table is a jtorch.<name> function (the table is the one definition).
 globals().update({_n: _f for _n, _f in _ops.registry.FUNCTIONS.items() if not _n.startswith("_")})

@@ -190,10 +190,10 @@ def tensor_device(lz):
 
 def check_same_device(opdef, args):
     """torch's error for an op whose (non-scalar) tensor arguments live on different devices."""
-    from ._ops import registry
     first = None
+    T = _registry()._Tensor
     for a in args:
-        if isinstance(a, registry._Tensor):
+        if isinstance(a, T):
             lz = a._lazy
             if not lz.shape:
                 continue  # torch lets 0-dim CPU tensors join ops on any device
@@ -205,6 +205,11 @@ def check_same_device(opdef, args):
             elif d != first:
                 raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
                                    f"devices, {first} and {d}!")
+
+
+def _registry():
+    from ._ops import registry
+    return registry
 
 
 def _note_placement(jdev):

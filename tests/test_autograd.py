@@ -200,3 +200,12 @@ def test_hooks_on_intermediates_can_replace_gradients():
         return x.grad, a.grad, c.grad
     for t, j in zip(fn(torch), fn(jtorch)):
         np.testing.assert_allclose(j.detach().numpy(), t.detach().numpy(), rtol=1e-6)
+
+
+def test_complex_gradients_follow_torchs_convention():
+    def fn(m):
+        z = m.tensor([1.0 + 2.0j, -0.5 + 0.25j], requires_grad=True)
+        (z * z.conj()).real.sum().backward() if m is torch else (z.abs() ** 2).sum().backward()
+        return z.grad
+    t, j = fn(torch), fn(jtorch)
+    np.testing.assert_allclose(j.detach().numpy(), t.detach().numpy(), rtol=1e-6)

@@ -104,7 +104,8 @@ def test_new_methods():
     x = np.array([1, 2], np.int32)
     for f in (lambda t: t.new_zeros(2, 3), lambda t: t.new_ones((2,)), lambda t: t.new_full((2,), 3.7),
               lambda t: t.new_tensor([1.5]), lambda t: t.new_zeros(2, dtype=torch.float64 if isinstance(
-                  t, torch.Tensor) else jtorch.float64), lambda t: t.new_empty(2).fill_(1)):
+                  t, torch.Tensor) else jtorch.float64), lambda t: t.new_empty(2).fill_(1),
+              lambda t: t.new([1.5, 2]), lambda t: t.new(2, 3).zero_(), lambda t: t.new()):
         same(f(jtorch.tensor(x)), f(torch.tensor(x)))
 
 

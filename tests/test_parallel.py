@@ -35,7 +35,7 @@ _SCRIPT = textwrap.dedent("""
         return call, new
     program.executable = spy
 
-    def train(wrap, batch=16, place_target=False, steps=3):
+    def train(wrap, batch=16, place_target=False, steps=3, pending_input=False):
         torch.manual_seed(0)
         model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 3))
         if wrap:
@@ -45,6 +45,8 @@ _SCRIPT = textwrap.dedent("""
         for _ in range(steps):
             x = torch.tensor(rs.randn(batch, 4).astype(np.float32))
             y = torch.tensor(rs.randint(0, 3, batch))
+            if pending_input:  # a pending batch is split by a sharding constraint inside the step
+                x = x * 1.0
             if place_target:  # committed to device 0, as `y.to('cuda:0')` is under torch's DataParallel
                 y = y.to(torch.device("cpu", 0))
             opt.zero_grad()
@@ -83,7 +85,7 @@ _SCRIPT = textwrap.dedent("""
     dist.init_process_group("gloo")
     out["world"] = [dist.get_rank(), dist.get_world_size(), dist.is_initialized()]
     calls.clear()
-    ddp, _ = train(DistributedDataParallel)
+    ddp, _ = train(DistributedDataParallel, pending_input=True)
     out["ddp_all_reduce"] = step_has_all_reduce()
     out["ddp_diff"] = diff(ref, ddp)
     dist.destroy_process_group()

@@ -419,3 +419,11 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 @public(method=False)
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     return _tri_indices(np.triu_indices, row, col, offset, dtype, device)
+
+
+@public(function=False)
+def new(self, *args, device=None):
+    """Legacy Tensor.new: new(2, 3) (uninitialised), new([1, 2]) (data), new() (empty), in self's dtype."""
+    if len(args) == 1 and not isinstance(args[0], numbers.Integral) and type(args[0]).__name__ != "Size":
+        return tensor(args[0], dtype=self.dtype, device=device)
+    return full(_size(args) if args else (0,), 0, dtype=self.dtype, device=device)

@@ -94,7 +94,8 @@ for _name, _fn in {
     "sigmoid": jax.nn.sigmoid, "erf": jax.scipy.special.erf, "erfc": jax.scipy.special.erfc,
     "erfinv": jax.scipy.special.erfinv, "lgamma": jax.scipy.special.gammaln, "digamma": jax.scipy.special.digamma,
     "reciprocal": lambda x: 1 / x, "sinc": jnp.sinc, "i0": jax.scipy.special.i0,
-    "deg2rad": lambda x: x * jnp.asarray(np.pi / 180, x.dtype), "rad2deg": lambda x: x * jnp.asarray(180 / np.pi, x.dtype),
+    "deg2rad": lambda x: x * jnp.asarray(np.pi / 180, x.dtype),
+    "rad2deg": lambda x: x * jnp.asarray(180 / np.pi, x.dtype),
 }.items():
     globals()[_name] = _unary(_name, _fn)
 
@@ -252,6 +253,13 @@ def _pow(input, exponent):
     _bc(input, exponent)
     if input.dtype == jnp.bool_:
         return jnp.logical_or(input, exponent == 0)
+    if jnp.issubdtype(input.dtype, jnp.integer) and jnp.issubdtype(exponent.dtype, jnp.signedinteger):
+        # negative integer powers: 1 and -1 keep their magnitude, everything else truncates to 0
+        neg = exponent < 0
+        out = jnp.power(input, jnp.where(neg, 0, exponent))
+        odd = (exponent % 2) == 1
+        frac = jnp.where(input == 1, 1, jnp.where(input == -1, jnp.where(odd, -1, 1), 0)).astype(input.dtype)
+        return jnp.where(neg, frac, out)
     return jnp.power(input, exponent)
 
 

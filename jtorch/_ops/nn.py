@@ -161,17 +161,26 @@ def _softmax_dim(name, ndim):
     return 0 if ndim in (0, 1, 3) else 1
 
 
-@op(promote="float", grad_name="SoftmaxBackward0")
-def softmax(input, dim, dtype=None):
+def _softmax_input(input, dim, dtype, name):
     if dtype is not None:
-        input = input.astype(_np_dtype(dtype))
+        return input.astype(_np_dtype(dtype))
+    if not jnp.issubdtype(input.dtype, jnp.inexact):
+        kernel = "lastdim_kernel_impl" if input.ndim == 0 or dim % input.ndim == input.ndim - 1 else "kernel_impl"
+        from .._tensor import _type_name
+        raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
+                                  f"'{_type_name(_dtype.from_np(input.dtype))}'")
+    return input
+
+
+@op(grad_name="SoftmaxBackward0")
+def softmax(input, dim, dtype=None):
+    input = _softmax_input(input, dim, dtype, "softmax")
     return jax.nn.softmax(input, axis=dim if input.ndim else None)
 
 
-@op(promote="float", grad_name="LogSoftmaxBackward0")
+@op(grad_name="LogSoftmaxBackward0")
 def log_softmax(input, dim, dtype=None):
-    if dtype is not None:
-        input = input.astype(_np_dtype(dtype))
+    input = _softmax_input(input, dim, dtype, "log_softmax")
     return jax.nn.log_softmax(input, axis=dim if input.ndim else None)
 
 
@@ -268,6 +277,9 @@ def _conv_nd(nd, name):
         if weight.dim() != nd + 2:
             raise RuntimeError(f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional input, but got "
                                f"{weight.dim()}-dimensional weight of size {list(weight.shape)} instead")
+        if x.dtype is not weight.dtype:
+            from .._tensor import _type_name
+            raise RuntimeError(f"expected scalar type {_type_name(x.dtype)} but found {_type_name(weight.dtype)}")
         if x.shape[1] != weight.shape[1] * groups:
             raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
                                f"{list(x.shape)} to have {weight.shape[1] * groups} channels, but got "

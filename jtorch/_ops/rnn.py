@@ -10,8 +10,6 @@ import jax.numpy as jnp
 from .random import _key
 from .registry import op
 
-_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
-
 
 def _sigmoid(x):
     return jax.nn.sigmoid(x)

@@ -52,7 +52,13 @@ def _vjp_lower(*arrays, prog, diff, n_cot):
         return prog.run(env)
 
     outs, pullback = jax.vjp(f, *[leaves[i] for i in diff])
-    return tuple(pullback([c.astype(o.dtype) for c, o in zip(cots, outs)]))
+    # torch's complex gradients are the conjugates of jax's cotangents (both ways)
+    grads = pullback([_conj(c.astype(o.dtype)) for c, o in zip(cots, outs)])
+    return tuple(_conj(g) for g in grads)
+
+
+def _conj(x):
+    return jnp.conj(x) if jnp.iscomplexobj(x) else x
 
 
 VJP = registry.OpDef("autograd_vjp", _vjp_lower, (), ("prog", "diff", "n_cot"), None, False, "VjpBackward0",

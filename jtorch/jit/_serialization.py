@@ -93,6 +93,8 @@ def load(f, map_location=None, _extra_files=None):
             raise Error("jtorch.jit.load: not a jtorch.jit artifact")
         meta = json.loads(zf.read("jtorch_jit.json"))
         exp = jax.export.deserialize(bytearray(zf.read("exported.bin")))
+        if map_location is None and not any(d.platform == "gpu" for d in jax.devices()):
+            map_location = "cpu"  # an artifact saved on a GPU still runs on a CPU-only machine
         state = serialization.load(io.BytesIO(zf.read("weights.pt")), map_location=map_location)
         if _extra_files is not None:
             for k in list(_extra_files):

@@ -1,4 +1,8 @@
-"""torch.optim on optax: each step's update is one lazy op fused into the training step's XLA program."""
+"""torch.optim: each step's update is one lazy op fused into the training step's XLA program.
+
+The updates are optax transforms where optax computes torch's update (Adam), and torch's
+own formulas written in jnp where optax differs (eps placement, accumulators, schedules).
+"""
 from . import lr_scheduler as lr_scheduler, swa_utils as swa_utils
 from ._adafactor import Adafactor as Adafactor
 from ._muon import Muon as Muon

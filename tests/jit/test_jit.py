@@ -122,3 +122,13 @@ def test_data_dependent_control_flow_raises_clear_error():
 def test_save_before_any_call_raises(net, tmp_path):
     with pytest.raises(jit.Error, match="call it once or pass example_inputs"):
         jit.script(net).save(tmp_path / "never.pt")
+
+
+def test_gpu_saved_artifact_loads_anywhere(net, tmp_path, monkeypatch):
+    from jtorch import serialization
+    x = jtorch.from_numpy(X)
+    traced = jit.trace(net, (x,))
+    monkeypatch.setattr(serialization, "_location", lambda t: "cuda:0")  # weights as if saved from a GPU
+    jit.save(traced, tmp_path / "gpu.pt")
+    monkeypatch.undo()
+    np.testing.assert_allclose(_np(jit.load(tmp_path / "gpu.pt")(x)[0]), _np(net(x)[0]), rtol=1e-5, atol=1e-6)

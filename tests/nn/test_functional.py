@@ -106,3 +106,13 @@ def test_one_hot_and_errors():
     assert "Implicit dimension choice for softmax has been deprecated" in str(w[0].message)
     x = jtorch.ones(3)
     assert JF.relu(x, inplace=True) is x
+
+
+def test_dtype_errors_match_torch():
+    for fn in (lambda m: m.ones(3, dtype=m.int64).softmax(0), lambda m: m.ones(2, 3, dtype=m.int32).log_softmax(0),
+               lambda m: m.nn.functional.conv2d(m.ones(1, 1, 3, 3), m.ones(1, 1, 2, 2).double())):
+        with pytest.raises(Exception) as te:
+            fn(torch)
+        with pytest.raises(type(te.value)) as je:
+            fn(jtorch)
+        assert str(je.value) == str(te.value)

@@ -20,7 +20,8 @@ def _dt(m, k):
 
 OPS = [
     OpInfo("sum", lambda m, x, *a, **k: m.sum(x, *a, **_dt(m, k)),
-           [S(arr(2, 3, 4), (0, -1)), S(arr(3, **I), 0), S(arr(4, dtype="bool")), S(arr(0, 3), 0), S(arr(2, 3), -1, True, dtype="float64")]),
+           [S(arr(2, 3, 4), (0, -1)), S(arr(3, **I), 0), S(arr(4, dtype="bool")), S(arr(0, 3), 0),
+            S(arr(2, 3), -1, True, dtype="float64")]),
     OpInfo("nansum", lambda m, x, *a: m.nansum(x, *a),
            [S(np.array([[1.0, np.nan], [2.0, 3.0]], "float32"), 1), S(arr(3, **I))]),
     OpInfo("prod", lambda m, x, *a, **k: m.prod(x, *a, **_dt(m, k)),
@@ -99,5 +100,6 @@ OPS.append(OpInfo("errors", lambda m, f, i: (
     _err(lambda: m.amax(f, -3)), _err(lambda: m.cumsum(f, 1))),
     [S(np.array([1.5, -2.5], "float32"), np.array([3, -2]))], grad=False))
 OPS.append(OpInfo("out_kwarg", lambda m, x: (m.max(x, 1, out=(m.empty(2), m.empty(2, dtype=m.int64))),
-                                             m.var(x, 0, out=m.empty(3)), m.median(x, 1, out=(m.empty(0), m.empty(0, dtype=m.int64)))),
+                                             m.var(x, 0, out=m.empty(3)),
+                                             m.median(x, 1, out=(m.empty(0), m.empty(0, dtype=m.int64)))),
                   [S(np.array([[1.5, -2.5, 0.5], [3.0, 1.0, 2.0]], "float32"))], grad=False))

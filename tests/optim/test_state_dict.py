@@ -112,3 +112,26 @@ def test_zero_grad():
     np.testing.assert_array_equal(w.grad.numpy(), np.zeros((4, 3), np.float32))
     opt.zero_grad()
     assert w.grad is None and b.grad is None
+
+
+def test_lbfgs_loads_torch_history_and_continues():
+    kwargs = dict(lr=0.5, max_iter=3, history_size=4, line_search_fn="strong_wolfe")
+    _, topt, tparams = trajectory(torch, lambda m, p: m.optim.LBFGS(p, **kwargs), steps=2, closure=True)
+    jparams = [jtorch.tensor(p.detach().numpy()).requires_grad_() for p in tparams]
+    jopt = jtorch.optim.LBFGS(jparams, **kwargs)
+    jopt.load_state_dict(topt.state_dict())
+
+    def run(m, opt, params):
+        out = []
+        for _ in range(3):
+            def closure():
+                opt.zero_grad()
+                loss = loss_fn(m, *params)
+                loss.backward()
+                return loss
+            opt.step(closure)
+            out.append(values(params))
+        return out
+    for sa, sb in zip(run(torch, topt, tparams), run(jtorch, jopt, jparams)):
+        for x, y in zip(sa, sb):
+            np.testing.assert_allclose(y, x, atol=1e-5)

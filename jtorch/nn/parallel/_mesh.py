@@ -11,7 +11,7 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from ... import _device
-from ..._ops.registry import _Tensor, op  # noqa: F401 - _Tensor re-read at call time
+from ..._ops.registry import op
 
 AXIS = "batch"
 
@@ -73,7 +73,7 @@ class BatchMesh:
             if lz.value is None:
                 continue  # pending: computed from replicated values inside the step
             v = lz.value
-            if isinstance(v, jax.Array) and getattr(v.sharding, "mesh", None) is self.mesh:
+            if isinstance(v, jax.Array) and getattr(v.sharding, "mesh", None) == self.mesh:
                 continue
             if isinstance(v, jax.core.Tracer):
                 continue
