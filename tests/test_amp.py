@@ -170,3 +170,17 @@ def test_grad_scaler_unscale_state_dict_and_disabled():
         with pytest.warns(UserWarning, match="CUDA is not available"):
             cuda_scaler = jtorch.cuda.amp.GradScaler()
     assert not cuda_scaler.is_enabled()
+
+
+def test_autocast_lists_name_registered_ops():
+    """The lists use jtorch's op names; a renamed op would silently leave autocast."""
+    from jtorch._ops.registry import OPS
+    from jtorch.amp import autocast_mode as am
+    core = {"linear", "matmul", "mm", "bmm", "addmm", "baddbmm", "addbmm", "prelu", "_convolution", "_conv_transpose",
+            "_cross_entropy", "_nll_loss", "_mse_loss", "_l1_loss", "_binary_cross_entropy_with_logits", "softmax",
+            "log_softmax", "layer_norm", "group_norm", "sum", "cumsum", "exp", "log"}
+    assert core <= set(OPS)
+    cuda = am._table("cuda", jtorch.float16)
+    cpu = am._table("cpu", jtorch.bfloat16)
+    assert cuda["mm"] is jtorch.float16 and cuda["softmax"] is jtorch.float32 and cuda["mv"] is jtorch.float16
+    assert cpu["mm"] is jtorch.bfloat16 and "softmax" not in cpu and cpu["_mse_loss"] is jtorch.float32
