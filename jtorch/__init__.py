@@ -1,12 +1,16 @@
 """jtorch: the PyTorch API on JAX.
 
-jtorch turns on JAX's 64-bit mode (torch's int64 and float64 need it). jtorch itself
-never creates 64-bit floats unless asked; other JAX code in the same process sees
-jnp.array(1.0) as float64 from then on.
+jtorch turns on JAX's 64-bit mode (torch's int64 and float64 need it) and full-precision
+float32 matmuls (torch's default; no TF32). jtorch itself never creates 64-bit floats
+unless asked; other JAX code in the same process sees jnp.array(1.0) as float64 from then
+on, and its float32 matmuls at full precision.
 """
 import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)
+# torch computes float32 matmuls in full float32 unless told otherwise
+# (torch.set_float32_matmul_precision('high') turns TF32 back on, here as there)
+_jax.config.update("jax_default_matmul_precision", "highest")
 
 from . import _ops as _ops  # noqa: E402  registers every op
 from ._config import (  # noqa: E402
@@ -47,6 +51,15 @@ from . import autograd as autograd, backends as backends, cuda as cuda, debug as
 from ._compile import compile as compile  # noqa: E402
 from . import nn as nn, optim as optim, utils as utils  # noqa: E402
 from . import jit as jit, onnx as onnx, serialization as serialization  # noqa: E402
+from . import amp as amp, cpu as cpu, distributed as distributed  # noqa: E402
+from .amp import autocast as autocast  # noqa: E402
+from .amp.autocast_mode import (  # noqa: E402
+    clear_autocast_cache as clear_autocast_cache, get_autocast_cpu_dtype as get_autocast_cpu_dtype,
+    get_autocast_dtype as get_autocast_dtype, get_autocast_gpu_dtype as get_autocast_gpu_dtype,
+    is_autocast_cache_enabled as is_autocast_cache_enabled, is_autocast_cpu_enabled as is_autocast_cpu_enabled,
+    is_autocast_enabled as is_autocast_enabled, set_autocast_cache_enabled as set_autocast_cache_enabled,
+    set_autocast_dtype as set_autocast_dtype, set_autocast_enabled as set_autocast_enabled,
+)
 from .serialization import load as load, save as save  # noqa: E402
 
 # Every op in the table is a jtorch.<name> function (the table is the one definition).

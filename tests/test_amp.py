@@ -178,9 +178,10 @@ def test_autocast_lists_name_registered_ops():
     from jtorch.amp import autocast_mode as am
     core = {"linear", "matmul", "mm", "bmm", "addmm", "baddbmm", "addbmm", "prelu", "_convolution", "_conv_transpose",
             "_cross_entropy", "_nll_loss", "_mse_loss", "_l1_loss", "_binary_cross_entropy_with_logits", "softmax",
-            "log_softmax", "layer_norm", "group_norm", "sum", "cumsum", "exp", "log"}
+            "log_softmax", "_layer_norm", "_group_norm", "sum", "cumsum", "exp", "log"}
     assert core <= set(OPS)
     cuda = am._table("cuda", jtorch.float16)
     cpu = am._table("cpu", jtorch.bfloat16)
     assert cuda["mm"] is jtorch.float16 and cuda["softmax"] is jtorch.float32 and cuda["mv"] is jtorch.float16
+    assert cuda["_layer_norm"] is jtorch.float32
     assert cpu["mm"] is jtorch.bfloat16 and "softmax" not in cpu and cpu["_mse_loss"] is jtorch.float32

@@ -140,7 +140,7 @@ def _full(fill_value, *, size, dtype):
 def _finish(t, device, requires_grad):
     if device is not None:
         dev = _device(device)
-        if dev.type != "cpu" or jax.default_backend() != "cpu":
+        if dev.type != "cpu" or dev.index or jax.default_backend() != "cpu":
             t = t.to(dev)
     if requires_grad:
         t.requires_grad_(True)

@@ -39,7 +39,8 @@ _FP32_CPU = _FP32_COMMON | {
 # torch's CUDA float32 list (binary_cross_entropy is banned under CUDA autocast, see below).
 _FP32_CUDA = _FP32_COMMON | {
     "acos", "asin", "cosh", "erfinv", "exp", "expm1", "log", "log10", "log2", "log1p", "reciprocal", "rsqrt",
-    "sinh", "tan", "_pow", "pow", "softplus", "layer_norm", "group_norm", "_vector_norm", "_vnorm", "_mnorm",
+    "sinh", "tan", "_pow", "pow", "softplus", "layer_norm", "_layer_norm", "group_norm", "_group_norm",
+    "_vector_norm", "_vnorm", "_mnorm",
     "cosine_similarity", "logsumexp", "_interpolate", "_cdist", "_pdist", "_dist", "_renorm",
     # run in float32 unless a dtype argument is given (torch's fp32_set_opt_dtype)
     "sum", "prod", "cumsum", "cumprod", "softmax", "log_softmax",

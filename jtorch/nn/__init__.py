@@ -48,3 +48,6 @@ from .modules import (  # noqa: F401, E402
     TransformerDecoder as TransformerDecoder, TransformerEncoderLayer as TransformerEncoderLayer,
     TransformerDecoderLayer as TransformerDecoderLayer,
 )
+
+from . import parallel as parallel  # noqa: E402
+from .parallel import DataParallel as DataParallel  # noqa: E402

@@ -377,9 +377,13 @@ class Module:
             if p.grad is not None:
                 if set_to_none:
                     p.grad = None
-                else:
+                else:  # zeroed in place, as torch: whoever holds the grad tensor sees the zeros
                     from ..._ops.creation import zeros_like
-                    p._grad = zeros_like(p.grad)
+                    with no_grad():
+                        g = p.grad
+                        if g.grad_fn is not None:
+                            g.detach_()
+                        g._assign(zeros_like(g), "zero_")
 
     def apply(self, fn):
         for module in self.children():
