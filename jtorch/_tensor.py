@@ -194,9 +194,8 @@ class Tensor:
         if self.is_leaf:
             return
         self._retains = True
-        self._lazy.owner = weakref.ref(self)
         from .autograd import _backward
-        _backward.mark_cut(self)
+        _backward.cut(self).retains = True
 
     @property
     def retains_grad(self):

@@ -209,3 +209,15 @@ def test_complex_gradients_follow_torchs_convention():
         return z.grad
     t, j = fn(torch), fn(jtorch)
     np.testing.assert_allclose(j.detach().numpy(), t.detach().numpy(), rtol=1e-6)
+
+
+def test_hook_on_a_dropped_intermediate_still_fires():
+    seen = []
+    x = jtorch.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    h.register_hook(lambda g: seen.append(g.tolist()))
+    y = (h * h).sum()
+    del h  # torch keeps the hook with the graph, not with the Python tensor
+    y.backward()
+    assert seen == [[6.0, 12.0]]
+    np.testing.assert_allclose(x.grad.numpy(), [18.0, 36.0])

@@ -780,3 +780,6 @@ t_ = _reshape_inplace("t_", t)
 transpose_ = _reshape_inplace("transpose_", transpose)
 swapaxes_ = _reshape_inplace("swapaxes_", transpose)
 swapdims_ = _reshape_inplace("swapdims_", transpose)
+
+
+from . import movement_more  # noqa: E402,F401  (ravel, rot90, hsplit, copy_, ...: registered with this family)

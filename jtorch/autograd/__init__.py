@@ -50,9 +50,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     cots = _cotangents(outputs, _as_list(grad_tensors))
     roots = [o._fresh_lazy() for o in outputs]
     targets = _as_list(inputs)
-    cuts = sorted((t for t in list(_backward._cuts.values()) if t._lazy.grad_fn is not None),
-                  key=lambda t: t._lazy.serial, reverse=True)
-    cut_lazies = [t._lazy for t in cuts]
+    cut_lazies = sorted((lz for lz in list(_backward._cuts.keys()) if lz.grad_fn is not None),
+                        key=lambda lz: lz.serial, reverse=True)
+    cuts = [_backward._cuts[lz] for lz in cut_lazies]
     with _grad_for(create_graph):
         if targets is not None:
             leaf_wrt = [t._fresh_lazy() for t in targets]
@@ -69,15 +69,16 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         n = len(leaf_wrt)
         acc = {id(lz): g for lz, g in zip(wrt, grads)}  # leaves and cuts alike, by lazy id
         all_nodes = list(nodes)
-        for k, t in enumerate(cuts):  # latest first: its gradient is complete when we reach it
-            g = acc.pop(id(t._lazy), None)
+        for k, (c, lz) in enumerate(zip(cuts, cut_lazies)):  # latest first: its gradient is complete here
+            g = acc.pop(id(lz), None)
             if g is None:
                 continue
-            g = _run_hooks(t, Tensor._from_lazy(g))
-            if t._retains:
+            g = _run_hooks(c.hooks, Tensor._from_lazy(g))
+            t = c.tensor()
+            if c.retains and t is not None:
                 t._grad = g if t._grad is None else t._grad + g
             below = leaf_wrt + cut_lazies[k + 1:]
-            _, more, nodes = _backward.run_vjp([t._lazy], [g._fresh_lazy()], below, create_graph)
+            _, more, nodes = _backward.run_vjp([lz], [g._fresh_lazy()], below, create_graph)
             all_nodes.extend(nodes)
             for lz, mg in zip(below, more):
                 if mg is not None:
@@ -88,7 +89,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             g = acc.get(id(lz))
             if t is None or g is None:
                 continue
-            g = _run_hooks(t, Tensor._from_lazy(g))
+            g = _run_hooks(t._hooks, Tensor._from_lazy(g))
             t._grad = g if t._grad is None else t._grad + g
 
 
@@ -102,8 +103,8 @@ def _add(a, b):
     return (Tensor._from_lazy(a) + Tensor._from_lazy(b))._lazy
 
 
-def _run_hooks(t, g):
-    for hook in list((t._hooks or {}).values()):
+def _run_hooks(hooks, g):
+    for hook in list((hooks or {}).values()):
         r = hook(g)
         if r is not None:
             g = r

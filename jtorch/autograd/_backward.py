@@ -14,8 +14,22 @@ from .._engine import program
 from .._engine.graph import Lazy, Node
 from .._ops import registry
 
-# non-leaf tensors with retain_grad() or hooks, by id: backward() cuts the graph at them
-_cuts = weakref.WeakValueDictionary()
+class Cut:
+    """Hooks and retain_grad of a non-leaf value: backward() cuts the graph there.
+
+    Keyed by the graph value (Lazy), not the Tensor, so hooks live as long as the graph
+    does, as torch's hooks on grad_fn do, even when the user drops the tensor.
+    """
+
+    __slots__ = ("hooks", "tensor", "retains")
+
+    def __init__(self, tensor):
+        self.hooks = {}
+        self.tensor = weakref.ref(tensor)
+        self.retains = False
+
+
+_cuts = weakref.WeakKeyDictionary()  # Lazy -> Cut
 
 
 class _RemovableHandle:
@@ -26,19 +40,24 @@ class _RemovableHandle:
         self._hooks.pop(self._key, None)
 
 
+def cut(tensor):
+    """The Cut of a non-leaf tensor's current value."""
+    c = _cuts.get(tensor._lazy)
+    if c is None:
+        c = _cuts[tensor._lazy] = Cut(tensor)
+    return c
+
+
 def register_hook(tensor, hook):
-    if tensor._hooks is None:
-        tensor._hooks = {}
+    if tensor.is_leaf:
+        if tensor._hooks is None:
+            tensor._hooks = {}
+        hooks = tensor._hooks
+    else:
+        hooks = cut(tensor).hooks
     key = object()
-    tensor._hooks[key] = hook
-    if not tensor.is_leaf:
-        tensor._lazy.owner = weakref.ref(tensor)
-        _cuts[id(tensor)] = tensor
-    return _RemovableHandle(tensor._hooks, key)
-
-
-def mark_cut(tensor):
-    _cuts[id(tensor)] = tensor
+    hooks[key] = hook
+    return _RemovableHandle(hooks, key)
 
 
 def _vjp_lower(*arrays, prog, diff, n_cot):
