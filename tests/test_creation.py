@@ -84,7 +84,8 @@ def test_filled_factories():
               lambda m: m.ones(m.Size([2, 1]), dtype=m.int32), lambda m: m.zeros([]), lambda m: m.zeros(()),
               lambda m: m.full((2,), True), lambda m: m.full((2,), 3), lambda m: m.full((2,), 1.5),
               lambda m: m.full((2, 2), 1.5, dtype=m.int64), lambda m: m.eye(3), lambda m: m.eye(2, 3, dtype=m.int64),
-              lambda m: m.scalar_tensor(3), lambda m: m.empty(2, 3).zero_(), lambda m: m.empty(0, 2)):
+              lambda m: m.scalar_tensor(3), lambda m: m.empty(2, 3).zero_(), lambda m: m.empty(0, 2),
+              lambda m: m.zeros(size=(2, 3)), lambda m: m.ones(size=[2], dtype=m.bool)):
         both(f)
     assert tuple(jtorch.empty(2, 3, dtype=jtorch.bool).shape) == (2, 3)
     assert jtorch.zeros(2, requires_grad=True).requires_grad

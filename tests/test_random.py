@@ -18,7 +18,7 @@ def test_shapes_and_dtypes():
     jtorch.manual_seed(0)
     assert jtorch.rand(2, 3).shape == (2, 3) and jtorch.rand(2, 3).dtype == jtorch.float32
     assert jtorch.randn((4,), dtype=jtorch.float64).dtype == jtorch.float64
-    assert jtorch.rand([]).shape == ()
+    assert jtorch.rand([]).shape == () and jtorch.randn(size=(2, 1)).shape == (2, 1)
     r = jtorch.randint(3, 7, (5,))
     assert r.dtype == jtorch.int64 and r.shape == (5,)
     assert jtorch.randint(10, (2, 2), dtype=jtorch.int32).dtype == jtorch.int32

@@ -33,6 +33,7 @@ def test_setitem_column_updates_existing_views():
         row = x[1]
         x[:, 0] = 1
         x[2] = m.tensor([9.0, 8.0, 7.0, 6.0])
+        x.t()[3].copy_(m.tensor([1, 2, 3]))
         return x, row
     _both(f)
 
@@ -172,3 +173,14 @@ def test_matmul_errors_match_torch():
                 m.matmul(m.zeros(a), m.zeros(b))
             msgs.append(str(info.value))
         assert msgs[1] == msgs[0]
+
+
+def test_view_grad_fn_names_match_torch():
+    calls = [lambda x: x[0], lambda x: x[1:], lambda x: x[1:, 0], lambda x: x[:, None], lambda x: x[...],
+             lambda x: x.transpose(0, 1), lambda x: x.t(), lambda x: x.T, lambda x: x.unsqueeze(0),
+             lambda x: x.squeeze(), lambda x: x.squeeze(0), lambda x: x.view(3, 2), lambda x: x.narrow(0, 0, 1),
+             lambda x: x.select(0, 1), lambda x: x.unbind()[0], lambda x: x.split(1)[0],
+             lambda x: x.split([1, 1])[0], lambda x: x.tensor_split(2)[0], lambda x: x.diagonal(),
+             lambda x: x.expand(2, 2, 3), lambda x: x.permute(1, 0), lambda x: x.unfold(1, 2, 1)]
+    names = [[f(m.zeros(2, 3, requires_grad=True)).grad_fn.name() for f in calls] for m in (torch, jtorch)]
+    assert names[1] == names[0]

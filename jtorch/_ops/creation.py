@@ -132,6 +132,11 @@ def _size(size):
     return tuple(out)
 
 
+def _shape(args, size):
+    """f(*sizes) or f(size=...)."""
+    return _size(args if size is None else (size,))
+
+
 @op(tensors=("fill_value",), method=False, function=False)
 def _full(fill_value, *, size, dtype):
     return jnp.full(size, fill_value, dtype)
@@ -160,21 +165,21 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 
 @takes_out
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return full(_size(size), 0, dtype=dtype or _dtype.get_default_dtype(), device=device,
+def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return full(_shape(args, size), 0, dtype=dtype or _dtype.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
 @takes_out
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return full(_size(size), 1, dtype=dtype or _dtype.get_default_dtype(), device=device,
+def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return full(_shape(args, size), 1, dtype=dtype or _dtype.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
 @takes_out
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros(_shape(args, size), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def _like(name, value):
@@ -365,8 +370,9 @@ def _rebuild(cls, arr, requires_grad):
 # -- Tensor.new_* and in-place fills ---------------------------------------------------------
 
 def _new(name, value):
-    def fn(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        return full(_size(size), value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def fn(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        return full(_shape(args, size), value, dtype=dtype or self.dtype, device=device,
+                    requires_grad=requires_grad)
     fn.__name__ = fn.__qualname__ = name
     return public(name, function=False)(fn)
 

@@ -172,7 +172,9 @@ def _numpy_compatible(spec, arrays):
         return False
     if not has_t:
         return True
-    return not builtins.any(e[0] == "i" or (e[0] == "t" and arrays[e[1]].ndim == 0) for e in spec)
+    # ints and 0-d index tensors only disagree with numpy's placement next to index tensors of dim >= 1
+    scalar = builtins.any(e[0] == "i" or (e[0] == "t" and arrays[e[1]].ndim == 0) for e in spec)
+    return not (scalar and builtins.any(e[0] == "t" and arrays[e[1]].ndim > 0 for e in spec))
 
 
 def _build(spec, arrays):
@@ -198,6 +200,26 @@ def _fit(value, shape):
 @op(view=True, method=False, function=False, grad_name="SliceBackward0")
 def _index_basic(input, *, spec):
     return _apply(input, spec, ())
+
+
+# torch names the backward after the last indexing step applied (x[0] -> SelectBackward0)
+_BASIC = {"i": _index_basic, "s": _index_basic,
+          "n": op("_index_unsqueeze", view=True, method=False, function=False,
+                  grad_name="UnsqueezeBackward0")(_index_basic.op.fn),
+          "e": op("_index_alias", view=True, method=False, function=False,
+                  grad_name="AliasBackward0")(_index_basic.op.fn)}
+_BASIC["i"] = op("_index_select_view", view=True, method=False, function=False,
+                 grad_name="SelectBackward0")(_index_basic.op.fn)
+
+
+def _basic_op(spec):
+    last = "e"
+    for e in spec:
+        if e[0] in "in" or (e[0] == "s" and e[1:] != (None, None, None)):
+            last = e[0]
+        elif e[0] == "s" and last == "e":
+            last = "s"
+    return _BASIC.get(last, _index_basic)
 
 
 @op(list_input="arrays", method=False, function=False, grad_name="IndexBackward0")
@@ -227,7 +249,7 @@ def getitem(self, index):
         if (lz.value is not None and not lz.requires_grad and not registry._eager[0]
                 and not isinstance(lz.value, jax.core.Tracer)):
             return _basic_now(self, lz, spec)
-        return _index_basic(self, spec=spec)
+        return _basic_op(spec)(self, spec=spec)
     return _index_adv([self] + tensors, spec=spec)
 
 
@@ -252,7 +274,7 @@ def _basic_now(self, lz, spec):
             dyn.append(e)
     value = _apply_jit(lz.value, ints, tuple(dyn))
     out = _tensor_cls()._from_lazy(Lazy(tuple(value.shape), lz.dtype, value=value))
-    out._make_view(self, (_index_basic.op, (("spec", spec),), None))
+    out._make_view(self, (_basic_op(spec).op, (("spec", spec),), None))
     return out
 
 
@@ -269,7 +291,15 @@ def setitem(self, index, value):
     if not isinstance(value, T):
         from .creation import tensor
         value = tensor(value, dtype=self.dtype)
-    self._assign(_index_put([self, value] + tensors, spec=spec, accumulate=False), "index_put_")
+    # ints become 0-d index inputs: `buf[i] = v` in a loop compiles once, not once per i
+    dyn = []
+    for e in spec:
+        if e[0] == "i":
+            dyn.append(("t", len(tensors)))
+            tensors = tensors + [e[1]]
+        else:
+            dyn.append(e)
+    self._assign(_index_put([self, value] + tensors, spec=tuple(dyn), accumulate=False), "index_put_")
 
 
 def _index_tuple(input, indices):
@@ -299,23 +329,26 @@ def _view_scatter(base, value, *, chain):
     for every element of the view, where it lives in base.
     """
     value = value.astype(base.dtype)
-    steps = [st for st in chain if st[0].name != "_alias"]
-    if builtins.all(st[0].name in ("_view", "_permute") for st in steps):
+    from .movement import _alias, _permute, _select, _slice, _view
+    steps = [st for st in chain if st[0].fn is not _alias.op.fn]
+    if builtins.all(st[0].fn in (_view.op.fn, _permute.op.fn) for st in steps):
         shapes = [base.shape]
         for op_, static, _ in steps:
             kw = dict(static)
-            shapes.append(kw["shape"] if op_.name == "_view" else tuple(shapes[-1][d] for d in kw["dims"]))
+            shapes.append(kw["shape"] if "shape" in kw else tuple(shapes[-1][d] for d in kw["dims"]))
         v = jnp.broadcast_to(value, shapes[-1])
         for (op_, static, _), shape in zip(reversed(steps), reversed(shapes[:-1])):
-            v = v.reshape(shape) if op_.name == "_view" else jnp.transpose(v, np.argsort(dict(static)["dims"]))
+            kw = dict(static)
+            v = v.reshape(shape) if "shape" in kw else jnp.transpose(v, np.argsort(kw["dims"]))
         return v
-    if len(steps) == 1 and steps[0][0].name in ("_index_basic", "_slice", "_select") and (
-            steps[0][0].name != "_index_basic" or _numpy_compatible(dict(steps[0][1])["spec"], ())):
+    fns = (_index_basic.op.fn, _slice.op.fn, _select.op.fn)
+    if len(steps) == 1 and steps[0][0].fn in fns and (
+            steps[0][0].fn is not fns[0] or _numpy_compatible(dict(steps[0][1])["spec"], ())):
         op_, static, _ = steps[0]
         kw = dict(static)
-        if op_.name == "_index_basic":
+        if op_.fn is fns[0]:
             idx = _build(kw["spec"], ())
-        elif op_.name == "_slice":
+        elif op_.fn is fns[1]:
             idx = (slice(None),) * kw["dim"] + (slice(kw["start"], kw["stop"], kw["step"]),)
         else:
             idx = (slice(None),) * kw["dim"] + (kw["index"],)

@@ -5,6 +5,7 @@ place writes through to the base (see Tensor._assign and indexing._view_scatter)
 """
 import builtins
 import math
+import warnings
 
 import jax.numpy as jnp
 import numpy as np
@@ -105,6 +106,19 @@ def _unfold_dim(input, *, dimension, size, step):
     return jnp.moveaxis(out, dimension + 1, -1)
 
 
+def _named(base, name, grad_name):
+    """The same view lowering under another grad_fn name (torch names the backward by the call)."""
+    return op(name, view=True, method=False, function=False, grad_name=grad_name)(base.op.fn)
+
+
+_unsqueeze_v = _named(_view, "_unsqueeze_v", "UnsqueezeBackward0")
+_squeeze_v = [_named(_view, f"_squeeze{k}_v", f"SqueezeBackward{k}") for k in range(3)]
+_transpose_v = _named(_permute, "_transpose_v", "TransposeBackward0")
+_t_v = _named(_permute, "_t_v", "TBackward0")
+_split_v = _named(_split, "_split_v", "SplitBackward0")
+_tensor_split_v = _named(_split, "_tensor_split_v", "SliceBackward0")
+
+
 @public()
 def detach(input):
     """A view sharing the value, cut from the graph (in-place writes reach the original)."""
@@ -166,7 +180,7 @@ def unsqueeze(input, dim):
     d = _wrap(dim, input.dim() + 1)
     shape = list(input.shape)
     shape.insert(d, 1)
-    return _view(input, shape=tuple(shape))
+    return _unsqueeze_v(input, shape=tuple(shape))
 
 
 @public()
@@ -177,7 +191,7 @@ def squeeze(input, dim=None):
     else:
         dims = [_wrap(d, input.dim()) for d in _dims_arg(dim)]
     new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-    return _view(input, shape=new)
+    return _squeeze_v[0 if dim is None else 1 if isinstance(dim, int) else 2](input, shape=new)
 
 
 # -- permutations ------------------------------------------------------------------------------
@@ -203,7 +217,7 @@ def transpose(input, dim0, dim1):
         return _view(input, shape=())
     perm = list(range(n))
     perm[a], perm[b] = perm[b], perm[a]
-    return _permute(input, dims=tuple(perm))
+    return _transpose_v(input, dims=tuple(perm))
 
 
 public("swapaxes")(transpose)
@@ -215,7 +229,7 @@ swapaxes = swapdims = transpose
 def t(input):
     if input.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
-    return transpose(input, 0, 1) if input.dim() == 2 else _view(input, shape=tuple(input.shape))
+    return _t_v(input, dims=(1, 0)) if input.dim() == 2 else _view(input, shape=tuple(input.shape))
 
 
 @public()
@@ -245,8 +259,6 @@ moveaxis = movedim
 
 
 def _T(self):
-    if self.dim() == 2:
-        return transpose(self, 0, 1)
     return _permute(self, dims=tuple(reversed(range(self.dim()))))
 
 
@@ -383,18 +395,18 @@ def select(input, dim, index):
     return _select(input, dim=d, index=index % size)
 
 
-def _split_sizes(input, sizes, d):
+def _split_sizes(input, sizes, d, lowering=None):
     bounds, start = [], 0
     for s in sizes:
         bounds.append((start, start + s))
         start += s
-    return _split_bounds(input, bounds, d)
+    return _split_bounds(input, bounds, d, lowering)
 
 
-def _split_bounds(input, bounds, d):
+def _split_bounds(input, bounds, d, lowering=None):
     if len(bounds) == 1 and bounds[0] == (0, input.shape[d]):
         return (_view(input, shape=tuple(input.shape)),)
-    return _split(input, dim=d, bounds=tuple(bounds))
+    return (lowering or _split)(input, dim=d, bounds=tuple(bounds))
 
 
 @public()
@@ -414,7 +426,7 @@ def split(tensor, split_size_or_sections, dim=0):
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
         sizes = [size] * (n // size) + ([n % size] if n % size else []) if size else [0]
         sizes = sizes or [0]
-    return _split_sizes(tensor, sizes, d)
+    return _split_sizes(tensor, sizes, d, None if isinstance(split_size_or_sections, (list, tuple)) else _split_v)
 
 
 @public()
@@ -447,13 +459,13 @@ def tensor_split(input, indices_or_sections, dim=0):
         for c in cuts:
             bounds.append((prev, builtins.max(c, prev)))
             prev = c
-        return _split_bounds(input, bounds, d)
+        return _split_bounds(input, bounds, d, _tensor_split_v)
     else:
         k = int(ios)
         if k <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {k}")
         sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
-    return _split_sizes(input, sizes, d)
+    return _split_sizes(input, sizes, d, _tensor_split_v)
 
 
 @public()
@@ -737,6 +749,8 @@ def meshgrid(*tensors, indexing=None):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
         indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")

@@ -131,8 +131,11 @@ def _copy(input, src):
 @public(function=False)
 def copy_(self, src, non_blocking=False):
     """Write src (broadcast, cast to self's dtype) into self; a view writes through to its base."""
-    from .movement import broadcast_shapes
-    if tuple(broadcast_shapes(self.shape, src.shape)) != tuple(self.shape):
-        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                           f"{list(broadcast_shapes(self.shape, src.shape))}")
+    from .._tensor import Tensor
+    from .movement import _broadcast_pair
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}")
+    shape = _broadcast_pair(tuple(self.shape), tuple(src.shape))
+    if shape != tuple(self.shape):
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
     return self._assign(_copy(self, src), "copy_")

@@ -7,7 +7,7 @@ import jax.numpy as jnp
 from .. import _dtype
 from .._engine.graph import Lazy
 from . import registry
-from .creation import _finish, _size
+from .creation import _finish, _shape, _size
 from .elementwise import takes_out
 from .registry import op, public
 
@@ -133,19 +133,20 @@ def _float(dtype):
 
 @public(method=False)
 @takes_out
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     dt = _float(dtype)
-    return _finish(_uniform(_gen(generator)._key_leaf(), size=_size(size), dtype=dt.np, low=0.0, high=1.0),
+    return _finish(_uniform(_gen(generator)._key_leaf(), size=_shape(args, size), dtype=dt.np, low=0.0,
+                            high=1.0),
                    device, requires_grad)
 
 
 @public(method=False)
 @takes_out
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     dt = _float(dtype)
-    return _finish(_normal(_gen(generator)._key_leaf(), size=_size(size), dtype=dt.np), device, requires_grad)
+    return _finish(_normal(_gen(generator)._key_leaf(), size=_shape(args, size), dtype=dt.np), device, requires_grad)
 
 
 @public(method=False)

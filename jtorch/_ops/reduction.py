@@ -399,3 +399,64 @@ def _mode(input, *, dim, keepdim):
 def mode(input, dim=-1, keepdim=False, *, out=None):
     v, i = _mode(input, dim=_dim1(dim, input.dim()), keepdim=keepdim)
     return return_type("mode")(v, i)
+
+
+# -- quantiles and histograms ------------------------------------------------------------------
+
+@op(tensors=("input", "q"), method=False, function=False, grad_name="QuantileBackward0")
+def _quantile(input, q, *, dim, keepdim, interpolation, ignore_nan):
+    fn = jnp.nanquantile if ignore_nan else jnp.quantile
+    x = input.reshape(-1) if dim is None else input
+    out = fn(x, q.astype(input.dtype), axis=0 if dim is None else dim, keepdims=keepdim, method=interpolation)
+    if dim is None and keepdim:
+        out = out.reshape(out.shape[:q.ndim] + (1,) * input.ndim)
+    return out
+
+
+def _quantile_public(name, ignore_nan):
+    def fn(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+        if input.dtype not in (_dtype.float32, _dtype.float64):
+            raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+        if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+            raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
+                               f"Got {interpolation}")
+        d = None if dim is None else _dim1(dim, input.dim())
+        return _quantile(input, q, dim=d, keepdim=keepdim, interpolation=interpolation, ignore_nan=ignore_nan)
+    fn.__name__ = fn.__qualname__ = name
+    return public(name)(takes_out(fn))
+
+
+quantile = _quantile_public("quantile", False)
+nanquantile = _quantile_public("nanquantile", True)
+
+
+@op(differentiable=False)
+def histc(input, bins=100, min=0, max=0):  # noqa: A002
+    lo, hi = builtins.float(min), builtins.float(max)
+    if lo == hi:  # torch: the data's own range
+        lo, hi = jnp.min(input), jnp.max(input)
+        same = lo == hi
+        lo, hi = jnp.where(same, lo - 1, lo), jnp.where(same, hi + 1, hi)
+    x = input.reshape(-1)
+    idx = jnp.floor((x - lo) / (hi - lo) * bins).astype(jnp.int64)
+    idx = jnp.where(x == hi, bins - 1, idx)  # the top edge belongs to the last bin
+    ok = (x >= lo) & (x <= hi)
+    return jnp.zeros(bins, input.dtype).at[jnp.where(ok, idx, bins)].add(jnp.ones_like(x), mode="drop")
+
+
+@op(tensors=("input", "weights"), method=False, function=False, grad_name="BincountBackward0")
+def _bincount(input, weights, *, length):
+    w = jnp.ones(input.shape, jnp.int64) if weights is None else weights
+    return jnp.zeros(length, w.dtype).at[input].add(w)
+
+
+@public()
+def bincount(input, weights=None, minlength=0):
+    """Syncs: the result's length depends on the largest value."""
+    if input.dim() != 1:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    values = input.detach()._value("bincount")
+    length = builtins.max(int(values.max()) + 1 if input.numel() else 0, int(minlength))
+    if weights is not None and not (weights.dtype.is_floating_point or weights.dtype.is_complex):
+        weights = weights.double()
+    return _bincount(input, weights, length=length)

@@ -198,3 +198,6 @@ OPS.append(OpInfo("out_kwarg", lambda m, x: (m.div(x, 2, out=m.empty(3)), m.pow(
                                              m.where(x > 0, x, m.zeros(3), out=m.empty(3)), m.arange(3, out=m.empty(3)),
                                              m.zeros(2, 2, out=m.ones(4))),
                   [S(np.array([1.5, -2.5, 0.5], "float32"))], grad=False))
+OPS.append(OpInfo("half_types", lambda m, x: (x.half() + 1.5, x.bfloat16() * 2, x.half().exp(), x.bfloat16().sigmoid(),
+                                              (x.half() > 0.5), x.half().sum(), x.bfloat16().mean(0)),
+                  [S(arr(2, 3))], grad=False, atol=1e-2, rtol=1e-2))
