@@ -15,7 +15,6 @@ import warnings
 import weakref
 
 import jax
-import numpy as np
 
 from ._engine import metrics as _metrics
 from ._engine.graph import Lazy
@@ -152,8 +151,7 @@ class _Compiled:
         def run(state_now, args_now, kwargs_now):
             state_now = [t for t in state_now if id(t) not in arg_ids]
             arg_now = _find_state([args_now, kwargs_now], set(), [])
-            key = np.array([gen._seed & 0xFFFFFFFF, gen._seed >> 32, gen._counter & 0xFFFFFFFF, gen._counter >> 32],
-                           np.uint32)
+            key = gen._key_data(gen._counter)
             outs, new_state, new_grads = jitted([t._value("compile") for t in state_now],
                                                 [None if t.grad is None else t.grad._value("compile")
                                                  for t in state_now],

@@ -48,17 +48,29 @@ class Generator:
 
     _trace_key = None  # set by jtorch.compile while tracing: keys derive from this input
 
+    def _key_data(self, counter):
+        """Raw threefry key data (uint32[2]) for draw number `counter`, mixed on the host.
+
+        Mixing here (splitmix64, a bijection of seed ^ counter * golden ratio) instead of
+        jax.random.fold_in inside the program keeps each random op cheap to compile.
+        """
+        m = 0xFFFF_FFFF_FFFF_FFFF
+        z = ((self._seed ^ (counter * 0x9E3779B97F4A7C15)) + 0x9E3779B97F4A7C15) & m
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
+        z ^= z >> 31
+        return np.array([z >> 32, z & 0xFFFFFFFF], dtype=np.uint32)
+
     def _key_leaf(self):
-        """A concrete uint32[4] leaf (seed, counter); the lowering turns it into a jax key."""
+        """A key input leaf for one random op (under jtorch.compile: derived from the traced key)."""
         if self._trace_key is not None:
             c = self._trace_count
             self._trace_count += 1
-            data = self._trace_key + np.array([0, 0, c, 0], dtype=np.uint32)
-            return registry._Tensor._from_lazy(Lazy((4,), _U32, value=data))
+            data = jax.random.key_data(jax.random.fold_in(jax.random.wrap_key_data(self._trace_key), c))
+            return registry._Tensor._from_lazy(Lazy((2,), _U32, value=data))
         c = self._counter
         self._counter += 1
-        data = np.array([self._seed & 0xFFFFFFFF, self._seed >> 32, c & 0xFFFFFFFF, c >> 32], dtype=np.uint32)
-        return registry._Tensor._from_lazy(Lazy((4,), _U32, value=data))
+        return registry._Tensor._from_lazy(Lazy((2,), _U32, value=self._key_data(c)))
 
 
 _U32 = _dtype.dtype("uint32", np.uint32)  # key data only; not a public torch dtype
@@ -66,9 +78,7 @@ default_generator = Generator()
 
 
 def _key(data):
-    k = jax.random.fold_in(jax.random.PRNGKey(data[0]), data[1])
-    k = jax.random.fold_in(k, data[2])
-    return jax.random.fold_in(k, data[3])
+    return jax.random.wrap_key_data(data)
 
 
 def _gen(generator):
