@@ -49,8 +49,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         retain_graph = create_graph
     cots = _cotangents(outputs, _as_list(grad_tensors))
     roots = [o._fresh_lazy() for o in outputs]
+    _backward.check_roots(roots)
     targets = _as_list(inputs)
-    cut_lazies = sorted((lz for lz in list(_backward._cuts.keys()) if lz.grad_fn is not None),
+    cut_lazies = sorted((lz for lz in list(_backward._cuts.keys()) if lz.grad_fn is not None and lz.node is not None),
                         key=lambda lz: lz.serial, reverse=True)
     cuts = [_backward._cuts[lz] for lz in cut_lazies]
     with _grad_for(create_graph):

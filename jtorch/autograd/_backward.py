@@ -98,9 +98,7 @@ def run_vjp(roots, cots, wrt, create_graph):
     itself (the sum over all its uses), as torch.autograd.grad does. A wrt entry the
     roots do not depend on gets None.
     """
-    for r in roots:
-        if r.grad_fn is not None and r.node is None:
-            raise RuntimeError(_SECOND_TIME)
+    check_roots(roots)
     wrt_ids = {id(w) for w in wrt or ()}
     root_ids = {id(r) for r in roots}
 
@@ -134,6 +132,13 @@ def run_vjp(roots, cots, wrt, create_graph):
             g.value = values[k]
         grads[id(lz)] = g
     return wrt, [grads.get(id(w)) for w in wrt], nodes
+
+
+def check_roots(roots):
+    """A root whose graph was released by an earlier backward raises torch's error."""
+    for r in roots:
+        if r.grad_fn is not None and r.node is None:
+            raise RuntimeError(_SECOND_TIME)
 
 
 def free(roots, nodes):
