@@ -1,7 +1,7 @@
 """Elementwise ops: unary math, binary arithmetic, comparisons, logic, where, predicates."""
 import numpy as np
 
-from tests.ops.opinfo import OpInfo, S, arr, pos
+from tests.ops.opinfo import error_text as _err, OpInfo, S, arr, pos
 
 I = dict(dtype="int64", low=-5, high=5)
 F64 = dict(dtype="float64")
@@ -176,14 +176,6 @@ OPS = [
            [S(arr(3), arr(3))], grad=False),
 ]
 
-
-def _err(fn):
-    """`Type: message` of the error fn raises (compared exactly between torch and jtorch)."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the error itself is the output under test
-        return f"{type(e).__name__}: {e}"
-    return "no error"
 
 
 OPS.append(OpInfo("errors", lambda m, f, i, b: (

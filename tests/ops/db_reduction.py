@@ -1,7 +1,7 @@
 """Reductions: sums, means, variance, extremes, norms, scans and order statistics."""
 import numpy as np
 
-from tests.ops.opinfo import OpInfo, S, arr, pos
+from tests.ops.opinfo import error_text as _err, OpInfo, S, arr, pos
 
 I = dict(dtype="int64", low=-5, high=5)
 F64 = dict(dtype="float64")
@@ -96,14 +96,6 @@ OPS = [
     OpInfo("reduce_pos_grad", lambda m, x: (x.prod(), x.log().sum(1)), [S(pos(2, 3))]),
 ]
 
-
-def _err(fn):
-    """`Type: message` of the error fn raises (compared exactly between torch and jtorch)."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the error itself is the output under test
-        return f"{type(e).__name__}: {e}"
-    return "no error"
 
 
 OPS.append(OpInfo("errors", lambda m, f, i: (

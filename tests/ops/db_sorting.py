@@ -1,7 +1,7 @@
 """Sorting and searching: sort, argsort, topk, kthvalue, unique, msort, searchsorted, bucketize."""
 import numpy as np
 
-from tests.ops.opinfo import OpInfo, S
+from tests.ops.opinfo import error_text as _err, OpInfo, S
 
 TIES = np.array([[3, 1, 2, 1, 3], [0, 0, 5, -1, 0]])  # stable order of equal keys is checked
 
@@ -41,13 +41,6 @@ OPS = [
             S(np.array([1.0, 3.0, 6.0]), np.array([1.0, 3.0, 5.0]), right=True)], grad=False),
 ]
 
-
-def _err(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the error itself is the output under test
-        return f"{type(e).__name__}: {e}"
-    return "no error"
 
 
 OPS.append(OpInfo("errors", lambda m, f: (

@@ -46,3 +46,12 @@ class OpInfo:
     rtol: float = 1.3e-6
     grad_atol: float = 1e-4
     check_dtype: bool = True
+
+
+def error_text(fn):
+    """`Type: message` of the error fn raises (compared exactly between torch and jtorch)."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the error itself is the output under test
+        return f"{type(e).__name__}: {e}"
+    return "no error"
