@@ -54,6 +54,16 @@ def cnn():
     return params, optax.adam(1e-3), loss_fn
 
 
+def textcls():
+    k = jax.random.split(jax.random.PRNGKey(0), 2)
+    params = {"emb": jax.random.normal(k[0], (VOCAB, 100)), "fc": _dense(k[1], 100, 1)}
+
+    def loss_fn(p, x, y):
+        logits = (p["emb"][x].mean(1) @ p["fc"]["w"] + p["fc"]["b"])[:, 0]
+        return optax.sigmoid_binary_cross_entropy(logits, y).mean()
+    return params, optax.adam(1e-3), loss_fn
+
+
 def lstm():
     k = jax.random.split(jax.random.PRNGKey(0), 4)
     hid = 128

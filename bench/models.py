@@ -5,6 +5,7 @@ SPECS = {
     # name: (batch, steps timed on CPU, steps timed on GPU)
     "mlp": (64, 300, 1000),
     "cnn": (64, 40, 500),
+    "textcls": (64, 100, 1000),   # the seed IMDB classifier: Embedding -> mean -> Linear
     "lstm": (32, 30, 300),
     "transformer": (32, 40, 500),
 }
@@ -33,6 +34,17 @@ def build(m, name):
             nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
             nn.Flatten(), nn.Linear(32 * 7 * 7, 10))
         return model, m.optim.Adam(model.parameters(), lr=1e-3), nn.CrossEntropyLoss()
+    if name == "textcls":
+        class TextClassifier(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.embedding = nn.Embedding(VOCAB, 100)
+                self.fc = nn.Linear(100, 1)
+
+            def forward(self, text):
+                return self.fc(self.embedding(text).mean(dim=1)).squeeze(1)
+        model = TextClassifier()
+        return model, m.optim.Adam(model.parameters(), lr=1e-3), nn.BCEWithLogitsLoss()
     if name == "lstm":
         class LSTMClassifier(nn.Module):
             def __init__(self):
@@ -72,7 +84,7 @@ def batches(name, n=8, seed=0):
         if name in ("mlp", "cnn"):
             x = rng.standard_normal((batch, 1, 28, 28)).astype(np.float32)
             y = rng.integers(0, 10, batch).astype(np.int64)
-        elif name == "lstm":
+        elif name in ("lstm", "textcls"):
             x = rng.integers(0, VOCAB, (batch, SEQ)).astype(np.int64)
             y = rng.integers(0, 2, batch).astype(np.float32)
         else:

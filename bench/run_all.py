@@ -139,7 +139,7 @@ def table(results, device):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--models", default="mlp,cnn,lstm,transformer")
+    ap.add_argument("--models", default="mlp,cnn,textcls,lstm,transformer")
     ap.add_argument("--impls", default=",".join(IMPLS))
     ap.add_argument("--steps-scale", type=float, default=1.0)
     ap.add_argument("--one", nargs=2, metavar=("MODEL", "IMPL"))
@@ -161,6 +161,18 @@ def main():
                 results[name][impl] = {"error": err}
             print(f"{name:12s} {impl:15s} {results[name][impl]}", file=sys.stderr, flush=True)
     print(table(results, args.device))
+    text = [n for n in results if n in ("textcls", "lstm", "transformer")]
+    if text:
+        import models
+        print("\nText models, training tokens per second (batch x sequence length x steps/s):\n")
+        print("| model | " + " | ".join(IMPLS) + " | jtorch / torch |")
+        print("|---|" + "---|" * (len(IMPLS) + 1))
+        for n in text:
+            tok = models.SPECS[n][0] * models.SEQ
+            r = {k: (results[n].get(k) or {}).get("steps_per_s") for k in IMPLS}
+            cells = " | ".join(f"{r[k] * tok:,.0f}" if r[k] else "n/a" for k in IMPLS)
+            ratio = f"{r['jtorch'] / r['torch']:.2f}x" if r["jtorch"] and r["torch"] else "n/a"
+            print(f"| {n} | {cells} | {ratio} |")
 
 
 if __name__ == "__main__":
