@@ -148,6 +148,8 @@ def _static(v):
     if isinstance(v, np.integer):
         return int(v)
     if isinstance(v, tuple):
+        if all(type(x) in _PLAIN for x in v):
+            return v
         return tuple(_static(x) for x in v)
     if isinstance(v, _Tensor):
         if v.numel() == 1 and not v.dtype.is_floating_point:
@@ -165,8 +167,28 @@ _eager = [0]         # > 0 while tracing under jax (jtorch.compile, custom funct
 _device_check = [None]  # None, or fn(opdef, args) raising torch's mixed-device error (set by jtorch._device)
 
 
+_scalars = {}  # exact bits + dtype -> device array: a scalar fed every step is transferred once
+
+
+def scalar_value(value, np_dtype):
+    """A device array holding `value` (a Python number or numpy array) as `np_dtype`.
+
+    Calling a jitted program with device arrays is much cheaper than with numpy scalars,
+    and learning rates and constant factors repeat from step to step, so they are cached
+    (by exact bits, so -0.0 and nan are kept apart). The cache is bounded.
+    """
+    arr = np.asarray(value, dtype=np_dtype)
+    key = (arr.dtype.str, arr.shape, arr.tobytes())
+    out = _scalars.get(key)
+    if out is None:
+        if len(_scalars) >= 4096:
+            _scalars.clear()
+        out = _scalars[key] = jax.device_put(arr)
+    return out
+
+
 def _scalar_lazy(value, dt):
-    return Lazy((), dt, value=np.asarray(value, dtype=dt.np))
+    return Lazy((), dt, value=scalar_value(value, dt.np))
 
 
 def _promote_kinds(args):

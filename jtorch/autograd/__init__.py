@@ -4,6 +4,7 @@ from .function import Function as Function, FunctionCtx as FunctionCtx
 from .grad_mode import (enable_grad as enable_grad, inference_mode as inference_mode,
                         is_grad_enabled as is_grad_enabled, no_grad as no_grad,
                         set_grad_enabled as set_grad_enabled)
+from .._engine.graph import Lazy
 from .._ops import registry
 
 
@@ -21,6 +22,9 @@ def _cotangents(outputs, grad_outputs):
         if g is None:
             if out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not out.shape:  # the usual loss: a cached device scalar, no op recorded
+                cots.append(Lazy((), out.dtype, value=registry.scalar_value(1, out.dtype.np)))
+                continue
             g = ones_like(out)
         elif g.shape != out.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "

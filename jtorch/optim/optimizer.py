@@ -22,6 +22,7 @@ from .. import _dtype
 from .._engine import sync
 from .._engine.graph import Lazy
 from .._ops.creation import _concrete
+from .._ops import registry
 from .._ops.registry import op
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
@@ -78,7 +79,7 @@ def hyper_tensor(value):
     """A float64 scalar (or array) input leaf: fed to the program, never baked into it."""
     if isinstance(value, Tensor):
         value = value.item()
-    arr = np.asarray(value, dtype=np.float64)
+    arr = registry.scalar_value(value, np.float64)
     return Tensor._from_lazy(Lazy(arr.shape, _dtype.float64, value=arr))
 
 
