@@ -34,65 +34,57 @@ class Program:
 
     def run(self, leaves):
         """Evaluate on arrays (or tracers); returns the list of outputs."""
-        n = len(self.leaf_avals)
-        env = list(leaves)
-        env.extend([None] * len(self.code))
+        # node results fill env from the front; leaves sit reversed at the back, so a leaf's
+        # negative ref indexes it directly
+        env = [None] * len(self.code) + list(reversed(leaves))
         for i, (op, static, refs) in enumerate(self.code):
             args = [None if r is None else (env[r[0]] if r[1] is None else env[r[0]][r[1]]) for r in refs]
-            env[n + i] = op.lower(*args, **dict(static))
+            env[i] = op.lower(*args, **dict(static))
         return [env[s] if idx is None else env[s][idx] for s, idx in self.outputs]
 
 
-def collect(roots, stop=None):
-    """Topologically order the pending subgraph under `roots` (Lazies).
+def build(roots, stop=None):
+    """(Program, leaves, nodes) for computing `roots` (Lazies) from their leaves.
 
-    Returns (leaves, nodes, ref) where leaves are the concrete Lazies (or Lazies for which
-    `stop` returns True), nodes the pending nodes in dependency order, and ref(lazy) the
-    slot reference of any Lazy reached.
+    One depth-first pass orders the pending nodes and numbers every value: a node's
+    result by its position (slot >= 0), leaf i as -1 - i. Leaves are concrete Lazies, or
+    those for which `stop` returns True (backward stops at autograd leaves).
     """
-    leaves, leaf_ids, nodes, node_ids = [], {}, [], {}
-    stack = [(r, False) for r in reversed(roots)]
+    leaves, nodes, code = [], [], []
+    leaf_ref, node_slot = {}, {}
+    is_leaf = _concrete if stop is None else stop
+    stack = list(reversed(roots))
     while stack:
-        lz, expanded = stack.pop()
-        if lz is None:
+        lz = stack[-1]
+        if id(lz) in leaf_ref:
+            stack.pop()
             continue
-        is_leaf = lz.value is not None if stop is None else stop(lz)
-        if is_leaf:
-            if id(lz) not in leaf_ids:
-                leaf_ids[id(lz)] = len(leaves)
-                leaves.append(lz)
+        if is_leaf(lz):
+            leaf_ref[id(lz)] = (-1 - len(leaves), None)
+            leaves.append(lz)
+            stack.pop()
             continue
         node = lz.node
-        nid = id(node)
-        if nid in node_ids:
+        if id(node) in node_slot:
+            stack.pop()
             continue
-        if expanded:
-            node_ids[nid] = len(nodes)
-            nodes.append(node)
+        todo = [i for i in node.inputs
+                if i is not None and id(i) not in leaf_ref and (i.node is None or id(i.node) not in node_slot)]
+        if todo:
+            stack.extend(todo)
             continue
-        stack.append((lz, True))
-        for inp in reversed(node.inputs):
-            if inp is not None and id(inp) not in leaf_ids and (inp.node is None or id(inp.node) not in node_ids):
-                stack.append((inp, False))
-    n = len(leaves)
-
-    def ref(lz):
-        i = leaf_ids.get(id(lz))
-        if i is not None:
-            return (i, None)
-        return (n + node_ids[id(lz.node)], lz.index)
-
-    return leaves, nodes, ref
-
-
-def build(roots, stop=None):
-    """(Program, leaves, nodes) for computing `roots` from their leaves."""
-    leaves, nodes, ref = collect(roots, stop)
-    code = tuple((node.op, node.static, tuple(None if i is None else ref(i) for i in node.inputs))
-                 for node in nodes)
-    avals = tuple((lz.shape, lz.dtype) for lz in leaves)
-    prog = Program(avals, code, tuple(ref(r) for r in roots))
+        node_slot[id(node)] = len(nodes)
+        nodes.append(node)
+        code.append((node.op, node.static, tuple(
+            None if i is None else leaf_ref.get(id(i)) or (node_slot[id(i.node)], i.index) for i in node.inputs)))
+        stack.pop()
+    outputs = tuple(leaf_ref.get(id(r)) or (node_slot[id(r.node)], r.index) for r in roots)
+    prog = Program(tuple((lz.shape, lz.dtype) for lz in leaves), tuple(code), outputs)
     return prog, leaves, nodes
+
+
+def _concrete(lz):
+    return lz.value is not None
 
 
 _cache = {}

@@ -100,7 +100,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def _all_leaves(roots):
     from .._engine import program
-    return program.collect(roots, lambda lz: lz.grad_fn is None)[0]
+    return program.build(roots, lambda lz: lz.grad_fn is None)[1]
 
 
 def _add(a, b):

@@ -102,10 +102,10 @@ def run_vjp(roots, cots, wrt, create_graph):
     wrt_ids = {id(w) for w in wrt or ()}
     root_ids = {id(r) for r in roots}
 
-    def stop(lz):
-        return lz.grad_fn is None or (id(lz) in wrt_ids and id(lz) not in root_ids)
+    def stop(lz):  # a released value (node None) stops here and is reported just below
+        return lz.grad_fn is None or lz.node is None or (id(lz) in wrt_ids and id(lz) not in root_ids)
 
-    leaves, nodes, ref = program.collect(roots, stop)
+    prog, leaves, nodes = program.build(roots, stop)
     if wrt is None:
         wrt = [lz for lz in leaves if lz.requires_grad and lz.owner is not None]
     for node in nodes:
@@ -114,8 +114,6 @@ def run_vjp(roots, cots, wrt, create_graph):
         for inp in node.inputs:
             if inp is not None and inp.grad_fn is not None and inp.node is None and id(inp) not in wrt_ids:
                 raise RuntimeError(_SECOND_TIME)
-    code = tuple((n.op, n.static, tuple(None if i is None else ref(i) for i in n.inputs)) for n in nodes)
-    prog = program.Program(tuple((lz.shape, lz.dtype) for lz in leaves), code, tuple(ref(r) for r in roots))
     leaf_index = {id(lz): i for i, lz in enumerate(leaves)}
     diff = tuple(leaf_index[id(w)] for w in wrt if id(w) in leaf_index)
     inputs = tuple(leaves) + tuple(cots)
