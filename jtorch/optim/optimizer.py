@@ -47,7 +47,10 @@ def _optimizer_update(*tensors, rule, n, state_names, hyper_names, config):
     for name in state_names:
         states.append(tensors[k:k + n])
         k += n
-    hyper = dict(zip(hyper_names, tensors[k:]))
+    rest = tensors[k:]
+    if len(rest) == 1 and len(hyper_names) > 1:  # packed: one float64 vector of scalar hyperparameters
+        rest = [rest[0][i] for i in range(len(hyper_names))]
+    hyper = dict(zip(hyper_names, rest))
     fn, cfg = _RULES[rule], dict(config)
     new_params, new_states = [], [[] for _ in state_names]
     for i in range(n):
@@ -287,7 +290,12 @@ class Optimizer:
     def _record(self, group, params, names, hyper):
         states = [self.state[p][k] for k in names for p in params]
         hnames = tuple(hyper)
-        tensors = list(params) + [p.grad for p in params] + states + [hyper_tensor(hyper[k]) for k in hnames]
+        values = [hyper[k] for k in hnames]
+        if len(values) > 1 and all(np.ndim(v) == 0 and not isinstance(v, Tensor) for v in values):
+            hyper_inputs = [hyper_tensor(np.array(values, dtype=np.float64))]  # one input instead of many
+        else:
+            hyper_inputs = [hyper_tensor(v) for v in values]
+        tensors = list(params) + [p.grad for p in params] + states + hyper_inputs
         outs = _optimizer_update(tensors, rule=self._rule, n=len(params), state_names=names, hyper_names=hnames,
                                  config=tuple(self._config(group)))
         n = len(params)
