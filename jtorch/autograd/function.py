@@ -7,6 +7,7 @@ while tracing), so they are traced once per structure and compiled with the step
 import jax
 
 from .._ops import registry
+from .grad_mode import no_grad
 
 
 class FunctionCtx:
@@ -50,7 +51,7 @@ def _function_lower(*arrays, cls, spec, needs_grad):
         ctx.needs_input_grad = needs_grad
         it = iter(xs)
         args = [_wrap(next(it)) if kind == "T" else (None if kind == "N" else v) for kind, v in spec]
-        with _Eager(), registry_grad(False):
+        with _Eager(), no_grad():
             out = cls.forward(ctx, *args)
         state["single"] = not isinstance(out, tuple)
         outs = (out,) if state["single"] else out
@@ -71,7 +72,7 @@ def _function_lower(*arrays, cls, spec, needs_grad):
     def bwd(saved, gs):
         ctx = state["ctx"]
         ctx._saved = tuple(_wrap(v) for v in saved)
-        with _Eager(), registry_grad(False):
+        with _Eager(), no_grad():
             grads = cls.backward(ctx, *[_wrap(g) for g in gs])
         if not isinstance(grads, tuple):
             grads = (grads,)
@@ -87,18 +88,6 @@ def _function_lower(*arrays, cls, spec, needs_grad):
     xs_avals = arrays
     outs = f(*arrays)
     return outs[0] if state["single"] else tuple(outs)
-
-
-class registry_grad:
-    def __init__(self, mode):
-        self.mode = mode
-
-    def __enter__(self):
-        self.prev = registry._grad_enabled[0]
-        registry._grad_enabled[0] = self.mode
-
-    def __exit__(self, *exc):
-        registry._grad_enabled[0] = self.prev
 
 
 FUNCTION = registry.OpDef("autograd_function", _function_lower, (), ("cls", "spec", "needs_grad"), None, False,
