@@ -86,10 +86,10 @@ def _swapped(tensors, values):
 def _pure_function(call, tensors, what):
     """(weights, *inputs) -> outputs as arrays, for jax.jit / jax.export."""
     def fn(weights, *inputs):
-        from ..autograd.function import _Eager, registry_grad
+        from ..autograd.function import _Eager
         _TRACING[0] += 1
         try:
-            with _swapped(tensors, weights), _Eager(), registry_grad(False):
+            with _swapped(tensors, weights), _Eager(), _no_grad():
                 args = jax.tree_util.tree_map(_wrap, inputs)
                 out = call(*args)
         except (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError,
@@ -214,8 +214,8 @@ class ScriptModule:
 
 
 def _no_grad():
-    from ..autograd.function import registry_grad
-    return registry_grad(False)
+    from ..autograd.grad_mode import no_grad
+    return no_grad()
 
 
 def _examples(example_inputs):
