@@ -8,7 +8,8 @@ Sections, each guarded so one failure never hides the others:
      must agree (float32; GPU matmuls may use TF32-like precision, so the tolerance is loose);
   3. autocast(float16) + GradScaler on 'cuda' and bf16 autocast;
   4. DataParallel over every GPU (identity with one);
-  5. bench/run_all.py, if it exists.
+  5. the seed MNIST script timed under jtorch run, PyTorch and JAX (bench/mnist.py);
+  6. the benchmark table on the GPU (bench/run_all.py --device cuda).
 """
 import os
 import subprocess
@@ -158,14 +159,26 @@ def _dp():
     print("max diff vs module:", float(np.abs(y.detach().cpu().numpy() - ref.detach().cpu().numpy()).max()))
 
 
-@section("bench/run_all.py")
-def _bench():
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "run_all.py")
+def _script(args, timeout):
+    """Run another bench script with this Python; its output goes straight to ours."""
     if os.environ.get("JTORCH_SKIP_BENCH"):
         print("JTORCH_SKIP_BENCH set: skipped")
         return
-    if not os.path.exists(path):
-        print("bench/run_all.py not found: skipped")
-        return
-    r = subprocess.run([sys.executable, path], timeout=int(os.environ.get("JTORCH_BENCH_TIMEOUT", "240")))
-    print("run_all.py exit code:", r.returncode)
+    here = os.path.dirname(os.path.abspath(__file__))
+    r = subprocess.run([sys.executable, os.path.join(here, args[0])] + args[1:], timeout=timeout)
+    print(args[0], "exit code:", r.returncode)
+
+
+@section("seed MNIST script: jtorch run vs PyTorch + torchvision vs JAX (bench/mnist.py)")
+def _seed_mnist():
+    # the seed moves nothing to a device: jtorch runs it on JAX's default device (the GPU),
+    # PyTorch on its default (the CPU); torchvision comes with PyTorch on the GPU machines
+    _script(["mnist.py", "--torch-python", sys.executable], int(os.environ.get("JTORCH_MNIST_TIMEOUT", "150")))
+
+
+@section("bench/run_all.py --device cuda")
+def _bench():
+    import jtorch
+    device = "cuda" if jtorch.cuda.is_available() else "cpu"
+    _script(["run_all.py", "--device", device, "--steps-scale", os.environ.get("JTORCH_BENCH_SCALE", "0.5")],
+            int(os.environ.get("JTORCH_BENCH_TIMEOUT", "300")))

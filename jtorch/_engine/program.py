@@ -46,40 +46,36 @@ class Program:
 def build(roots, stop=None):
     """(Program, leaves, nodes) for computing `roots` (Lazies) from their leaves.
 
-    One depth-first pass orders the pending nodes and numbers every value: a node's
-    result by its position (slot >= 0), leaf i as -1 - i. Leaves are concrete Lazies, or
+    One depth-first pass orders the pending nodes and gives every value a ref: a node's
+    result (slot >= 0, output index), leaf i (-1 - i, None). Leaves are concrete Lazies, or
     those for which `stop` returns True (backward stops at autograd leaves).
     """
     leaves, nodes, code = [], [], []
-    leaf_ref, node_slot = {}, {}
+    refs, slots = {}, {}  # id(Lazy) -> ref; id(Node) -> slot
     is_leaf = _concrete if stop is None else stop
     stack = list(reversed(roots))
     while stack:
-        lz = stack[-1]
-        if id(lz) in leaf_ref:
-            stack.pop()
+        lz = stack.pop()
+        key = id(lz)
+        if key in refs:
             continue
         if is_leaf(lz):
-            leaf_ref[id(lz)] = (-1 - len(leaves), None)
+            refs[key] = (-1 - len(leaves), None)
             leaves.append(lz)
-            stack.pop()
             continue
         node = lz.node
-        if id(node) in node_slot:
-            stack.pop()
-            continue
-        todo = [i for i in node.inputs
-                if i is not None and id(i) not in leaf_ref and (i.node is None or id(i.node) not in node_slot)]
-        if todo:
-            stack.extend(todo)
-            continue
-        node_slot[id(node)] = len(nodes)
-        nodes.append(node)
-        code.append((node.op, node.static, tuple(
-            None if i is None else leaf_ref.get(id(i)) or (node_slot[id(i.node)], i.index) for i in node.inputs)))
-        stack.pop()
-    outputs = tuple(leaf_ref.get(id(r)) or (node_slot[id(r.node)], r.index) for r in roots)
-    prog = Program(tuple((lz.shape, lz.dtype) for lz in leaves), tuple(code), outputs)
+        slot = slots.get(id(node))
+        if slot is None:
+            waiting = [i for i in node.inputs if i is not None and id(i) not in refs]
+            if waiting:  # inputs first, then this value again
+                stack.append(lz)
+                stack.extend(waiting)
+                continue
+            slot = slots[id(node)] = len(nodes)
+            nodes.append(node)
+            code.append((node.op, node.static, tuple([None if i is None else refs[id(i)] for i in node.inputs])))
+        refs[key] = (slot, lz.index)
+    prog = Program(tuple([(lz.shape, lz.dtype) for lz in leaves]), tuple(code), tuple([refs[id(r)] for r in roots]))
     return prog, leaves, nodes
 
 

@@ -80,7 +80,7 @@ def _donatable(roots, leaves, nodes):
     root keeps its graph for a later backward. On CPU numpy may share jax buffers, and
     donation gains little, so nothing is donated there.
     """
-    if jax.default_backend() == "cpu" or any(r.grad_fn is not None and r.node is not None and not r.node.freed
+    if not _on_accelerator() or any(r.grad_fn is not None and r.node is not None and not r.node.freed
                                              for r in roots):
         return ()
     uses = {}
@@ -97,6 +97,12 @@ def _donatable(roots, leaves, nodes):
                 and sys.getrefcount(leaves[i].value) == 2 and leaves[i].value.size >= 1024:
             out.append(i)
     return tuple(out)
+
+
+def _on_accelerator(_known=[]):  # noqa: B006 - a one-slot cache: jax.default_backend() costs ~15 us
+    if not _known:
+        _known.append(jax.default_backend() != "cpu")
+    return _known[0]
 
 
 def _call_site():

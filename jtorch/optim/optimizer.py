@@ -40,17 +40,19 @@ def rule(name):
 
 @op("_optimizer_update", function=False, method=False, list_input="tensors", differentiable=False)
 def _optimizer_update(*tensors, rule, n, state_names, hyper_names, config):
-    """Lowering of one param group's update: tensors = params, grads, states by name, hypers."""
+    """Lowering of one param group's update: tensors = params, grads, states by name, then one
+    float64 vector of the hyperparameters laid out as `hyper_names` ((name, shape), ...) says."""
     params, grads = tensors[:n], tensors[n:2 * n]
     k = 2 * n
     states = []
     for name in state_names:
         states.append(tensors[k:k + n])
         k += n
-    rest = tensors[k:]
-    if len(rest) == 1 and len(hyper_names) > 1:  # packed: one float64 vector of scalar hyperparameters
-        rest = [rest[0][i] for i in range(len(hyper_names))]
-    hyper = dict(zip(hyper_names, rest))
+    hyper, packed, at = {}, tensors[k], 0
+    for name, shape in hyper_names:  # one float64 vector holds every hyperparameter
+        size = int(np.prod(shape))
+        hyper[name] = packed[at] if shape == () else packed[at:at + size].reshape(shape)
+        at += size
     fn, cfg = _RULES[rule], dict(config)
     new_params, new_states = [], [[] for _ in state_names]
     for i in range(n):
@@ -79,9 +81,7 @@ def _as_complex(x):
 
 
 def hyper_tensor(value):
-    """A float64 scalar (or array) input leaf: fed to the program, never baked into it."""
-    if isinstance(value, Tensor):
-        value = value.item()
+    """A float64 array as an input leaf: fed to the program, never baked into it."""
     arr = registry.scalar_value(value, np.float64)
     return Tensor._from_lazy(Lazy(arr.shape, _dtype.float64, value=arr))
 
@@ -289,15 +289,15 @@ class Optimizer:
 
     def _record(self, group, params, names, hyper):
         states = [self.state[p][k] for k in names for p in params]
-        hnames = tuple(hyper)
-        values = [hyper[k] for k in hnames]
-        if len(values) > 1 and all(np.ndim(v) == 0 and not isinstance(v, Tensor) for v in values):
-            hyper_inputs = [hyper_tensor(np.array(values, dtype=np.float64))]  # one input instead of many
-        else:
-            hyper_inputs = [hyper_tensor(v) for v in values]
-        tensors = list(params) + [p.grad for p in params] + states + hyper_inputs
-        outs = _optimizer_update(tensors, rule=self._rule, n=len(params), state_names=names, hyper_names=hnames,
-                                 config=tuple(self._config(group)))
+        # every hyperparameter (lr, betas, per-parameter flags) in one input: changing values never
+        # recompile, and each extra program input costs dispatch time every step
+        values = [np.asarray(v.item() if isinstance(v, Tensor) else v, np.float64) for v in hyper.values()]
+        layout = tuple((k, v.shape) for k, v in zip(hyper, values))
+        packed = hyper_tensor(np.concatenate([v.ravel() for v in values]) if values else np.zeros(0))
+        tensors = list(params) + [p.grad for p in params] + states + [packed]
+        # straight to the dispatcher: these static arguments are already hashable tuples
+        outs = registry.dispatch(_optimizer_update.op, tensors,
+                                 (self._rule, len(params), names, layout, tuple(self._config(group))))
         n = len(params)
         lazies = []
         for p, out in zip(params, outs[:n]):

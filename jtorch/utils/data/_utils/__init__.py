@@ -14,10 +14,6 @@ from ...._engine.graph import Lazy as _Lazy
 _worker_info = None
 
 
-def in_worker():
-    return _worker_info is not None
-
-
 def host_tensor(arr):
     """A concrete jtorch Tensor holding the numpy array `arr` (no JAX call)."""
     from ...._tensor import Tensor
@@ -28,11 +24,10 @@ def host_tensor(arr):
 
 
 def to_tensor(arr):
-    """numpy array -> jtorch Tensor: a host tensor in a worker, else one device transfer."""
-    if in_worker():
-        return host_tensor(arr)
-    from ...._ops.creation import _concrete
-    return _concrete(np.asarray(arr))
+    """numpy array -> jtorch Tensor for a loader batch: a host tensor, as torch's loader gives CPU
+    tensors. The batch reaches the device inside the step's program call, which costs less than
+    a separate transfer per tensor (and nothing when `.to(device)` moves it first)."""
+    return host_tensor(arr)
 
 
 def tensor_numpy(t):
