@@ -196,3 +196,16 @@ def test_workers_never_call_jax():
     assert fast == per_item == _flat(DataLoader(td, batch_size=4))
     assert _flat(DataLoader(Squares(), batch_size=3, num_workers=1, worker_init_fn=_forbid_jax)) == \
         _flat(DataLoader(Squares(), batch_size=3))
+
+
+def test_batches_are_cpu_tensors_on_the_host():
+    # torch's loader gives CPU tensors; jtorch keeps the batch in host memory until a program
+    # (or .to(device)) needs it, so a batch costs no separate device transfer
+    dl = DataLoader(Squares(), batch_size=4)
+    b = next(iter(dl))
+    assert b["x"].device == jtorch.device("cpu") and b["i"].device == jtorch.device("cpu")
+    assert isinstance(b["x"]._lazy.value, np.ndarray)
+    w = jtorch.ones(2, requires_grad=True)
+    loss = (b["x"] * w).sum()
+    loss.backward()
+    np.testing.assert_allclose(w.grad.numpy(), [14.0, 14.0])  # 0 + 1 + 4 + 9 in each column
