@@ -64,8 +64,9 @@ def main():
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--n-train", type=int, default=1000)
     parser.add_argument("--width", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0, help="torch.manual_seed: init and shuffling (data are fixed)")
     args = parser.parse_args()
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     x, y = _data.shapes(args.n_train + 500, size=32, seed=5)
     train = DataLoader(TensorDataset(torch.from_numpy(x[:args.n_train]), torch.from_numpy(y[:args.n_train])),
                        batch_size=50, shuffle=True)
