@@ -62,6 +62,8 @@ def run_torchlike(lib, name, device, steps, compiled):
 
 def run_jax(name, device, steps):
     import jax
+    # the same work as torch and jtorch: full float32 matmuls (jax's GPU default is TF32)
+    jax.config.update("jax_default_matmul_precision", os.environ.get("BENCH_JAX_PRECISION", "highest"))
     import jax_models
     import models
     import optax
