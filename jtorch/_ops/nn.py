@@ -543,6 +543,16 @@ def _batch_norm_eval(input, running_mean, running_var, weight, bias, *, eps):
     return _affine(out, weight, bias, shape)
 
 
+def _momentum_leaf(momentum):
+    """BatchNorm's momentum as a float64 0-d input leaf. A Python float would become a float32 input, and
+    float64 running statistics would then be updated with 0.10000000149 for 0.1 (torch uses the double)."""
+    if isinstance(momentum, registry._Tensor):
+        return momentum
+    from .._engine.graph import Lazy
+    value = registry.scalar_value(0.0 if momentum is None else momentum, np.float64)
+    return registry._Tensor._from_lazy(Lazy((), _dtype.float64, value=value))
+
+
 def _store(buf, value):
     """Write a new running statistic into a buffer lazily (no sync, no autograd edge)."""
     from ..autograd.grad_mode import no_grad
@@ -563,7 +573,7 @@ def batch_norm_functional(input, running_mean, running_var, weight=None, bias=No
             raise ValueError(f"Expected more than 1 value per channel when training, got input size "
                              f"{input.shape}")
         out, new_mean, new_var = _batch_norm_train(input, running_mean, running_var, weight, bias,
-                                                   0.0 if momentum is None else momentum, eps=float(eps))
+                                                   _momentum_leaf(momentum), eps=float(eps))
         if running_mean is not None:
             _store(running_mean, new_mean)
             _store(running_var, new_var)
@@ -645,8 +655,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if use_input_stats:
         rm = None if running_mean is None else _rep(running_mean, n)
         rv = None if running_var is None else _rep(running_var, n)
-        out, new_mean, new_var = _batch_norm_train(x, rm, rv, w, b, 0.0 if momentum is None else momentum,
-                                                   eps=float(eps))
+        out, new_mean, new_var = _batch_norm_train(x, rm, rv, w, b, _momentum_leaf(momentum), eps=float(eps))
         if running_mean is not None:
             _store(running_mean, new_mean.reshape(n, c).mean(0))
             _store(running_var, new_var.reshape(n, c).mean(0))
