@@ -88,3 +88,13 @@ def test_resnet_cifar_steps_match_torch_in_float64():
         with torch.no_grad(), jtorch.no_grad():
             np.testing.assert_allclose(arr(jnet(jtorch.tensor(x_test))), arr(tnet(torch.tensor(x_test))),
                                        rtol=1e-8, atol=1e-10)
+
+
+def test_seed_mean_final_line_in_the_table():
+    sys.path.insert(0, os.path.dirname(SCRIPT))
+    import run_table
+    from programs import parse_final
+    res = parse_final("per-seed accuracy: 70.00 60.00\nFINAL accuracy=65.00 accuracy_sd=7.07 seeds=2\n")
+    assert res == {"accuracy": 65.0, "accuracy_sd": 7.07, "seeds": 2.0}
+    assert run_table.shown(res, "accuracy") == "accuracy 65.000 (mean of 2 seeds, sd 7.1)"
+    assert run_table.shown({"accuracy": 61.2}, "accuracy") == "accuracy 61.200"

@@ -13,8 +13,15 @@ PROGRAMS = [
     ("super_resolution.py", "psnr", True, 1.5, ["--epochs", "1", "--n-train", "300"], ["--epochs", "3"]),
     ("fast_neural_style.py", "loss", False, 0.01, ["--epochs", "1", "--n-train", "64"], ["--epochs", "2"]),
     ("siamese_network.py", "accuracy", True, 6.0, ["--epochs", "1", "--pairs", "640"], ["--epochs", "3"]),
+    # One 3-epoch run on 1,000 samples is chaotic: the final accuracy of a single seed spreads with a standard
+    # deviation of about 10 points under either library (PyTorch seeds 0-19: 40.4 to 80.6), and scaling the first
+    # convolution's weights by 1 + 1e-7 moves PyTorch's own result by 12 points. So the table row trains 20 seeds
+    # in one process (--seeds 20: seeds 0-19) under each library and compares the mean accuracies; the difference
+    # of two such means has a standard deviation of about 3.4 points, so the 10-point margin fails by chance less
+    # than 1% of the time. Step-by-step checks from identical weights and batches found no systematic difference
+    # (issue 9; tests/test_classic_resnet.py). The test size stays one seed.
     ("resnet_cifar.py", "accuracy", True, 10.0, ["--epochs", "1", "--n-train", "200", "--width", "8"],
-     ["--epochs", "3", "--width", "8"]),
+     ["--epochs", "3", "--width", "8", "--seeds", "20"]),
 ]
 
 

@@ -59,15 +59,9 @@ class ResNet(nn.Module):
         return self.linear(out)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--n-train", type=int, default=1000)
-    parser.add_argument("--width", type=int, default=16)
-    parser.add_argument("--seed", type=int, default=0, help="torch.manual_seed: init and shuffling (data are fixed)")
-    args = parser.parse_args()
-    torch.manual_seed(args.seed)
-    x, y = _data.shapes(args.n_train + 500, size=32, seed=5)
+def train_and_test(args, seed, x, y):
+    """One run from torch.manual_seed(seed): returns the final test accuracy."""
+    torch.manual_seed(seed)
     train = DataLoader(TensorDataset(torch.from_numpy(x[:args.n_train]), torch.from_numpy(y[:args.n_train])),
                        batch_size=50, shuffle=True)
     test = DataLoader(TensorDataset(torch.from_numpy(x[args.n_train:]), torch.from_numpy(y[args.n_train:])),
@@ -94,7 +88,31 @@ def main():
                 correct += predicted.eq(targets).sum().item()
         acc = 100.0 * correct / total
         print(f"Epoch {epoch}: loss {loss.item():.3f} test acc {acc:.2f}%")
-    print(f"FINAL accuracy={acc:.2f}")
+    return acc
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--n-train", type=int, default=1000)
+    parser.add_argument("--width", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0, help="torch.manual_seed: init and shuffling (data are fixed)")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="independent runs, seeds --seed, --seed+1, ...; FINAL reports their mean accuracy")
+    args = parser.parse_args()
+    x, y = _data.shapes(args.n_train + 500, size=32, seed=5)
+    accs = []
+    for seed in range(args.seed, args.seed + args.seeds):
+        if args.seeds > 1:
+            print(f"seed {seed}")
+        accs.append(train_and_test(args, seed, x, y))
+    if args.seeds == 1:
+        print(f"FINAL accuracy={accs[0]:.2f}")
+    else:
+        mean = sum(accs) / len(accs)
+        sd = (sum((a - mean) ** 2 for a in accs) / (len(accs) - 1)) ** 0.5
+        print("per-seed accuracy: " + " ".join(f"{a:.2f}" for a in accs))
+        print(f"FINAL accuracy={mean:.2f} accuracy_sd={sd:.2f} seeds={len(accs)}")
 
 
 if __name__ == "__main__":

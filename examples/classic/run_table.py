@@ -1,6 +1,9 @@
 """Run every classic program under PyTorch and under `jtorch run`, and write the README table.
 
-    python examples/classic/run_table.py [--small] [--write-readme]
+    python examples/classic/run_table.py [--small] [--only SCRIPT] [--write-readme]
+
+A program that prints `FINAL <metric>=<mean> <metric>_sd=<sd> seeds=<n>` (resnet_cifar.py --seeds n) is
+shown and compared by its mean over the seeds.
 """
 import argparse
 import os
@@ -27,24 +30,36 @@ def run(cmd, script_and_args, cwd):
     return parse_final(p.stdout), dt, ""
 
 
+def shown(result, metric):
+    text = f"{metric} {result[metric]:.3f}"
+    if "seeds" in result:
+        text += f" (mean of {int(result['seeds'])} seeds, sd {result[metric + '_sd']:.1f})"
+    return text
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--small", action="store_true", help="the test sizes instead of the table sizes")
+    ap.add_argument("--only", help="run only the rows whose script contains this text (never writes the README)")
     ap.add_argument("--write-readme", action="store_true")
     args = ap.parse_args()
+    if args.only and args.write_readme:
+        ap.error("--write-readme rewrites the whole table; run it without --only")
     rows = ["| program | status | jtorch | PyTorch | margin | time jtorch / PyTorch |", "|---|---|---|---|---|---|"]
     workdir = os.path.join(HERE, ".run")
     os.makedirs(workdir, exist_ok=True)
     for script, metric, higher, margin, test_args, table_args in PROGRAMS:
+        if args.only and args.only not in script:
+            continue
         cmdline = script + " " + " ".join(test_args if args.small else table_args)
         j, tj, err = run([sys.executable, "-m", "jtorch", "run"], cmdline, workdir)
         t, tt, terr = run([sys.executable], cmdline, workdir)
         if j is None:
             status, jv = f"fails: {err[:60]}", "-"
         else:
-            jv = f"{metric} {j[metric]:.3f}"
+            jv = shown(j, metric)
             status = "ok" if t is None or abs(j[metric] - t[metric]) <= margin else "outside margin"
-        tv = f"{metric} {t[metric]:.3f}" if t else f"n/a ({terr[:40]})"
+        tv = shown(t, metric) if t else f"n/a ({terr[:40]})"
         rows.append(f"| `{cmdline}` | {status} | {jv} | {tv} | {margin} | {tj / tt:.2f}x |")
         print(rows[-1], flush=True)
     table = "\n".join(rows)
