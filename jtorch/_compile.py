@@ -27,28 +27,49 @@ class CaptureError(RuntimeError):
 
 def _find_state(objs, seen, found):
     """Tensors reachable from args, modules (params/buffers) and optimizers (params/state)."""
-    T = registry._Tensor
     stack = list(objs)
     while stack:
         o = stack.pop()
         if id(o) in seen:
             continue
         seen.add(id(o))
-        if isinstance(o, T):
+        kind = _KINDS.get(type(o))
+        if kind is None:
+            kind = _KINDS[type(o)] = _kind(o)
+        if kind == "tensor":
             found.append(o)
-        elif isinstance(o, (list, tuple, set, frozenset)):
+        elif kind == "seq":
             stack.extend(o)
-        elif isinstance(o, dict):
+        elif kind == "dict":
             stack.extend(o.values())
-        elif hasattr(o, "_parameters") and hasattr(o, "_buffers") and hasattr(o, "_modules"):
+        elif kind == "module":
             stack.extend(o._parameters.values())
             stack.extend(o._buffers.values())
             stack.extend(o._modules.values())
-        elif hasattr(o, "param_groups") and hasattr(o, "state"):
+        elif kind == "optimizer":
             for g in o.param_groups:
                 stack.extend(g["params"])
             stack.extend(o.state.values())
     return found
+
+
+_KINDS = {}  # type -> what _find_state does with its instances (called every step: hasattr is slow)
+
+
+def _kind(o):
+    if isinstance(o, registry._Tensor):
+        return "tensor"
+    if isinstance(o, (list, tuple, set, frozenset)):
+        return "seq"
+    if isinstance(o, dict):
+        return "dict"
+    if isinstance(o, type) or callable(o) and not hasattr(o, "_modules"):
+        return "other"  # classes, functions, builtins: never state (a Module instance is callable)
+    if hasattr(o, "_parameters") and hasattr(o, "_buffers") and hasattr(o, "_modules"):
+        return "module"
+    if hasattr(o, "param_groups") and hasattr(o, "state"):
+        return "optimizer"
+    return "other"
 
 
 def _referenced(fn):
