@@ -73,6 +73,11 @@ _SCRIPT = textwrap.dedent("""
     out["dp_keys"] = list(dp.state_dict())[:2]
     out["dp_sharding"] = list(dp.module[0].weight._lazy.value.sharding.spec)
     out["dp_device_ids"] = dp.device_ids
+    import copy
+    dp_copy = copy.deepcopy(dp)  # the copy drops the mesh and runs on one device
+    xc = torch.ones(16, 4)
+    out["dp_copy_diff"] = float((dp_copy(xc) - dp(xc)).abs().max().item())
+    out["dp_copy_mesh"] = dp_copy._mesh is None
     dp_t, _ = train(DataParallel, place_target=True)
     out["dp_target_diff"] = diff(ref, dp_t)
     ref12, _ = train(None, batch=12, steps=1)
@@ -111,6 +116,7 @@ def test_data_parallel_matches_single_device_and_all_reduces(multi_device_result
     assert res["dp_keys"] == ["module.0.weight", "module.0.bias"]
     assert res["dp_target_diff"] < 1e-5
     assert res["dp_uneven_diff"] < 1e-5
+    assert res["dp_copy_mesh"] and res["dp_copy_diff"] < 1e-6
 
 
 def test_distributed_data_parallel_matches_single_device(multi_device_result):

@@ -111,3 +111,32 @@ class BatchMesh:
 def _tensor_cls():
     from ..._ops import registry
     return registry._Tensor
+
+
+class ReplicatedModule:
+    """What DataParallel and DistributedDataParallel share (mixed into a Module): a BatchMesh
+    over `devices` holding the wrapped module's parameters and buffers, and a forward that
+    splits the batch over it (or just calls the module on one device)."""
+
+    def _setup_mesh(self, devices):
+        self._mesh = BatchMesh(devices) if len(devices) > 1 else None
+        if self._mesh is not None:
+            self._mesh.replicate(self._state_tensors())
+
+    def _state_tensors(self):
+        return list(self.module.parameters()) + list(self.module.buffers())
+
+    def _split(self, inputs, kwargs):
+        return self._mesh.scatter(inputs, self.dim), self._mesh.scatter(kwargs, self.dim)
+
+    def forward(self, *inputs, **kwargs):
+        if self._mesh is None:
+            return self.module(*inputs, **kwargs)
+        self._mesh.replicate(self._state_tensors())
+        inputs, kwargs = self._split(inputs, kwargs)
+        return self.module(*inputs, **kwargs)
+
+    def __getstate__(self):  # the mesh holds devices: a copy or an unpickled wrapper runs on one device
+        state = super().__getstate__()
+        state["_mesh"] = None
+        return state

@@ -1,9 +1,9 @@
 """torch.nn.DataParallel on a JAX device mesh (see _mesh.py for how the step is split)."""
 from ..modules.module import Module
-from ._mesh import BatchMesh, device_index, resolve_devices
+from ._mesh import ReplicatedModule, device_index, resolve_devices
 
 
-class DataParallel(Module):
+class DataParallel(ReplicatedModule, Module):
     """DataParallel(module, device_ids=None, output_device=None, dim=0).
 
     Splits the batch (dimension `dim` of every tensor argument) over the devices and
@@ -22,22 +22,4 @@ class DataParallel(Module):
         self.device_ids = [device_index(d) for d in devices]
         self.output_device = self.device_ids[0] if output_device is None else output_device
         self.dim = dim
-        self._mesh = BatchMesh(devices) if len(devices) > 1 else None
-        if self._mesh is not None:
-            self._mesh.replicate(self._state_tensors())
-
-    def _state_tensors(self):
-        return list(self.module.parameters()) + list(self.module.buffers())
-
-    def forward(self, *inputs, **kwargs):
-        if self._mesh is None:
-            return self.module(*inputs, **kwargs)
-        self._mesh.replicate(self._state_tensors())
-        inputs = self._mesh.scatter(inputs, self.dim)
-        kwargs = self._mesh.scatter(kwargs, self.dim)
-        return self.module(*inputs, **kwargs)
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state["_mesh"] = None
-        return state
+        self._setup_mesh(devices)

@@ -13,10 +13,10 @@ import jax
 
 from ...distributed import distributed_c10d as c10d
 from ..modules.module import Module
-from ._mesh import BatchMesh, device_index, resolve_devices
+from ._mesh import ReplicatedModule, device_index, resolve_devices
 
 
-class DistributedDataParallel(Module):
+class DistributedDataParallel(ReplicatedModule, Module):
     """DistributedDataParallel(module, device_ids=None, output_device=None, dim=0, broadcast_buffers=True,
     process_group=None, bucket_cap_mb=None, find_unused_parameters=False, check_reduction=False,
     gradient_as_bucket_view=False, static_graph=False, ...).
@@ -46,23 +46,12 @@ class DistributedDataParallel(Module):
             devices = resolve_devices(device_ids)
         self.device_ids = None if device_ids is None else [device_index(d) for d in devices]
         self.output_device = output_device
-        self._mesh = BatchMesh(devices) if len(devices) > 1 else None
-        if self._mesh is not None:
-            self._mesh.replicate(self._state_tensors())
+        self._setup_mesh(devices)
 
-    def _state_tensors(self):
-        return list(self.module.parameters()) + list(self.module.buffers())
-
-    def forward(self, *inputs, **kwargs):
-        if self._mesh is None:
-            return self.module(*inputs, **kwargs)
-        self._mesh.replicate(self._state_tensors())
+    def _split(self, inputs, kwargs):
         if jax.process_count() > 1:
-            inputs, kwargs = _to_global(self._mesh, (inputs, kwargs), self.dim)
-        else:
-            inputs = self._mesh.scatter(inputs, self.dim)
-            kwargs = self._mesh.scatter(kwargs, self.dim)
-        return self.module(*inputs, **kwargs)
+            return _to_global(self._mesh, (inputs, kwargs), self.dim)
+        return super()._split(inputs, kwargs)
 
     @contextlib.contextmanager
     def no_sync(self):
@@ -76,11 +65,6 @@ class DistributedDataParallel(Module):
 
     def join(self, divide_by_initial_world_size=True, enable=True, throw_on_early_termination=False):
         return contextlib.nullcontext()
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state["_mesh"] = None
-        return state
 
 
 def _to_global(mesh, obj, dim):
