@@ -1,6 +1,7 @@
 """Buffer donation: a training step hands the old parameter buffers to XLA, and never a buffer
-the user can still read. Donation is on for accelerators only; here the CPU backend is made
-to look like one so the bookkeeping is tested where CI runs."""
+the user can still read. Accelerators donate every buffer of 1,024 elements or more, the CPU
+only large ones; most tests here make the CPU backend look like an accelerator so the
+bookkeeping is tested on small models where CI runs."""
 import numpy as np
 import pytest
 
@@ -58,3 +59,33 @@ def test_step_donates_old_parameters_but_not_held_values(monkeypatch):
         np.testing.assert_allclose(a, b, rtol=1e-6)
     for a, b in zip(held, ref_held):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+
+
+def test_cpu_donates_large_buffers_and_keeps_numpy_views_intact(monkeypatch):
+    donated = []
+    orig = sync._donatable
+
+    def spy(roots, leaves, nodes):
+        idx = orig(roots, leaves, nodes)
+        donated.append([tuple(leaves[i].shape) for i in idx])
+        return idx
+
+    monkeypatch.setattr(sync, "_donatable", spy)
+    jtorch.manual_seed(0)
+    emb = nn.Embedding(3000, 100)      # 300,000 elements: donated on CPU
+    head = nn.Linear(100, 2)           # small: left to the allocator
+    opt = jtorch.optim.Adam(list(emb.parameters()) + list(head.parameters()), lr=0.1)
+    x = jtorch.randint(0, 3000, (16, 5))
+    y = jtorch.randint(0, 2, (16,))
+    for step in range(4):
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(head(emb(x).mean(1)), y)
+        loss.backward()
+        opt.step()
+        if step == 1:
+            view = emb.weight.detach().numpy()  # the user reads the weights: that buffer stays theirs
+            kept = view.copy()
+    np.testing.assert_array_equal(view, kept)
+    assert not np.array_equal(emb.weight.detach().numpy(), kept)  # the parameter itself moved on
+    assert all(shape == (3000, 100) for d in donated for shape in d), donated
+    assert sum(len(d) for d in donated[-2:]) >= 4, donated  # weight and both Adam moments, step after step
