@@ -11,12 +11,13 @@ calls are traced. A function that needs a concrete value while traced (`.item()`
 loss > 0:` on a tensor) cannot be captured: it warns once and stays on the lazy path.
 """
 import functools
+import sys
 import warnings
 import weakref
 
 import jax
 
-from ._engine import metrics as _metrics
+from ._engine import metrics as _metrics, sync as _sync
 from ._engine.graph import Lazy
 from ._ops import random as _random, registry
 
@@ -167,16 +168,28 @@ class _Compiled:
                 for t, lz, g in saved:
                     t._lazy, t._grad = lz, g
 
-        jitted = jax.jit(pure)
+        programs = {}  # donation mask -> jitted program (the state values it may overwrite differ)
+
+        def program(mask):
+            fn = programs.get(mask)
+            if fn is None:
+                def split(donated, kept, grad_vals, arg_vals, key):
+                    d, k = iter(donated), iter(kept)
+                    return pure([next(d) if m else next(k) for m in mask], grad_vals, arg_vals, key)
+                fn = programs[mask] = jax.jit(split, donate_argnums=(0,))
+            return fn
 
         def run(state_now, args_now, kwargs_now):
             state_now = [t for t in state_now if id(t) not in arg_ids]
             arg_now = _find_state([args_now, kwargs_now], set(), [])
             key = gen._key_data(gen._counter)
-            outs, new_state, new_grads = jitted([t._value("compile") for t in state_now],
-                                                [None if t.grad is None else t.grad._value("compile")
-                                                 for t in state_now],
-                                                [t._value("compile") for t in arg_now], key)
+            vals = [t._value("compile") for t in state_now]
+            mask = _donation_mask(state_now, vals)
+            outs, new_state, new_grads = program(mask)(
+                [v for v, m in zip(vals, mask) if m], [v for v, m in zip(vals, mask) if not m],
+                [None if t.grad is None else t.grad._value("compile") for t in state_now],
+                [t._value("compile") for t in arg_now], key)
+            del vals
             gen._counter += out_tree["draws"]
             for t, v in zip(state_now, new_state):
                 t._rebind(_concrete_like(t, v), t._lazy)
@@ -185,6 +198,20 @@ class _Compiled:
             return out_tree["rebuild"]([T._from_lazy(Lazy(tuple(v.shape), _dt(v), value=v)) for v in outs])
 
         return run
+
+
+def _donation_mask(tensors, values):
+    """Which state values the program may overwrite: those only their own tensor can reach
+    (the same proof as the lazy engine's donation, see _engine/sync.py)."""
+    min_size = _sync._min_donation_size()
+    mask = []
+    for i in range(len(values)):
+        # references to the array: `values`, the tensor's Lazy and getrefcount's argument;
+        # to the Lazy: the tensor and getrefcount's argument (no pending node reads it)
+        mask.append(isinstance(values[i], jax.Array) and values[i].size >= min_size
+                    and tensors[i]._base is None and sys.getrefcount(values[i]) == 3
+                    and sys.getrefcount(tensors[i]._lazy) == 2)
+    return tuple(mask)
 
 
 def _dt(v):

@@ -44,3 +44,52 @@ def test_compiled_step_matches_lazy_step():
         assert q.is_leaf and q.requires_grad and q.grad is not None
     assert torch.debug.metrics()["compiles"] - before <= 2, torch.debug.compile_sites()  # lazy call, trace
     assert opt_b.state_dict()["state"][0]["step"].item() == len(data)
+
+
+def test_compiled_step_donates_large_state_but_not_what_the_user_holds(monkeypatch):
+    import jtorch._compile as C
+    calls = []  # per compiled call: [(shape, donated)] of the 300,000-element state tensors
+    orig = C._donation_mask
+
+    def spy(tensors, values):
+        mask = orig(tensors, values)
+        calls.append([m for t, m in zip(tensors, mask) if t.numel() == 300000])
+        return mask
+    monkeypatch.setattr(C, "_donation_mask", spy)
+    rng = np.random.default_rng(1)
+    data = [(torch.from_numpy(rng.integers(0, 3000, (8, 5))), torch.from_numpy(rng.integers(0, 2, 8)))
+            for _ in range(4)]
+
+    def train(compiled):
+        torch.manual_seed(5)
+        model = nn.Sequential(nn.Embedding(3000, 100), nn.Flatten(), nn.Linear(500, 2))
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        crit = nn.CrossEntropyLoss()
+
+        def step(x, y):
+            opt.zero_grad()
+            loss = crit(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+        fn = torch.compile(step) if compiled else step
+        losses, held = [], {}
+        for i, (x, y) in enumerate(data):
+            losses.append(fn(x, y).item())
+            if i == 1:  # the user keeps a detached alias and a numpy view of the table
+                held["alias"] = model[0].weight.detach()
+                held["view"] = held["alias"].numpy()
+                held["copy"] = held["view"].copy()
+        return losses, model[0].weight.detach().numpy(), held
+
+    lazy, lazy_w, lazy_held = train(False)
+    comp, comp_w, comp_held = train(True)
+    np.testing.assert_allclose(comp, lazy, rtol=1e-5)
+    np.testing.assert_allclose(comp_w, lazy_w, rtol=1e-5, atol=1e-6)
+    # as in torch, a detached alias follows the parameter's in-place updates; a numpy view never changes
+    np.testing.assert_allclose(comp_held["alias"].numpy(), comp_w, rtol=1e-6)
+    np.testing.assert_array_equal(comp_held["view"], comp_held["copy"])
+    np.testing.assert_array_equal(lazy_held["view"], lazy_held["copy"])
+    # calls 1-3 are traced (call 0 runs lazily): the table and its two Adam moments are donated, except
+    # the table on the call after the user took the alias (it shared the table's buffer then)
+    assert [sorted(c) for c in calls] == [[True, True, True], [False, True, True], [True, True, True]], calls
