@@ -82,21 +82,21 @@ def _donatable(roots, leaves, nodes):
     ones come cheaply from the allocator. A buffer a numpy array still views is never
     overwritten (XLA then writes the output elsewhere).
     """
-    if any(r.grad_fn is not None and r.node is not None and not r.node.freed for r in roots):
-        return ()
     min_size = _min_donation_size()
+    big = [i for i, lz in enumerate(leaves) if isinstance(lz.value, jax.Array) and lz.value.size >= min_size]
+    if not big or any(r.grad_fn is not None and r.node is not None and not r.node.freed for r in roots):
+        return ()
     uses = {}
     for node in nodes:
         for inp in node.inputs:
             if inp is not None:
                 uses[id(inp)] = uses.get(id(inp), 0) + 1
     out = []
-    for i in range(len(leaves)):
+    for i in big:
         n = uses.get(id(leaves[i]), 0)
         # references to the Lazy: the leaves list, the graph edges and getrefcount's argument;
         # to its array: the Lazy and getrefcount's argument (no local names: they would count)
-        if n and sys.getrefcount(leaves[i]) == n + 2 and isinstance(leaves[i].value, jax.Array) \
-                and sys.getrefcount(leaves[i].value) == 2 and leaves[i].value.size >= min_size:
+        if n and sys.getrefcount(leaves[i]) == n + 2 and sys.getrefcount(leaves[i].value) == 2:
             out.append(i)
     return tuple(out)
 
