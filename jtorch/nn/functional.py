@@ -1,7 +1,11 @@
 """torch.nn.functional: the op table's nn lowerings plus torch's argument handling for them."""
 import warnings
 
+import jax
+import numpy as np
+
 from .. import _dtype
+from .._engine import sync as _sync
 from .._ops import elementwise as _ew
 from .._ops import nn as _nn
 from .._ops.linalg import linear as linear
@@ -348,7 +352,7 @@ def _type_word(dt):
     return _type_name(dt)
 
 
-def _check_class_target(input, target, name):
+def _check_class_target(input, target, name, ignore_index):
     if input.dim() > 1 and (target.dim() == 0 or input.shape[0] != target.shape[0]):
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({target.shape[0] if target.dim() else 1}).")
@@ -360,11 +364,28 @@ def _check_class_target(input, target, name):
     if tuple(target.shape) != tuple(expected):
         raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}" if input.dim() > 2 else
                            f"{name}: expected target of shape {list(expected)}, got {list(target.shape)}")
+    values = _host_values(target)
+    if values is not None and values.size:
+        classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+        bad = ((values < 0) | (values >= classes)) & (values != ignore_index)
+        if bad.any():
+            raise IndexError(f"Target {int(values.ravel()[bad.ravel().argmax()])} is out of bounds.")
+
+
+def _host_values(t):
+    """A tensor's values as numpy when reading them costs no sync or device transfer (loader
+    batches, tensors made from host data on the CPU backend); else None."""
+    v = t._lazy.value if t._base is None else None
+    if isinstance(v, np.ndarray):
+        return v
+    if v is not None and not _sync._on_accelerator() and not isinstance(v, jax.core.Tracer):
+        return np.asarray(v)
+    return None
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
-    _check_class_target(input, target, "nll_loss")
+    _check_class_target(input, target, "nll_loss", ignore_index)
     _check_weight(input, weight)
     return _L._nll_loss(input, target, weight, reduction=reduction, ignore_index=int(ignore_index))
 
@@ -387,7 +408,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             raise RuntimeError(f"expected scalar type {_type_word(input.dtype)} but found "
                                f"{_type_word(target.dtype)}")
     else:
-        _check_class_target(input, target, "cross_entropy")
+        _check_class_target(input, target, "cross_entropy", ignore_index)
     return _L._cross_entropy(input, target, weight, reduction=reduction, ignore_index=int(ignore_index),
                              label_smoothing=float(label_smoothing))
 

@@ -129,3 +129,24 @@ def test_loss_errors_match_torch():
         JF.gaussian_nll_loss(x, x, jtorch.ones(3))
     with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(5x4 and 5x3\)"):
         jnn.Linear(5, 3)(x)
+
+
+@pytest.mark.parametrize("fn,target,kw", [
+    ("cross_entropy", [0, 3, 4, 1, 9], {}),
+    ("cross_entropy", [0, -2, 1, 1, 0], {}),
+    ("nll_loss", [0, 1, 7, 1, 0], {}),
+    ("cross_entropy", [0, 4, 1, 1, 0], {"ignore_index": 4}),  # the ignored value may be out of range
+])
+def test_out_of_range_class_targets_match_torch(fn, target, kw):
+    # targets whose values are on the host (torch.tensor / loader batches) are checked without a sync
+    tx, jx = torch.tensor(LOGITS), jtorch.tensor(LOGITS)
+    try:
+        want = getattr(torch.nn.functional, fn)(tx, torch.tensor(target), **kw).item()
+    except IndexError as e:
+        with pytest.raises(IndexError, match=f"^{e}$"):
+            getattr(JF, fn)(jx, jtorch.tensor(target), **kw)
+        with pytest.raises(IndexError, match=f"^{e}$"):  # a DataLoader batch: a host tensor
+            batch = next(iter(jtorch.utils.data.DataLoader(np.array(target), batch_size=5)))
+            getattr(JF, fn)(jx, batch, **kw)
+        return
+    np.testing.assert_allclose(getattr(JF, fn)(jx, jtorch.tensor(target), **kw).item(), want, rtol=1e-5)
