@@ -58,6 +58,7 @@ def test_shuffle_is_seeded_by_manual_seed():
     assert c == a  # workers do not change the shuffled order
 
 
+@pytest.mark.filterwarnings("ignore:'pin_memory' argument")  # torch warns the same on a CPU-only machine
 def test_workers_give_the_same_batches_as_main_process():
     ds = Squares()
     main = _flat(DataLoader(ds, batch_size=3))
@@ -209,3 +210,42 @@ def test_batches_are_cpu_tensors_on_the_host():
     loss = (b["x"] * w).sum()
     loss.backward()
     np.testing.assert_allclose(w.grad.numpy(), [14.0, 14.0])  # 0 + 1 + 4 + 9 in each column
+
+
+def test_pin_memory_without_accelerator_warns_like_torch():
+    with pytest.warns(UserWarning, match="'pin_memory' argument is set as true but no accelerator is found"):
+        got = [b.tolist() for b in DataLoader(list(range(5)), batch_size=2, pin_memory=True)]
+    assert got == [[0, 1], [2, 3], [4]]
+
+
+_PIN_SCRIPT = """
+import numpy as np
+from jtorch.utils.data import DataLoader, Dataset
+
+class Logged(Dataset):
+    def __init__(self):
+        self.calls = []
+    def __len__(self):
+        return 6
+    def __getitem__(self, i):
+        self.calls.append(i)
+        return {"x": np.float32(i)}, i
+
+ds = Logged()
+it = iter(DataLoader(ds, batch_size=2, pin_memory=True, pin_memory_device="cpu:1"))
+first = next(it)
+print(str(first[0]["x"].device), str(first[1].device), ds.calls)
+print([b[0]["x"].tolist() for b in [first] + list(it)])
+"""
+
+
+def test_pin_memory_moves_batches_to_the_device_one_ahead():
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=2", JAX_PLATFORMS="cpu")
+    r = subprocess.run([sys.executable, "-c", _PIN_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    lines = r.stdout.strip().splitlines()
+    assert lines[0] == "cpu:1 cpu:1 [0, 1, 2, 3]"  # batch 2 was already fetched (and sent) when batch 1 came
+    assert lines[1] == "[[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]"

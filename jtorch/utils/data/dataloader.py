@@ -49,8 +49,12 @@ def _prepare_for_workers(ds, seen=None):
 
 
 class DataLoader:
-    """torch.utils.data.DataLoader. `pin_memory` is accepted and has no effect (JAX manages
-    host-device transfers)."""
+    """torch.utils.data.DataLoader.
+
+    torch pins host memory so the copy to the GPU can overlap the step; here `pin_memory=True`
+    moves each batch to the accelerator (or to `pin_memory_device`) one batch ahead of use,
+    so that copy runs while the previous step computes. Without an accelerator it warns as
+    torch does and batches stay on the host."""
 
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
                  collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
@@ -132,6 +136,11 @@ class DataLoader:
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self):
+        it = self._batches()
+        device = _pin_device(self)
+        return it if device is None else _DevicePrefetch(it, device)
+
+    def _batches(self):
         if self.num_workers == 0:
             return _SingleProcessIter(self)
         if self.persistent_workers:
@@ -155,6 +164,70 @@ class DataLoader:
         it = self.__dict__.get("_iterator")
         if it is not None:
             it._shutdown()
+
+
+def _pin_device(loader):
+    """The device batches go to ahead of use, or None (pin_memory off, or no accelerator)."""
+    if not loader.pin_memory:
+        return None
+    from ..._device import device
+    if loader.pin_memory_device:
+        return device(loader.pin_memory_device)
+    import jax
+    if jax.default_backend() == "cpu":
+        if not loader.__dict__.get("_warned_pin"):
+            loader._warned_pin = True
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                          "memory won't be used.", UserWarning, stacklevel=3)
+        return None
+    d = jax.devices()[0]
+    return device(f"{'cuda' if d.platform == 'gpu' else d.platform}:{d.id}")
+
+
+_END = object()
+
+
+class _DevicePrefetch:
+    """Yields batch i while batch i + 1 is already on its way to the device (device_put is
+    asynchronous, so the copy overlaps the caller's work on batch i)."""
+
+    def __init__(self, batches, device):
+        self._batches = batches
+        self._device = device
+        self._next = None
+
+    def __iter__(self):
+        return self
+
+    def __len__(self):
+        return len(self._batches)
+
+    def _fetch(self):
+        try:
+            return _to_device(next(self._batches), self._device)
+        except StopIteration:
+            return _END
+
+    def __next__(self):
+        if self._next is None:
+            self._next = self._fetch()
+        if self._next is _END:
+            raise StopIteration
+        out, self._next = self._next, self._fetch()
+        return out
+
+
+def _to_device(batch, device):
+    from ..._tensor import Tensor
+    if isinstance(batch, Tensor):
+        return batch.to(device)
+    if isinstance(batch, dict):
+        return type(batch)((k, _to_device(v, device)) for k, v in batch.items())
+    if isinstance(batch, tuple) and hasattr(batch, "_fields"):  # named tuple
+        return type(batch)(*(_to_device(v, device) for v in batch))
+    if isinstance(batch, (list, tuple)):
+        return type(batch)(_to_device(v, device) for v in batch)
+    return batch
 
 
 class _BaseIter:
