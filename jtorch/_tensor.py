@@ -419,7 +419,9 @@ class Tensor:
 
     def __reduce_ex__(self, proto):
         from ._ops.creation import _rebuild
-        return (_rebuild, (type(self), np.asarray(self._value("pickle")), self.requires_grad))
+        value = self._value("pickle")
+        # a host tensor (e.g. a batch from a loader worker) comes back as one, a device tensor on the device
+        return (_rebuild, (type(self), np.asarray(value), self.requires_grad, isinstance(value, np.ndarray)))
 
     def __getstate__(self):
         raise TypeError("Tensor pickles through __reduce_ex__")

@@ -363,7 +363,10 @@ def _legacy_constructor(cls, *args, **kwargs):
     return _concrete(np.zeros(shape, _dtype.get_default_dtype().np), device=device, cls=cls)
 
 
-def _rebuild(cls, arr, requires_grad):
+def _rebuild(cls, arr, requires_grad, host=False):
+    if host:
+        t = cls._from_lazy(Lazy(tuple(arr.shape), _dtype.from_np(arr.dtype), value=np.ascontiguousarray(arr)))
+        return t.requires_grad_(True) if requires_grad else t
     return _concrete(arr, requires_grad=requires_grad, cls=cls)
 
 

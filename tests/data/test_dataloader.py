@@ -249,3 +249,11 @@ def test_pin_memory_moves_batches_to_the_device_one_ahead():
     lines = r.stdout.strip().splitlines()
     assert lines[0] == "cpu:1 cpu:1 [0, 1, 2, 3]"  # batch 2 was already fetched (and sent) when batch 1 came
     assert lines[1] == "[[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]"
+
+
+def test_worker_batches_are_host_tensors_like_main_process_ones():
+    import pickle
+    batches = list(DataLoader(Squares(), batch_size=5, num_workers=2))
+    assert all(isinstance(b["x"]._lazy.value, np.ndarray) and b["x"].device == jtorch.device("cpu") for b in batches)
+    dev = pickle.loads(pickle.dumps(jtorch.arange(3.0)))  # a device tensor still unpickles onto the device
+    assert not isinstance(dev._lazy.value, np.ndarray) and dev.tolist() == [0.0, 1.0, 2.0]

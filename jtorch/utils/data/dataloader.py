@@ -1,9 +1,8 @@
 """DataLoader: batches from a dataset, in the main process or in parallel worker processes.
 
 Workers are real processes (fork on Linux, like torch); they read, transform and collate in
-numpy and send host tensors back, which become device arrays when unpickled here (one
-transfer per collated array). In-memory datasets with `_batch_fetch` batch by indexing whole
-arrays at once.
+numpy and send host tensors back, which stay host (CPU) tensors here, as batches made in this
+process do. In-memory datasets with `_batch_fetch` batch by indexing whole arrays at once.
 """
 import itertools
 import multiprocessing
