@@ -367,9 +367,10 @@ def _check_class_target(input, target, name, ignore_index):
     values = _host_values(target)
     if values is not None and values.size:
         classes = input.shape[1] if input.dim() > 1 else input.shape[0]
-        bad = ((values < 0) | (values >= classes)) & (values != ignore_index)
-        if bad.any():
-            raise IndexError(f"Target {int(values.ravel()[bad.ravel().argmax()])} is out of bounds.")
+        if values.min() < 0 or values.max() >= classes:  # two reductions: the common case stays cheap
+            bad = ((values < 0) | (values >= classes)) & (values != ignore_index)
+            if bad.any():
+                raise IndexError(f"Target {int(values.ravel()[bad.ravel().argmax()])} is out of bounds.")
 
 
 def _host_values(t):

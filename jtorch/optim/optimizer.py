@@ -80,6 +80,23 @@ def _as_complex(x):
     return x[..., 0] + 1j * x[..., 1]
 
 
+_PLAIN_HYPER = (float, int, bool)
+
+
+def _hyper_key(hyper):
+    """A hashable key for a dict of plain-number (or list-of-number) hyperparameters, else None."""
+    key = []
+    for k, v in hyper.items():
+        if type(v) is list:
+            if not all(type(x) in _PLAIN_HYPER for x in v):
+                return None
+            v = tuple(v)
+        elif type(v) not in _PLAIN_HYPER or v != v:  # tensors, numpy values, nan: packed afresh
+            return None
+        key.append((k, v))
+    return tuple(key)
+
+
 def hyper_tensor(value):
     """A float64 array as an input leaf: fed to the program, never baked into it."""
     arr = registry.scalar_value(value, np.float64)
@@ -289,11 +306,7 @@ class Optimizer:
 
     def _record(self, group, params, names, hyper):
         states = [self.state[p][k] for k in names for p in params]
-        # every hyperparameter (lr, betas, per-parameter flags) in one input: changing values never
-        # recompile, and each extra program input costs dispatch time every step
-        values = [np.asarray(v.item() if isinstance(v, Tensor) else v, np.float64) for v in hyper.values()]
-        layout = tuple((k, v.shape) for k, v in zip(hyper, values))
-        packed = hyper_tensor(np.concatenate([v.ravel() for v in values]) if values else np.zeros(0))
+        layout, packed = self._packed_hyper(hyper)
         tensors = list(params) + [p.grad for p in params] + states + [packed]
         # straight to the dispatcher: these static arguments are already hashable tuples
         outs = registry.dispatch(_optimizer_update.op, tensors,
@@ -310,6 +323,23 @@ class Optimizer:
             s._rebind(out._lazy, s._lazy)
             lazies.append(out._lazy)
         return lazies
+
+    def _packed_hyper(self, hyper):
+        """(layout, input tensor): every hyperparameter (lr, betas, per-parameter flags) in one
+        float64 input, so changing values never recompile and each step feeds one input. The
+        same values give the same tensor (steps usually repeat them)."""
+        key = _hyper_key(hyper)
+        cache = self.__dict__.setdefault("_packed_hypers", {})
+        hit = None if key is None else cache.get(key)
+        if hit is None:
+            values = [np.asarray(v.item() if isinstance(v, Tensor) else v, np.float64) for v in hyper.values()]
+            layout = tuple((k, v.shape) for k, v in zip(hyper, values))
+            hit = layout, hyper_tensor(np.concatenate([v.ravel() for v in values]) if values else np.zeros(0))
+            if key is not None:
+                if len(cache) >= 64:  # a scheduler changes lr every step: keep the cache small
+                    cache.clear()
+                cache[key] = hit
+        return hit
 
     # subclasses of fused optimizers define these
     def _state_names(self, group):
