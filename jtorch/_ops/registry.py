@@ -201,6 +201,22 @@ def _promote_kinds(args):
     return _dtype.result_type(*kinds)
 
 
+def _same_dtype(args):
+    """The dtype all tensor arguments share when there are no Python scalars (the usual case:
+    then torch's promotion is that dtype), else None."""
+    dt = None
+    for a in args:
+        if a is None:
+            continue
+        if not isinstance(a, _Tensor):
+            return None
+        if dt is None:
+            dt = a._lazy.dtype
+        elif a._lazy.dtype is not dt:
+            return None
+    return dt
+
+
 def dispatch(opdef, args, static):
     """Record (or run) one op call; returns a Tensor or a tuple of Tensors."""
     if _autocast[0] is not None:
@@ -210,7 +226,7 @@ def dispatch(opdef, args, static):
     promote = opdef.promote
     common = None
     if promote is not None:
-        common = _promote_kinds(args)
+        common = _same_dtype(args) or _promote_kinds(args)
         if promote == "float" and not (common.is_floating_point or common.is_complex):
             common = _dtype.get_default_dtype()
     lazies = []
