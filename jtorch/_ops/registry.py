@@ -224,9 +224,10 @@ def dispatch(opdef, args, static):
     if _device_check[0] is not None:
         _device_check[0](opdef, args)
     promote = opdef.promote
-    common = None
+    common = same = None
     if promote is not None:
-        common = _same_dtype(args) or _promote_kinds(args)
+        same = _same_dtype(args)
+        common = same or _promote_kinds(args)
         if promote == "float" and not (common.is_floating_point or common.is_complex):
             common = _dtype.get_default_dtype()
     lazies = []
@@ -244,7 +245,8 @@ def dispatch(opdef, args, static):
             lz = _scalar_lazy(a, common or _dtype.scalar_dtype(a))
         lazies.append(lz)
     static = tuple(zip(opdef.static_names, static))
-    if common is not None and any(lz is not None and lz.dtype is not common for lz in lazies):
+    if common is not None and common is not same and any(
+            lz is not None and lz.dtype is not common for lz in lazies):
         static += (("_dtype", common.np),)
     requires_grad = requires_grad and _grad_enabled[0] and opdef.differentiable
     out_avals = _infer(opdef, static, lazies)
@@ -303,7 +305,7 @@ def _wrap(lz, eager):
 
 def _infer(opdef, static, lazies):
     """Output (shape, dtype), or a list of them, via a cached jax.eval_shape."""
-    key = (static, tuple(None if lz is None else (lz.shape, lz.dtype) for lz in lazies))
+    key = (static, tuple([None if lz is None else (lz.shape, lz.dtype) for lz in lazies]))
     cache = opdef._avals
     hit = cache.get(key)
     if hit is not None:
