@@ -13,7 +13,7 @@ def _setup():
     return model
 
 
-def _train(model, opt, compiled, data):
+def _train(model, opt, compiled, data, after_step=None):
     crit = nn.CrossEntropyLoss()
 
     def step(x, y):
@@ -24,7 +24,12 @@ def _train(model, opt, compiled, data):
         return loss
 
     fn = torch.compile(step) if compiled else step
-    return [fn(x, y).item() for x, y in data]
+    losses = []
+    for i, (x, y) in enumerate(data):
+        losses.append(fn(x, y).item())
+        if after_step is not None:
+            after_step(i)
+    return losses
 
 
 def test_compiled_step_matches_lazy_step():
@@ -63,23 +68,14 @@ def test_compiled_step_donates_large_state_but_not_what_the_user_holds(monkeypat
     def train(compiled):
         torch.manual_seed(5)
         model = nn.Sequential(nn.Embedding(3000, 100), nn.Flatten(), nn.Linear(500, 2))
-        opt = torch.optim.Adam(model.parameters(), lr=0.01)
-        crit = nn.CrossEntropyLoss()
+        held = {}
 
-        def step(x, y):
-            opt.zero_grad()
-            loss = crit(model(x), y)
-            loss.backward()
-            opt.step()
-            return loss
-        fn = torch.compile(step) if compiled else step
-        losses, held = [], {}
-        for i, (x, y) in enumerate(data):
-            losses.append(fn(x, y).item())
+        def hold(i):
             if i == 1:  # the user keeps a detached alias and a numpy view of the table
                 held["alias"] = model[0].weight.detach()
                 held["view"] = held["alias"].numpy()
                 held["copy"] = held["view"].copy()
+        losses = _train(model, torch.optim.Adam(model.parameters(), lr=0.01), compiled, data, hold)
         return losses, model[0].weight.detach().numpy(), held
 
     lazy, lazy_w, lazy_held = train(False)

@@ -10,8 +10,9 @@ import jtorch.nn as nn
 from jtorch._engine import sync
 
 
-def _donating(monkeypatch):
-    """Make sync think it runs on an accelerator; returns the list of donated leaf shapes."""
+def _donating(monkeypatch, accelerator=True):
+    """Record the donated leaf shapes of every sync (making sync think it runs on an accelerator,
+    unless told otherwise); returns that list."""
     donated = []
     orig = sync._donatable
 
@@ -20,7 +21,8 @@ def _donating(monkeypatch):
         donated.append([tuple(leaves[i].shape) for i in idx])
         return idx
 
-    monkeypatch.setattr(sync, "_on_accelerator", lambda: True)
+    if accelerator:
+        monkeypatch.setattr(sync, "_on_accelerator", lambda: True)
     monkeypatch.setattr(sync, "_donatable", spy)
     return donated
 
@@ -62,15 +64,7 @@ def test_step_donates_old_parameters_but_not_held_values(monkeypatch):
 
 
 def test_cpu_donates_large_buffers_and_keeps_numpy_views_intact(monkeypatch):
-    donated = []
-    orig = sync._donatable
-
-    def spy(roots, leaves, nodes):
-        idx = orig(roots, leaves, nodes)
-        donated.append([tuple(leaves[i].shape) for i in idx])
-        return idx
-
-    monkeypatch.setattr(sync, "_donatable", spy)
+    donated = _donating(monkeypatch, accelerator=False)
     jtorch.manual_seed(0)
     emb = nn.Embedding(3000, 100)      # 300,000 elements: donated on CPU
     head = nn.Linear(100, 2)           # small: left to the allocator
