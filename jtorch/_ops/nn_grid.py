@@ -1,0 +1,1 @@
+"""Sampling grids: affine_grid and grid_sample (spatial transformer networks)."""

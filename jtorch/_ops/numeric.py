@@ -1,0 +1,1 @@
+"""Numerical helpers over whole tensors: distances, differences, statistics, quadrature."""
