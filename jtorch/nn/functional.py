@@ -21,6 +21,7 @@ from .._ops.nn import (  # noqa: F401
     one_hot as one_hot, pad as pad, pairwise_distance as pairwise_distance, pixel_shuffle as pixel_shuffle,
     pixel_unshuffle as pixel_unshuffle, prelu as prelu, rms_norm as _rms_norm,
 )
+from .._ops.nn_grid import affine_grid as affine_grid, grid_sample as grid_sample  # noqa: F401
 from .._ops.nn_resample import (  # noqa: F401
     channel_shuffle as channel_shuffle, fold as fold, local_response_norm as local_response_norm, unfold as unfold,
 )
