@@ -116,3 +116,20 @@ def test_dtype_errors_match_torch():
         with pytest.raises(type(te.value)) as je:
             fn(jtorch)
         assert str(je.value) == str(te.value)
+
+
+@pytest.mark.parametrize("kernel", [2, (2, 3)])
+def test_max_pool_gradient_goes_to_torchs_maximum_on_ties_and_nan(kernel):
+    """Non-overlapping max pooling has its own derivative: on a tie the first maximum of a
+    window gets the gradient, and a NaN counts as the maximum, as in torch."""
+    x = np.random.default_rng(1).integers(0, 2, (2, 3, 6, 6)).astype(np.float32)  # many ties
+    x[0, 0, 0, 1] = np.nan
+    w = rand(*TF.max_pool2d(torch.tensor(x), kernel).shape)
+    grads = []
+    for m in (torch, jtorch):
+        t = m.tensor(x, requires_grad=True)
+        y = m.nn.functional.max_pool2d(t, kernel)
+        (y * m.tensor(w)).nansum().backward()
+        grads.append((to_np(y), to_np(t.grad)))
+    np.testing.assert_array_equal(grads[1][0], grads[0][0])
+    np.testing.assert_array_equal(grads[1][1], grads[0][1])

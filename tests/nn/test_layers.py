@@ -44,6 +44,10 @@ def test_pooling():
         ("MaxPool2d", (2,), dict(return_indices=True), [X4]),
         ("MaxPool2d", (3,), dict(stride=2, dilation=2, return_indices=True, ceil_mode=True), [X4]),
         ("MaxPool1d", (3,), dict(stride=2, padding=1), [X3]),
+        ("MaxPool2d", (2,), {}, [X4]),                  # non-overlapping windows: the reshape path
+        ("MaxPool2d", ((3, 2),), dict(ceil_mode=True), [X4[:, :, :, :8]]),
+        ("MaxPool1d", (4,), {}, [X3]),
+        ("MaxPool3d", (2,), {}, [rand(1, 2, 4, 5, 6)]),
         ("AvgPool2d", (3,), dict(stride=2, padding=1, ceil_mode=True), [X4]),
         ("AvgPool2d", (3,), dict(stride=2, padding=1, ceil_mode=True, count_include_pad=False), [X4]),
         ("AvgPool2d", (2,), dict(divisor_override=3), [X4]),
