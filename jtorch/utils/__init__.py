@@ -1,2 +1,2 @@
-"""torch.utils: data loading."""
-from . import data as data
+"""torch.utils: data loading and activation checkpointing."""
+from . import checkpoint as checkpoint, data as data

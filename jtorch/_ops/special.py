@@ -1,0 +1,1 @@
+"""Lowerings behind torch.special that torch.* does not already have (filled next)."""

@@ -1,0 +1,1 @@
+"""torch.distributions (filled next)."""

@@ -1,0 +1,1 @@
+"""torch.func: function transforms on jtorch functions (filled next)."""

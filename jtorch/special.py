@@ -1,0 +1,1 @@
+"""torch.special: special mathematical functions (filled next)."""

@@ -1,0 +1,1 @@
+"""torch.testing: assert_close and make_tensor (filled next)."""
