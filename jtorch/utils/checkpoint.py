@@ -1,1 +1,225 @@
-"""torch.utils.checkpoint (filled next)."""
+"""torch.utils.checkpoint: activation checkpointing as one jax.checkpoint (remat) op.
+
+`checkpoint(fn, *args)` runs `fn` at once on the lazy path, as a plain call would (Python
+state, module flags, random draws and errors behave as in torch), then collapses the ops it
+recorded - from the values that existed before the call (arguments, parameters of modules
+captured by the closure, random keys, constants) up to the results - into ONE op whose
+lowering replays them under `jax.checkpoint`. Every tensor the function read becomes an
+input of that op simply because the recorded graph names it, so closed-over parameters get
+gradients with no closure analysis. The backward pass recomputes the intermediates instead
+of storing them; dropout keys are inputs of the op, so the recomputed masks always equal the
+forward ones (preserve_rng_state=False cannot make them differ, unlike torch).
+"""
+import contextlib
+import warnings
+
+import jax
+
+from .._engine import program as _program
+from .._engine.graph import _serial
+from .._ops import registry
+
+__all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "check_backward_validity",
+           "detach_variable", "noop_context_fn", "set_checkpoint_debug_enabled", "set_checkpoint_early_stop"]
+
+_DEFAULT_DETERMINISM_MODE = "default"
+_DETERMINISM_CHECKS = ("default", "none")
+_debug_enabled = [None]
+
+
+class CheckpointError(RuntimeError):
+    pass
+
+
+def noop_context_fn():
+    return contextlib.nullcontext(), contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def set_checkpoint_debug_enabled(enabled):
+    prev, _debug_enabled[0] = _debug_enabled[0], enabled
+    try:
+        yield
+    finally:
+        _debug_enabled[0] = prev
+
+
+@contextlib.contextmanager
+def set_checkpoint_early_stop(enable):
+    yield  # XLA schedules the recomputation; there is nothing to stop early
+
+
+def detach_variable(inputs):
+    if not isinstance(inputs, tuple):
+        raise RuntimeError(f"Only tuple of tensors is supported. Got Unsupported input type: {type(inputs).__name__}")
+    out = []
+    for inp in inputs:
+        if isinstance(inp, registry._Tensor):
+            x = inp.detach()
+            x.requires_grad = inp.requires_grad
+            inp = x
+        out.append(inp)
+    return tuple(out)
+
+
+def check_backward_validity(inputs):
+    if not any(inp.requires_grad for inp in inputs if isinstance(inp, registry._Tensor)):
+        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
+
+
+# -- the op ---------------------------------------------------------------------------------
+
+def _checkpoint_lower(*leaves, prog, nograd):
+    """Replay the recorded ops (prog) under jax.checkpoint; values recorded without grad stay so."""
+    def replay(*xs):
+        env = [None] * len(prog.code) + list(reversed(xs))
+        for i, (op, static, refs) in enumerate(prog.code):
+            args = [None if r is None else (env[r[0]] if r[1] is None else env[r[0]][r[1]]) for r in refs]
+            env[i] = op.lower(*args, **dict(static))
+            if i in nograd:
+                env[i] = jax.tree_util.tree_map(jax.lax.stop_gradient, env[i])
+        return tuple(env[s] if idx is None else env[s][idx] for s, idx in prog.outputs)
+    return jax.checkpoint(replay)(*leaves)
+
+
+CHECKPOINT = registry.OpDef("checkpoint", _checkpoint_lower, (), ("prog", "nograd"), None, False,
+                            "CheckpointFunctionBackward", True)
+registry.OPS[CHECKPOINT.name] = CHECKPOINT
+
+
+def _flatten(x, out):
+    """Tensors in a nested result, and a spec to rebuild it."""
+    if isinstance(x, registry._Tensor):
+        out.append(x)
+        return ("T", len(out) - 1)
+    if isinstance(x, (list, tuple)) and type(x) in (list, tuple):
+        return (type(x), [_flatten(v, out) for v in x])
+    if isinstance(x, dict) and type(x) is dict:
+        return (dict, {k: _flatten(v, out) for k, v in x.items()})
+    return ("C", x)
+
+
+def _rebuild(spec, new):
+    kind, v = spec
+    if kind == "T":
+        return new[v]
+    if kind == "C":
+        return v
+    if kind is dict:
+        return {k: _rebuild(x, new) for k, x in v.items()}
+    return kind(_rebuild(x, new) for x in v)
+
+
+def _remat(function, args, kwargs, reentrant, context):
+    """Call `function`, then rewrite its tensor results as outputs of one checkpoint op."""
+    start = next(_serial)
+    with context:
+        ret = function(*args, **kwargs)
+    tensors = []
+    spec = _flatten(ret, tensors)
+    # results computed inside the call; returned inputs and fresh constants pass through
+    inner = [t for t in tensors if t._fresh_lazy().node is not None and t._lazy.serial > start]
+    if not inner:
+        return ret
+
+    def stop(lz):  # what existed before the call, and concrete leaves (keys, constants)
+        return lz.serial < start or lz.node is None
+
+    roots = []
+    for t in inner:
+        if all(r is not t._lazy for r in roots):
+            roots.append(t._lazy)
+    prog, leaves, nodes = _program.build(roots, stop)
+    # a node whose recorded values did not require grad (no_grad, detach) must not pass gradients
+    grad_nodes, stack, seen = set(), list(roots), set()
+    while stack:
+        lz = stack.pop()
+        if id(lz) in seen or stop(lz):
+            continue
+        seen.add(id(lz))
+        if lz.requires_grad:
+            grad_nodes.add(id(lz.node))
+        stack.extend(i for i in lz.node.inputs if i is not None)
+    nograd = frozenset(i for i, n in enumerate(nodes) if id(n) not in grad_nodes)
+    T = registry._Tensor
+    outs = registry.dispatch(CHECKPOINT, tuple(T._from_lazy(lz) for lz in leaves), (prog, nograd))
+    by_lazy = {}
+    for lz, o in zip(roots, outs):
+        if o._lazy.requires_grad:
+            o._lazy.grad_fn = "CheckpointFunctionBackward" if reentrant else lz.grad_fn
+        by_lazy[id(lz)] = o
+    return _rebuild(spec, [by_lazy.get(id(t._lazy), t) for t in tensors])
+
+
+# -- public API -----------------------------------------------------------------------------
+
+def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
+               determinism_check=_DEFAULT_DETERMINISM_MODE, debug=False, early_stop=True, **kwargs):
+    """torch.utils.checkpoint.checkpoint: `function(*args, **kwargs)` with its intermediate
+    activations recomputed in the backward pass (one jax.checkpoint op) instead of stored."""
+    if use_reentrant is None:
+        warnings.warn(
+            "torch.utils.checkpoint: the use_reentrant parameter should be "
+            "passed explicitly. Starting in PyTorch 2.9, calling checkpoint "
+            "without use_reentrant will raise an exception. use_reentrant=False is "
+            "recommended, but if you need to preserve the current default "
+            "behavior, you can pass use_reentrant=True. Refer to docs for more "
+            "details on the differences between the two variants.", stacklevel=2)
+        use_reentrant = True
+    kwargs.pop("preserve_rng_state", True)  # keys are op inputs: the rng state is always preserved
+    if kwargs and use_reentrant:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
+    if use_reentrant:
+        if context_fn is not noop_context_fn or debug is not False:
+            raise ValueError("Passing `context_fn` or `debug` is only supported when use_reentrant=False.")
+        T = registry._Tensor
+        if not any(isinstance(a, T) and a.requires_grad for a in args):
+            # torch runs the function under no_grad and nothing upstream needs a gradient
+            check_backward_validity(args)
+            from ..autograd.grad_mode import no_grad
+            with no_grad():
+                return function(*args)
+        return _remat(function, args, {}, True, contextlib.nullcontext())
+    if _debug_enabled[0] if _debug_enabled[0] is not None else debug:
+        if context_fn is not noop_context_fn:
+            raise ValueError("debug=True is incompatible with non-default context_fn")
+    if determinism_check not in _DETERMINISM_CHECKS:
+        raise ValueError(f"determinism_check should be one of {list(_DETERMINISM_CHECKS)}, "
+                         f"but got {determinism_check}")
+    forward_context, _recompute_context = context_fn()  # XLA recomputes: the second is never entered
+    return _remat(function, args, kwargs, False, forward_context)
+
+
+def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):  # noqa: A002
+    """torch.utils.checkpoint.checkpoint_sequential: checkpoint all but the last of `segments` chunks."""
+    if use_reentrant is None:
+        warnings.warn(
+            "torch.utils.checkpoint.checkpoint_sequential: the use_reentrant "
+            "parameter should be passed explicitly. "
+            "In version 2.9 we will raise an exception if use_reentrant "
+            "is not passed. use_reentrant=False is "
+            "recommended, but if you need to preserve the current default "
+            "behavior, you can pass use_reentrant=True. Refer to docs for more "
+            "details on the differences between the two variants.", stacklevel=2)
+        use_reentrant = True
+    preserve = kwargs.pop("preserve_rng_state", True)
+    if kwargs:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
+
+    def run_function(start, end, functions):
+        def forward(input):  # noqa: A002
+            for j in range(start, end + 1):
+                input = functions[j](input)
+            return input
+        return forward
+
+    from ..nn.modules.container import Sequential
+    if isinstance(functions, Sequential):
+        functions = list(functions.children())
+    segment_size = len(functions) // segments
+    end = -1
+    for start in range(0, segment_size * (segments - 1), segment_size):
+        end = start + segment_size - 1
+        input = checkpoint(run_function(start, end, functions), input, use_reentrant=use_reentrant,
+                           preserve_rng_state=preserve)
+    return run_function(end + 1, len(functions) - 1, functions)(input)
