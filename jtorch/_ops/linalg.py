@@ -443,6 +443,23 @@ def solve(A, B, *, left=True, out=None):
     return _solve(A, B, left=bool(left))
 
 
+@op(tensors=("A", "B"), promote="same", method=False, function=False,
+    grad_name="LinalgSolveTriangularBackward0")
+def _solve_triangular(A, B, *, upper, left, unitriangular):
+    if not left:  # X A = B  <=>  A^T X^T = B^T
+        return jnp.swapaxes(_solve_triangular.op.fn(jnp.swapaxes(A, -1, -2), jnp.swapaxes(B, -1, -2),
+                                                    upper=not upper, left=True, unitriangular=unitriangular), -1, -2)
+    batch = jnp.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    return jax.scipy.linalg.solve_triangular(jnp.broadcast_to(A, batch + A.shape[-2:]),
+                                             jnp.broadcast_to(B, batch + B.shape[-2:]), lower=not upper,
+                                             unit_diagonal=unitriangular)
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    _no_out("linalg.solve_triangular", out)
+    return _solve_triangular(A, B, upper=bool(upper), left=bool(left), unitriangular=bool(unitriangular))
+
+
 @op(tensors=("A",), method=False, function=False, grad_name="LinalgCholeskyExBackward0")
 def _cholesky(A, *, upper):
     _square("linalg.cholesky", A)

@@ -293,3 +293,37 @@ def geometric_(self, p, *, generator=None):
     # number of trials up to the first success: ceil(log(1 - u) / log(1 - p)), at least 1
     k = ((1 - u).log() / float(np.log1p(-p))).ceil().clamp_min(1.0)
     return self._assign(k, "geometric_")
+
+
+# -- samplers behind torch.distributions -------------------------------------------------
+
+@op(tensors=("key", "alpha"), method=False, function=False)
+def _gamma(key, alpha):
+    # jax.random.gamma differentiates its sample w.r.t. alpha implicitly (reparameterised Gamma)
+    return jax.random.gamma(_key(key), alpha, alpha.shape, alpha.dtype)
+
+
+@public(method=False)
+def _standard_gamma(input, generator=None):
+    return _gamma(_gen(generator)._key_leaf(), input)
+
+
+@op(tensors=("key", "input"), method=False, function=False, differentiable=False)
+def _poisson(key, input):
+    return jax.random.poisson(_key(key), input, input.shape).astype(input.dtype)
+
+
+@public(method=False)
+def poisson(input, generator=None):
+    return _poisson(_gen(generator)._key_leaf(), input)
+
+
+@op(tensors=("key", "count", "prob"), method=False, function=False, differentiable=False)
+def _binomial(key, count, prob):
+    shape = jnp.broadcast_shapes(count.shape, prob.shape)
+    return jax.random.binomial(_key(key), count, prob, shape, prob.dtype)
+
+
+@public(method=False)
+def binomial(count, prob, generator=None):
+    return _binomial(_gen(generator)._key_leaf(), count, prob)
