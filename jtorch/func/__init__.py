@@ -1,1 +1,478 @@
-"""torch.func: function transforms on jtorch functions (filled next)."""
+"""torch.func: function transforms (vmap, grad, vjp, jvp, jacrev, jacfwd, hessian) on jax's.
+
+Each transform converts its jtorch Tensor arguments to jax arrays, runs the user's function
+inside the matching jax transform on Tensors wrapping the jax tracers (ops execute at once
+while tracing, as in jtorch.compile), and wraps the results back as Tensors. There are no
+derivative rules here; transforms nest because jax's do (a Tensor over a tracer is just
+another input to the inner transform).
+
+Outside jtorch.compile the function runs op by op on jax's eager path, so a transform is
+exact but not fast there; inside a compiled step it is traced into the step's program.
+Results are not connected to jtorch's autograd graph (they are new leaves).
+"""
+import functools
+
+import jax
+import jax.numpy as jnp
+
+from .._engine import sync
+from .._engine.graph import Lazy
+from .._ops import random as _random, registry
+
+__all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "functional_call",
+           "stack_module_state"]
+
+
+# -- Tensor <-> jax array ------------------------------------------------------------------
+
+def _is_tensor(x):
+    return isinstance(x, registry._Tensor)
+
+
+class _Eager:
+    """Run jtorch ops immediately (on tracers) while a transform traces the user's function."""
+
+    def __enter__(self):
+        registry._eager[0] += 1
+
+    def __exit__(self, *exc):
+        registry._eager[0] -= 1
+
+
+def _flush():
+    """Make pending tensors concrete before tracing: the function may read any of them (closures,
+    module parameters) and eager ops need values."""
+    if registry._eager[0]:
+        return  # already tracing: every tensor made since holds a value
+    for ref in sync._live:
+        t = ref()
+        if t is not None and t._lazy.value is None:
+            sync.materialize([t._lazy], "func")
+            return
+
+
+def _array(t):
+    """A Tensor's value as a jax array (or the tracer of an enclosing transform)."""
+    lz = t._fresh_lazy()
+    if lz.value is None:
+        sync.materialize([lz], "func")
+    return lz.value
+
+
+def _wrap(v):
+    from .._dtype import from_np
+    return registry._Tensor._from_lazy(Lazy(tuple(v.shape), from_np(v.dtype), value=v))
+
+
+def _split(tree):
+    """(arrays of the Tensors in a nested structure, rebuild(new leaves) -> the structure)."""
+    leaves, treedef = jax.tree_util.tree_flatten(tree, is_leaf=_is_tensor)
+    idx = [i for i, x in enumerate(leaves) if _is_tensor(x)]
+
+    def rebuild(values):
+        new = list(leaves)
+        for i, v in zip(idx, values):
+            new[i] = v
+        return jax.tree_util.tree_unflatten(treedef, new)
+
+    return [_array(leaves[i]) for i in idx], rebuild
+
+
+def _conj(x):
+    # torch's gradients of complex values are the conjugates of jax's cotangents (both ways)
+    return jnp.conj(x) if jnp.iscomplexobj(x) else x
+
+
+def _diff_args(args, argnums):
+    """Split the differentiated positional arguments into flat arrays.
+
+    Returns (nums, is_int, flat arrays, [(start, stop, rebuild)] per differentiated argument)."""
+    is_int = isinstance(argnums, int)
+    nums = (argnums,) if is_int else tuple(argnums)
+    if not nums:
+        raise RuntimeError("argnums must be non-empty")
+    for n in nums:
+        if not isinstance(n, int):
+            raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(n)}")
+        if not -len(args) <= n < len(args):
+            raise RuntimeError(f"Got argnum={n}, but only {len(args)} positional inputs")
+    nums = tuple(n % len(args) for n in nums)
+    flat, spans = [], []
+    for n in nums:
+        leaves = jax.tree_util.tree_leaves(args[n], is_leaf=_is_tensor)
+        for x in leaves:
+            if not _is_tensor(x):
+                raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+        arrays, rebuild = _split(args[n])
+        spans.append((len(flat), len(flat) + len(arrays), rebuild))
+        flat.extend(arrays)
+    return nums, is_int, flat, spans
+
+
+def _call_with(func, args, kwargs, nums, spans, flat):
+    """func(*args) with the differentiated arguments rebuilt from `flat` (arrays or tracers)."""
+    new = list(args)
+    for n, (a, b, rebuild) in zip(nums, spans):
+        new[n] = rebuild([_wrap(v) for v in flat[a:b]])
+    with _Eager():
+        return func(*new, **kwargs)
+
+
+def _take_aux(out, has_aux, api):
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise RuntimeError(f"{api}(f)(*args): output of function f should be a tuple: (output, aux) if has_aux "
+                           "is True")
+    return out
+
+
+class _Box:
+    """Carries Python structure (rebuild functions) out of a function jax traces."""
+    rebuild = aux = None
+
+
+def _aux_arrays(aux, box):
+    arrays, box.aux = _split(aux)
+    return arrays
+
+
+def _aux_result(box, arrays):
+    return box.aux([_wrap(v) for v in arrays])
+
+
+# -- grad ----------------------------------------------------------------------------------
+
+def grad_and_value(func, argnums=0, has_aux=False):
+    """torch.func.grad_and_value: (gradient w.r.t. argnums, value) of a function returning a scalar."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        _flush()
+        nums, is_int, flat, spans = _diff_args(args, argnums)
+        box = _Box()
+
+        def f(*xs):
+            out, aux = _take_aux(_call_with(func, args, kwargs, nums, spans, xs), has_aux, "grad_and_value")
+            if not _is_tensor(out):
+                raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got {type(out)}")
+            if out.dim() != 0:
+                raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got "
+                                   f"tensor with {out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
+                                   "instead?")
+            return _array(out), _aux_arrays(aux, box)
+
+        value, pullback, aux = jax.vjp(f, *flat, has_aux=True)
+        grads = [_conj(g) for g in pullback(jnp.ones((), value.dtype))]
+        per_arg = tuple(rebuild([_wrap(g) for g in grads[a:b]]) for a, b, rebuild in spans)
+        g = per_arg[0] if is_int else per_arg
+        value = _wrap(value)
+        return (g, (value, _aux_result(box, aux))) if has_aux else (g, value)
+    return wrapper
+
+
+def grad(func, argnums=0, has_aux=False):
+    """torch.func.grad: the gradient of a function returning a scalar Tensor w.r.t. argument(s) argnums."""
+    gv = grad_and_value(func, argnums, has_aux)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        g, value = gv(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+    return wrapper
+
+
+# -- vjp / jvp -----------------------------------------------------------------------------
+
+def _output_arrays(out, api):
+    leaves = jax.tree_util.tree_leaves(out, is_leaf=_is_tensor)
+    for x in leaves:
+        if not _is_tensor(x):
+            raise RuntimeError(f"{api}: Expected f to be a function that has non-empty output that is a Tensor or "
+                               f"a (nested) structure of Tensors, got {type(x)}")
+    return _split(out)
+
+
+def vjp(func, *primals, has_aux=False):
+    """torch.func.vjp: (func(*primals), vjp_fn[, aux]); vjp_fn(cotangents) gives a tuple over primals."""
+    _flush()
+    nums, _, flat, spans = _diff_args(primals, tuple(range(len(primals)))) if primals else ((), False, [], [])
+    box = _Box()
+
+    def f(*xs):
+        out, aux = _take_aux(_call_with(func, primals, {}, nums, spans, xs), has_aux, "vjp")
+        arrays, box.rebuild = _output_arrays(out, "vjp(f, *primals)")
+        return arrays, _aux_arrays(aux, box)
+
+    outs, pullback, aux = jax.vjp(f, *flat, has_aux=True)
+
+    def vjp_fn(cotangents, retain_graph=True, create_graph=None):
+        cots, _ = _split(cotangents)
+        if len(cots) != len(outs):
+            raise RuntimeError("Expected pytree structure of cotangents to be the same as pytree structure of "
+                               "outputs to the function")
+        for i, (c, o) in enumerate(zip(cots, outs)):
+            if tuple(c.shape) != tuple(o.shape):
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {_size(c.shape)} and "
+                                   f"output[{i}] has a shape of {_size(o.shape)}.")
+        grads = [_conj(g) for g in pullback([_conj(jnp.asarray(c).astype(o.dtype)) for c, o in zip(cots, outs)])]
+        return tuple(rebuild([_wrap(g) for g in grads[a:b]]) for a, b, rebuild in spans)
+
+    out = box.rebuild([_wrap(o) for o in outs])
+    return (out, vjp_fn, _aux_result(box, aux)) if has_aux else (out, vjp_fn)
+
+
+def _size(shape):
+    from .._tensor import Size
+    return Size(tuple(shape))
+
+
+def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """torch.func.jvp: (func(*primals), the Jacobian times tangents[, aux])."""
+    if not isinstance(primals, tuple):
+        raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be valid to "
+                           "call f(*primals).")
+    if not isinstance(tangents, tuple) or len(tangents) != len(primals) or \
+            jax.tree_util.tree_structure(primals, is_leaf=_is_tensor) != \
+            jax.tree_util.tree_structure(tangents, is_leaf=_is_tensor):
+        raise RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have the same python "
+                           "structure. For example, if primals is a tuple of 3 tensors, tangents also must be.")
+    _flush()
+    nums, _, flat, spans = _diff_args(primals, tuple(range(len(primals))))
+    tflat = _diff_args(tangents, tuple(range(len(tangents))))[2]
+    for p, t in zip(flat, tflat):
+        if tuple(p.shape) != tuple(t.shape):
+            raise RuntimeError(f"jvp(f, primals, tangents): Expected primals and tangents to have the same shape, "
+                               f"got {_size(p.shape)} and {_size(t.shape)}")
+    box = _Box()
+
+    def f(*xs):
+        out, aux = _take_aux(_call_with(func, primals, {}, nums, spans, xs), has_aux, "jvp")
+        arrays, box.rebuild = _output_arrays(out, "jvp(f, primals, tangents)")
+        return arrays, _aux_arrays(aux, box)
+
+    outs, touts, aux = jax.jvp(f, tuple(flat), tuple(t.astype(p.dtype) for p, t in zip(flat, tflat)), has_aux=True)
+    res = (box.rebuild([_wrap(o) for o in outs]), box.rebuild([_wrap(t) for t in touts]))
+    return res + (_aux_result(box, aux),) if has_aux else res
+
+
+# -- Jacobians -----------------------------------------------------------------------------
+
+def _jac(transform, func, argnums, has_aux):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        _flush()
+        nums, is_int, flat, spans = _diff_args(args, argnums)
+        box = _Box()
+
+        def f(*xs):
+            out, aux = _take_aux(_call_with(func, args, kwargs, nums, spans, xs), has_aux, transform.__name__)
+            arrays, box.rebuild = _output_arrays(out, transform.__name__)
+            return arrays, _aux_arrays(aux, box)
+
+        jac, aux = transform(f, argnums=tuple(range(len(flat))), has_aux=True)(*flat)
+        per_out = []
+        for row in jac:  # one row per output Tensor: a tuple over the flat inputs
+            per_arg = tuple(rebuild([_wrap(j) for j in row[a:b]]) for a, b, rebuild in spans)
+            per_out.append(per_arg[0] if is_int else per_arg)
+        out = box.rebuild(per_out)
+        return (out, _aux_result(box, aux)) if has_aux else out
+    return wrapper
+
+
+def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
+    """torch.func.jacrev: the Jacobian of func w.r.t. argument(s) argnums by reverse mode (jax.jacrev)."""
+    return _jac(jax.jacrev, func, argnums, has_aux)
+
+
+def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
+    """torch.func.jacfwd: the Jacobian of func w.r.t. argument(s) argnums by forward mode (jax.jacfwd)."""
+    return _jac(jax.jacfwd, func, argnums, has_aux)
+
+
+def hessian(func, argnums=0):
+    """torch.func.hessian: jacfwd(jacrev(func)), as torch computes it."""
+    return jacfwd(jacrev(func, argnums), argnums)
+
+
+# -- vmap ----------------------------------------------------------------------------------
+
+def _flat_dims(dims, tree, out):
+    """Broadcast an in_dims prefix over `tree`'s leaves (in jax's flattening order); False on mismatch."""
+    if dims is None or isinstance(dims, int):
+        out.extend([dims] * len(jax.tree_util.tree_leaves(tree, is_leaf=_is_tensor)))
+        return True
+    if isinstance(dims, (tuple, list)) and isinstance(tree, (tuple, list)) and len(dims) == len(tree):
+        return all(_flat_dims(d, t, out) for d, t in zip(dims, tree))
+    if isinstance(dims, dict) and isinstance(tree, dict) and set(dims) == set(tree):
+        return all(_flat_dims(dims[k], tree[k], out) for k in sorted(tree))
+    return False
+
+
+def _draws():
+    gen = _random.default_generator
+    return gen._counter, getattr(gen, "_trace_count", 0)
+
+
+def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    """torch.func.vmap on jax.vmap: maps func over dimension in_dims of its Tensor arguments.
+
+    Random ops draw the same numbers for every batch element (randomness='same'); 'different' is
+    not supported for functions that draw random numbers.
+    """
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got "
+                           f"{randomness}")
+    name = getattr(func, "__name__", repr(func))
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if not isinstance(in_dims, (int, tuple)):
+            raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): expected `in_dims` to be int or a "
+                             f"(potentially nested) tuple matching the structure of inputs, got: {type(in_dims)}.")
+        leaves, treedef = jax.tree_util.tree_flatten(args, is_leaf=_is_tensor)
+        dims = []
+        if not _flat_dims(in_dims if isinstance(in_dims, int) else tuple(in_dims), args, dims):
+            raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): in_dims is not compatible with the "
+                             "structure of `inputs`.")
+        mapped, axes = [], []
+        for i, (x, d) in enumerate(zip(leaves, dims)):
+            if d is None:
+                continue
+            if not _is_tensor(x):
+                raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={d} for an input but "
+                                 f"the input is of type {type(x)}. We cannot vmap over non-Tensor arguments, please "
+                                 "use None as the respective in_dim")
+            if not -max(x.dim(), 1) <= d < max(x.dim(), 1) or x.dim() == 0:
+                raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={d} for some input, "
+                                 f"but that input is a Tensor of dimensionality {x.dim()} so expected in_dim to "
+                                 f"satisfy -{x.dim()} <= in_dim < {x.dim()}.")
+            mapped.append(i)
+            axes.append(d % x.dim())
+        if not mapped:
+            raise ValueError("vmap: Expected at least one Tensor to vmap over")
+        sizes = [leaves[i].shape[a] for i, a in zip(mapped, axes)]
+        if len(set(sizes)) > 1:
+            raise ValueError(f"vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                             f"{sizes} for the mapped dimension")
+        _flush()
+
+        def f(*xs):
+            new = list(leaves)
+            for i, x in zip(mapped, xs):
+                new[i] = _wrap(x)
+            before = _draws()
+            with _Eager():
+                out = func(*jax.tree_util.tree_unflatten(treedef, new), **kwargs)
+            if randomness != "same" and _draws() != before:
+                if randomness == "error":
+                    raise RuntimeError("vmap: called random operation while in randomness error mode. Please either "
+                                       "use the 'same' or 'different' randomness flags on vmap or perform the "
+                                       "randomness operation out of vmap")
+                raise NotImplementedError("jtorch's vmap draws the same random numbers for every batch element: "
+                                          "use randomness='same'")
+            for x in jax.tree_util.tree_leaves(out, is_leaf=_is_tensor):
+                if not _is_tensor(x):
+                    raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type {type(x)}. "
+                                     "Did you mean to set out_dims= to None for output?")
+            return jax.tree_util.tree_map(_array, out, is_leaf=_is_tensor)
+
+        try:
+            res = jax.vmap(f, in_axes=tuple(axes), out_axes=out_dims)(*[_array(leaves[i]) for i in mapped])
+        except ValueError as e:
+            if "out_axes" not in str(e):
+                raise
+            raise ValueError(f"vmap({name}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible with the "
+                             "structure of `outputs`.") from None
+        return jax.tree_util.tree_map(_wrap, res)
+    return wrapper
+
+
+# -- modules -------------------------------------------------------------------------------
+
+def _owner(module, name):
+    path, _, attr = name.rpartition(".")
+    return module.get_submodule(path), attr
+
+
+def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
+    """torch.func.functional_call: module(*args, **kwargs) with parameters/buffers replaced by the given
+    tensors for the duration of the call (restored afterwards, also on error)."""
+    if isinstance(parameter_and_buffer_dicts, dict):
+        values = dict(parameter_and_buffer_dicts)
+    else:
+        values = {}
+        seen = set()
+        for d in parameter_and_buffer_dicts:
+            dup = [k for k in d if k in seen]
+            if dup:
+                raise ValueError(f"{dup} appeared in multiple dictionaries; behavior of functional call is "
+                                 "ambiguous")
+            seen.update(d)
+            values.update(d)
+    current = dict(module.named_parameters(remove_duplicate=False))
+    current.update(module.named_buffers(remove_duplicate=False))
+    if strict:
+        missing = [k for k in current if k not in values]
+        unexpected = [k for k in values if k not in current]
+        msgs = []
+        if unexpected:
+            msgs.append("Unexpected key(s): " + ", ".join(repr(k) for k in unexpected) + ".")
+        if missing:
+            msgs.append("Missing key(s): " + ", ".join(repr(k) for k in missing) + ".")
+        if msgs:
+            raise RuntimeError(f"Error(s) in reparametrizing for {module._get_name()}:\n\t" + "\n\t".join(msgs))
+    if tie_weights:  # a tensor registered under several names follows the value given for any of them
+        by_id = {}
+        for k, t in current.items():
+            by_id.setdefault(id(t), []).append(k)
+        for names in by_id.values():
+            given = [k for k in names if k in values]
+            if given and len(names) > 1:
+                for k in names:
+                    values.setdefault(k, values[given[0]])
+    saved = []  # (owner, attr, dict it lived in or None, old value)
+    try:
+        for k, v in values.items():
+            owner, attr = _owner(module, k)
+            for store in (owner._parameters, owner._buffers):
+                if attr in store:
+                    saved.append((owner, attr, store, store[attr]))
+                    store[attr] = v
+                    break
+            else:
+                saved.append((owner, attr, None, owner.__dict__.get(attr, _MISSING)))
+                object.__setattr__(owner, attr, v)
+        if args is None:
+            args = ()
+        elif not isinstance(args, tuple):
+            args = (args,)
+        return module(*args, **(kwargs or {}))
+    finally:
+        for owner, attr, store, old in reversed(saved):
+            if store is not None:
+                store[attr] = old
+            elif old is _MISSING:
+                owner.__dict__.pop(attr, None)
+            else:
+                object.__setattr__(owner, attr, old)
+
+
+_MISSING = object()
+
+
+def stack_module_state(models):
+    """torch.func.stack_module_state: (params, buffers) dicts of the models' states stacked on a new dim 0
+    (for vmap over functional_call); stacked parameters are new leaves."""
+    stack = registry.FUNCTIONS["stack"]
+    models = list(models)
+    if not models:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if not (all(m.training for m in models) or not any(m.training for m in models)):
+        raise RuntimeError("stack_module_state: Expected all models to have the same training/eval mode.")
+    t0 = type(models[0])
+    if not all(type(m) is t0 for m in models):
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
+    params = {k: stack([dict(m.named_parameters())[k] for m in models]).detach().requires_grad_(p.requires_grad)
+              for k, p in models[0].named_parameters()}
+    buffers = {k: stack([dict(m.named_buffers())[k] for m in models]) for k, _ in models[0].named_buffers()}
+    return params, buffers
