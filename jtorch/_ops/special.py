@@ -1,1 +1,122 @@
-"""Lowerings behind torch.special that torch.* does not already have (filled next)."""
+"""Lowerings behind torch.special that torch.* does not already have.
+
+They are registered under torch's aten names (`special_i0e`, ...), as functions of
+jtorch.special only: torch has no `torch.i0e` or `Tensor.i0e`. The ones torch.* does have
+(erf, digamma, igamma, sigmoid, ...) live with the other elementwise ops and are re-exported
+by jtorch.special.
+"""
+import math
+
+import jax
+import jax.numpy as jnp
+import jax.scipy.special as jss
+
+from .registry import op
+
+_SPECIAL = dict(promote="float", function=False, method=False)
+
+
+def _unary(name, fn, **kw):
+    def lowering(input):
+        return fn(input)
+    lowering.__name__ = name
+    return op(name, **_SPECIAL, **kw)(lowering)
+
+
+special_i0e = _unary("special_i0e", jss.i0e, grad_name="SpecialI0EBackward0")
+special_i1 = _unary("special_i1", jss.i1)
+special_i1e = _unary("special_i1e", jss.i1e, grad_name="SpecialI1EBackward0")
+special_ndtri = _unary("special_ndtri", jss.ndtri)
+special_log_ndtr = _unary("special_log_ndtr", jss.log_ndtr)
+special_entr = _unary("special_entr", jss.entr)
+# torch writes ndtr as (1 + erf(x / sqrt 2)) / 2, so its grad_fn is the final multiplication's
+special_ndtr = _unary("special_ndtr", jss.ndtr, grad_name="MulBackward1")
+# torch gives these no derivative: their results never require grad
+special_modified_bessel_i0 = _unary("special_modified_bessel_i0", jss.i0, differentiable=False)
+special_modified_bessel_i1 = _unary("special_modified_bessel_i1", jss.i1, differentiable=False)
+
+
+def _erfcx(x):
+    # jax's erfcx underflows to 0 past x ~ 9 (float32) / 26.5 (float64); there the
+    # asymptotic series 1/(x sqrt(pi)) * sum (-1)^k (2k-1)!! / (2x^2)^k is exact to rounding
+    cut = 25.0 if x.dtype == jnp.float64 else 8.0
+    big = jnp.maximum(x, cut)
+    w = 1 / (2 * big * big)
+    series = 1 + w * (-1 + w * (3 + w * (-15 + w * (105 + w * (-945 + w * 10395)))))
+    return jnp.where(x < cut, jss.erfcx(jnp.minimum(x, cut)), series / (big * math.sqrt(math.pi)))
+
+
+special_erfcx = _unary("special_erfcx", _erfcx)
+
+
+def _bessel_j(x, nu):
+    """J0 / J1: power series up to |x| = 12, Hankel's asymptotic expansion beyond.
+
+    jax.scipy.special.bessel_jn's backward recurrence loses all accuracy past |x| ~ 40 and
+    gives nan near 0, so it is not used. Computed in float64 and rounded to x's dtype.
+    """
+    dt = x.dtype
+    a = jnp.abs(x.astype(jnp.float64))
+    cut = 12.0
+    s = jnp.minimum(a, cut)
+    q = -(s * s) / 4
+    term = jnp.ones_like(s) if nu == 0 else s / 2
+    total = term
+    for k in range(1, 40):  # terms fall below 1e-17 of the largest one by k ~ 35 at |x| = 12
+        term = term * q / (k * (k + nu))
+        total = total + term
+    b = jnp.maximum(a, cut)
+    z = 1 / (8 * b)
+    mu = 4.0 * nu * nu
+    p, qs, t = jnp.ones_like(b), jnp.zeros_like(b), jnp.ones_like(b)
+    for k in range(1, 24):
+        t = t * (mu - (2 * k - 1) ** 2) / k * z
+        if k % 2:
+            qs = qs + (-1) ** (k // 2) * t
+        else:
+            p = p + (-1) ** (k // 2) * t
+    c, sn = jnp.cos(b), jnp.sin(b)
+    # sqrt(2) cos(b - (2 nu + 1) pi / 4) and sqrt(2) sin(...), without rounding the phase
+    cc, ss = (c + sn, sn - c) if nu == 0 else (sn - c, -(c + sn))
+    hankel = jnp.sqrt(1 / (math.pi * b)) * (p * cc - qs * ss)
+    out = jnp.where(a <= cut, total, hankel)
+    if nu == 1:
+        out = jnp.where(x < 0, -out, out)  # J1 is odd
+    return out.astype(dt)
+
+
+special_bessel_j0 = _unary("special_bessel_j0", lambda x: _bessel_j(x, 0), differentiable=False)
+special_bessel_j1 = _unary("special_bessel_j1", lambda x: _bessel_j(x, 1), differentiable=False)
+
+
+def _spherical_j0(x):
+    safe = jnp.where(x == 0, 1, x)
+    return jnp.where(x == 0, 1, jnp.sin(safe) / safe).astype(x.dtype)
+
+
+special_spherical_bessel_j0 = _unary("special_spherical_bessel_j0", _spherical_j0, differentiable=False)
+
+
+@jax.custom_jvp
+def _xlog1py(x, y):
+    out = jnp.where(x == 0, 0, x * jnp.log1p(jnp.where(x == 0, 0, y)))
+    return jnp.where(jnp.isnan(y), jnp.nan, out)  # torch keeps a nan y even where x == 0
+
+
+@_xlog1py.defjvp
+def _xlog1py_jvp(primals, tangents):
+    # torch's gradients: d/dx = log1p(y) (0 where x == 0 and y <= -1), d/dy = x / (1 + y)
+    (x, y), (dx, dy) = primals, tangents
+    dlog = jnp.where((x == 0) & (y <= -1), 0, jnp.log1p(jnp.where((x == 0) & (y <= -1), 0, y)))
+    return _xlog1py(x, y), dx * dlog + dy * x / (1 + y)
+
+
+@op(tensors=("input", "other"), **_SPECIAL)
+def special_xlog1py(input, other):
+    return _xlog1py(input, other)
+
+
+@op(tensors=("input", "other"), **_SPECIAL)
+def special_zeta(input, other):
+    # differentiable in both arguments (torch only differentiates in `other`, and raises for `input`)
+    return jss.zeta(input, other)
