@@ -29,7 +29,7 @@ from .modules import (  # noqa: F401
     SmoothL1Loss as SmoothL1Loss, HuberLoss as HuberLoss, SoftMarginLoss as SoftMarginLoss,
     CrossEntropyLoss as CrossEntropyLoss, CosineEmbeddingLoss as CosineEmbeddingLoss,
     MarginRankingLoss as MarginRankingLoss, MultiMarginLoss as MultiMarginLoss,
-    TripletMarginLoss as TripletMarginLoss, Flatten as Flatten, Unflatten as Unflatten,
+    TripletMarginLoss as TripletMarginLoss, CTCLoss as CTCLoss, Flatten as Flatten, Unflatten as Unflatten,
     ConstantPad1d as ConstantPad1d, ConstantPad2d as ConstantPad2d, ConstantPad3d as ConstantPad3d,
     ZeroPad1d as ZeroPad1d, ZeroPad2d as ZeroPad2d, ZeroPad3d as ZeroPad3d, ReflectionPad1d as ReflectionPad1d,
     ReflectionPad2d as ReflectionPad2d, ReflectionPad3d as ReflectionPad3d, ReplicationPad1d as ReplicationPad1d,

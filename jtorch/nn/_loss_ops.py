@@ -250,3 +250,40 @@ def _multi_margin_loss(input, target, weight, *, p, margin, reduction):
     loss = jnp.sum(z, axis=1) / input.shape[1]
     loss = loss[0] if unbatched and reduction == "none" else loss
     return _reduce(loss, reduction)
+
+
+@op(tensors=("log_probs", "targets", "input_lengths", "target_lengths"), method=False, function=False,
+    grad_name="CtcLossBackward0")
+def _ctc_loss(log_probs, targets, input_lengths, target_lengths, *, blank):
+    """Per-sample CTC negative log likelihoods (N,) of log_probs (T, N, C) via optax.ctc_loss.
+
+    targets: padded (N, S) or concatenated 1-D. optax log-softmaxes its logits; every path
+    takes one class per frame, so subtracting the frames' logsumexp gives the loss of
+    log_probs as given. torch's gradient w.r.t. log_probs is exp(log_probs) - posterior
+    (the paper's formula), which the zero-valued exp term below adds. Infeasible samples get inf
+    (and zero gradients, where torch's are nan).
+    """
+    import optax
+    x = jnp.transpose(log_probs, (1, 0, 2))
+    n, t = x.shape[:2]
+    il = input_lengths.astype(jnp.int32)
+    tl = target_lengths.astype(jnp.int32)
+    if targets.ndim == 1:  # concatenated: gather each sample's slice into a padded row
+        s = max(targets.shape[0], 1)
+        idx = (jnp.cumsum(tl) - tl)[:, None] + jnp.arange(s)[None]
+        labels = targets[jnp.clip(idx, 0, max(targets.shape[0] - 1, 0))] if targets.shape[0] else \
+            jnp.zeros((n, s), targets.dtype)
+    else:
+        labels = targets
+    s = labels.shape[1]
+    in_label = jnp.arange(s)[None] < tl[:, None]
+    labels = jnp.where(in_label, labels, 0).astype(jnp.int32)
+    in_frame = (jnp.arange(t)[None] < il[:, None]).astype(x.dtype)
+    nll = optax.ctc_loss(x, 1 - in_frame, labels, 1 - in_label.astype(x.dtype), blank_id=blank)
+    nll = nll - jnp.sum(jax.nn.logsumexp(x, axis=-1) * in_frame, axis=1)
+    ex = jnp.exp(x)
+    nll = nll + jnp.sum((ex - lax.stop_gradient(ex)) * in_frame[..., None], axis=(1, 2))
+    # a path needs one frame per label plus a blank between repeated labels
+    repeats = jnp.sum((labels[:, 1:] == labels[:, :-1]) & in_label[:, 1:], axis=1)
+    feasible = il >= tl + repeats
+    return jnp.where(feasible, nll, jnp.inf).astype(x.dtype)

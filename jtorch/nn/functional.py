@@ -415,6 +415,68 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                              label_smoothing=float(label_smoothing))
 
 
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """Connectionist Temporal Classification loss (optax.ctc_loss); torch's layouts, checks and
+    reductions ('mean' divides each loss by its target length, then averages)."""
+    from .._ops.creation import tensor as _tensor_fn
+    from .._tensor import Tensor
+    reduction = _reduction(None, None, reduction)
+    where = " (while checking arguments for ctc_loss_allocate_outputs)"
+    if not (log_probs.dtype.is_floating_point or log_probs.dtype.is_complex):
+        raise NotImplementedError(f'"ctc_loss_cpu" not implemented for \'{_type_word(log_probs.dtype)}\'')
+    if log_probs.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {log_probs.dim() + 1}-dimensional tensor for "
+                           f"argument #1 'log_probs'{where}")
+    if targets.dim() not in (1, 2):
+        raise RuntimeError(f"Expected 1 to 2 dimensions, but got {targets.dim()}-dimensional tensor for argument #2 "
+                           f"'targets'{where}")
+    unbatched = log_probs.dim() == 2
+    if unbatched:
+        log_probs, targets = log_probs.unsqueeze(1), targets.reshape(1, -1)
+    t, n, c = log_probs.shape
+    if not 0 <= blank < c:
+        raise RuntimeError("blank must be in label range")
+    lengths, values = [], []
+    for name, v in (("input_lengths", input_lengths), ("target_lengths", target_lengths)):
+        if not isinstance(v, Tensor):
+            v = _tensor_fn(v, dtype=_dtype.int64)
+        elif v.dtype.is_floating_point or v.dtype.is_complex or v.dtype is _dtype.bool:
+            raise RuntimeError(f"{name} must be integral")
+        if v.numel() != n:
+            raise RuntimeError(f"{name} must be of size batch_size")
+        vals = _host_values(v)  # None when reading them would sync: the checks are skipped
+        values.append(None if vals is None else np.asarray(vals).reshape(-1))
+        lengths.append(v.reshape(n))
+    il, tl = lengths
+    il_v, tl_v = values
+    for name, vals, high in (("input_lengths", il_v, t), ("target_lengths", tl_v, None)):
+        if vals is not None and vals.size:
+            if vals.min() < 0:
+                raise RuntimeError(f"Expected {name} to have value at least 0, but got value {int(vals.min())}{where}")
+            if high is not None and vals.max() > high:
+                raise RuntimeError(f"Expected {name} to have value at most {high}, but got value "
+                                   f"{int(vals.max())}{where}")
+    if tl_v is not None:
+        if targets.dim() == 1 and int(tl_v.sum()) != targets.shape[0]:
+            raise RuntimeError(f"Expected tensor to have size {int(tl_v.sum())} at dimension 0, but got size "
+                               f"{targets.shape[0]} for argument #2 'targets'{where}")
+        if targets.dim() == 2 and tl_v.size and int(tl_v.max()) > targets.shape[1]:
+            raise RuntimeError(f"Expected tensor to have size at least {int(tl_v.max())} at dimension 1, but got "
+                               f"size {targets.shape[1]} for argument #2 'targets'{where}")
+    if targets.dtype.is_floating_point:
+        targets = targets.long()
+    loss = _L._ctc_loss(log_probs, targets, il, tl, blank=int(blank))
+    if zero_infinity:
+        from .._ops.creation import zeros_like
+        from .._ops.elementwise import where as _where
+        loss = _where(loss == float("inf"), zeros_like(loss), loss)
+    if reduction == "mean":
+        return (loss / tl.clamp_min(1).to(loss.dtype)).mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss.squeeze(0) if unbatched else loss
+
+
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     if input1.shape != input2.shape:

@@ -42,7 +42,7 @@ from .loss import (  # noqa: F401
     SmoothL1Loss as SmoothL1Loss, HuberLoss as HuberLoss, SoftMarginLoss as SoftMarginLoss,
     CrossEntropyLoss as CrossEntropyLoss, CosineEmbeddingLoss as CosineEmbeddingLoss,
     MarginRankingLoss as MarginRankingLoss, MultiMarginLoss as MultiMarginLoss,
-    TripletMarginLoss as TripletMarginLoss,
+    TripletMarginLoss as TripletMarginLoss, CTCLoss as CTCLoss,
 )
 from .flatten import Flatten as Flatten, Unflatten as Unflatten  # noqa: F401
 from .padding import (  # noqa: F401
