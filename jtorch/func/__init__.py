@@ -51,6 +51,31 @@ def _flush():
             return
 
 
+class _Guard:
+    """Catches writes into tensors from outside the transformed function (in-place updates of captured
+    tensors, e.g. BatchNorm running stats in training mode): they would leave a dead tracer behind,
+    so the old value is restored and torch-style RuntimeError raised."""
+
+    def __init__(self, api, func, args, kwargs=None):
+        from .._compile import _find_state, _referenced
+        self.api = api
+        self.tensors = _find_state([args, kwargs or {}] + _referenced(func), set(), [])
+        self.lazies = [t._lazy for t in self.tensors]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        written = False
+        for t, lz in zip(self.tensors, self.lazies):
+            if t._lazy is not lz and isinstance(t._lazy.value, jax.core.Tracer):
+                t._lazy, written = lz, True
+        if written and exc_type is None:
+            raise RuntimeError(f"jtorch.func.{self.api}: the function wrote in place into a tensor created outside "
+                               "the transform (e.g. a buffer such as BatchNorm's running stats in training mode); "
+                               "jtorch cannot keep that update: compute it as an output, or use module.eval()")
+
+
 def _array(t):
     """A Tensor's value as a jax array (or the tracer of an enclosing transform)."""
     lz = t._fresh_lazy()
@@ -64,18 +89,60 @@ def _wrap(v):
     return registry._Tensor._from_lazy(Lazy(tuple(v.shape), from_np(v.dtype), value=v))
 
 
+def _flatten(tree):
+    """(leaves, rebuild(new leaves) -> the structure) over tuples, lists, namedtuples and dicts.
+
+    Unlike jax's pytrees this keeps dict order (torch's results keep the caller's key order)
+    and treats None as a leaf, as torch's pytrees do."""
+    leaves = []
+
+    def walk(x):
+        if isinstance(x, (tuple, list)) and not _is_tensor(x):
+            return type(x), [walk(v) for v in x]
+        if isinstance(x, dict):
+            return type(x), [(k, walk(v)) for k, v in x.items()]
+        leaves.append(x)
+        return None
+
+    spec = walk(tree)
+
+    def rebuild(new):
+        it = iter(new)
+
+        def build(s):
+            if s is None:
+                return next(it)
+            kind, kids = s
+            if issubclass(kind, dict):
+                return kind((k, build(c)) for k, c in kids)
+            vals = [build(c) for c in kids]
+            return kind(*vals) if hasattr(kind, "_fields") else kind(vals)
+        return build(spec)
+
+    return leaves, rebuild
+
+
 def _split(tree):
-    """(arrays of the Tensors in a nested structure, rebuild(new leaves) -> the structure)."""
-    leaves, treedef = jax.tree_util.tree_flatten(tree, is_leaf=_is_tensor)
+    """(arrays of the Tensors in a nested structure, rebuild(new values for them) -> the structure)."""
+    leaves, rebuild_all = _flatten(tree)
     idx = [i for i, x in enumerate(leaves) if _is_tensor(x)]
 
     def rebuild(values):
         new = list(leaves)
         for i, v in zip(idx, values):
             new[i] = v
-        return jax.tree_util.tree_unflatten(treedef, new)
+        return rebuild_all(new)
 
     return [_array(leaves[i]) for i in idx], rebuild
+
+
+def _structure(tree):
+    """A comparable description of a nested structure (types, keys, lengths)."""
+    if isinstance(tree, (tuple, list)) and not _is_tensor(tree):
+        return type(tree), tuple(_structure(v) for v in tree)
+    if isinstance(tree, dict):
+        return type(tree), tuple((k, _structure(v)) for k, v in tree.items())
+    return None
 
 
 def _conj(x):
@@ -99,8 +166,7 @@ def _diff_args(args, argnums):
     nums = tuple(n % len(args) for n in nums)
     flat, spans = [], []
     for n in nums:
-        leaves = jax.tree_util.tree_leaves(args[n], is_leaf=_is_tensor)
-        for x in leaves:
+        for x in _flatten(args[n])[0]:
             if not _is_tensor(x):
                 raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
         arrays, rebuild = _split(args[n])
@@ -161,7 +227,8 @@ def grad_and_value(func, argnums=0, has_aux=False):
                                    "instead?")
             return _array(out), _aux_arrays(aux, box)
 
-        value, pullback, aux = jax.vjp(f, *flat, has_aux=True)
+        with _Guard("grad", func, args, kwargs):
+            value, pullback, aux = jax.vjp(f, *flat, has_aux=True)
         grads = [_conj(g) for g in pullback(jnp.ones((), value.dtype))]
         per_arg = tuple(rebuild([_wrap(g) for g in grads[a:b]]) for a, b, rebuild in spans)
         g = per_arg[0] if is_int else per_arg
@@ -184,8 +251,7 @@ def grad(func, argnums=0, has_aux=False):
 # -- vjp / jvp -----------------------------------------------------------------------------
 
 def _output_arrays(out, api):
-    leaves = jax.tree_util.tree_leaves(out, is_leaf=_is_tensor)
-    for x in leaves:
+    for x in _flatten(out)[0]:
         if not _is_tensor(x):
             raise RuntimeError(f"{api}: Expected f to be a function that has non-empty output that is a Tensor or "
                                f"a (nested) structure of Tensors, got {type(x)}")
@@ -203,7 +269,8 @@ def vjp(func, *primals, has_aux=False):
         arrays, box.rebuild = _output_arrays(out, "vjp(f, *primals)")
         return arrays, _aux_arrays(aux, box)
 
-    outs, pullback, aux = jax.vjp(f, *flat, has_aux=True)
+    with _Guard("vjp", func, primals):
+        outs, pullback, aux = jax.vjp(f, *flat, has_aux=True)
 
     def vjp_fn(cotangents, retain_graph=True, create_graph=None):
         cots, _ = _split(cotangents)
@@ -232,8 +299,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
         raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be valid to "
                            "call f(*primals).")
     if not isinstance(tangents, tuple) or len(tangents) != len(primals) or \
-            jax.tree_util.tree_structure(primals, is_leaf=_is_tensor) != \
-            jax.tree_util.tree_structure(tangents, is_leaf=_is_tensor):
+            _structure(primals) != _structure(tangents):
         raise RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have the same python "
                            "structure. For example, if primals is a tuple of 3 tensors, tangents also must be.")
     _flush()
@@ -250,7 +316,9 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
         arrays, box.rebuild = _output_arrays(out, "jvp(f, primals, tangents)")
         return arrays, _aux_arrays(aux, box)
 
-    outs, touts, aux = jax.jvp(f, tuple(flat), tuple(t.astype(p.dtype) for p, t in zip(flat, tflat)), has_aux=True)
+    with _Guard("jvp", func, primals):
+        outs, touts, aux = jax.jvp(f, tuple(flat), tuple(t.astype(p.dtype) for p, t in zip(flat, tflat)),
+                                   has_aux=True)
     res = (box.rebuild([_wrap(o) for o in outs]), box.rebuild([_wrap(t) for t in touts]))
     return res + (_aux_result(box, aux),) if has_aux else res
 
@@ -269,7 +337,8 @@ def _jac(transform, func, argnums, has_aux):
             arrays, box.rebuild = _output_arrays(out, transform.__name__)
             return arrays, _aux_arrays(aux, box)
 
-        jac, aux = transform(f, argnums=tuple(range(len(flat))), has_aux=True)(*flat)
+        with _Guard(transform.__name__, func, args, kwargs):
+            jac, aux = transform(f, argnums=tuple(range(len(flat))), has_aux=True)(*flat)
         per_out = []
         for row in jac:  # one row per output Tensor: a tuple over the flat inputs
             per_arg = tuple(rebuild([_wrap(j) for j in row[a:b]]) for a, b, rebuild in spans)
@@ -297,14 +366,14 @@ def hessian(func, argnums=0):
 # -- vmap ----------------------------------------------------------------------------------
 
 def _flat_dims(dims, tree, out):
-    """Broadcast an in_dims prefix over `tree`'s leaves (in jax's flattening order); False on mismatch."""
+    """Broadcast an in_dims/out_dims prefix over `tree`'s leaves (in _flatten's order); False on mismatch."""
     if dims is None or isinstance(dims, int):
-        out.extend([dims] * len(jax.tree_util.tree_leaves(tree, is_leaf=_is_tensor)))
+        out.extend([dims] * len(_flatten(tree)[0]))
         return True
     if isinstance(dims, (tuple, list)) and isinstance(tree, (tuple, list)) and len(dims) == len(tree):
         return all(_flat_dims(d, t, out) for d, t in zip(dims, tree))
     if isinstance(dims, dict) and isinstance(tree, dict) and set(dims) == set(tree):
-        return all(_flat_dims(dims[k], tree[k], out) for k in sorted(tree))
+        return all(_flat_dims(dims[k], tree[k], out) for k in tree)
     return False
 
 
@@ -329,7 +398,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         if not isinstance(in_dims, (int, tuple)):
             raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): expected `in_dims` to be int or a "
                              f"(potentially nested) tuple matching the structure of inputs, got: {type(in_dims)}.")
-        leaves, treedef = jax.tree_util.tree_flatten(args, is_leaf=_is_tensor)
+        leaves, rebuild = _flatten(args)
         dims = []
         if not _flat_dims(in_dims if isinstance(in_dims, int) else tuple(in_dims), args, dims):
             raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): in_dims is not compatible with the "
@@ -356,13 +425,15 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
                              f"{sizes} for the mapped dimension")
         _flush()
 
+        box = _Box()
+
         def f(*xs):
             new = list(leaves)
             for i, x in zip(mapped, xs):
                 new[i] = _wrap(x)
             before = _draws()
             with _Eager():
-                out = func(*jax.tree_util.tree_unflatten(treedef, new), **kwargs)
+                out = func(*rebuild(new), **kwargs)
             if randomness != "same" and _draws() != before:
                 if randomness == "error":
                     raise RuntimeError("vmap: called random operation while in randomness error mode. Please either "
@@ -370,20 +441,28 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
                                        "randomness operation out of vmap")
                 raise NotImplementedError("jtorch's vmap draws the same random numbers for every batch element: "
                                           "use randomness='same'")
-            for x in jax.tree_util.tree_leaves(out, is_leaf=_is_tensor):
-                if not _is_tensor(x):
+            box.leaves, box.rebuild = _flatten(out)
+            box.dims = []
+            if not _flat_dims(out_dims, out, box.dims):
+                raise ValueError(f"vmap({name}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible "
+                                 "with the structure of `outputs`.")
+            for x, d in zip(box.leaves, box.dims):
+                if not _is_tensor(x) and d is not None:
                     raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type {type(x)}. "
                                      "Did you mean to set out_dims= to None for output?")
-            return jax.tree_util.tree_map(_array, out, is_leaf=_is_tensor)
+            return [_array(x) for x in box.leaves if _is_tensor(x)]
 
-        try:
-            res = jax.vmap(f, in_axes=tuple(axes), out_axes=out_dims)(*[_array(leaves[i]) for i in mapped])
-        except ValueError as e:
-            if "out_axes" not in str(e):
-                raise
-            raise ValueError(f"vmap({name}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible with the "
-                             "structure of `outputs`.") from None
-        return jax.tree_util.tree_map(_wrap, res)
+        # every output comes back batched at dim 0 (jax broadcasts unbatched ones), then moves to its out_dim
+        with _Guard("vmap", func, args, kwargs):
+            res = iter(jax.vmap(f, in_axes=tuple(axes))(*[_array(leaves[i]) for i in mapped]))
+        outs = []
+        for x, d in zip(box.leaves, box.dims):
+            if not _is_tensor(x):
+                outs.append(x)
+            else:
+                r = next(res)
+                outs.append(_wrap(r[0] if d is None else jnp.moveaxis(r, 0, d)))
+        return box.rebuild(outs)
     return wrapper
 
 
