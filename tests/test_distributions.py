@@ -1,0 +1,266 @@
+"""torch.distributions: parity with PyTorch for densities, moments, KL and argument checks;
+shapes, gradients, statistics and seeding of samples (values differ from torch's generator)."""
+import math
+
+import numpy as np
+import pytest
+
+import jtorch
+import jtorch.distributions as jd
+
+torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed")
+td = torch.distributions
+
+_rng = np.random.default_rng(0)
+_P = {  # parameters shared by both libraries (float32 numpy)
+    "loc": _rng.normal(size=(2, 3)), "scale": _rng.uniform(0.5, 2.0, (2, 3)),
+    "low": _rng.uniform(-2, -1, (2, 3)), "high": _rng.uniform(1, 2, (2, 3)),
+    "a": _rng.uniform(0.5, 3.0, (2, 3)), "b": _rng.uniform(0.5, 3.0, (2, 3)),
+    "p": _rng.uniform(0.1, 0.9, (2, 3)), "logits": _rng.normal(size=(2, 3)),
+    "rate": _rng.uniform(0.5, 4.0, (2, 3)), "count": np.array([[5.0, 10.0, 3.0], [7.0, 1.0, 12.0]]),
+    "conc": _rng.uniform(0.5, 3.0, (2, 4)), "probs4": _rng.dirichlet(np.ones(4), 2), "lg4": _rng.normal(size=(2, 4)),
+    "mloc": _rng.normal(size=(2, 3)),
+}
+_A = _rng.normal(size=(2, 3, 3))
+_P["cov"] = _A @ _A.transpose(0, 2, 1) + 3 * np.eye(3)
+_P["prec"] = np.linalg.inv(_P["cov"])
+_P["tril"] = np.linalg.cholesky(_P["cov"])
+_P = {k: v.astype(np.float32) for k, v in _P.items()}
+
+
+def _cases(lib):
+    """(name, distribution, values to score) for one library (jtorch or torch)."""
+    D, t = lib.distributions, (lambda k: lib.tensor(_P[k]))
+    pos = lib.tensor(np.abs(_P["loc"]) + 0.1)
+    unit = lib.tensor(np.clip(_P["p"], 0.05, 0.95))
+    counts = lib.tensor(np.array([[0.0, 2.0, 1.0], [3.0, 1.0, 5.0]], np.float32))
+    return [
+        ("Normal", D.Normal(t("loc"), t("scale")), t("a")),
+        ("Uniform", D.Uniform(t("low"), t("high")), t("loc").clamp(-0.9, 0.9)),
+        ("Beta", D.Beta(t("a"), t("b")), unit),
+        ("Gamma", D.Gamma(t("a"), t("rate")), pos),
+        ("Exponential", D.Exponential(t("rate")), pos),
+        ("Laplace", D.Laplace(t("loc"), t("scale")), t("a")),
+        ("LogNormal", D.LogNormal(t("loc"), t("scale")), pos),
+        ("BernoulliP", D.Bernoulli(probs=t("p")), lib.tensor(np.array([[0.0, 1, 1], [1, 0, 0]], np.float32))),
+        ("BernoulliL", D.Bernoulli(logits=t("logits")), lib.tensor(np.array([[1.0, 1, 0], [0, 0, 1]], np.float32))),
+        ("Poisson", D.Poisson(t("rate")), counts),
+        ("Binomial", D.Binomial(t("count"), probs=t("p")), counts),
+        ("BinomialL", D.Binomial(t("count"), logits=t("logits")), counts),
+        ("CategoricalP", D.Categorical(probs=t("probs4")), lib.tensor([3, 1])),
+        ("CategoricalL", D.Categorical(logits=t("lg4")), lib.tensor([[0, 2], [1, 3]])),
+        ("OneHot", D.OneHotCategorical(probs=t("probs4")), lib.eye(4)[lib.tensor([2, 0])]),
+        ("Dirichlet", D.Dirichlet(t("conc")), t("probs4")),
+        ("MVNcov", D.MultivariateNormal(t("mloc"), covariance_matrix=t("cov")), t("loc")),
+        ("MVNprec", D.MultivariateNormal(t("mloc"), precision_matrix=t("prec")), t("loc")),
+        ("MVNtril", D.MultivariateNormal(t("mloc")[0], scale_tril=t("tril")), t("a")[:, None]),
+        ("Independent", D.Independent(D.Normal(t("loc"), t("scale")), 1), t("a")),
+    ]
+
+
+_QUANTITIES = ("log_prob", "entropy", "mean", "mode", "variance", "stddev", "cdf", "icdf")
+
+
+def _evaluate(d, value, q):
+    if q == "log_prob":
+        return d.log_prob(value)
+    if q == "entropy":
+        return d.entropy()
+    if q == "cdf":
+        return d.cdf(value)
+    if q == "icdf":
+        return d.icdf(d.cdf(value))
+    return getattr(d, q)
+
+
+def test_parity_with_torch():
+    ours, theirs = _cases(jtorch), _cases(torch)
+    pending = []
+    for (name, d, v), (_, e, w) in zip(ours, theirs):
+        assert d.batch_shape == e.batch_shape and d.event_shape == e.event_shape, name
+        assert type(d).__name__ == type(e).__name__ and d.has_rsample == e.has_rsample, name
+        assert repr(d.support) == repr(e.support), name
+        for q in _QUANTITIES:
+            try:
+                expected = _evaluate(e, w, q)
+            except NotImplementedError:
+                continue
+            pending.append((name, q, _evaluate(d, v, q), expected))
+    assert len(pending) > 100
+    for name, q, got, expected in pending:  # one sync computes every pending value
+        assert tuple(got.shape) == tuple(expected.shape), (name, q)
+        np.testing.assert_allclose(got.numpy(), expected.detach().numpy(), rtol=2e-5, atol=2e-5,
+                                   err_msg=f"{name}.{q}")
+
+
+def test_sample_shapes_and_dtypes():
+    jtorch.manual_seed(0)
+    pending = []
+    for (name, d, _), (_, e, _) in zip(_cases(jtorch), _cases(torch)):
+        for shape in ((), (5,)):
+            s, r = d.sample(shape), e.sample(shape)
+            assert tuple(s.shape) == tuple(r.shape) and str(s.dtype) == str(r.dtype), (name, shape)
+            assert not s.requires_grad
+            pending.append((name, d, s))
+        if d.has_rsample:
+            assert tuple(d.rsample((2,)).shape) == tuple(e.rsample((2,)).shape), name
+        ex = d.expand((4,) + tuple(d.batch_shape))
+        assert ex.batch_shape == e.expand((4,) + tuple(e.batch_shape)).batch_shape, name
+        assert tuple(ex.sample().shape) == (4,) + tuple(d.batch_shape + d.event_shape), name
+    for name, d, s in pending:  # samples lie in the support
+        assert bool(d.support.check(s).all()), name
+
+
+def test_kl_divergence_matches_torch():
+    def pairs(lib):
+        D, t = lib.distributions, (lambda k: lib.tensor(_P[k]))
+        n1, n2 = D.Normal(t("loc"), t("scale")), D.Normal(t("a"), t("b"))
+        g1, g2 = D.Gamma(t("a"), t("rate")), D.Gamma(t("b"), t("scale"))
+        return [
+            (n1, n2), (g1, g2), (D.Beta(t("a"), t("b")), D.Beta(t("b"), t("a"))),
+            (D.Bernoulli(t("p")), D.Bernoulli(logits=t("logits"))),
+            (D.Categorical(t("probs4")), D.Categorical(logits=t("lg4"))),
+            (D.OneHotCategorical(t("probs4")), D.OneHotCategorical(logits=t("lg4"))),
+            (D.Dirichlet(t("conc")), D.Dirichlet(t("conc").flip(-1))),
+            (D.Exponential(t("rate")), D.Exponential(t("a"))), (D.Exponential(t("rate")), g2),
+            (D.Laplace(t("loc"), t("scale")), D.Laplace(t("a"), t("b"))), (D.Laplace(t("loc"), t("scale")), n2),
+            (D.Poisson(t("rate")), D.Poisson(t("a"))),
+            (D.Binomial(t("count"), t("p")), D.Binomial(t("count"), logits=t("logits"))),
+            (D.Uniform(t("low"), t("high")), n2), (D.Uniform(t("low"), t("high")),
+                                                   D.Uniform(t("low") - 1, t("high") + 1)),
+            (D.Beta(t("a"), t("b")), n2), (g1, n2),
+            (D.MultivariateNormal(t("mloc"), t("cov")), D.MultivariateNormal(t("loc"), scale_tril=t("tril")[0])),
+            (D.Independent(n1, 1), D.Independent(n2, 1)),
+            (D.LogNormal(t("loc"), t("scale")), D.LogNormal(t("a"), t("b"))),
+        ]
+    got = [jd.kl_divergence(p, q) for p, q in pairs(jtorch)]
+    for (p, q), g, e in zip(pairs(torch), got, [td.kl_divergence(p, q) for p, q in pairs(torch)]):
+        np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=2e-5, atol=2e-5,
+                                   err_msg=f"KL({type(p).__name__} || {type(q).__name__})")
+    with pytest.raises(NotImplementedError):
+        jd.kl_divergence(jd.Poisson(jtorch.tensor(1.0)), jd.Normal(0.0, 1.0))
+
+    class MyNormal(jd.Normal):
+        pass
+
+    @jd.register_kl(MyNormal, jd.Normal)
+    def _kl(p, q):
+        return jtorch.zeros(p.batch_shape)
+
+    assert float(jd.kl_divergence(MyNormal(0.0, 1.0), jd.Normal(1.0, 2.0))) == 0.0
+
+
+def test_rsample_gradients():
+    jtorch.manual_seed(1)
+    loc = jtorch.tensor([0.5, -1.0], requires_grad=True)
+    scale = jtorch.tensor([1.0, 2.0], requires_grad=True)
+    d = jd.Normal(loc, scale)
+    x = d.rsample((1000,))
+    x.mean().backward()
+    eps = ((x - loc) / scale).detach()
+    np.testing.assert_allclose(loc.grad.numpy(), [0.5, 0.5], rtol=1e-6)
+    np.testing.assert_allclose(scale.grad.numpy(), (eps.mean(0) / 2).numpy(), rtol=1e-4, atol=1e-6)
+    # Gamma/Beta/Dirichlet: implicit reparameterisation; d E[x] / d rate of Gamma = -a / rate^2
+    a = jtorch.tensor([2.0, 5.0], requires_grad=True)
+    rate = jtorch.tensor([1.0, 2.0], requires_grad=True)
+    c = jtorch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    loss = (jd.Gamma(a, rate).rsample((20000,)).mean(0).sum() + jd.Beta(a, rate).rsample((4,)).sum()
+            + jd.Dirichlet(c).rsample((4,))[:, 0].sum() + jd.MultivariateNormal(
+                loc, scale_tril=jtorch.diag(scale)).rsample((3,)).sum())
+    loss.backward()
+    for g in (a.grad, rate.grad, c.grad, scale.grad):
+        assert np.isfinite(g.numpy()).all()
+    np.testing.assert_allclose(a.grad.numpy()[0] - 0, 1.0 + a.grad.numpy()[0] - 1.0)  # finite, not nan
+    # log_prob is differentiable like torch's
+    p = torch.tensor([0.5, -1.0], requires_grad=True)
+    td.Normal(p, torch.tensor([1.0, 2.0])).log_prob(torch.tensor([0.0, 1.0])).sum().backward()
+    q = jtorch.tensor([0.5, -1.0], requires_grad=True)
+    jd.Normal(q, jtorch.tensor([1.0, 2.0])).log_prob(jtorch.tensor([0.0, 1.0])).sum().backward()
+    np.testing.assert_allclose(q.grad.numpy(), p.grad.numpy(), rtol=1e-6)
+
+
+def test_sample_statistics():
+    jtorch.manual_seed(123)
+    n = 20000
+    t = lambda k: jtorch.tensor(_P[k][0])  # noqa: E731
+    dists = [jd.Normal(t("loc"), t("scale")), jd.Uniform(t("low"), t("high")), jd.Beta(t("a"), t("b")),
+             jd.Gamma(t("a"), t("rate")), jd.Exponential(t("rate")), jd.Laplace(t("loc"), t("scale")),
+             jd.Bernoulli(t("p")), jd.Poisson(t("rate")), jd.Binomial(t("count"), t("p")),
+             jd.Categorical(t("probs4")), jd.OneHotCategorical(t("probs4")), jd.Dirichlet(t("conc")),
+             jd.MultivariateNormal(t("mloc"), t("cov")), jd.LogNormal(t("loc") * 0.3, t("scale") * 0.3)]
+    pending = [(d, d.sample((n,)).double()) for d in dists]
+    for d, s in pending:
+        name = type(d).__name__
+        if name == "Categorical":
+            freq = np.bincount(s.numpy().astype(int), minlength=4) / n
+            np.testing.assert_allclose(freq, d.probs.numpy(), atol=0.015, err_msg=name)
+            continue
+        mean, std = d.mean.double().numpy(), d.stddev.double().numpy()
+        np.testing.assert_allclose(s.mean(0).numpy(), mean, atol=0.05 * std.max() + 0.01, err_msg=name)
+        np.testing.assert_allclose(s.std(0).numpy(), std, rtol=0.05, atol=0.01, err_msg=name)
+        if name == "MultivariateNormal":
+            x = s.numpy() - s.numpy().mean(0)
+            np.testing.assert_allclose(x.T @ x / n, _P["cov"][0], atol=0.06 * _P["cov"][0].max(), err_msg=name)
+
+
+def test_seed_reproducibility_and_compile():
+    d = jd.Normal(jtorch.zeros(3), jtorch.ones(3))
+    jtorch.manual_seed(7)
+    a = [d.sample((2,)), jd.Gamma(jtorch.ones(3), 1.0).sample(), jd.Categorical(logits=jtorch.zeros(5)).sample((4,))]
+    jtorch.manual_seed(7)
+    b = [d.sample((2,)), jd.Gamma(jtorch.ones(3), 1.0).sample(), jd.Categorical(logits=jtorch.zeros(5)).sample((4,))]
+    for x, y in zip(a, b):
+        assert np.array_equal(x.numpy(), y.numpy())
+    assert not np.array_equal(d.sample().numpy(), d.sample().numpy())
+
+    @jtorch.compile
+    def step(loc, scale):
+        dist = jd.Normal(loc, scale)
+        x = dist.rsample((4,))
+        return x, dist.log_prob(x).sum() + jd.kl_divergence(dist, jd.Normal(0.0, 1.0)).sum()
+
+    loc, scale = jtorch.tensor([0.0, 1.0]), jtorch.tensor([1.0, 2.0])
+    x, lp = step(loc, scale)
+    ref = jd.Normal(loc, scale)
+    expected = ref.log_prob(x).sum() + jd.kl_divergence(ref, jd.Normal(0.0, 1.0)).sum()
+    np.testing.assert_allclose(lp.numpy(), expected.numpy(), rtol=1e-5)
+    assert not np.array_equal(step(loc, scale)[0].numpy(), x.numpy())
+
+
+def _error(fn):
+    with pytest.raises(ValueError) as info:
+        fn()
+    return str(info.value)
+
+
+def test_validate_args_messages():
+    for lib in (jtorch, torch):
+        lib.distributions.Distribution.set_default_validate_args(True)
+    cases = [
+        lambda lib: lib.distributions.Normal(lib.tensor([0.0, 1.0]), lib.tensor([1.0, -1.0])),
+        lambda lib: lib.distributions.Normal(0.0, -1.0),
+        lambda lib: lib.distributions.Bernoulli(probs=lib.tensor([0.5, 1.5])),
+        lambda lib: lib.distributions.Categorical(probs=lib.tensor([0.5, -0.5])),
+        lambda lib: lib.distributions.Bernoulli(),
+        lambda lib: lib.distributions.Beta(lib.tensor([1.0]), lib.tensor([0.0])),
+        lambda lib: lib.distributions.Normal(0.0, 1.0).log_prob(lib.ones(2, 3)).sum() if False else
+        lib.distributions.Normal(lib.zeros(2), 1.0).log_prob(lib.ones(3)),
+        lambda lib: lib.distributions.Exponential(lib.ones(2)).log_prob(lib.tensor([-1.0, 1.0])),
+        lambda lib: lib.distributions.Categorical(logits=lib.zeros(3)).log_prob(lib.tensor(3)),
+        lambda lib: lib.distributions.Dirichlet(lib.ones(3)).log_prob(lib.ones(2)),
+        lambda lib: lib.distributions.MultivariateNormal(lib.zeros(2), lib.tensor([[1.0, 2.0], [2.0, 1.0]])),
+        lambda lib: lib.distributions.MultivariateNormal(lib.zeros(2)),
+        lambda lib: lib.distributions.Uniform(1.0, 0.0),
+    ]
+    try:
+        for case in cases:
+            assert _error(lambda: case(jtorch)) == _error(lambda: case(torch))
+        with pytest.raises(ValueError):
+            jd.Distribution.set_default_validate_args("yes")
+    finally:
+        for lib in (jtorch, torch):
+            lib.distributions.Distribution.set_default_validate_args(True)
+        jd.Distribution._validate_pending = False
+    # validation off: no error, and pending parameters are not checked (no sync) by default
+    jd.Normal(0.0, -1.0, validate_args=False)
+    jd.Normal(jtorch.zeros(2), jtorch.ones(2) * -1)
