@@ -41,6 +41,10 @@ from ._ops.creation import (  # noqa: E402
     zeros_like as zeros_like,
 )
 from ._ops.random import Generator as Generator, default_generator as default_generator  # noqa: E402
+from ._strides import (  # noqa: E402
+    channels_last as channels_last, channels_last_3d as channels_last_3d, contiguous_format as contiguous_format,
+    memory_format as memory_format, preserve_format as preserve_format,
+)
 from ._tensor import Size as Size, Tensor as Tensor  # noqa: E402
 from ._tensor_str import set_printoptions as set_printoptions  # noqa: E402
 from .autograd.grad_mode import (  # noqa: E402

@@ -8,7 +8,7 @@ import weakref
 import jax
 import numpy as np
 
-from . import _dtype, _tensor_str
+from . import _dtype, _strides, _tensor_str
 from ._device import device as _device_cls, tensor_device
 from ._engine import sync
 from ._engine.graph import Lazy
@@ -293,8 +293,20 @@ class Tensor:
     def is_complex(self):
         return self._lazy.dtype.is_complex
 
+    def stride(self, dim=None):
+        strides = _strides.layout(self)[1]
+        if dim is None:
+            return strides
+        from ._ops.movement import _wrap
+        return strides[_wrap(dim, self.dim())]
+
+    def storage_offset(self):
+        return _strides.layout(self)[2]
+
     def is_contiguous(self, memory_format=None):
-        return True
+        if memory_format in (_strides.channels_last, _strides.channels_last_3d):
+            return _strides.is_channels_last(*_strides.layout(self)[:2])
+        return self._base is None or _strides.is_contiguous(*_strides.layout(self)[:2])
 
     def is_signed(self):
         return self._lazy.dtype.is_signed
@@ -479,7 +491,11 @@ class Tensor:
         return self.to(other.dtype)
 
     def contiguous(self, memory_format=None):
-        return self
+        """self when its layout is row-major already, else a copy (values are never strided
+        here, so other memory formats are accepted and give the row-major copy)."""
+        if self._base is None or _strides.is_contiguous(*_strides.layout(self)[:2]):
+            return self
+        return self.clone()
 
     def pin_memory(self):
         return self

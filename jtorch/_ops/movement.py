@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from .. import _strides
 from .registry import op, public, METHODS
 
 
@@ -127,17 +128,39 @@ def detach(input):
 
 # -- reshaping -------------------------------------------------------------------------------
 
+@op(method=False, function=False, grad_name="UnsafeViewBackward0")
+def _reshape_copy(input, *, shape):
+    return jnp.reshape(input, shape)
+
+
+def _viewable(t, shape):
+    """Whether torch could view t as `shape` (a view of a transposed or sliced tensor may not)."""
+    if t._base is None:
+        return True
+    old_shape, strides, _ = _strides.layout(t)
+    return _strides.view_strides(old_shape, strides, shape) is not None
+
+
+def _reshape(input, shape):
+    """torch.reshape: a view when the layout allows one, else a copy (writes to it stay there)."""
+    return (_view if _viewable(input, shape) else _reshape_copy)(input, shape=shape)
+
+
 @public(function=False)
 def view(self, *shape):
     from .. import _dtype
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         raise NotImplementedError("jtorch has no lowering for torch.Tensor.view(dtype) yet")
-    return _view(self, shape=_infer_size(_shape_arg(shape), self.numel()))
+    shape = _infer_size(_shape_arg(shape), self.numel())
+    if not _viewable(self, shape):
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
+                           "spans across two contiguous subspaces). Use .reshape(...) instead.")
+    return _view(self, shape=shape)
 
 
 @public()
 def reshape(input, *shape):
-    return _view(input, shape=_infer_size(_shape_arg(shape), input.numel()))
+    return _reshape(input, _infer_size(_shape_arg(shape), input.numel()))
 
 
 @public(function=False)
@@ -158,7 +181,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input.shape
-    return _view(input, shape=tuple(shape[:s]) + (math.prod(shape[s:e + 1]),) + tuple(shape[e + 1:]))
+    return _reshape(input, tuple(shape[:s]) + (math.prod(shape[s:e + 1]),) + tuple(shape[e + 1:]))
 
 
 @public()
@@ -172,7 +195,7 @@ def unflatten(input, dim, sizes):
     except RuntimeError:
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
                            f"({input.shape[d]}) in the input tensor") from None
-    return _view(input, shape=tuple(input.shape[:d]) + sizes + tuple(input.shape[d + 1:]))
+    return _view(input, shape=tuple(input.shape[:d]) + sizes + tuple(input.shape[d + 1:]))  # always viewable
 
 
 @public()

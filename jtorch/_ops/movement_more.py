@@ -7,13 +7,13 @@ import builtins
 import jax.numpy as jnp
 import numpy as np
 
-from .movement import _view, _wrap, flatten, flip, tensor_split, transpose
+from .movement import _reshape, _wrap, flatten, flip, tensor_split, transpose
 from .registry import op, public
 
 
 @public()
 def ravel(input):
-    return _view(input, shape=(input.numel(),))
+    return _reshape(input, (input.numel(),))
 
 
 @public()
@@ -33,7 +33,7 @@ def rot90(input, k=1, dims=(0, 1)):
         return flip(input, (a, b))
     if k == 3:
         return flip(transpose(input, a, b), (b,))
-    return _view(input, shape=tuple(input.shape))
+    return input.clone()  # torch copies for k % 4 == 0
 
 
 def _nsplit(name, dim, min_dim):
