@@ -38,7 +38,16 @@ from .modules import (  # noqa: F401
     PixelUnshuffle as PixelUnshuffle, Upsample as Upsample, UpsamplingNearest2d as UpsamplingNearest2d,
     UpsamplingBilinear2d as UpsamplingBilinear2d, Fold as Fold, Unfold as Unfold, ChannelShuffle as ChannelShuffle,
 )
-from .parameter import Buffer as Buffer, Parameter as Parameter  # noqa: F401
+from .parameter import (  # noqa: F401
+    Buffer as Buffer, Parameter as Parameter, UninitializedBuffer as UninitializedBuffer,
+    UninitializedParameter as UninitializedParameter,
+)
+from .modules import (  # noqa: F401, E402
+    LazyLinear as LazyLinear, LazyConv1d as LazyConv1d, LazyConv2d as LazyConv2d, LazyConv3d as LazyConv3d,
+    LazyConvTranspose1d as LazyConvTranspose1d, LazyConvTranspose2d as LazyConvTranspose2d,
+    LazyConvTranspose3d as LazyConvTranspose3d, LazyBatchNorm1d as LazyBatchNorm1d,
+    LazyBatchNorm2d as LazyBatchNorm2d, LazyBatchNorm3d as LazyBatchNorm3d,
+)
 
 # --- text/sequence layers (sparse, rnn, attention, transformer) ---
 from .modules import (  # noqa: F401, E402

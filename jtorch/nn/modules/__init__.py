@@ -70,3 +70,9 @@ from .transformer import (  # noqa: F401, E402
     Transformer as Transformer, TransformerEncoder as TransformerEncoder, TransformerDecoder as TransformerDecoder,
     TransformerEncoderLayer as TransformerEncoderLayer, TransformerDecoderLayer as TransformerDecoderLayer,
 )
+from .lazy import (  # noqa: F401, E402
+    LazyModuleMixin as LazyModuleMixin, LazyLinear as LazyLinear, LazyConv1d as LazyConv1d, LazyConv2d as LazyConv2d,
+    LazyConv3d as LazyConv3d, LazyConvTranspose1d as LazyConvTranspose1d,
+    LazyConvTranspose2d as LazyConvTranspose2d, LazyConvTranspose3d as LazyConvTranspose3d,
+    LazyBatchNorm1d as LazyBatchNorm1d, LazyBatchNorm2d as LazyBatchNorm2d, LazyBatchNorm3d as LazyBatchNorm3d,
+)
