@@ -199,6 +199,9 @@ class _Box:
 
 
 def _aux_arrays(aux, box):
+    for x in _flatten(aux)[0]:
+        if not _is_tensor(x) and aux is not None:  # None: no aux asked for
+            raise RuntimeError(f"Expected tensors, got unsupported type {type(x)}")
     arrays, box.aux = _split(aux)
     return arrays
 
