@@ -19,6 +19,8 @@ def _shape_arg(shape):
     """f(2, 3), f((2, 3)) and f(torch.Size([2, 3])) all mean (2, 3)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
+    if all(type(s) is int for s in shape):  # the common case, cheaply
+        return tuple(shape)
     # jax symbolic dimensions (jtorch.jit export with a symbolic batch) pass through as they are
     return tuple(s if type(s).__name__ == "_DimExpr" else int(s) for s in shape)
 

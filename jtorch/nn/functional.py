@@ -354,20 +354,21 @@ def _type_word(dt):
 
 
 def _check_class_target(input, target, name, ignore_index):
-    if input.dim() > 1 and (target.dim() == 0 or input.shape[0] != target.shape[0]):
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0] if target.dim() else 1}).")
+    ishape, tshape = input._lazy.shape, target._lazy.shape  # plain tuples: this runs every step
+    if len(ishape) > 1 and (not tshape or ishape[0] != tshape[0]):
+        raise ValueError(f"Expected input batch_size ({ishape[0]}) to match target batch_size "
+                         f"({tshape[0] if tshape else 1}).")
     if target.dtype not in (_dtype.int64, _dtype.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_type_word(target.dtype)}")
-    if input.dim() < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
-    expected = (input.shape[:1] + input.shape[2:]) if input.dim() > 1 else ()
-    if tuple(target.shape) != tuple(expected):
-        raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}" if input.dim() > 2 else
-                           f"{name}: expected target of shape {list(expected)}, got {list(target.shape)}")
+    if not ishape:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
+    expected = (ishape[:1] + ishape[2:]) if len(ishape) > 1 else ()
+    if tshape != expected:
+        raise RuntimeError(f"Expected target size {list(expected)}, got {list(tshape)}" if len(ishape) > 2 else
+                           f"{name}: expected target of shape {list(expected)}, got {list(tshape)}")
     values = _host_values(target)
     if values is not None and values.size:
-        classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+        classes = ishape[1] if len(ishape) > 1 else ishape[0]
         if values.min() < 0 or values.max() >= classes:  # two reductions: the common case stays cheap
             bad = ((values < 0) | (values >= classes)) & (values != ignore_index)
             if bad.any():
