@@ -81,7 +81,8 @@ def test_vjp_jvp_match_torch():
         out, fn = F.vjp(lambda a, b: (a * b, a.exp()), x, y)
         single, fn1 = F.vjp(lambda a: a.cos(), x)
         o2, fn2, aux = F.vjp(lambda a: (a * 3, {"sq": a ** 2}), x, has_aux=True)
-        return [out, fn((y, x)), single, fn1(y), o2, fn2(x), aux,
+        o3, lin = F.linearize(lambda a, b: (a.sin() * b, [a * 2]), x, y)
+        return [out, fn((y, x)), single, fn1(y), o2, fn2(x), aux, o3, lin(y, x),
                 F.jvp(lambda a, b: a * b.sin(), (x, y), (y, x)),
                 F.jvp(lambda a: (a.exp(), [a * 2]), (x,), (y,)),
                 F.jvp(lambda a: (a.exp(), a.sum()), (x,), (y,), has_aux=True),
@@ -161,6 +162,15 @@ def test_functional_call_and_stack_module_state_match_torch():
     jp, _ = jF.stack_module_state([jm, jm])
     assert all(p.is_leaf and p.requires_grad for p in jp.values())
     assert list(jp) == [k for k, _ in tm.named_parameters()]
+
+
+def test_replace_all_batch_norm_modules_matches_torch():
+    def run(lib, F, x, y, m):
+        lib.manual_seed(0)
+        net = F.replace_all_batch_norm_modules_(lib.nn.Sequential(lib.nn.BatchNorm1d(3)))
+        per_sample = F.vmap(F.grad(lambda r: net(r * m).pow(3).sum()))(m)
+        return [dict(net.named_buffers()), net[0].track_running_stats, per_sample]
+    _check(*_both(run))
 
 
 def test_functional_call_restores_on_error_and_ties_weights():

@@ -19,8 +19,8 @@ from .._engine import sync
 from .._engine.graph import Lazy
 from .._ops import random as _random, registry
 
-__all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "functional_call",
-           "stack_module_state"]
+__all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "hessian",
+           "functional_call", "stack_module_state", "functionalize", "replace_all_batch_norm_modules_"]
 
 
 # -- Tensor <-> jax array ------------------------------------------------------------------
@@ -326,6 +326,28 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     return res + (_aux_result(box, aux),) if has_aux else res
 
 
+def linearize(func, *primals):
+    """torch.func.linearize: (func(*primals), jvp_fn) where jvp_fn(*tangents) is the Jacobian times tangents."""
+    _flush()
+    nums, _, flat, spans = _diff_args(primals, tuple(range(len(primals))))
+    box = _Box()
+
+    def f(*xs):
+        arrays, box.rebuild = _output_arrays(_call_with(func, primals, {}, nums, spans, xs), "linearize")
+        return arrays
+
+    with _Guard("linearize", func, primals):
+        outs, lin = jax.linearize(f, *flat)
+
+    def jvp_fn(*tangents):
+        tflat = _diff_args(tangents, tuple(range(len(tangents))))[2]
+        if len(tflat) != len(flat):
+            raise RuntimeError(f"Expected {len(flat)} tangents, got {len(tflat)}")
+        return box.rebuild([_wrap(t) for t in lin(*[t.astype(p.dtype) for p, t in zip(flat, tflat)])])
+
+    return box.rebuild([_wrap(o) for o in outs]), jvp_fn
+
+
 # -- Jacobians -----------------------------------------------------------------------------
 
 def _jac(transform, func, argnums, has_aux):
@@ -540,6 +562,28 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
 
 
 _MISSING = object()
+
+
+def replace_all_batch_norm_modules_(root):
+    """torch.func.replace_all_batch_norm_modules_: BatchNorm modules in root stop tracking running stats (so
+    vmap/grad over them write into no buffer); in place, returns root."""
+    from ..nn.modules.batchnorm import _BatchNorm
+    for m in root.modules():
+        if isinstance(m, _BatchNorm) and m.track_running_stats:
+            m.running_mean = m.running_var = m.num_batches_tracked = None
+            m.track_running_stats = False
+    return root
+
+
+def functionalize(func, *, remove="mutations"):
+    """torch.func.functionalize: jtorch already turns in-place ops and views into pure ones, so func as is."""
+    if remove not in ("mutations", "mutations_and_views"):
+        raise RuntimeError(f"functionalize(f, remove='mutations'): received invalid argument for remove={remove}. "
+                           "Valid options are:\n     remove='mutations': all inplace and out= operators will be "
+                           "removed from the program, and replaced with their out-of-place equivalents.\n     "
+                           "remove='mutations_and_views': In addition to the above, all aliasing operators {view} "
+                           "will be replaced with their non-aliasing counterparts, {view}_copy.\n")
+    return func
 
 
 def stack_module_state(models):
