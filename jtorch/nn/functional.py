@@ -433,7 +433,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
                            f"'targets'{where}")
     unbatched = log_probs.dim() == 2
     if unbatched:
-        log_probs, targets = log_probs.unsqueeze(1), targets.reshape(1, -1)
+        log_probs = log_probs.unsqueeze(1)  # 1-D targets stay in the concatenated layout, as in torch
     t, n, c = log_probs.shape
     if not 0 <= blank < c:
         raise RuntimeError("blank must be in label range")
