@@ -111,7 +111,7 @@ def _xlog1py_jvp(primals, tangents):
     return _xlog1py(x, y), dx * dlog + dy * x / (1 + y)
 
 
-@op(tensors=("input", "other"), **_SPECIAL)
+@op(tensors=("input", "other"), grad_name="SpecialXlog1PyBackward0", **_SPECIAL)
 def special_xlog1py(input, other):
     return _xlog1py(input, other)
 
