@@ -76,6 +76,15 @@ def test_grad_family_matches_torch():
     _check(*_both(run))
 
 
+def test_complex_gradients_follow_torch_convention():
+    z = np.array([1 + 2j, 3 - 1j], dtype=np.complex64)
+
+    def run(lib, F, z):
+        _, fn = F.vjp(lambda a: a * a.sin(), z)
+        return [F.grad(lambda a: lib.view_as_real(a * a.sin()).sum())(z), fn(z)]
+    _check(run(jtorch, jF, jtorch.tensor(z)), run(torch, tF, torch.tensor(z)))
+
+
 def test_vjp_jvp_match_torch():
     def run(lib, F, x, y, m):
         out, fn = F.vjp(lambda a, b: (a * b, a.exp()), x, y)
@@ -173,6 +182,19 @@ def test_replace_all_batch_norm_modules_matches_torch():
     _check(*_both(run))
 
 
+def _tied(lib):
+    class Tied(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = lib.nn.Linear(2, 2, bias=False)
+            self.b = lib.nn.Linear(2, 2, bias=False)
+            self.b.weight = self.a.weight
+
+        def forward(self, x):
+            return self.b(self.a(x))
+    return Tied()
+
+
 def test_functional_call_restores_on_error_and_ties_weights():
     lin = jtorch.nn.Linear(3, 2)
     w = lin.weight
@@ -180,20 +202,11 @@ def test_functional_call_restores_on_error_and_ties_weights():
         jF.functional_call(lin, {"weight": jtorch.ones(5, 5)}, (jtorch.ones(2, 3),))
     assert lin.weight is w and lin._parameters["weight"] is w
 
-    class Tied(jtorch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.a = jtorch.nn.Linear(2, 2, bias=False)
-            self.b = jtorch.nn.Linear(2, 2, bias=False)
-            self.b.weight = self.a.weight
-
-        def forward(self, x):
-            return self.b(self.a(x))
-
-    m = Tied()
+    m = _tied(jtorch)
     x = jtorch.ones(1, 2)
     eye = jtorch.eye(2) * 2
     assert jF.functional_call(m, {"a.weight": eye}, (x,)).tolist() == [[4.0, 4.0]]
+    assert jF.functional_call(m, {"b.weight": eye, "a.weight": eye}, (x,)).tolist() == [[4.0, 4.0]]
     untied = jF.functional_call(m, {"a.weight": eye}, (x,), tie_weights=False)
     np.testing.assert_allclose(untied.detach().numpy(), (x @ eye.T @ m.a.weight.T).detach().numpy(), rtol=1e-6)
 
@@ -221,6 +234,8 @@ def test_func_errors_match_torch():
         lambda lib, F, x, lin: F.functional_call(lin, {"weight": lib.ones(2, 3), "bias": lib.ones(2),
                                                        "foo": lib.ones(1)}, (x,), strict=True),
         lambda lib, F, x, lin: F.functional_call(lin, ({"weight": lib.ones(2, 3)}, {"weight": lib.ones(2, 3)}), x),
+        lambda lib, F, x, lin: F.functional_call(_tied(lib), {"a.weight": lib.eye(2), "b.weight": lib.ones(2, 2)},
+                                                 (lib.ones(1, 2),)),
     ]
     for case in cases:
         _same_error(lambda: case(jtorch, jF, x[0], lin[0]), lambda: case(torch, tF, x[1], lin[1]))

@@ -531,6 +531,9 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
             by_id.setdefault(id(t), []).append(k)
         for names in by_id.values():
             given = [k for k in names if k in values]
+            if len({id(values[k]) for k in given}) > 1:
+                raise ValueError(f"functional_call got multiple values for keys {given}, which are tied. Consider "
+                                 "using tie_weights=False")
             if given and len(names) > 1:
                 for k in names:
                     values.setdefault(k, values[given[0]])
