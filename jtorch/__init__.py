@@ -58,6 +58,7 @@ from . import jit as jit, onnx as onnx, serialization as serialization  # noqa: 
 from . import amp as amp, cpu as cpu, distributed as distributed  # noqa: E402
 from . import fft as fft, linalg as linalg, random as random, return_types as return_types  # noqa: E402
 from . import distributions as distributions, func as func, special as special, testing as testing  # noqa: E402
+from .func import vmap as vmap  # noqa: E402 - torch.vmap is torch.func.vmap
 from .amp import autocast as autocast  # noqa: E402
 from .amp.autocast_mode import (  # noqa: E402
     clear_autocast_cache as clear_autocast_cache, get_autocast_cpu_dtype as get_autocast_cpu_dtype,

@@ -242,6 +242,7 @@ def test_func_errors_match_torch():
 
 
 def test_vmap_keeps_captured_tensors_intact():
+    assert jtorch.vmap is jF.vmap  # torch.vmap is torch.func.vmap
     buf = jtorch.zeros(3)
 
     def f(r):
