@@ -130,19 +130,24 @@ def _remat(function, args, kwargs, reentrant, context):
         if all(r is not t._lazy for r in roots):
             roots.append(t._lazy)
     prog, leaves, nodes = _program.build(roots, stop)
-    # a node whose recorded values did not require grad (no_grad, detach) must not pass gradients
-    grad_nodes, stack, seen = set(), list(roots), set()
+    # the gradient reaches only what grad-carrying values read (not through no_grad or detach())
+    grad_nodes, grad_leaves, stack, seen = set(), set(), list(roots), set()
     while stack:
         lz = stack.pop()
-        if id(lz) in seen or stop(lz):
+        if id(lz) in seen or not lz.requires_grad:
             continue
         seen.add(id(lz))
-        if lz.requires_grad:
-            grad_nodes.add(id(lz.node))
+        if stop(lz):
+            grad_leaves.add(id(lz))
+            continue
+        grad_nodes.add(id(lz.node))
         stack.extend(i for i in lz.node.inputs if i is not None)
     nograd = frozenset(i for i, n in enumerate(nodes) if id(n) not in grad_nodes)
     T = registry._Tensor
-    outs = registry.dispatch(CHECKPOINT, tuple(T._from_lazy(lz) for lz in leaves), (prog, nograd))
+    # an input read only without grad gets none (torch leaves its .grad None)
+    args = tuple(T._from_lazy(lz) if id(lz) in grad_leaves or not lz.requires_grad else T._from_lazy(lz).detach()
+                 for lz in leaves)
+    outs = registry.dispatch(CHECKPOINT, args, (prog, nograd))
     by_lazy = {}
     for lz, o in zip(roots, outs):
         if o._lazy.requires_grad:
