@@ -1,14 +1,19 @@
 """torch.utils.checkpoint: activation checkpointing as one jax.checkpoint (remat) op.
 
-`checkpoint(fn, *args)` runs `fn` at once on the lazy path, as a plain call would (Python
-state, module flags, random draws and errors behave as in torch), then collapses the ops it
-recorded - from the values that existed before the call (arguments, parameters of modules
-captured by the closure, random keys, constants) up to the results - into ONE op whose
-lowering replays them under `jax.checkpoint`. Every tensor the function read becomes an
-input of that op simply because the recorded graph names it, so closed-over parameters get
-gradients with no closure analysis. The backward pass recomputes the intermediates instead
-of storing them; dropout keys are inputs of the op, so the recomputed masks always equal the
-forward ones (preserve_rng_state=False cannot make them differ, unlike torch).
+`checkpoint(fn, *args)` calls `fn` once, as a plain call would (Python state, module flags,
+random draws and errors behave as in torch; ops are only recorded, or run on tracers inside
+jtorch.compile), then collapses the ops it recorded - from the values that existed before
+the call (arguments, parameters of modules captured by the closure, random keys, constants)
+up to the results - into ONE op whose lowering replays them under `jax.checkpoint`. Every
+tensor the function read becomes an input of that op because the recorded graph names it,
+so closed-over parameters get gradients with no closure analysis. XLA recomputes the
+intermediates in the backward pass instead of storing them.
+
+Differences from torch: the Python function runs once (torch runs it again in backward, so
+its side effects happen twice there; here in-place buffer updates such as BatchNorm's running
+stats happen once); dropout keys are inputs of the op, so the recomputed masks always equal
+the forward ones, even with preserve_rng_state=False; context_fn's recompute context is
+never entered (XLA does the recomputation); early_stop and debug have no effect.
 """
 import contextlib
 import warnings
