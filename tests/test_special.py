@@ -11,7 +11,8 @@ torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed
 # module attributes of torch.special that are not functions of it
 NOT_API = {"Tensor", "torch", "common_args", "multi_dim_common"}
 NEW = ("bessel_j0", "bessel_j1", "entr", "erfcx", "i0e", "i1", "i1e", "log_ndtr", "modified_bessel_i0",
-       "modified_bessel_i1", "ndtr", "ndtri", "spherical_bessel_j0", "xlog1py", "zeta")
+       "modified_bessel_i1", "ndtr", "ndtri", "spherical_bessel_j0", "xlog1py", "zeta", "chebyshev_polynomial_t",
+       "shifted_chebyshev_polynomial_w", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p")
 
 
 def test_names_cover_torch_special():
@@ -24,7 +25,7 @@ def test_names_cover_torch_special():
 def test_missing_functions_raise():
     with pytest.raises(NotImplementedError, match=r"torch\.special\.airy_ai"):
         js.airy_ai  # noqa: B018
-    assert not hasattr(js, "legendre_polynomial_p")
+    assert not hasattr(js, "bessel_y0")
     with pytest.raises(AttributeError) as e:
         js.no_such_function  # noqa: B018
     assert not isinstance(e.value, MissingOp)
@@ -56,10 +57,10 @@ def test_out_and_autograd_metadata():
                                rtol=1e-6)
     jx, tx = jtorch.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     for name in NEW:
-        args = (2.5, x) if name == "zeta" else (x, x) if name == "xlog1py" else (x,)
+        args = (2.5, x) if name == "zeta" else (x, x) if name == "xlog1py" else (x, 3) if "poly" in name else (x,)
         j = getattr(js, name)(*(jx if a is x else a for a in args))
         t = getattr(torch.special, name)(*(tx if a is x else a for a in args))
-        assert j.requires_grad == t.requires_grad, name  # the Bessel functions have no derivative in torch
+        assert j.requires_grad == t.requires_grad, name  # Bessel functions, polynomials: no derivative
         if name != "zeta":  # torch numbers zeta's grad_fn by overload (a Python-number x: Backward1)
             assert j.requires_grad is False or j.grad_fn.name() == t.grad_fn.name(), name
 

@@ -120,3 +120,94 @@ def special_xlog1py(input, other):
 def special_zeta(input, other):
     # differentiable in both arguments (torch only differentiates in `other`, and raises for `input`)
     return jss.zeta(input, other)
+
+
+# -- orthogonal polynomials: P_n(x) by the three-term recurrence, n a tensor -----------------
+
+def _polynomial(name, start, step, closed=None):
+    """Register special_<name>(input, n): P_0, P_1 = start(x); P_{k+1} = step(k, x, P_{k-1}, P_k).
+
+    n is truncated to an integer (negative n gives 0) and may differ per element: the
+    recurrence runs to the largest n, keeping each element's P_n. `closed(x, n, p)` applies
+    torch's closed forms (at |x| = 1, and trigonometric ones for large n) so results round
+    as torch's do. torch gives these functions no derivative.
+    """
+    def lowering(input, n):
+        shape = jnp.broadcast_shapes(input.shape, n.shape)
+        x = jnp.broadcast_to(input, shape)
+        n = jnp.broadcast_to(jnp.where(jnp.isnan(n), -1, n).astype(jnp.int64), shape)
+        p0, p1 = start(x)
+        out = jnp.where(n == 0, p0, p1)
+
+        def body(k, carry):
+            p, q, out = carry
+            r = step(k.astype(x.dtype), x, p, q)
+            return q, r, jnp.where(n == k + 1, r, out)
+
+        _, _, out = jax.lax.fori_loop(1, jnp.max(n, initial=1), body, (p0, p1, out))
+        if closed is not None:
+            out = closed(x, n, out)
+        return jnp.where(n < 0, 0, out)
+    lowering.__name__ = name
+    return op(name, tensors=("input", "n"), differentiable=False, **_SPECIAL)(lowering)
+
+
+def _sign(n):
+    return jnp.where(n % 2 == 0, 1, -1)
+
+
+def _cheb_closed(at_one, at_minus_one, trig, threshold):
+    """torch's Chebyshev closed forms: exact values at x = +-1, trigonometric beyond `threshold`."""
+    def closed(x, n, p):
+        inside = (jnp.abs(x) < 1) & (n > threshold)
+        theta = jnp.arccos(jnp.where(inside, x, 0))
+        p = jnp.where(inside, trig(theta, n.astype(x.dtype)), p)
+        p = jnp.where(x == 1, at_one(n), p)
+        return jnp.where(x == -1, at_minus_one(n), p).astype(x.dtype)
+    return closed
+
+
+def _chebyshev(kind):
+    one = jnp.ones_like
+    return {
+        "t": ((lambda x: (one(x), x)),
+              _cheb_closed(lambda n: 1, _sign, lambda th, n: jnp.cos(n * th), 6)),
+        "u": ((lambda x: (one(x), 2 * x)),
+              _cheb_closed(lambda n: n + 1, lambda n: _sign(n) * (n + 1),
+                           lambda th, n: jnp.sin((n + 1) * th) / jnp.sin(th), 8)),
+        "v": ((lambda x: (one(x), 2 * x - 1)),
+              _cheb_closed(lambda n: 1, lambda n: _sign(n) * (2 * n + 1),
+                           lambda th, n: jnp.cos((n + 0.5) * th) / jnp.cos(th / 2), 8)),
+        "w": ((lambda x: (one(x), 2 * x + 1)),
+              _cheb_closed(lambda n: 2 * n + 1, _sign,
+                           lambda th, n: jnp.sin((n + 0.5) * th) / jnp.sin(th / 2), 8)),
+    }[kind]
+
+
+def _cheb_step(k, x, p, q):
+    return 2 * x * q - p
+
+
+for _kind in "tuvw":
+    _start, _closed = _chebyshev(_kind)
+    globals()[f"special_chebyshev_polynomial_{_kind}"] = _polynomial(
+        f"special_chebyshev_polynomial_{_kind}", _start, _cheb_step, _closed)
+
+    def _shifted(start, closed):
+        # the shifted polynomials are the plain ones at 2x - 1
+        return (lambda x: start(2 * x - 1)), (lambda k, x, p, q: _cheb_step(k, 2 * x - 1, p, q)), \
+            (lambda x, n, p: closed(2 * x - 1, n, p))
+    globals()[f"special_shifted_chebyshev_polynomial_{_kind}"] = _polynomial(
+        f"special_shifted_chebyshev_polynomial_{_kind}", *_shifted(_start, _closed))
+
+special_hermite_polynomial_h = _polynomial(
+    "special_hermite_polynomial_h", lambda x: (jnp.ones_like(x), 2 * x), lambda k, x, p, q: 2 * x * q - 2 * k * p)
+special_hermite_polynomial_he = _polynomial(
+    "special_hermite_polynomial_he", lambda x: (jnp.ones_like(x), x), lambda k, x, p, q: x * q - k * p)
+special_laguerre_polynomial_l = _polynomial(
+    "special_laguerre_polynomial_l", lambda x: (jnp.ones_like(x), 1 - x),
+    lambda k, x, p, q: ((2 * k + 1 - x) * q - k * p) / (k + 1))
+special_legendre_polynomial_p = _polynomial(
+    "special_legendre_polynomial_p", lambda x: (jnp.ones_like(x), x),
+    lambda k, x, p, q: ((2 * k + 1) * x * q - k * p) / (k + 1),
+    lambda x, n, p: jnp.where(jnp.abs(x) == 1, jnp.where(x > 0, 1, _sign(n)), p).astype(x.dtype))

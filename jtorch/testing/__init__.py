@@ -143,7 +143,7 @@ def _from_torch(t):
     if name == "bfloat16":  # numpy has no bfloat16: go through float32 (exact)
         values = t.float().numpy().astype(_dtype.bfloat16.np)
     else:
-        values = t.resolve_conj().resolve_neg().numpy() if t.is_complex() else t.numpy()
+        values = t.resolve_conj().resolve_neg().numpy()
     return _Values(values, name, Size(tuple(t.shape)))
 
 

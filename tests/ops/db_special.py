@@ -17,6 +17,12 @@ def _each(names):
     return lambda m, x: tuple(getattr(m.special, n)(x) for n in names)
 
 
+POLYNOMIALS = tuple(f"{s}chebyshev_polynomial_{k}" for s in ("", "shifted_") for k in "tuvw") + (
+    "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p")
+# x on and off [-1, 1] (and its ends, where torch has closed forms); n per element: negative, fractional
+# (truncated), small (recurrence) and past the trigonometric switch at 6 / 8
+POLY_X, POLY_N = np.meshgrid(np.array([-1.5, -1.0, -0.7, 0.0, 0.5, 0.9, 1.0, 2.0]), np.array([-1, 0, 1, 2.7, 5, 9, 30]))
+
 # around the power-series / asymptotic switch of the Bessel functions (|x| = 12), 0, large |x|
 BESSEL_X = np.array([0.0, 1e-3, -3.0, 4.9, 11.99, 12.01, -30.0, 100.0, 1e4], "float64")
 
@@ -43,6 +49,9 @@ OPS = [
     # x == 0 rows: torch's xlog1py keeps nan from y, and its x-gradient there is log1p(y)
     OpInfo("special_xlog1py_zero", lambda m, x, y: m.special.xlog1py(x, y),
            [S(np.array([0.0, 0.0, 0.0, 1.0], "float32"), np.array([2.0, np.nan, -1.0, 0.5], "float32"))]),
+    OpInfo("special_polynomials", lambda m, x, n: tuple(getattr(m.special, f)(x, n) for f in POLYNOMIALS) + (
+        m.special.chebyshev_polynomial_t(x, 3), m.special.hermite_polynomial_h(0.5, n)),
+        [S(POLY_X, POLY_N), S(POLY_X.astype("float32"), POLY_N.astype("float32"))], grad=False, rtol=1e-5),
     # torch has no gradient for igamma/igammac/zeta in their first argument
     OpInfo("special_nograd", lambda m, a, x: (
         m.special.gammainc(a, x), m.special.gammaincc(a, x), m.special.zeta(a + 1, x)),
