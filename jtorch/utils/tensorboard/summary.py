@@ -111,7 +111,8 @@ def hparams(hparam_dict=None, metric_dict=None, hparam_domain_discrete=None):
         raise TypeError("parameter: hparam_domain_discrete should be a dictionary, nothing logged.")
     for k, v in hparam_domain_discrete.items():
         if k not in hparam_dict or not isinstance(v, list) or not all(isinstance(d, type(hparam_dict[k])) for d in v):
-            raise TypeError(f"parameter: hparam_domain_discrete[{k}] should be a list of same type as hparam_dict[{k}].")
+            raise TypeError(
+                f"parameter: hparam_domain_discrete[{k}] should be a list of same type as hparam_dict[{k}].")
 
     hps, ssi = [], SessionStartInfo()
     for k, v in hparam_dict.items():
@@ -279,7 +280,8 @@ def make_video(tensor, fps):
     try:
         from moviepy import editor as mpy
     except ImportError:
-        print("moviepy is installed, but can't import moviepy.editor.", "Some packages could be missing [imageio, requests]")
+        print("moviepy is installed, but can't import moviepy.editor.",
+              "Some packages could be missing [imageio, requests]")
         return
     import tempfile
 
