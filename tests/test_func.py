@@ -241,6 +241,23 @@ def test_func_errors_match_torch():
         _same_error(lambda: case(jtorch, jF, x[0], lin[0]), lambda: case(torch, tF, x[1], lin[1]))
 
 
+def test_vmap_randomness_same_and_different():
+    x = jtorch.ones(3, 4)
+
+    def noisy(r):
+        return jtorch.nn.functional.dropout(r, 0.5) + jtorch.rand(())
+
+    jtorch.manual_seed(1)
+    a = jF.vmap(noisy, randomness="different")(x).numpy()
+    jtorch.manual_seed(1)
+    b = jF.vmap(noisy, randomness="different")(x).numpy()
+    same = jF.vmap(noisy, randomness="same")(x).numpy()
+    np.testing.assert_array_equal(a, b)  # reproducible from the seed
+    assert len({tuple(row) for row in a}) == 3 and len({tuple(row) for row in same}) == 1
+    d = a - a.min(axis=1, keepdims=True)
+    assert np.all(np.isclose(d, 0) | np.isclose(d, 2))  # dropout zeroes or doubles, plus one draw per row
+
+
 def test_vmap_keeps_captured_tensors_intact():
     assert jtorch.vmap is jF.vmap  # torch.vmap is torch.func.vmap
     buf = jtorch.zeros(3)

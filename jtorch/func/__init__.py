@@ -410,8 +410,8 @@ def _draws():
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     """torch.func.vmap on jax.vmap: maps func over dimension in_dims of its Tensor arguments.
 
-    Random ops draw the same numbers for every batch element (randomness='same'); 'different' is
-    not supported for functions that draw random numbers.
+    randomness='same' draws the same numbers for every batch element; 'different' gives each element
+    its own key (as jtorch.compile does for a whole step, the random ops derive from a traced key).
     """
     if randomness not in ("error", "different", "same"):
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got "
@@ -451,21 +451,31 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         _flush()
 
         box = _Box()
+        gen = _random.default_generator
+        arrays = [_array(leaves[i]) for i in mapped]
+        if randomness == "different":  # one key per batch element, split from one draw of the generator
+            base = jax.random.wrap_key_data(gen._key_leaf()._lazy.value)
+            arrays.append(jax.random.key_data(jax.random.split(base, sizes[0])))
+            axes.append(0)
 
         def f(*xs):
             new = list(leaves)
             for i, x in zip(mapped, xs):
                 new[i] = _wrap(x)
             before = _draws()
-            with _Eager():
-                out = func(*rebuild(new), **kwargs)
-            if randomness != "same" and _draws() != before:
-                if randomness == "error":
-                    raise RuntimeError("vmap: called random operation while in randomness error mode. Please either "
-                                       "use the 'same' or 'different' randomness flags on vmap or perform the "
-                                       "randomness operation out of vmap")
-                raise NotImplementedError("jtorch's vmap draws the same random numbers for every batch element: "
-                                          "use randomness='same'")
+            saved = gen._trace_key, getattr(gen, "_trace_count", 0)
+            if randomness == "different":
+                gen._trace_key, gen._trace_count = xs[-1], 0
+            try:
+                with _Eager():
+                    out = func(*rebuild(new), **kwargs)
+            finally:
+                if randomness == "different":
+                    gen._trace_key, gen._trace_count = saved
+            if randomness == "error" and _draws() != before:
+                raise RuntimeError("vmap: called random operation while in randomness error mode. Please either use "
+                                   "the 'same' or 'different' randomness flags on vmap or perform the randomness "
+                                   "operation out of vmap")
             box.leaves, box.rebuild = _flatten(out)
             box.dims = []
             if not _flat_dims(out_dims, out, box.dims):
@@ -479,7 +489,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
 
         # every output comes back batched at dim 0 (jax broadcasts unbatched ones), then moves to its out_dim
         with _Guard("vmap", func, args, kwargs):
-            res = iter(jax.vmap(f, in_axes=tuple(axes))(*[_array(leaves[i]) for i in mapped]))
+            res = iter(jax.vmap(f, in_axes=tuple(axes))(*arrays))
         outs = []
         for x, d in zip(box.leaves, box.dims):
             if not _is_tensor(x):
