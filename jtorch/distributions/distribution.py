@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 # mypy: allow-untyped-defs
+import copy
 import warnings
 
 import jax
+import numpy as np
 
 import jtorch as torch
 from .utils import _Number, Number, _size  # noqa: F401
 from jtorch import Tensor
+from jtorch._engine.graph import Lazy
+from jtorch._ops import registry
 from . import constraints
 from .utils import lazy_property
 
@@ -15,10 +19,62 @@ from .utils import lazy_property
 __all__ = ["Distribution"]
 
 
-def _concrete(t):
-    """True when t's value exists already (not pending in the graph, not a jax tracer)."""
-    v = t._lazy.value
-    return v is not None and not isinstance(v, jax.core.Tracer)
+class _NeedsSync(Exception):
+    pass
+
+
+_HOST_NODES = 8  # a pending value made by at most this many ops is checked without a sync
+
+
+def _host_value(t):
+    """t's value, computed op by op with jax (no program, no sync of other pending work) when t
+    is concrete or a small recipe of concrete values; raises _NeedsSync otherwise (traced values,
+    or bigger graphs such as a network's output, whose check would cost a sync per step)."""
+    memo, budget = {}, [_HOST_NODES]
+
+    def value(lz):
+        if lz.value is not None:
+            if isinstance(lz.value, jax.core.Tracer):
+                raise _NeedsSync
+            return lz.value
+        node = lz.node
+        out = memo.get(id(node))
+        if out is None:
+            budget[0] -= 1
+            if budget[0] < 0 or node.freed:
+                raise _NeedsSync
+            out = memo[id(node)] = node.op.lower(*[None if i is None else value(i) for i in node.inputs],
+                                                 **dict(node.static))
+        return out if lz.index is None else out[lz.index]
+
+    return value(t._fresh_lazy())
+
+
+def _on_host(x):
+    """x with its tensors (a value, a constraint's bounds) replaced by host-computed ones."""
+    if isinstance(x, Tensor):
+        return Tensor._from_lazy(Lazy(tuple(x.shape), x.dtype, value=_host_value(x)))
+    if isinstance(x, constraints.Constraint) and any(isinstance(v, (Tensor, constraints.Constraint))
+                                                     for v in vars(x).values()):
+        x = copy.copy(x)
+        for k, v in vars(x).items():
+            setattr(x, k, _on_host(v))
+    return x
+
+
+def _all_valid(constraint, value, force):
+    """constraint.check(value).all(), read without a sync where possible. A value that would need
+    one is checked only when validation was asked for explicitly (`force`), as torch always does."""
+    try:
+        constraint, value = _on_host(constraint), _on_host(value)
+    except _NeedsSync:
+        return bool(constraint.check(value).all()) if force else True
+    registry._eager[0] += 1  # ops on concrete values run at once, outside the lazy graph
+    try:
+        ok = constraint.check(value).all()
+    finally:
+        registry._eager[0] -= 1
+    return bool(np.asarray(ok._lazy.value))
 
 
 class Distribution:
@@ -26,9 +82,9 @@ class Distribution:
     has_rsample = False
     has_enumerate_support = False
     _validate_args = __debug__
-    # Checks read tensor values, which forces a sync. Until validation is asked for explicitly
-    # (validate_args=True or set_default_validate_args), values still pending in the lazy graph
-    # or traced under jtorch.compile are not checked, so a training loop stays one program.
+    # Checks read tensor values. Until validation is asked for explicitly (validate_args=True or
+    # set_default_validate_args), values that would need a sync to read (a network's output, values
+    # traced under jtorch.compile) are not checked, so a training step stays one program.
     _validate_pending = False
 
     @staticmethod
@@ -37,9 +93,6 @@ class Distribution:
             raise ValueError
         Distribution._validate_args = value
         Distribution._validate_pending = value
-
-    def _checkable(self, value) -> bool:
-        return self._validate_pending or not isinstance(value, Tensor) or _concrete(value)
 
     def __init__(
         self,
@@ -71,10 +124,7 @@ class Distribution:
                 ):
                     continue  # skip checking lazily-constructed args
                 value = getattr(self, param)
-                if not self._checkable(value):
-                    continue
-                valid = constraint.check(value)
-                if not bool(valid.all()):
+                if not _all_valid(constraint, value, self._validate_pending):
                     raise ValueError(
                         f"Expected parameter {param} "
                         f"({type(value).__name__} of shape {tuple(value.shape)}) "
@@ -182,10 +232,7 @@ class Distribution:
             return
         if support is None:
             raise AssertionError("support is unexpectedly None")
-        if not self._checkable(value):
-            return
-        valid = support.check(value)
-        if not bool(valid.all()):
+        if not _all_valid(support, value, self._validate_pending):
             raise ValueError(
                 "Expected value argument "
                 f"({type(value).__name__} of shape {tuple(value.shape)}) "
