@@ -219,6 +219,7 @@ def test_func_errors_match_torch():
         lambda lib, F, x, lin: F.grad(lambda a: 1.0)(x),
         lambda lib, F, x, lin: F.grad(lambda a: a.sum(), has_aux=True)(x),
         lambda lib, F, x, lin: F.grad(lambda a: a.sum())(3),
+        lambda lib, F, x, lin: F.grad(lambda a: (a * 2.0).sum())(lib.tensor([1, 2])),
         lambda lib, F, x, lin: F.grad(lambda a: (a.sum(), 3), has_aux=True)(x),
         lambda lib, F, x, lin: F.grad(lambda a: a.sum(), argnums=1)(x),
         lambda lib, F, x, lin: F.vmap(lambda a, n: a * n, in_dims=(0, 0))(x, 2),

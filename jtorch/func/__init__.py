@@ -150,7 +150,7 @@ def _conj(x):
     return jnp.conj(x) if jnp.iscomplexobj(x) else x
 
 
-def _diff_args(args, argnums):
+def _diff_args(args, argnums, floating=True):
     """Split the differentiated positional arguments into flat arrays.
 
     Returns (nums, is_int, flat arrays, [(start, stop, rebuild)] per differentiated argument)."""
@@ -169,6 +169,8 @@ def _diff_args(args, argnums):
         for x in _flatten(args[n])[0]:
             if not _is_tensor(x):
                 raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+            if floating and not (x.dtype.is_floating_point or x.dtype.is_complex):
+                raise RuntimeError("only Tensors of floating point dtype can require gradients")
         arrays, rebuild = _split(args[n])
         spans.append((len(flat), len(flat) + len(arrays), rebuild))
         flat.extend(arrays)
@@ -306,8 +308,8 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
         raise RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have the same python "
                            "structure. For example, if primals is a tuple of 3 tensors, tangents also must be.")
     _flush()
-    nums, _, flat, spans = _diff_args(primals, tuple(range(len(primals))))
-    tflat = _diff_args(tangents, tuple(range(len(tangents))))[2]
+    nums, _, flat, spans = _diff_args(primals, tuple(range(len(primals))), floating=False)
+    tflat = _diff_args(tangents, tuple(range(len(tangents))), floating=False)[2]
     for p, t in zip(flat, tflat):
         if tuple(p.shape) != tuple(t.shape):
             raise RuntimeError(f"jvp(f, primals, tangents): Expected primals and tangents to have the same shape, "
@@ -340,7 +342,7 @@ def linearize(func, *primals):
         outs, lin = jax.linearize(f, *flat)
 
     def jvp_fn(*tangents):
-        tflat = _diff_args(tangents, tuple(range(len(tangents))))[2]
+        tflat = _diff_args(tangents, tuple(range(len(tangents))), floating=False)[2]
         if len(tflat) != len(flat):
             raise RuntimeError(f"Expected {len(flat)} tangents, got {len(tflat)}")
         return box.rebuild([_wrap(t) for t in lin(*[t.astype(p.dtype) for p, t in zip(flat, tflat)])])
