@@ -49,8 +49,12 @@ def _erfcx(x):
 special_erfcx = _unary("special_erfcx", _erfcx)
 
 
-def _bessel_j(x, nu):
-    """J0 / J1: power series up to |x| = 12, Hankel's asymptotic expansion beyond.
+_EULER = 0.5772156649015329
+
+
+def _bessel(x, nu, kind):
+    """J0/J1 (kind "j") and Y0/Y1 (kind "y"): power series up to |x| = 12, Hankel's asymptotic
+    expansion beyond.
 
     jax.scipy.special.bessel_jn's backward recurrence loses all accuracy past |x| ~ 40 and
     gives nan near 0, so it is not used. Computed in float64 and rounded to x's dtype.
@@ -58,35 +62,49 @@ def _bessel_j(x, nu):
     dt = x.dtype
     a = jnp.abs(x.astype(jnp.float64))
     cut = 12.0
-    s = jnp.minimum(a, cut)
-    q = -(s * s) / 4
+    s = jnp.clip(a, 1e-300, cut)
+    h = -(s * s) / 4
+    # J series sum_k (-h)^k / (k! (k + nu)!) (times s/2 for nu = 1), with the harmonic numbers the
+    # Y series weights the same terms by (A&S 9.1.11)
     term = jnp.ones_like(s) if nu == 0 else s / 2
-    total = term
+    j, harm, weighted = term, 0.0, (0.0 if nu == 0 else -2 * _EULER + 1) * term
     for k in range(1, 40):  # terms fall below 1e-17 of the largest one by k ~ 35 at |x| = 12
-        term = term * q / (k * (k + nu))
-        total = total + term
+        term = term * h / (k * (k + nu))
+        harm += 1 / k
+        j = j + term
+        weighted = weighted + term * (harm if nu == 0 else 2 * harm + 1 / (k + 1) - 2 * _EULER)
+    if kind == "j":
+        series = j
+    elif nu == 0:
+        series = (2 / math.pi) * ((jnp.log(s / 2) + _EULER) * j - weighted)
+    else:
+        series = -2 / (math.pi * s) + (2 / math.pi) * jnp.log(s / 2) * j - weighted / math.pi
     b = jnp.maximum(a, cut)
     z = 1 / (8 * b)
     mu = 4.0 * nu * nu
-    p, qs, t = jnp.ones_like(b), jnp.zeros_like(b), jnp.ones_like(b)
+    p, q, t = jnp.ones_like(b), jnp.zeros_like(b), jnp.ones_like(b)
     for k in range(1, 24):
         t = t * (mu - (2 * k - 1) ** 2) / k * z
         if k % 2:
-            qs = qs + (-1) ** (k // 2) * t
+            q = q + (-1) ** (k // 2) * t
         else:
             p = p + (-1) ** (k // 2) * t
     c, sn = jnp.cos(b), jnp.sin(b)
     # sqrt(2) cos(b - (2 nu + 1) pi / 4) and sqrt(2) sin(...), without rounding the phase
     cc, ss = (c + sn, sn - c) if nu == 0 else (sn - c, -(c + sn))
-    hankel = jnp.sqrt(1 / (math.pi * b)) * (p * cc - qs * ss)
-    out = jnp.where(a <= cut, total, hankel)
-    if nu == 1:
-        out = jnp.where(x < 0, -out, out)  # J1 is odd
+    hankel = jnp.sqrt(1 / (math.pi * b)) * ((p * cc - q * ss) if kind == "j" else (p * ss + q * cc))
+    out = jnp.where(a <= cut, series, hankel)
+    if kind == "j":
+        out = jnp.where(x < 0, -out, out) if nu == 1 else out  # J1 is odd
+    else:
+        out = jnp.where(x < 0, jnp.nan, jnp.where(x == 0, -jnp.inf, out))
     return out.astype(dt)
 
 
-special_bessel_j0 = _unary("special_bessel_j0", lambda x: _bessel_j(x, 0), differentiable=False)
-special_bessel_j1 = _unary("special_bessel_j1", lambda x: _bessel_j(x, 1), differentiable=False)
+special_bessel_j0 = _unary("special_bessel_j0", lambda x: _bessel(x, 0, "j"), differentiable=False)
+special_bessel_j1 = _unary("special_bessel_j1", lambda x: _bessel(x, 1, "j"), differentiable=False)
+special_bessel_y0 = _unary("special_bessel_y0", lambda x: _bessel(x, 0, "y"), differentiable=False)
+special_bessel_y1 = _unary("special_bessel_y1", lambda x: _bessel(x, 1, "y"), differentiable=False)
 
 
 def _spherical_j0(x):

@@ -62,7 +62,10 @@ def _mismatch_msg(*, extra, abs_diff, abs_idx=None, atol, rel_diff, rel_idx=None
     equality = rtol == 0 and atol == 0
 
     def diff_msg(kind, diff, idx, tol):
-        msg = f"{kind.title()} difference: {diff}" if idx is None else f"Greatest {kind} difference: {diff} at index {idx}"
+        if idx is None:
+            msg = f"{kind.title()} difference: {diff}"
+        else:
+            msg = f"Greatest {kind} difference: {diff} at index {idx}"
         return msg + ("" if equality else f" (up to {tol} allowed)") + "\n"
 
     msg = f"{identifier} are not {'equal' if equality else 'close'}!\n\n{extra.strip()}\n"
