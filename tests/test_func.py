@@ -127,6 +127,7 @@ def test_vmap_in_dims_out_dims_and_nesting_match_torch():
             F.vmap(lambda r: (r, r.sum()), out_dims=(1, 0))(m),
             F.vmap(lambda r: {"r": r * 2, "x": x})(m),                         # unbatched output broadcasts
             F.vmap(lambda r: [r * 2, r.sum()], out_dims=-1)(m),
+            F.vmap(lambda r: (r * 2, x.sum(), 3), out_dims=(1, None, None))(m),  # unbatched and non-tensor outputs
             F.vmap(lambda r, scale=1: r * scale)(m, scale=3),                  # kwargs are not mapped
             F.vmap(F.vmap(lambda a, b: a * b, in_dims=(0, None)), in_dims=(None, 0))(x, m),
             F.vmap(F.grad(_cube))(m),                                          # per-row gradients
@@ -228,6 +229,7 @@ def test_func_errors_match_torch():
         lambda lib, F, x, lin: F.vmap(lambda a: a, in_dims=None)(x),
         lambda lib, F, x, lin: F.vmap(lambda a: a, in_dims=1)(x),
         lambda lib, F, x, lin: F.vmap(lambda a: a, in_dims=(None,))(x),
+        lambda lib, F, x, lin: F.vmap(lambda a: a.sum(), out_dims=None)(x.reshape(3, 1)),
         lambda lib, F, x, lin: F.vmap(lambda a: a * lib.rand(()))(x),
         lambda lib, F, x, lin: F.jvp(lambda a: a, x, x),
         lambda lib, F, x, lin: F.vjp(lambda a: a * 2, x)[1](lib.ones(2)),

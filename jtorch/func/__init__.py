@@ -489,16 +489,27 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
                                      "Did you mean to set out_dims= to None for output?")
             return [_array(x) for x in box.leaves if _is_tensor(x)]
 
-        # every output comes back batched at dim 0 (jax broadcasts unbatched ones), then moves to its out_dim
+        # outputs come back batched at dim 0 (jax broadcasts unbatched ones) and move to their out_dim; an
+        # out_dim of None needs jax's own check that the output is unbatched, so the structure is traced first
         with _Guard("vmap", func, args, kwargs):
-            res = iter(jax.vmap(f, in_axes=tuple(axes))(*arrays))
+            out_axes = 0
+            if None in _flatten(out_dims)[0]:
+                jax.eval_shape(jax.vmap(f, in_axes=tuple(axes)), *arrays)
+                out_axes = [d for x, d in zip(box.leaves, box.dims) if _is_tensor(x)]
+            try:
+                res = iter(jax.vmap(f, in_axes=tuple(axes), out_axes=out_axes)(*arrays))
+            except ValueError as e:
+                if "got axis spec None" not in str(e):
+                    raise
+                raise ValueError(f"vmap({name}, ...): `{name}` can not return a BatchedTensor when out_dim is "
+                                 "None") from None
         outs = []
         for x, d in zip(box.leaves, box.dims):
             if not _is_tensor(x):
                 outs.append(x)
             else:
                 r = next(res)
-                outs.append(_wrap(r[0] if d is None else jnp.moveaxis(r, 0, d)))
+                outs.append(_wrap(r if d is None or out_axes != 0 else jnp.moveaxis(r, 0, d)))
         return box.rebuild(outs)
     return wrapper
 
