@@ -174,23 +174,21 @@ def test_rsample_gradients():
     jtorch.manual_seed(1)
     loc = jtorch.tensor([0.5, -1.0], requires_grad=True)
     scale = jtorch.tensor([1.0, 2.0], requires_grad=True)
-    d = jd.Normal(loc, scale)
-    x = d.rsample((1000,))
-    x.mean().backward()
-    eps = ((x - loc) / scale).detach()
-    np.testing.assert_allclose(loc.grad.numpy(), [0.5, 0.5], rtol=1e-6)
-    np.testing.assert_allclose(scale.grad.numpy(), (eps.mean(0) / 2).numpy(), rtol=1e-4, atol=1e-6)
-    # Gamma/Beta/Dirichlet: implicit reparameterisation; d E[x] / d rate of Gamma = -a / rate^2
     a = jtorch.tensor([2.0, 5.0], requires_grad=True)
     rate = jtorch.tensor([1.0, 2.0], requires_grad=True)
     c = jtorch.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    loss = (jd.Gamma(a, rate).rsample((20000,)).mean(0).sum() + jd.Beta(a, rate).rsample((4,)).sum()
-            + jd.Dirichlet(c).rsample((4,))[:, 0].sum() + jd.MultivariateNormal(
-                loc, scale_tril=jtorch.diag(scale)).rsample((3,)).sum())
-    loss.backward()
-    for g in (a.grad, rate.grad, c.grad, scale.grad):
-        assert np.isfinite(g.numpy()).all()
-    np.testing.assert_allclose(a.grad.numpy()[0] - 0, 1.0 + a.grad.numpy()[0] - 1.0)  # finite, not nan
+    x = jd.Normal(loc, scale).rsample((1000,))
+    eps = ((x - loc) / scale).detach()
+    # Gamma and Dirichlet: implicit reparameterisation; d E[x] / d rate of Gamma is -a / rate^2
+    loss = (x.mean() + jd.Gamma(a, rate).rsample((20000,)).mean(0).sum() + jd.Dirichlet(c).rsample((4,))[:, 0].sum()
+            + jd.MultivariateNormal(loc, scale_tril=jtorch.diag(scale)).rsample((3,)).sum())
+    loss.backward()  # one program computes samples and gradients
+    mvn = np.array([3.0, 3.0])  # d/dloc of the MultivariateNormal term
+    np.testing.assert_allclose(loc.grad.numpy(), 0.5 + mvn, rtol=1e-6)
+    assert np.isfinite(scale.grad.numpy()).all() and np.isfinite(c.grad.numpy()).all()
+    np.testing.assert_allclose(rate.grad.numpy(), [-2.0, -5.0 / 4], rtol=0.05)
+    np.testing.assert_allclose(a.grad.numpy(), [1.0, 0.5], rtol=0.05)
+    assert abs(eps.mean(0).numpy()).max() < 0.15
     # log_prob is differentiable like torch's
     p = torch.tensor([0.5, -1.0], requires_grad=True)
     td.Normal(p, torch.tensor([1.0, 2.0])).log_prob(torch.tensor([0.0, 1.0])).sum().backward()

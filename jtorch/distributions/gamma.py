@@ -69,10 +69,8 @@ class Gamma(ExponentialFamily):
         value = _standard_gamma(self.concentration.expand(shape)) / self.rate.expand(
             shape
         )
-        value.detach().clamp_(
-            min=torch.finfo(value.dtype).tiny
-        )  # do not record in autograd graph
-        return value
+        # clamp away from 0 without touching the gradient (torch clamps a detached alias in place)
+        return value + (value.clamp(min=torch.finfo(value.dtype).tiny) - value).detach()
 
     def log_prob(self, value):
         value = torch.as_tensor(value, dtype=self.rate.dtype, device=self.rate.device)
