@@ -91,6 +91,9 @@ def _lazy_pairs():
         ("LazyBatchNorm1d", (), {}, (4, 3)),
         ("LazyBatchNorm2d", (), {"affine": False}, (2, 3, 2, 2)),
         ("LazyBatchNorm3d", (), {"momentum": None}, (2, 2, 2, 2, 2)),
+        ("LazyInstanceNorm1d", (), {}, (2, 3, 5)),
+        ("LazyInstanceNorm2d", (), {"affine": False}, (2, 3, 2, 2)),
+        ("LazyInstanceNorm3d", (), {}, (1, 2, 2, 2, 2)),
     ]
 
 
