@@ -10,6 +10,11 @@ torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed
 import torch.autograd.functional as tAF  # noqa: E402
 import torch.func as tF  # noqa: E402
 
+pytestmark = [  # warnings from inside torch.func itself
+    pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:Attempted to insert a get_attr Node:UserWarning"),
+]
+
 RNG = np.random.default_rng(0)
 A = RNG.standard_normal(3).astype(np.float32)
 B = RNG.standard_normal(3).astype(np.float32)
