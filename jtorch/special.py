@@ -4,9 +4,10 @@ Functions torch also has as torch.<name> are the same ops as jtorch.<name> (gamm
 lgamma, expit is sigmoid, gammainc is igamma, ...); the rest are lowered in
 jtorch/_ops/special.py. Every function but softmax/log_softmax takes torch's `out=`.
 
-Missing (no jax.scipy.special counterpart yet; accessing them raises jtorch's missing-op
-error): airy_ai, modified_bessel_k0, modified_bessel_k1, scaled_modified_bessel_k0,
-scaled_modified_bessel_k1.
+All of torch 2.13's torch.special is here. The functions without a jax.scipy.special
+counterpart (the Bessel functions J, Y, K, Airy's Ai, the orthogonal polynomials) are built
+from series, asymptotic expansions and recurrences in jtorch/_ops/special.py; like torch's,
+they have no derivative.
 """
 from ._ops import special as _s
 from ._ops.elementwise import takes_out as _out
@@ -36,6 +37,7 @@ softmax = _F["softmax"]
 log_softmax = _F["log_softmax"]
 
 # torch.special only
+airy_ai = _out(_s.special_airy_ai)
 bessel_j0 = _out(_s.special_bessel_j0)
 bessel_j1 = _out(_s.special_bessel_j1)
 bessel_y0 = _out(_s.special_bessel_y0)
@@ -70,17 +72,17 @@ hermite_polynomial_he = _out(_s.special_hermite_polynomial_he)
 laguerre_polynomial_l = _out(_s.special_laguerre_polynomial_l)
 legendre_polynomial_p = _out(_s.special_legendre_polynomial_p)
 
-__all__ = ["bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t", "chebyshev_polynomial_u",
-           "chebyshev_polynomial_v", "chebyshev_polynomial_w", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv",
-           "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln", "hermite_polynomial_h",
-           "hermite_polynomial_he", "i0", "i0e", "i1", "i1e", "laguerre_polynomial_l", "legendre_polynomial_p",
-           "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "modified_bessel_i0", "modified_bessel_i1",
-           "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "shifted_chebyshev_polynomial_t",
-           "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w",
-           "sinc", "softmax", "spherical_bessel_j0", "xlog1py", "xlogy", "zeta"]
+__all__ = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
+           "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w", "digamma", "entr", "erf",
+           "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln",
+           "hermite_polynomial_h", "hermite_polynomial_he", "i0", "i0e", "i1", "i1e", "laguerre_polynomial_l",
+           "legendre_polynomial_p", "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "modified_bessel_i0",
+           "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1", "multigammaln", "ndtr", "ndtri",
+           "polygamma", "psi", "round", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+           "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
+           "shifted_chebyshev_polynomial_w", "sinc", "softmax", "spherical_bessel_j0", "xlog1py", "xlogy", "zeta"]
 
-MISSING = ("airy_ai", "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
-           "scaled_modified_bessel_k1")
+MISSING = ()  # torch.special functions jtorch lacks: accessing one raises jtorch's missing-op error
 
 
 def __getattr__(name):

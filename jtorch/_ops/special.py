@@ -107,6 +107,22 @@ special_bessel_y0 = _unary("special_bessel_y0", lambda x: _bessel(x, 0, "y"), di
 special_bessel_y1 = _unary("special_bessel_y1", lambda x: _bessel(x, 1, "y"), differentiable=False)
 
 
+def _k_scaled_large(a, nu):
+    """e^a K_nu(a) for a >= 2 (smaller a are clamped to 2): see _bessel_k."""
+    b = jnp.clip(a, 2.0, 20.0)
+    integral = 0.5 * jnp.ones_like(b)
+    for k in range(1, 40):  # past t = 4 the integrand is below 1e-20 of its value at 0
+        t = 0.1 * k
+        integral = integral + jnp.exp(-b * (math.cosh(t) - 1)) * math.cosh(nu * t)
+    integral = 0.1 * integral
+    c = jnp.maximum(a, 20.0)
+    asym, term = jnp.ones_like(c), jnp.ones_like(c)
+    for k in range(1, 20):  # the terms shrink to ~e^-2x of the first by k ~ 2x
+        term = term * (4 * nu * nu - (2 * k - 1) ** 2) / (k * 8 * c)
+        asym = asym + term
+    return jnp.where(a <= 20, integral, asym * jnp.sqrt(math.pi / (2 * c)))
+
+
 def _bessel_k(x, nu, scaled):
     """K0/K1 (times e^x when `scaled`): power series up to x = 2 (A&S 9.6.11, 9.6.13); up to 20,
     e^x K_nu(x) = int_0^inf exp(-x (cosh t - 1)) cosh(nu t) dt by the trapezoidal rule, which for
@@ -127,19 +143,7 @@ def _bessel_k(x, nu, scaled):
         series = -(jnp.log(s / 2) + _EULER) * i + weighted
     else:
         series = 1 / s + jnp.log(s / 2) * i - weighted / 2
-    b = jnp.clip(a, 2.0, 20.0)
-    integral = 0.5 * jnp.ones_like(b)
-    for k in range(1, 40):  # past t = 4 the integrand is below 1e-20 of its value at 0
-        t = 0.1 * k
-        integral = integral + jnp.exp(-b * (math.cosh(t) - 1)) * math.cosh(nu * t)
-    integral = 0.1 * integral
-    c = jnp.maximum(a, 20.0)
-    asym, term = jnp.ones_like(c), jnp.ones_like(c)
-    for k in range(1, 20):  # the terms shrink to ~e^-2x of the first by k ~ 2x
-        term = term * (4 * nu * nu - (2 * k - 1) ** 2) / (k * 8 * c)
-        asym = asym + term
-    asym = asym * jnp.sqrt(math.pi / (2 * c))
-    large = jnp.where(a <= 20, integral, asym)
+    large = _k_scaled_large(a, nu)
     out = jnp.where(a <= 2, series * jnp.exp(s) if scaled else series,
                     large if scaled else large * jnp.exp(-jnp.maximum(a, 2.0)))
     out = jnp.where(a == jnp.inf, 0, out)
@@ -154,6 +158,43 @@ special_scaled_modified_bessel_k0 = _unary("special_scaled_modified_bessel_k0", 
                                            differentiable=False)
 special_scaled_modified_bessel_k1 = _unary("special_scaled_modified_bessel_k1", lambda x: _bessel_k(x, 1, True),
                                            differentiable=False)
+
+
+def _airy_ai(x):
+    """Ai(x): Maclaurin series on [-8, 2.1]; (1/pi) sqrt(x/3) K_{1/3}(zeta) beyond (zeta >= 2) and the
+    oscillating asymptotic expansion (A&S 10.4.59-60) below -8, zeta = (2/3)|x|^(3/2)."""
+    dt = x.dtype
+    a = x.astype(jnp.float64)
+    s = jnp.clip(a, -8.0, 2.1)
+    cube = s ** 3
+    f, g = jnp.ones_like(s), s
+    tf, tg = f, g
+    for k in range(1, 45):  # x = -8: the terms peak near k = 7 and fall below 1e-17 of it by k ~ 40
+        tf = tf * cube / ((3 * k - 1) * 3 * k)
+        tg = tg * cube / (3 * k * (3 * k + 1))
+        f, g = f + tf, g + tg
+    series = 0.355028053887817239 * f - 0.258819403792806798 * g
+    big = jnp.maximum(a, 2.1)
+    zeta = 2 / 3 * big ** 1.5
+    right = jnp.sqrt(big / 3) / math.pi * jnp.exp(-zeta) * _k_scaled_large(zeta, 1 / 3)
+    z = jnp.maximum(-a, 8.0)
+    zeta = 2 / 3 * z ** 1.5
+    p, q, c = jnp.ones_like(z), jnp.zeros_like(z), 1.0
+    term = jnp.ones_like(z)
+    for k in range(1, 24):
+        c = c * (6 * k - 5) * (6 * k - 3) * (6 * k - 1) / ((2 * k - 1) * 216 * k)
+        term = term / zeta
+        if k % 2:
+            q = q + (-1) ** (k // 2) * c * term
+        else:
+            p = p + (-1) ** (k // 2) * c * term
+    sn, cs = jnp.sin(zeta), jnp.cos(zeta)
+    left = ((sn + cs) * p - (cs - sn) * q) / (math.sqrt(2 * math.pi) * z ** 0.25)
+    out = jnp.where(a > 2.1, right, jnp.where(a < -8, left, series))
+    return jnp.where(jnp.isinf(a), jnp.nan, out).astype(dt)  # torch: nan at +-inf
+
+
+special_airy_ai = _unary("special_airy_ai", _airy_ai, differentiable=False)
 
 
 def _spherical_j0(x):
