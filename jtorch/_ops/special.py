@@ -26,11 +26,22 @@ def _unary(name, fn, **kw):
 special_i0e = _unary("special_i0e", jss.i0e, grad_name="SpecialI0EBackward0")
 special_i1 = _unary("special_i1", jss.i1)
 special_i1e = _unary("special_i1e", jss.i1e, grad_name="SpecialI1EBackward0")
-special_ndtri = _unary("special_ndtri", jss.ndtri)
-special_log_ndtr = _unary("special_log_ndtr", jss.log_ndtr)
+
+
+def _at_least_f32(fn):
+    """jax's ndtr family rejects float16/bfloat16: compute those in float32."""
+    def wrapped(x):
+        if x.dtype in (jnp.float16, jnp.bfloat16):
+            return fn(x.astype(jnp.float32)).astype(x.dtype)
+        return fn(x)
+    return wrapped
+
+
+special_ndtri = _unary("special_ndtri", _at_least_f32(jss.ndtri))
+special_log_ndtr = _unary("special_log_ndtr", _at_least_f32(jss.log_ndtr))
 special_entr = _unary("special_entr", jss.entr)
 # torch writes ndtr as (1 + erf(x / sqrt 2)) / 2, so its grad_fn is the final multiplication's
-special_ndtr = _unary("special_ndtr", jss.ndtr, grad_name="MulBackward1")
+special_ndtr = _unary("special_ndtr", _at_least_f32(jss.ndtr), grad_name="MulBackward1")
 # torch gives these no derivative: their results never require grad
 special_modified_bessel_i0 = _unary("special_modified_bessel_i0", jss.i0, differentiable=False)
 special_modified_bessel_i1 = _unary("special_modified_bessel_i1", jss.i1, differentiable=False)
@@ -233,7 +244,7 @@ def special_zeta(input, other):
 # -- orthogonal polynomials: P_n(x) by the three-term recurrence, n a tensor -----------------
 
 def _polynomial(name, start, step, closed=None):
-    """Register special_<name>(input, n): P_0, P_1 = start(x); P_{k+1} = step(k, x, P_{k-1}, P_k).
+    """Register the op `name`(input, n): P_0, P_1 = start(x); P_{k+1} = step(k, x, P_{k-1}, P_k).
 
     n is truncated to an integer (negative n gives 0) and may differ per element: the
     recurrence runs to the largest n, keeping each element's P_n. `closed(x, n, p)` applies
@@ -296,15 +307,16 @@ def _cheb_step(k, x, p, q):
     return 2 * x * q - p
 
 
+def _shifted(start, closed):
+    """The shifted Chebyshev polynomials are the plain ones at 2x - 1."""
+    return (lambda x: start(2 * x - 1)), (lambda k, x, p, q: _cheb_step(k, 2 * x - 1, p, q)), \
+        (lambda x, n, p: closed(2 * x - 1, n, p))
+
+
 for _kind in "tuvw":
     _start, _closed = _chebyshev(_kind)
     globals()[f"special_chebyshev_polynomial_{_kind}"] = _polynomial(
         f"special_chebyshev_polynomial_{_kind}", _start, _cheb_step, _closed)
-
-    def _shifted(start, closed):
-        # the shifted polynomials are the plain ones at 2x - 1
-        return (lambda x: start(2 * x - 1)), (lambda k, x, p, q: _cheb_step(k, 2 * x - 1, p, q)), \
-            (lambda x, n, p: closed(2 * x - 1, n, p))
     globals()[f"special_shifted_chebyshev_polynomial_{_kind}"] = _polynomial(
         f"special_shifted_chebyshev_polynomial_{_kind}", *_shifted(_start, _closed))
 

@@ -58,6 +58,10 @@ OPS = [
     OpInfo("special_polynomials", lambda m, x, n: tuple(getattr(m.special, f)(x, n) for f in POLYNOMIALS) + (
         m.special.chebyshev_polynomial_t(x, 3), m.special.hermite_polynomial_h(0.5, n)),
         [S(POLY_X, POLY_N), S(POLY_X.astype("float32"), POLY_N.astype("float32"))], grad=False, rtol=1e-5),
+    # jax's ndtr rejects float16 / bfloat16; torch computes them
+    OpInfo("special_half", lambda m, x: (m.special.ndtr(x.half()), m.special.ndtr(x.bfloat16()),
+                                         m.special.i0e(x.half())),
+           [S(arr(6, low=-3.0, high=3.0))], grad=False, atol=1e-3, rtol=1e-2),
     # torch has no gradient for igamma/igammac/zeta in their first argument
     OpInfo("special_nograd", lambda m, a, x: (
         m.special.gammainc(a, x), m.special.gammaincc(a, x), m.special.zeta(a + 1, x)),
