@@ -13,6 +13,7 @@ import jtorch.nn as jnn
 import jtorch.nn.utils.parametrize as jP
 
 torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed")
+pytestmark = pytest.mark.filterwarnings("ignore:jtorch.*compiled .* different programs:RuntimeWarning")
 tP = torch.nn.utils.parametrize
 
 RTOL, ATOL = 1e-5, 1e-5
@@ -338,9 +339,6 @@ def test_register_parametrization_chain_tuple_cache_and_removal():
 
 
 def test_parametrize_errors_match_torch():
-    class Flat:
-        pass
-
     def make(lib, name):
         class Flatten(lib.nn.Module):
             def forward(self, X):
@@ -391,7 +389,6 @@ def test_parametrize_errors_match_torch():
     # unsafe=True allows shape changes
     jP.register_parametrization(m, "weight", make(jtorch, "Flatten"), unsafe=True)
     assert m.weight.shape == (6,)
-    assert Flat
 
 
 # -- the hook-based nn.utils.weight_norm / spectral_norm ------------------------------------------------
@@ -521,7 +518,7 @@ def test_skip_init_stateless_and_memory_format():
             torch.nn.utils.skip_init(getattr(torch.nn, bad.__name__) if bad is jnn.ReLU else bad)
         with pytest.raises(RuntimeError) as je:
             jnn.utils.skip_init(bad)
-        assert str(je.value).split(";")[0] == str(te.value).split(";")[0]
+        assert str(je.value) == str(te.value)
 
     # stateless.functional_call: swapped for one call, restored after (also on error)
     (tm, jm), = _pairs([("Linear", (5, 4))])

@@ -15,7 +15,7 @@ def skip_init(module_cls, *args, **kwargs):
     torch builds on the meta device, which jtorch lacks; values are lazy here, so the initialisation's
     random ops are recorded, dropped unevaluated, and the random generator is left as it was.
     """
-    if not (isinstance(module_cls, type) and issubclass(module_cls, Module)):
+    if not issubclass(module_cls, Module):
         raise RuntimeError(f"Expected a Module; got {module_cls}")
     if "device" not in inspect.signature(module_cls).parameters:
         raise RuntimeError("Module must support a 'device' arg to skip initialization")

@@ -45,7 +45,8 @@ def _register_parameter_or_buffer(module, name, X):
 
 def _maybe_set(dest, src):
     # torch's dest.set_(src): same object (optimizers keep tracking it), new value, shape may change
-    dest.data = src.detach()
+    if src is not dest:
+        dest.data = src.detach() if src.requires_grad else src
 
 
 class ParametrizationList(ModuleList):
