@@ -220,7 +220,10 @@ class _TensorLikePair:
             self._mismatch("dtype", f"torch.{a.dtype}", f"torch.{e.dtype}")
         av, ev = a.values, e.values
         if a.dtype != e.dtype:
-            common = _dtype.promote_types(_dtype.to_dtype(a.dtype), _dtype.to_dtype(e.dtype)).np
+            try:
+                common = _dtype.promote_types(_dtype.to_dtype(a.dtype), _dtype.to_dtype(e.dtype)).np
+            except (KeyError, TypeError):  # a numpy/torch dtype jtorch lacks (uint16, ...)
+                common = np.promote_types(av.dtype, ev.dtype)
             av, ev = av.astype(common), ev.astype(common)
         self._compare_values(av, ev)
 
