@@ -295,6 +295,10 @@ def test_register_parametrization_chain_tuple_cache_and_removal():
     orig = j2.parametrizations.bias.original
     _train_parity(pairs, [(2, 4)] * 3)
     assert j2.parametrizations.bias.original is orig
+    # transfer: the same parametrization objects and original tensors on another module
+    other = jP.transfer_parametrizations_and_params(j2, jnn.Linear(4, 4))
+    assert jP.is_parametrized(other, "bias") and other.parametrizations.bias.original is orig
+    assert other.parametrizations.bias[0] is j2.parametrizations.bias[0]
     # cached(): one evaluation per tensor inside the context
     jCount.calls = 0
     with jP.cached():
