@@ -60,8 +60,8 @@ class SpectralNorm:
 
     def _solve_v_and_rescale(self, weight_mat, u, target_sigma):
         # v with u = normalize(W @ v) and u @ W @ v = sigma (pinverse in case W^T W is singular)
-        from ...linalg import multi_dot, pinv
-        v = multi_dot([pinv(weight_mat.t().mm(weight_mat)), weight_mat.t(), u.unsqueeze(1)]).squeeze(1)
+        from ...linalg import multi_dot
+        v = multi_dot([weight_mat.t().mm(weight_mat).pinverse(), weight_mat.t(), u.unsqueeze(1)]).squeeze(1)
         return v * (target_sigma / _F["dot"](u, _F["mv"](weight_mat, v)))
 
     @staticmethod
