@@ -179,7 +179,10 @@ class MultivariateNormal(Distribution):
 
     @lazy_property
     def precision_matrix(self) -> Tensor:
-        return torch.cholesky_inverse(self._unbroadcasted_scale_tril).expand(
+        # cholesky_inverse(L) = L^-T L^-1
+        L = self._unbroadcasted_scale_tril
+        L_inv = solve_triangular(L, torch.eye(L.shape[-1], dtype=L.dtype, device=L.device), upper=False)
+        return (L_inv.mT @ L_inv).expand(
             self._batch_shape + self._event_shape + self._event_shape
         )
 
