@@ -40,6 +40,7 @@ __all__ = [
     "ExponentialFamily",
     "Gamma",
     "Independent",
+    "Laplace",
     "LogNormal",
     "MultivariateNormal",
     "Normal",

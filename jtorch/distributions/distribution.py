@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-# mypy: allow-untyped-defs
 import copy
 import warnings
 
@@ -8,7 +7,7 @@ import jax
 import numpy as np
 
 import jtorch as torch
-from .utils import _Number, Number, _size  # noqa: F401
+from .utils import _size
 from jtorch import Tensor
 from jtorch._engine.graph import Lazy
 from jtorch._ops import registry

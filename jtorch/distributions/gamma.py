@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-# mypy: allow-untyped-defs
 
 import jtorch as torch
-from .utils import _Number, Number, _size  # noqa: F401
+from .utils import _Number, _size
 from jtorch import Tensor
 from jtorch._ops.random import _standard_gamma as _gamma_sample
 from . import constraints
@@ -21,7 +20,6 @@ def _standard_gamma(concentration):
 
 class Gamma(ExponentialFamily):
 
-    # pyrefly: ignore [bad-override]
     arg_constraints = {
         "concentration": constraints.positive,
         "rate": constraints.positive,
@@ -95,7 +93,6 @@ class Gamma(ExponentialFamily):
     def _natural_params(self) -> tuple[Tensor, Tensor]:
         return (self.concentration - 1, -self.rate)
 
-    # pyrefly: ignore [bad-override]
     def _log_normalizer(self, x, y):
         return torch.lgamma(x + 1) + (x + 1) * torch.log(-y.reciprocal())
 

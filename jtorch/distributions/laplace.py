@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-# mypy: allow-untyped-defs
 
 import jtorch as torch
-from .utils import _Number, Number, _size  # noqa: F401
+from .utils import _Number, _size
 from jtorch import Tensor
 from . import constraints
 from .distribution import Distribution
@@ -15,7 +14,6 @@ __all__ = ["Laplace"]
 
 class Laplace(Distribution):
 
-    # pyrefly: ignore [bad-override]
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True

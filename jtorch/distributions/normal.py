@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-# mypy: allow-untyped-defs
 import math
 
 import jtorch as torch
-from .utils import _Number, Number, _size  # noqa: F401
+from .utils import _Number, _size
 from jtorch import Tensor
 from . import constraints
 from .exp_family import ExponentialFamily
@@ -16,7 +15,6 @@ __all__ = ["Normal"]
 
 class Normal(ExponentialFamily):
 
-    # pyrefly: ignore [bad-override]
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True
@@ -103,6 +101,5 @@ class Normal(ExponentialFamily):
     def _natural_params(self) -> tuple[Tensor, Tensor]:
         return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
 
-    # pyrefly: ignore [bad-override]
     def _log_normalizer(self, x, y):
         return -0.25 * x.pow(2) / y + 0.5 * torch.log(-math.pi / y)

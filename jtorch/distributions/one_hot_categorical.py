@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-# mypy: allow-untyped-defs
 
 import jtorch as torch
-from .utils import _Number, Number, _size  # noqa: F401
+from .utils import _size
 from jtorch import Tensor
 from . import constraints
 from .categorical import Categorical
@@ -15,7 +14,6 @@ __all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]
 
 class OneHotCategorical(Distribution):
 
-    # pyrefly: ignore [bad-override]
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.one_hot
     has_enumerate_support = True
@@ -29,7 +27,6 @@ class OneHotCategorical(Distribution):
         self._categorical = Categorical(probs, logits)
         batch_shape = self._categorical.batch_shape
         event_shape = self._categorical.param_shape[-1:]
-        # pyrefly: ignore [bad-argument-type]
         super().__init__(batch_shape, event_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):

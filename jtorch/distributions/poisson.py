@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-# mypy: allow-untyped-defs
 
 import jtorch as torch
-from .utils import _Number, Number, _size  # noqa: F401
+from .utils import _Number, Number
 from jtorch import Tensor
 from . import constraints
 from .exp_family import ExponentialFamily
@@ -15,7 +14,6 @@ __all__ = ["Poisson"]
 
 class Poisson(ExponentialFamily):
 
-    # pyrefly: ignore [bad-override]
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
 
@@ -66,6 +64,5 @@ class Poisson(ExponentialFamily):
     def _natural_params(self) -> tuple[Tensor]:
         return (torch.log(self.rate),)
 
-    # pyrefly: ignore [bad-override]
     def _log_normalizer(self, x):
         return torch.exp(x)

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-# mypy: allow-untyped-defs
 
 import jtorch as torch
-from .utils import _Number, Number, _size  # noqa: F401
+from .utils import _Number, _size
 from math import nan
 
 from jtorch import Tensor
@@ -67,7 +66,6 @@ class Uniform(Distribution):
         return new
 
     @constraints.dependent_property(is_discrete=False, event_dim=0)
-    # pyrefly: ignore [bad-override]
     def support(self):
         return constraints.interval(self.low, self.high)
 
