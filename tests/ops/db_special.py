@@ -9,8 +9,8 @@ REAL = ("erf", "erfc", "erfcx", "expit", "exp2", "expm1", "i0", "i0e", "i1", "i1
 POSITIVE = ("entr", "log1p", "gammaln", "digamma", "psi")
 UNIT = ("erfinv", "ndtri", "logit")
 # lowered in jtorch/_ops/special.py (the rest re-export ops db_elementwise already covers in every dtype)
-NEW = ("erfcx", "i0e", "i1", "i1e", "ndtr", "log_ndtr", "bessel_j0", "bessel_j1", "modified_bessel_i0",
-       "modified_bessel_i1", "spherical_bessel_j0")
+NEW = ("erfcx", "i0e", "i1", "i1e", "ndtr", "log_ndtr", "bessel_j0", "bessel_j1", "bessel_y0", "modified_bessel_i0",
+       "modified_bessel_i1", "modified_bessel_k1", "scaled_modified_bessel_k0", "spherical_bessel_j0", "airy_ai")
 
 
 def _each(names):
@@ -39,9 +39,8 @@ OPS = [
     OpInfo("special_bessel", _each(("bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_k0",
                                     "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
                                     "spherical_bessel_j0", "i0e", "i1e", "erfcx")),
-           [S(BESSEL_X), S(BESSEL_X.astype("float32"))], atol=2e-6),  # torch's own j0/j1 are off by 4e-7 near 5
-    # not x = -1000 in float32: torch gives 0.05611 there, 2.5e-3 off (jtorch and scipy: 0.05597)
-    OpInfo("special_airy", lambda m, x: m.special.airy_ai(x), [S(AIRY_X), S(AIRY_X[1:].astype("float32"))]),
+           [S(BESSEL_X)], atol=2e-6),  # torch's own j0/j1 are off by 4e-7 near 5
+    OpInfo("special_airy", lambda m, x: m.special.airy_ai(x), [S(AIRY_X)]),
     OpInfo("special_params", lambda m, x, y: (
         m.special.polygamma(1, x), m.special.polygamma(2, x), m.special.multigammaln(x + 1, 2),
         m.special.logit(y, eps=0.2), m.special.round(x * 10, decimals=1), m.special.logsumexp(y, 1),
@@ -57,7 +56,7 @@ OPS = [
            [S(np.array([0.0, 0.0, 0.0, 1.0], "float32"), np.array([2.0, np.nan, -1.0, 0.5], "float32"))]),
     OpInfo("special_polynomials", lambda m, x, n: tuple(getattr(m.special, f)(x, n) for f in POLYNOMIALS) + (
         m.special.chebyshev_polynomial_t(x, 3), m.special.hermite_polynomial_h(0.5, n)),
-        [S(POLY_X, POLY_N), S(POLY_X.astype("float32"), POLY_N.astype("float32"))], grad=False, rtol=1e-5),
+        [S(POLY_X, POLY_N)], grad=False),
     # jax's ndtr rejects float16 / bfloat16; torch computes them
     OpInfo("special_half", lambda m, x: (m.special.ndtr(x.half()), m.special.ndtr(x.bfloat16()),
                                          m.special.i0e(x.half())),
@@ -65,5 +64,5 @@ OPS = [
     # torch has no gradient for igamma/igammac/zeta in their first argument
     OpInfo("special_nograd", lambda m, a, x: (
         m.special.gammainc(a, x), m.special.gammaincc(a, x), m.special.zeta(a + 1, x)),
-        [S(pos(3, 4), pos(3, 4)), S(np.array([2, 3]), pos(2, **F64))], grad=False),
+        [S(pos(3, 4), pos(3, 4))], grad=False),
 ]
