@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _dtype
 from ._device import device as _device
+from ._strides import contiguous_strides
 from ._tensor import Size, Tensor
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
@@ -106,7 +107,7 @@ class _Pickler(pickle._Pickler):
         if isinstance(obj, Tensor):
             arr = np.asarray(obj._value("save"), order="C")  # (ascontiguousarray would make 0-d 1-d)
             storage = _SavedStorage(arr.reshape(-1), obj.dtype, _location(obj))
-            strides = tuple(s // arr.itemsize for s in arr.strides) if arr.size else _contiguous(arr.shape)
+            strides = tuple(s // arr.itemsize for s in arr.strides) if arr.size else contiguous_strides(arr.shape)
             args = (storage, 0, Size(arr.shape), strides, obj.requires_grad if not _is_param(obj) else False,
                     collections.OrderedDict())
             rebuilt = (_Global("torch._utils", "_rebuild_tensor_v2"), args)
@@ -134,14 +135,6 @@ class _Reduced:
 
 def _is_param(t):
     return type(t).__name__ == "Parameter"
-
-
-def _contiguous(shape):
-    strides, acc = [], 1
-    for s in reversed(shape):
-        strides.append(acc)
-        acc *= max(s, 1)
-    return tuple(reversed(strides))
 
 
 def _write_zip(out, name, records):

@@ -417,9 +417,10 @@ def _xlogy(x, y):
 
 @_xlogy.defjvp
 def _xlogy_jvp(primals, tangents):
-    # torch's gradients: d/dx = log(y) (0 where x == 0), d/dy = x / y
+    # torch's gradients: d/dx = log(y), but 0 where x == 0 and y <= 0; d/dy = x / y
     (x, y), (dx, dy) = primals, tangents
-    return _xlogy(x, y), dx * jnp.where(x == 0, 0, jnp.log(jnp.where(x == 0, 1, y))) + dy * x / y
+    zero = (x == 0) & (y <= 0)
+    return _xlogy(x, y), dx * jnp.where(zero, 0, jnp.log(jnp.where(zero, 1, y))) + dy * x / y
 
 
 @op(tensors=("input", "other"), promote="float", inplace=True)

@@ -163,6 +163,9 @@ def _softmax_dim(name, ndim):
 
 
 def _softmax_input(input, dim, dtype, name):
+    n = builtins.max(input.ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     if dtype is not None:
         return input.astype(_np_dtype(dtype))
     if not jnp.issubdtype(input.dtype, jnp.inexact):

@@ -110,7 +110,8 @@ def test_one_hot_and_errors():
 
 def test_dtype_errors_match_torch():
     for fn in (lambda m: m.ones(3, dtype=m.int64).softmax(0), lambda m: m.ones(2, 3, dtype=m.int32).log_softmax(0),
-               lambda m: m.nn.functional.conv2d(m.ones(1, 1, 3, 3), m.ones(1, 1, 2, 2).double())):
+               lambda m: m.nn.functional.conv2d(m.ones(1, 1, 3, 3), m.ones(1, 1, 2, 2).double()),
+               lambda m: m.ones(2, 3).softmax(2), lambda m: m.log_softmax(m.ones(2, 3), -3)):
         with pytest.raises(Exception) as te:
             fn(torch)
         with pytest.raises(type(te.value)) as je:
