@@ -120,3 +120,17 @@ def test_compile_falls_back_on_data_dependent_control_flow():
     with pytest.warns(RuntimeWarning, match="cannot be captured"):
         out = cf(x)
     np.testing.assert_allclose(out.numpy(), [2.0, 2.0, 2.0])
+
+
+def test_python_scalar_first_seen_inside_a_jax_trace_is_not_cached_as_a_tracer():
+    import jax
+
+    from jtorch._ops import registry
+
+    @jax.jit
+    def f(x):
+        return x * registry.scalar_value(7.0625, np.float32)
+
+    assert float(f(1.0)) == 7.0625
+    assert not any(isinstance(v, jax.core.Tracer) for v in registry._scalars.values())
+    assert (jtorch.ones(2) * 7.0625).tolist() == [7.0625, 7.0625]  # the lazy path after the trace

@@ -183,7 +183,10 @@ def scalar_value(value, np_dtype):
     if out is None:
         if len(_scalars) >= 4096:
             _scalars.clear()
-        out = _scalars[key] = jax.device_put(arr)
+        out = jax.device_put(arr)
+        if isinstance(out, jax.core.Tracer):  # inside a jax.jit trace: a constant there, never cached
+            return arr
+        _scalars[key] = out
     return out
 
 
