@@ -16,6 +16,7 @@ import warnings
 import weakref
 
 import jax
+import numpy as np
 
 from ._engine import metrics as _metrics, sync as _sync
 from ._engine.graph import Lazy
@@ -154,7 +155,7 @@ class _Compiled:
             for t, g in zip(state, grad_vals):
                 t._grad = None if g is None else T._from_lazy(Lazy(g.shape, t.dtype, value=g))
             registry._eager[0] += 1
-            gen._trace_key, gen._trace_count = key, 0
+            gen._trace_seed, gen._trace_count = key, 0
             try:
                 result = self.fn(*args, **kwargs)
                 flat, rebuild = _flatten(result)
@@ -164,7 +165,7 @@ class _Compiled:
                 return [t._lazy.value for t in flat], new_state, new_grads
             finally:
                 registry._eager[0] -= 1
-                gen._trace_key = None
+                gen._trace_seed = None
                 for t, lz, g in saved:
                     t._lazy, t._grad = lz, g
 
@@ -182,7 +183,7 @@ class _Compiled:
         def run(state_now, args_now, kwargs_now):
             state_now = [t for t in state_now if id(t) not in arg_ids]
             arg_now = _find_state([args_now, kwargs_now], set(), [])
-            key = gen._key_data(gen._counter)
+            key = np.array([gen._seed & 0xFFFF_FFFF_FFFF_FFFF, gen._counter], np.uint64)
             vals = [t._value("compile") for t in state_now]
             mask = _donation_mask(state_now, vals)
             outs, new_state, new_grads = program(mask)(

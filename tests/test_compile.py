@@ -89,3 +89,18 @@ def test_compiled_step_donates_large_state_but_not_what_the_user_holds(monkeypat
     # calls 1-3 are traced (call 0 runs lazily): the table and its two Adam moments are donated, except
     # the table on the call after the user took the alias (it shared the table's buffer then)
     assert [sorted(c) for c in calls] == [[True, True, True], [False, True, True], [True, True, True]], calls
+
+
+def test_compiled_random_ops_draw_the_lazy_paths_numbers():
+    """A traced step mixes (seed, counter) exactly as the lazy path does on the host."""
+    def step(x):
+        return x + torch.rand(3) + torch.nn.functional.dropout(torch.ones(4), 0.5).sum()
+    compiled = torch.compile(step)
+    x = torch.zeros(3)
+    for seed in (7, -3):
+        for _ in range(3):  # the first call runs lazily, the next ones traced and compiled
+            torch.manual_seed(seed)
+            got = compiled(x).tolist()
+            torch.manual_seed(seed)
+            assert got == step(x).tolist()
+            assert torch.random.default_generator._counter == 2

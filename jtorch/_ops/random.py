@@ -46,7 +46,8 @@ class Generator:
         self._seed, self._counter = int(seed), int(counter)
         return self
 
-    _trace_key = None  # set by jtorch.compile while tracing: keys derive from this input
+    _trace_key = None   # set by vmap(randomness='different'): per-element keys, one fold_in per draw
+    _trace_seed = None  # set by jtorch.compile while tracing: (seed, first counter) as traced uint64[2]
 
     def _key_data(self, counter):
         """Raw threefry key data (uint32[2]) for draw number `counter`, mixed on the host.
@@ -54,23 +55,37 @@ class Generator:
         Mixing here (splitmix64, a bijection of seed ^ counter * golden ratio) instead of
         jax.random.fold_in inside the program keeps each random op cheap to compile.
         """
-        m = 0xFFFF_FFFF_FFFF_FFFF
-        z = ((self._seed ^ (counter * 0x9E3779B97F4A7C15)) + 0x9E3779B97F4A7C15) & m
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
-        z ^= z >> 31
-        return np.array([z >> 32, z & 0xFFFFFFFF], dtype=np.uint32)
+        hi, lo = _splitmix(self._seed, counter, int)
+        return np.array([hi, lo], dtype=np.uint32)
 
     def _key_leaf(self):
-        """A key input leaf for one random op (under jtorch.compile: derived from the traced key)."""
+        """A key input leaf for one random op (under jtorch.compile: derived from the traced seed,
+        with the same mixing, so a compiled step draws exactly the numbers the lazy one does)."""
         if self._trace_key is not None:
             c = self._trace_count
             self._trace_count += 1
             data = jax.random.key_data(jax.random.fold_in(jax.random.wrap_key_data(self._trace_key), c))
             return registry._Tensor._from_lazy(Lazy((2,), _U32, value=data))
+        if self._trace_seed is not None:
+            c = self._trace_count
+            self._trace_count += 1
+            hi, lo = _splitmix(self._trace_seed[0], self._trace_seed[1] + np.uint64(c), np.uint64)
+            data = jnp.stack([hi, lo]).astype(jnp.uint32)
+            return registry._Tensor._from_lazy(Lazy((2,), _U32, value=data))
         c = self._counter
         self._counter += 1
         return registry._Tensor._from_lazy(Lazy((2,), _U32, value=self._key_data(c)))
+
+
+def _splitmix(seed, counter, u):
+    """splitmix64 of seed ^ counter * golden ratio -> (high, low) 32-bit halves; on Python ints
+    (u=int) or on uint64 arrays inside a trace (u=np.uint64), with identical results."""
+    m = u(0xFFFF_FFFF_FFFF_FFFF)
+    z = ((seed ^ (counter * u(0x9E3779B97F4A7C15))) + u(0x9E3779B97F4A7C15)) & m
+    z = ((z ^ (z >> u(30))) * u(0xBF58476D1CE4E5B9)) & m
+    z = ((z ^ (z >> u(27))) * u(0x94D049BB133111EB)) & m
+    z ^= z >> u(31)
+    return z >> u(32), z & u(0xFFFFFFFF)
 
 
 _U32 = _dtype.dtype("uint32", np.uint32)  # key data only; not a public torch dtype
