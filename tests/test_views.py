@@ -184,3 +184,18 @@ def test_view_grad_fn_names_match_torch():
              lambda x: x.expand(2, 2, 3), lambda x: x.permute(1, 0), lambda x: x.unfold(1, 2, 1)]
     names = [[f(m.zeros(2, 3, requires_grad=True)).grad_fn.name() for f in calls] for m in (torch, jtorch)]
     assert names[1] == names[0]
+
+
+def test_writes_through_detach_or_data_change_values_but_not_the_graph():
+    def fn(m):
+        out = []
+        for write in (lambda v: v.detach().clamp_(max=1.5), lambda v: v.data.mul_(3),
+                      lambda v: v.detach().__setitem__(1, 10.0)):
+            w = m.ones(3, requires_grad=True)
+            v = w * 2
+            write(v)
+            (v * v).sum().backward()
+            assert v.grad_fn.name() == "MulBackward0"
+            out += [v, w.grad]
+        return out
+    _both(fn)

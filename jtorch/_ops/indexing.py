@@ -367,7 +367,31 @@ def _view_write(base, value, chain):
     if base._lazy.grad_fn is None:
         with no_grad():  # a leaf written through a view stays a leaf (p.data.add_(...))
             return _view_scatter(base, value, chain=chain)
+    if not chain[0][0].differentiable:
+        # through detach() or .data autograd never sees the write, as in torch: the base takes the
+        # new values but keeps its gradient path and its grad_fn
+        with no_grad():
+            written = _view_scatter(base, value, chain=chain)
+        out = _values_of(written, base)
+        out._lazy.grad_fn = base._lazy.grad_fn
+        return out
     return _view_scatter(base, value, chain=chain)
+
+
+@jax.custom_jvp
+def _values_of_lower(value, like):
+    return value
+
+
+@_values_of_lower.defjvp
+def _values_of_jvp(primals, tangents):
+    return primals[0], tangents[1]
+
+
+@op(tensors=("value", "like"), method=False, function=False)
+def _values_of(value, like):
+    """`value`'s numbers with `like`'s derivative (identity): a write autograd must not see."""
+    return _values_of_lower(value, like)
 
 
 # -- gather / scatter ----------------------------------------------------------------------
