@@ -55,19 +55,24 @@ def _checked_outputs(func, fn_name):
     return f
 
 
+def _vector(v, against, is_tuple, name, none_error):
+    """v as a tuple matching `against` (ones for a single one-element tensor when v is None)."""
+    if v is None:
+        if len(against) != 1 or against[0].numel() != 1:
+            raise RuntimeError(none_error)
+        return (_ones_like(against[0]),)
+    v = _as_tuple(v, "v", name)[1]
+    _validate_v(v, against, is_tuple)
+    return v
+
+
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(*inputs), v^T J): the vector-Jacobian product w.r.t. inputs."""
     is_in, inputs = _as_tuple(inputs, "inputs", "vjp")
     out, vjp_fn = _func.vjp(_checked_outputs(func, "vjp"), *inputs)
     is_out, outs = _as_tuple(out, "outputs of the user-provided function", "vjp")
-    if v is None:
-        if len(outs) != 1 or outs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the user-provided function returns a single Tensor "
-                               "with a single element.")
-        v = (_ones_like(outs[0]),)
-    else:
-        v = _as_tuple(v, "v", "vjp")[1]
-        _validate_v(v, outs, is_out)
+    v = _vector(v, outs, is_out, "vjp", "The vector v can only be None if the user-provided function returns a "
+                "single Tensor with a single element.")
     grads = vjp_fn(v if is_out else v[0])
     return out, _post(grads, is_in)
 
@@ -75,14 +80,8 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(*inputs), J v): the Jacobian-vector product w.r.t. inputs."""
     is_in, inputs = _as_tuple(inputs, "inputs", "jvp")
-    if v is None:
-        if len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided function is a "
-                               "single Tensor with a single element.")
-        v = (_ones_like(inputs[0]),)
-    else:
-        v = _as_tuple(v, "v", "jvp")[1]
-        _validate_v(v, inputs, is_in)
+    v = _vector(v, inputs, is_in, "jvp", "The vector v can only be None if the input to the user-provided function "
+                "is a single Tensor with a single element.")
     return _func.jvp(_checked_outputs(func, "jvp"), tuple(inputs), tuple(v))
 
 
