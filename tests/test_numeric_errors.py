@@ -36,3 +36,12 @@ def test_no_function_forms():
         assert hasattr(torch, name) == hasattr(jtorch, name)
     for name in ("cdist", "trapezoid", "trapz", "cumulative_trapezoid", "vander", "combinations"):
         assert hasattr(torch.Tensor, name) == hasattr(jtorch.Tensor, name), name
+
+
+def test_matrix_exp_rejects_non_square_as_torch():
+    msgs = []
+    for m in (torch, jtorch):
+        with pytest.raises(RuntimeError) as e:
+            m.linalg.matrix_exp(m.ones(2, 3))
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1]

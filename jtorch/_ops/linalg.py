@@ -748,3 +748,25 @@ def linear(input, weight, bias=None):
 
 
 _ = jax  # jax.numpy.linalg is reached through jnp
+
+
+@op(grad_name="LinalgMatrixExpBackward0")
+def matrix_exp(input):
+    """torch.matrix_exp / torch.linalg.matrix_exp: exp(A) of (batches of) square matrices."""
+    if input.ndim < 2 or input.shape[-1] != input.shape[-2]:
+        raise RuntimeError("linalg.matrix_exp: A must be batches of square matrices, but they are "
+                           f"{input.shape[-2] if input.ndim > 1 else 1} by {input.shape[-1]} matrices")
+    return jax.scipy.linalg.expm(input)
+
+
+@op(tensors=("input", "tau"), promote="same", grad_name="LinalgHouseholderProductBackward0")
+def orgqr(input, tau):
+    """torch.orgqr / torch.linalg.householder_product: the first n columns of H_0 ... H_{k-1}, with
+    H_i = I - tau_i v_i v_i^H and v_i = (0, .., 0, 1, input[i+1:, i])."""
+    m, n = input.shape[-2:]
+    row = jnp.arange(m)
+    Q = jnp.broadcast_to(jnp.eye(m, n, dtype=input.dtype), input.shape)
+    for i in reversed(range(tau.shape[-1])):
+        v = jnp.where(row < i, 0, jnp.where(row == i, 1, input[..., :, i]))
+        Q = Q - tau[..., i, None, None] * v[..., :, None] * jnp.einsum("...m,...mn->...n", v.conj(), Q)[..., None, :]
+    return Q

@@ -17,25 +17,7 @@ from .weight_norm import _weight_norm, norm_except_dim
 __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 
-# -- private lowerings (torch.linalg.matrix_exp / householder_product / geqrf are not public jtorch ops yet) --
-
-@op(tensors=("A",), method=False, function=False, grad_name="LinalgMatrixExpBackward0")
-def _parametrizations_matrix_exp(A):
-    return jax.scipy.linalg.expm(A)
-
-
-@op(tensors=("input", "tau"), promote="same", method=False, function=False,
-    grad_name="LinalgHouseholderProductBackward0")
-def _parametrizations_householder_product(input, tau):
-    # Q = H_0 ... H_{k-1} [I; 0],  H_i = I - tau_i v_i v_i^H,  v_i = (0, .., 0, 1, input[i+1:, i])
-    m, n = input.shape[-2:]
-    row = jnp.arange(m)
-    Q = jnp.broadcast_to(jnp.eye(m, n, dtype=input.dtype), input.shape)
-    for i in reversed(range(tau.shape[-1])):
-        v = jnp.where(row < i, 0, jnp.where(row == i, 1, input[..., :, i]))
-        Q = Q - tau[..., i, None, None] * v[..., :, None] * jnp.einsum("...m,...mn->...n", v.conj(), Q)[..., None, :]
-    return Q
-
+# -- a private lowering: the right inverse of the householder map --------------------------------
 
 @op(tensors=("Q",), method=False, function=False, differentiable=False)
 def _parametrizations_geqrf_signs(Q):
@@ -91,7 +73,7 @@ class _Orthogonal(Module):
                 X = _F["cat"]([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
             A = X - X.mH
             if self.orthogonal_map == _OrthMaps.matrix_exp:
-                Q = _parametrizations_matrix_exp(A)
+                Q = _F["matrix_exp"](A)
             else:
                 from ...linalg import solve
                 Id = eye(n, dtype=A.dtype, device=A.device)
@@ -101,7 +83,7 @@ class _Orthogonal(Module):
         else:
             A = X.tril(diagonal=-1)
             tau = 2.0 / (1.0 + (A * A).sum(dim=-2))
-            Q = _parametrizations_householder_product(A, tau)
+            Q = _F["orgqr"](A, tau)
             Q = Q * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
         if hasattr(self, "base"):
             Q = self.base @ Q
