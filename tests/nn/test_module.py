@@ -249,3 +249,18 @@ def test_backward_hooks_match_torch():
     j(jtorch.ones(2, 3)).sum().backward()
     assert [e[:2] for e in jlog] == [("pre", "Linear"), ("full", "Tanh")]
     assert repr(copy.deepcopy(j)) == repr(j)
+
+
+def test_load_state_dict_pre_hook_gets_the_module_first_as_torch():
+    seen = []
+    for lib in (torch, jtorch):
+        m = lib.nn.Linear(2, 3)
+        m.register_load_state_dict_pre_hook(
+            lambda mod, sd, prefix, *rest: seen.append((type(mod).__name__, sorted(sd), prefix, len(rest))))
+        m._register_load_state_dict_pre_hook(lambda sd, prefix, *rest: seen.append(("plain", prefix)))
+        m.load_state_dict(m.state_dict())
+        c = copy.deepcopy(m)  # the copy's hook gets the copy
+        c.register_load_state_dict_pre_hook(lambda mod, *rest: seen.append(mod is c))
+        c.load_state_dict(m.state_dict())
+    assert seen[:len(seen) // 2] == seen[len(seen) // 2:]
+    assert seen[0] == ("Linear", ["bias", "weight"], "", 5)

@@ -25,6 +25,23 @@ class _IncompatibleKeys(collections.namedtuple("IncompatibleKeys", ["missing_key
     __str__ = __repr__
 
 
+class _WithModule:
+    """A hook called with its module first; holds the module weakly (no cycle), but pickles and
+    deep-copies it strongly, so a copied module's hook gets the copy."""
+
+    def __init__(self, hook, module):
+        self.hook, self.module = hook, weakref.ref(module)
+
+    def __call__(self, *args, **kwargs):
+        return self.hook(self.module(), *args, **kwargs)
+
+    def __getstate__(self):
+        return {"hook": self.hook, "module": self.module()}
+
+    def __setstate__(self, state):
+        self.hook, self.module = state["hook"], weakref.ref(state["module"])
+
+
 class RemovableHandle:
     """What register_*_hook returns: `.remove()` unregisters the hook (also a context manager)."""
 
@@ -657,8 +674,13 @@ class Module:
     _register_state_dict_hook = register_state_dict_post_hook
 
     def register_load_state_dict_pre_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        """As torch: without `with_module` the hook does not take the module first."""
         handle = RemovableHandle(self._load_state_dict_pre_hooks)
-        self._load_state_dict_pre_hooks[handle.id] = hook
+        self._load_state_dict_pre_hooks[handle.id] = _WithModule(hook, self) if with_module else hook
         return handle
 
     def register_load_state_dict_post_hook(self, hook):

@@ -168,16 +168,8 @@ def weight_norm(module, name="weight", dim=0):
             state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g_key)
             state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v_key)
 
-    _register_load_state_dict_pre_hook(module, _weight_norm_compat_hook)
+    module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
     return module
-
-
-def _register_load_state_dict_pre_hook(module, hook):
-    """torch's Module._register_load_state_dict_pre_hook: hook(state_dict, prefix, local_metadata, ...)."""
-    from ..modules.module import RemovableHandle
-    handle = RemovableHandle(module._load_state_dict_pre_hooks)
-    module._load_state_dict_pre_hooks[handle.id] = hook
-    return handle
 
 
 class _SpectralNorm(Module):

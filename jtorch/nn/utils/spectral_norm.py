@@ -89,8 +89,7 @@ class SpectralNorm:
         module.register_buffer(fn.name + "_v", v)
         module.register_forward_pre_hook(fn)
         module._register_state_dict_hook(SpectralNormStateDictHook(fn))
-        from .parametrizations import _register_load_state_dict_pre_hook
-        _register_load_state_dict_pre_hook(module, SpectralNormLoadStateDictPreHook(fn))
+        module._register_load_state_dict_pre_hook(SpectralNormLoadStateDictPreHook(fn))
         return fn
 
 
