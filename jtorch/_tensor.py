@@ -303,6 +303,13 @@ class Tensor:
     def storage_offset(self):
         return _strides.layout(self)[2]
 
+    def data_ptr(self):
+        """A stand-in address with torch's relations: views of one tensor share its storage (so
+        `x[1:].data_ptr() == x.data_ptr() + x.stride(0) * x.element_size()`), in-place ops keep it,
+        copies get their own. There is no memory behind it."""
+        base = self if self._base is None else self._base
+        return (id(base) << 4) + self.storage_offset() * self.element_size()
+
     def is_contiguous(self, memory_format=None):
         if memory_format in (_strides.channels_last, _strides.channels_last_3d):
             return _strides.is_channels_last(*_strides.layout(self)[:2])

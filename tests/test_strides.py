@@ -91,3 +91,15 @@ def test_memory_format_constants():
     assert x.contiguous(memory_format=jtorch.contiguous_format) is x
     assert jtorch.zeros(2, 1, 4, 5).is_contiguous(memory_format=jtorch.channels_last) == \
         torch.zeros(2, 1, 4, 5).is_contiguous(memory_format=torch.channels_last)
+
+
+def test_data_ptr_relations_match_torch():
+    rel = []
+    for m in (torch, jtorch):
+        x = m.arange(12.0).reshape(3, 4)
+        p = x.data_ptr()
+        y = x.clone()
+        x.add_(1)
+        rel.append((x[1:].data_ptr() - p, x[:, 2].data_ptr() - p, x.t().data_ptr() == p, x.detach().data_ptr() == p,
+                    x.data_ptr() == p, y.data_ptr() == p, x.reshape(12).data_ptr() == p))
+    assert rel[0] == rel[1]
