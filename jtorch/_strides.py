@@ -64,6 +64,19 @@ def is_channels_last(shape, strides):
     return True
 
 
+OVERLAP_ERROR = ("unsupported operation: more than one element of the written-to tensor refers to a single "
+                 "memory location. Please clone() the tensor before performing the operation.")
+
+
+def overlaps(shape, strides):
+    """Whether two elements share memory (a zero stride over a dim of size > 1, as expand() makes)."""
+    return any(s == 0 and n > 1 for n, s in zip(shape, strides))
+
+
+def has_internal_overlap(t):
+    return overlaps(*layout(t)[:2])
+
+
 def view_strides(oldshape, oldstride, newshape):
     """Strides viewing (oldshape, oldstride) as newshape, or None when it needs a copy
     (ATen's computeStride: each run of dims merged must be contiguous within itself)."""

@@ -37,6 +37,10 @@ class Size(tuple):
         return Size(tuple(self) + tuple(other))
 
 
+# in-place ops torch allows on a view whose elements share memory (an expand()): the rest raise
+_OVERLAP_OK = frozenset(("fill_", "zero_", "index_put_", "out"))
+
+
 class _GradFn:
     """What `tensor.grad_fn` returns: names the backward node like torch does."""
 
@@ -105,6 +109,8 @@ class Tensor:
         lz = self._fresh_lazy()
         if registry._grad_enabled[0] and lz.requires_grad and lz.grad_fn is None and self._base is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if self._base is not None and opname not in _OVERLAP_OK and _strides.has_internal_overlap(self):
+            raise RuntimeError(_strides.OVERLAP_ERROR)
         if not isinstance(result, Tensor):
             from ._ops.creation import tensor as _t
             result = _t(result, dtype=self.dtype)

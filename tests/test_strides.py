@@ -103,3 +103,20 @@ def test_data_ptr_relations_match_torch():
         rel.append((x[1:].data_ptr() - p, x[:, 2].data_ptr() - p, x.t().data_ptr() == p, x.detach().data_ptr() == p,
                     x.data_ptr() == p, y.data_ptr() == p, x.reshape(12).data_ptr() == p))
     assert rel[0] == rel[1]
+
+
+def test_writes_into_expanded_views_follow_torch():
+    """Ops that write one memory location twice raise torch's error (fill_/zero_ may); writing a
+    non-overlapping part of an expand()ed view reaches every alias of it."""
+    out = []
+    for m in (torch, jtorch):
+        x = m.zeros(3)
+        e = x.expand(2, 3)
+        for f in (lambda: e.mul_(2), lambda: e.copy_(m.ones(2, 3)), lambda: e.__setitem__(slice(None), 3.0)):
+            with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+                f()
+        e.fill_(1.0)
+        e[0] = 3.0
+        e[1, 1:] = m.tensor([5.0, 6.0])
+        out.append((x.tolist(), e.tolist()))
+    assert out[0] == out[1] == ([3.0, 5.0, 6.0], [[3.0, 5.0, 6.0], [3.0, 5.0, 6.0]])

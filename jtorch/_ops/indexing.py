@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from .. import _strides
 from . import registry
 from .registry import op, public
 
@@ -288,6 +289,14 @@ def setitem(self, index, value):
         self._assign(_masked_fill(self, index, value), "index_put_")
         return
     spec, tensors = _parse(self, index)
+    if not tensors and self._base is not None:  # torch copies into the view x[index], so it may not overlap
+        shape, strides, offset = _strides.layout(self)
+        sub_shape, sub_strides, _ = _strides._basic_index(list(shape), list(strides), offset, spec)
+        if _strides.overlaps(sub_shape, sub_strides):
+            raise RuntimeError(_strides.OVERLAP_ERROR)
+        if _strides.overlaps(shape, strides):  # write only the selected elements: others alias them
+            getitem(self, index)._assign(value, "copy_")
+            return
     if not isinstance(value, T):
         from .creation import tensor
         value = tensor(value, dtype=self.dtype)
