@@ -152,7 +152,7 @@ def _step(name, st, index, shape, strides, offset):
         return (shape[:d] + [n] + shape[d + 1:] + [size], strides[:d] + [strides[d] * step] + strides[d + 1:]
                 + [strides[d]], offset)
     if name in ("_index_basic", "_index_unsqueeze", "_index_alias", "_index_select_view"):
-        return _basic_index(shape, strides, offset, st["spec"])
+        return basic_index(shape, strides, offset, st["spec"])
     raise AssertionError(f"no stride rule for view op {name}")
 
 
@@ -175,7 +175,7 @@ def _diagonal(shape, strides, offset, k, d1, d2):
     return [shape[i] for i in keep] + [n], [strides[i] for i in keep] + [strides[d1] + strides[d2]], offset
 
 
-def _basic_index(shape, strides, offset, spec):
+def basic_index(shape, strides, offset, spec):
     out_shape, out_strides, d = [], [], 0
     for e in spec:
         kind = e[0]

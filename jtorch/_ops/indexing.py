@@ -291,7 +291,7 @@ def setitem(self, index, value):
     spec, tensors = _parse(self, index)
     if not tensors and self._base is not None:  # torch copies into the view x[index], so it may not overlap
         shape, strides, offset = _strides.layout(self)
-        sub_shape, sub_strides, _ = _strides._basic_index(list(shape), list(strides), offset, spec)
+        sub_shape, sub_strides, _ = _strides.basic_index(list(shape), list(strides), offset, spec)
         if _strides.overlaps(sub_shape, sub_strides):
             raise RuntimeError(_strides.OVERLAP_ERROR)
         if _strides.overlaps(shape, strides):  # write only the selected elements: others alias them

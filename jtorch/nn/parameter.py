@@ -110,6 +110,11 @@ class UninitializedTensorMixin:
     def __reduce_ex__(self, proto):
         return (self.__class__, (self.requires_grad,))
 
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = self._uninitialized_like(self.device, self.dtype)
+        return memo[id(self)]
+
 
 def is_lazy(param):
     """Whether `param` is an UninitializedParameter or UninitializedBuffer."""
@@ -134,11 +139,6 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
     def _uninitialized_like(self, device, dtype):
         return UninitializedParameter(self.requires_grad, device, dtype)
 
-    def __deepcopy__(self, memo):
-        if id(self) not in memo:
-            memo[id(self)] = type(self)(self.requires_grad, self.device, self.dtype)
-        return memo[id(self)]
-
 
 class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     """A buffer whose shape is inferred later (lazy modules); becomes a Tensor on materialize()."""
@@ -159,11 +159,6 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
 
     def _uninitialized_like(self, device, dtype):
         return UninitializedBuffer(self.requires_grad, device, dtype, getattr(self, "persistent", True))
-
-    def __deepcopy__(self, memo):
-        if id(self) not in memo:
-            memo[id(self)] = type(self)(self.requires_grad, self.device, self.dtype)
-        return memo[id(self)]
 
 
 _DISPATCH_CODE = registry.dispatch.__code__

@@ -134,3 +134,19 @@ def test_max_pool_gradient_goes_to_torchs_maximum_on_ties_and_nan(kernel):
         grads.append((to_np(y), to_np(t.grad)))
     np.testing.assert_array_equal(grads[1][0], grads[0][0])
     np.testing.assert_array_equal(grads[1][1], grads[0][1])
+
+
+def test_non_overlapping_max_pool_gradient_avoids_select_and_scatter():
+    """MaxPool2d(2)'s derivative is elementwise selects: XLA:CPU's select_and_scatter (reduce_window's
+    derivative) made it most of a CNN step."""
+    import jax
+
+    from jtorch._ops.nn import _max_pool
+    x = np.zeros((2, 3, 8, 8), np.float32)
+
+    def loss(a, **geo):
+        return _max_pool.op.fn(a, **geo).sum()
+    block = dict(k=(2, 2), s=(2, 2), d=(1, 1), outs=(4, 4), pads=((0, 0), (0, 0)))
+    strided = dict(k=(3, 3), s=(2, 2), d=(1, 1), outs=(3, 3), pads=((0, 0), (0, 0)))
+    assert "select_and_scatter" not in str(jax.make_jaxpr(jax.grad(lambda a: loss(a, **block)))(x))
+    assert "select_and_scatter" in str(jax.make_jaxpr(jax.grad(lambda a: loss(a, **strided)))(x))
