@@ -255,6 +255,16 @@ def grad(func, argnums=0, has_aux=False):
 
 # -- vjp / jvp -----------------------------------------------------------------------------
 
+def _arrays_fn(func, args, kwargs, nums, spans, has_aux, box, name, api):
+    """func as a function of the flat differentiated arrays: (output arrays, aux arrays); the
+    output structure is kept in box.rebuild."""
+    def f(*xs):
+        out, aux = _take_aux(_call_with(func, args, kwargs, nums, spans, xs), has_aux, name)
+        arrays, box.rebuild = _output_arrays(out, api)
+        return arrays, _aux_arrays(aux, box)
+    return f
+
+
 def _output_arrays(out, api):
     for x in _flatten(out)[0]:
         if not _is_tensor(x):
@@ -269,10 +279,7 @@ def vjp(func, *primals, has_aux=False):
     nums, _, flat, spans = _diff_args(primals, tuple(range(len(primals)))) if primals else ((), False, [], [])
     box = _Box()
 
-    def f(*xs):
-        out, aux = _take_aux(_call_with(func, primals, {}, nums, spans, xs), has_aux, "vjp")
-        arrays, box.rebuild = _output_arrays(out, "vjp(f, *primals)")
-        return arrays, _aux_arrays(aux, box)
+    f = _arrays_fn(func, primals, {}, nums, spans, has_aux, box, "vjp", "vjp(f, *primals)")
 
     with _Guard("vjp", func, primals):
         outs, pullback, aux = jax.vjp(f, *flat, has_aux=True)
@@ -316,10 +323,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
                                f"got {_size(p.shape)} and {_size(t.shape)}")
     box = _Box()
 
-    def f(*xs):
-        out, aux = _take_aux(_call_with(func, primals, {}, nums, spans, xs), has_aux, "jvp")
-        arrays, box.rebuild = _output_arrays(out, "jvp(f, primals, tangents)")
-        return arrays, _aux_arrays(aux, box)
+    f = _arrays_fn(func, primals, {}, nums, spans, has_aux, box, "jvp", "jvp(f, primals, tangents)")
 
     with _Guard("jvp", func, primals):
         outs, touts, aux = jax.jvp(f, tuple(flat), tuple(t.astype(p.dtype) for p, t in zip(flat, tflat)),
@@ -359,10 +363,7 @@ def _jac(transform, func, argnums, has_aux):
         nums, is_int, flat, spans = _diff_args(args, argnums)
         box = _Box()
 
-        def f(*xs):
-            out, aux = _take_aux(_call_with(func, args, kwargs, nums, spans, xs), has_aux, transform.__name__)
-            arrays, box.rebuild = _output_arrays(out, transform.__name__)
-            return arrays, _aux_arrays(aux, box)
+        f = _arrays_fn(func, args, kwargs, nums, spans, has_aux, box, transform.__name__, transform.__name__)
 
         with _Guard(transform.__name__, func, args, kwargs):
             jac, aux = transform(f, argnums=tuple(range(len(flat))), has_aux=True)(*flat)
