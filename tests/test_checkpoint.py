@@ -105,6 +105,7 @@ def test_inside_compile_matches_plain_step():
 
         fn = jtorch.compile(step)
         results.append([fn(jtorch.tensor(X)).item() for _ in range(2)])  # lazy first call, then traced
+        assert not fn.lazy_only
     np.testing.assert_allclose(results[1], results[0], rtol=1e-5)
 
 

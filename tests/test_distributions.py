@@ -1,7 +1,5 @@
 """torch.distributions: parity with PyTorch for densities, moments, KL and argument checks;
 shapes, gradients, statistics and seeding of samples (values differ from torch's generator)."""
-import math
-
 import numpy as np
 import pytest
 

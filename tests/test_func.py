@@ -285,6 +285,7 @@ def test_transforms_trace_inside_compile():
     for _ in range(3):
         out = step(x)
     np.testing.assert_allclose(out.numpy(), np.sin(M) + M * np.cos(M) + 1, rtol=1e-5)
+    assert not step.lazy_only  # traced, not fallen back to the lazy path
 
 
 def test_autograd_functional_matches_torch():

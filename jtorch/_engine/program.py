@@ -32,14 +32,17 @@ class Program:
                 and self.leaf_avals == other.leaf_avals and self.code == other.code
                 and self.outputs == other.outputs)
 
-    def run(self, leaves):
-        """Evaluate on arrays (or tracers); returns the list of outputs."""
+    def run(self, leaves, nograd=()):
+        """Evaluate on arrays (or tracers); returns the list of outputs. Results of the code
+        entries in `nograd` are cut from differentiation (jtorch.utils.checkpoint)."""
         # node results fill env from the front; leaves sit reversed at the back, so a leaf's
         # negative ref indexes it directly
         env = [None] * len(self.code) + list(reversed(leaves))
         for i, (op, static, refs) in enumerate(self.code):
             args = [None if r is None else (env[r[0]] if r[1] is None else env[r[0]][r[1]]) for r in refs]
             env[i] = op.lower(*args, **dict(static))
+            if nograd and i in nograd:
+                env[i] = jax.tree_util.tree_map(jax.lax.stop_gradient, env[i])
         return [env[s] if idx is None else env[s][idx] for s, idx in self.outputs]
 
 

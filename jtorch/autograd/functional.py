@@ -55,6 +55,10 @@ def _checked_outputs(func, fn_name):
     return f
 
 
+_V_NONE_INPUT = ("The vector v can only be None if the input to the user-provided function is a single Tensor "
+                 "with a single element.")
+
+
 def _vector(v, against, is_tuple, name, none_error):
     """v as a tuple matching `against` (ones for a single one-element tensor when v is None)."""
     if v is None:
@@ -80,8 +84,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(*inputs), J v): the Jacobian-vector product w.r.t. inputs."""
     is_in, inputs = _as_tuple(inputs, "inputs", "jvp")
-    v = _vector(v, inputs, is_in, "jvp", "The vector v can only be None if the input to the user-provided function "
-                "is a single Tensor with a single element.")
+    v = _vector(v, inputs, is_in, "jvp", _V_NONE_INPUT)
     return _func.jvp(_checked_outputs(func, "jvp"), tuple(inputs), tuple(v))
 
 
@@ -130,14 +133,7 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
 
 def _hv_setup(func, inputs, v, fn_name):
     is_in, inputs = _as_tuple(inputs, "inputs", fn_name)
-    if v is None:
-        if len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided function is a "
-                               "single Tensor with a single element.")
-        v = (_ones_like(inputs[0]),)
-    else:
-        v = _as_tuple(v, "v", fn_name)[1]
-        _validate_v(v, inputs, is_in)
+    v = _vector(v, inputs, is_in, fn_name, _V_NONE_INPUT)
     argnums = tuple(range(len(inputs)))
 
     def grads(*xs):  # (gradient over all inputs, func's own output as aux)

@@ -4,18 +4,13 @@ from __future__ import annotations
 import jtorch as torch
 from .utils import _Number, _size
 from jtorch import Tensor
-from jtorch._ops.random import _standard_gamma as _gamma_sample
+from jtorch._ops.random import _standard_gamma
 from . import constraints
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all
 
 
 __all__ = ["Gamma"]
-
-
-def _standard_gamma(concentration):
-    # jax.random.gamma: its samples carry implicit reparameterisation gradients w.r.t. concentration
-    return _gamma_sample(concentration)
 
 
 class Gamma(ExponentialFamily):

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import total_ordering
 
 import jtorch as torch
-from jtorch._ops.linalg import solve_triangular
 from math import inf
 
 from jtorch import Tensor
@@ -266,7 +265,7 @@ def _kl_multivariatenormal_multivariatenormal(p, q):
     q_scale_tril = q._unbroadcasted_scale_tril.expand(combined_batch_shape + (n, n))
     p_scale_tril = p._unbroadcasted_scale_tril.expand(combined_batch_shape + (n, n))
     term2 = _batch_trace_XXT(
-        solve_triangular(q_scale_tril, p_scale_tril, upper=False)
+        torch.linalg.solve_triangular(q_scale_tril, p_scale_tril, upper=False)
     )
     term3 = _batch_mahalanobis(q._unbroadcasted_scale_tril, (q.loc - p.loc))
     return half_term1 + 0.5 * (term2 + term3 - n)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import math
 
 import jtorch as torch
-from jtorch._ops.linalg import solve_triangular
 from .utils import _size
 from jtorch import Tensor
 from . import constraints
@@ -48,7 +47,7 @@ def _batch_mahalanobis(bL, bx):
     flat_x = bx.reshape(-1, flat_L.size(0), n)  # shape = c x b x n
     flat_x_swap = flat_x.permute(1, 2, 0)  # shape = b x n x c
     M_swap = (
-        solve_triangular(flat_L, flat_x_swap, upper=False).pow(2).sum(-2)
+        torch.linalg.solve_triangular(flat_L, flat_x_swap, upper=False).pow(2).sum(-2)
     )  # shape = b x c
     M = M_swap.t()  # shape = c x b
 
@@ -66,7 +65,7 @@ def _precision_to_scale_tril(P):
     Lf = torch.linalg.cholesky(torch.flip(P, (-2, -1)))
     L_inv = torch.transpose(torch.flip(Lf, (-2, -1)), -2, -1)
     Id = torch.eye(P.shape[-1], dtype=P.dtype, device=P.device)
-    L = solve_triangular(L_inv, Id, upper=False)
+    L = torch.linalg.solve_triangular(L_inv, Id, upper=False)
     return L
 
 
@@ -175,7 +174,7 @@ class MultivariateNormal(Distribution):
     def precision_matrix(self) -> Tensor:
         # cholesky_inverse(L) = L^-T L^-1
         L = self._unbroadcasted_scale_tril
-        L_inv = solve_triangular(L, torch.eye(L.shape[-1], dtype=L.dtype, device=L.device), upper=False)
+        L_inv = torch.linalg.solve_triangular(L, torch.eye(L.shape[-1], dtype=L.dtype, device=L.device), upper=False)
         return (L_inv.mT @ L_inv).expand(
             self._batch_shape + self._event_shape + self._event_shape
         )

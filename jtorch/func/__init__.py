@@ -16,8 +16,9 @@ import jax
 import jax.numpy as jnp
 
 from .._engine import sync
-from .._engine.graph import Lazy
 from .._ops import random as _random, registry
+from ..autograd._backward import _conj
+from ..autograd.function import _Eager, _wrap
 
 __all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "hessian",
            "functional_call", "stack_module_state", "functionalize", "replace_all_batch_norm_modules_"]
@@ -27,16 +28,6 @@ __all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "linearize", "jacrev"
 
 def _is_tensor(x):
     return isinstance(x, registry._Tensor)
-
-
-class _Eager:
-    """Run jtorch ops immediately (on tracers) while a transform traces the user's function."""
-
-    def __enter__(self):
-        registry._eager[0] += 1
-
-    def __exit__(self, *exc):
-        registry._eager[0] -= 1
 
 
 def _flush():
@@ -82,11 +73,6 @@ def _array(t):
     if lz.value is None:
         sync.materialize([lz], "func")
     return lz.value
-
-
-def _wrap(v):
-    from .._dtype import from_np
-    return registry._Tensor._from_lazy(Lazy(tuple(v.shape), from_np(v.dtype), value=v))
 
 
 def _flatten(tree):
@@ -143,11 +129,6 @@ def _structure(tree):
     if isinstance(tree, dict):
         return type(tree), tuple((k, _structure(v)) for k, v in tree.items())
     return None
-
-
-def _conj(x):
-    # torch's gradients of complex values are the conjugates of jax's cotangents (both ways)
-    return jnp.conj(x) if jnp.iscomplexobj(x) else x
 
 
 def _diff_args(args, argnums, floating=True):

@@ -23,6 +23,7 @@ import jax
 from .._engine import program as _program
 from .._engine.graph import _serial
 from .._ops import registry
+from ..func import _flatten
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "check_backward_validity",
            "detach_variable", "noop_context_fn", "set_checkpoint_debug_enabled", "set_checkpoint_early_stop"]
@@ -76,15 +77,7 @@ def check_backward_validity(inputs):
 
 def _checkpoint_lower(*leaves, prog, nograd):
     """Replay the recorded ops (prog) under jax.checkpoint; values recorded without grad stay so."""
-    def replay(*xs):
-        env = [None] * len(prog.code) + list(reversed(xs))
-        for i, (op, static, refs) in enumerate(prog.code):
-            args = [None if r is None else (env[r[0]] if r[1] is None else env[r[0]][r[1]]) for r in refs]
-            env[i] = op.lower(*args, **dict(static))
-            if i in nograd:
-                env[i] = jax.tree_util.tree_map(jax.lax.stop_gradient, env[i])
-        return tuple(env[s] if idx is None else env[s][idx] for s, idx in prog.outputs)
-    return jax.checkpoint(replay)(*leaves)
+    return tuple(jax.checkpoint(lambda *xs: tuple(prog.run(xs, nograd)))(*leaves))
 
 
 CHECKPOINT = registry.OpDef("checkpoint", _checkpoint_lower, (), ("prog", "nograd"), None, False,
@@ -92,36 +85,13 @@ CHECKPOINT = registry.OpDef("checkpoint", _checkpoint_lower, (), ("prog", "nogra
 registry.OPS[CHECKPOINT.name] = CHECKPOINT
 
 
-def _flatten(x, out):
-    """Tensors in a nested result, and a spec to rebuild it."""
-    if isinstance(x, registry._Tensor):
-        out.append(x)
-        return ("T", len(out) - 1)
-    if isinstance(x, (list, tuple)) and type(x) in (list, tuple):
-        return (type(x), [_flatten(v, out) for v in x])
-    if isinstance(x, dict) and type(x) is dict:
-        return (dict, {k: _flatten(v, out) for k, v in x.items()})
-    return ("C", x)
-
-
-def _rebuild(spec, new):
-    kind, v = spec
-    if kind == "T":
-        return new[v]
-    if kind == "C":
-        return v
-    if kind is dict:
-        return {k: _rebuild(x, new) for k, x in v.items()}
-    return kind(_rebuild(x, new) for x in v)
-
-
 def _remat(function, args, kwargs, reentrant, context):
     """Call `function`, then rewrite its tensor results as outputs of one checkpoint op."""
     start = next(_serial)
     with context:
         ret = function(*args, **kwargs)
-    tensors = []
-    spec = _flatten(ret, tensors)
+    items, rebuild = _flatten(ret)
+    tensors = [x for x in items if isinstance(x, registry._Tensor)]
     # results computed inside the call; returned inputs and fresh constants pass through
     inner = [t for t in tensors if t._fresh_lazy().node is not None and t._lazy.serial > start]
     if not inner:
@@ -130,10 +100,7 @@ def _remat(function, args, kwargs, reentrant, context):
     def stop(lz):  # what existed before the call, and concrete leaves (keys, constants)
         return lz.serial < start or lz.node is None
 
-    roots = []
-    for t in inner:
-        if all(r is not t._lazy for r in roots):
-            roots.append(t._lazy)
+    roots = list({id(t._lazy): t._lazy for t in inner}.values())
     prog, leaves, nodes = _program.build(roots, stop)
     # the gradient reaches only what grad-carrying values read (not through no_grad or detach())
     grad_nodes, grad_leaves, stack, seen = set(), set(), list(roots), set()
@@ -158,7 +125,7 @@ def _remat(function, args, kwargs, reentrant, context):
         if o._lazy.requires_grad:
             o._lazy.grad_fn = "CheckpointFunctionBackward" if reentrant else lz.grad_fn
         by_lazy[id(lz)] = o
-    return _rebuild(spec, [by_lazy.get(id(t._lazy), t) for t in tensors])
+    return rebuild([by_lazy.get(id(x._lazy), x) if isinstance(x, registry._Tensor) else x for x in items])
 
 
 # -- public API -----------------------------------------------------------------------------

@@ -19,8 +19,7 @@ def skip_init(module_cls, *args, **kwargs):
         raise RuntimeError(f"Expected a Module; got {module_cls}")
     if "device" not in inspect.signature(module_cls).parameters:
         raise RuntimeError("Module must support a 'device' arg to skip initialization")
-    final_device = kwargs.pop("device", "cpu")
-    kwargs["device"] = final_device
+    kwargs.setdefault("device", "cpu")
     state = _F["get_rng_state"]()
     try:
         module = module_cls(*args, **kwargs)

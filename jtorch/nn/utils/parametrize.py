@@ -151,10 +151,8 @@ class ParametrizationList(ModuleList):
             x = self[0](self.original)
         else:
             x = self[0](*(getattr(self, f"original{i}") for i in range(self.ntensors)))
-        curr_idx = 1
-        while hasattr(self, str(curr_idx)):
-            x = self[curr_idx](x)
-            curr_idx += 1
+        for i in range(1, len(self)):
+            x = self[i](x)
         return x
 
 
@@ -195,7 +193,7 @@ def _inject_property(module, tensor_name):
     def get_parametrized(self):
         parametrization = self.parametrizations[tensor_name]
         if _cache_enabled:
-            key = (id(module), tensor_name)
+            key = (id(self), tensor_name)  # self: a deepcopy shares this property, not the cache entry
             tensor = _cache.get(key)
             if tensor is None:
                 tensor = _cache[key] = parametrization()
