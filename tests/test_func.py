@@ -217,6 +217,30 @@ def test_functional_call_restores_on_error_and_ties_weights():
     np.testing.assert_allclose(untied.detach().numpy(), (x @ eye.T @ m.a.weight.T).detach().numpy(), rtol=1e-6)
 
 
+def test_functional_call_writes_back_like_torch():
+    """torch.func.functional_call hands a single dict to the call as is: buffers the module updates in place
+    or rebinds come back in it (not in the dicts of a tuple, which are merged into a new one)."""
+    def run(lib, F, x, y, m):
+        class Counter(lib.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.register_buffer("count", lib.zeros(()))
+
+            def forward(self, x):
+                self.count = self.count + 1  # rebinds the buffer
+                return x * self.count
+
+        bn, counter = lib.nn.BatchNorm1d(3), Counter()
+        stats = {"running_mean": lib.zeros(3), "running_var": lib.ones(3), "num_batches_tracked": lib.tensor(0)}
+        one, merged = {"count": lib.ones(())}, ({"count": lib.ones(())},)
+        t = _tied(lib)
+        tied_strict = F.functional_call(t, {"b.weight": lib.eye(2)}, (lib.ones(1, 2),), strict=True)
+        return [F.functional_call(bn, stats, (m,)), stats, dict(bn.named_buffers()),
+                F.functional_call(counter, one, x), one, F.functional_call(counter, merged, x), merged,
+                counter.count, tied_strict]
+    _check(*_both(run))
+
+
 def test_func_errors_match_torch():
     x = (jtorch.tensor(A), torch.tensor(A))
     lin = (jtorch.nn.Linear(3, 2), torch.nn.Linear(3, 2))
@@ -242,6 +266,15 @@ def test_func_errors_match_torch():
         lambda lib, F, x, lin: F.functional_call(lin, {"weight": lib.ones(2, 3), "bias": lib.ones(2),
                                                        "foo": lib.ones(1)}, (x,), strict=True),
         lambda lib, F, x, lin: F.functional_call(lin, ({"weight": lib.ones(2, 3)}, {"weight": lib.ones(2, 3)}), x),
+        lambda lib, F, x, lin: F.functional_call(lin, {"weight": lib.ones(2, 3), "zz": lib.ones(1), "a.b": lib.ones(1)},
+                                                 (x,), strict=True),
+        lambda lib, F, x, lin: F.functional_call(lin, ({"weight": lib.ones(2, 3), "bias": lib.ones(2)},
+                                                       {"bias": lib.ones(2), "weight": lib.ones(2, 3)}), x),
+        lambda lib, F, x, lin: F.functional_call(lin, ({"weight": lib.ones(2, 3)}, [("bias", lib.ones(2))]), x),
+        lambda lib, F, x, lin: F.functional_call(lin, {"weight", "bias"}, x),
+        lambda lib, F, x, lin: F.functional_call(lin, {"weight": 3}, x),
+        lambda lib, F, x, lin: F.functional_call(_tied(lib), {"b.weight": lib.eye(2), "a.weight": lib.ones(2, 2)},
+                                                 (lib.ones(1, 2),)),
         lambda lib, F, x, lin: F.functional_call(_tied(lib), {"a.weight": lib.eye(2), "b.weight": lib.ones(2, 2)},
                                                  (lib.ones(1, 2),)),
     ]

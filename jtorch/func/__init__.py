@@ -10,7 +10,9 @@ Outside jtorch.compile the function runs op by op on jax's eager path, so a tran
 exact but not fast there; inside a compiled step it is traced into the step's program.
 Results are not connected to jtorch's autograd graph (they are new leaves).
 """
+import collections
 import functools
+from collections.abc import Sequence
 
 import jax
 import jax.numpy as jnp
@@ -19,6 +21,7 @@ from .._engine import sync
 from .._ops import random as _random, registry
 from ..autograd._backward import _conj
 from ..autograd.function import _Eager, _wrap
+from ..nn.utils import stateless
 
 __all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "hessian",
            "functional_call", "stack_module_state", "functionalize", "replace_all_batch_norm_modules_"]
@@ -498,78 +501,26 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
 
 # -- modules -------------------------------------------------------------------------------
 
-def _owner(module, name):
-    path, _, attr = name.rpartition(".")
-    return module.get_submodule(path), attr
-
-
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
     """torch.func.functional_call: module(*args, **kwargs) with parameters/buffers replaced by the given
-    tensors for the duration of the call (restored afterwards, also on error)."""
+    tensors for the duration of the call (restored afterwards, also on error). A single dict is handed on as
+    is, so what the call rebinds (e.g. a buffer) comes back in it, as in torch."""
     if isinstance(parameter_and_buffer_dicts, dict):
-        values = dict(parameter_and_buffer_dicts)
+        parameters_and_buffers = parameter_and_buffer_dicts
+    elif isinstance(parameter_and_buffer_dicts, Sequence):
+        if not all(isinstance(d, dict) for d in parameter_and_buffer_dicts):
+            raise ValueError("Expected all elements of parameter_and_buffer_dicts to be dictionaries")
+        counts = collections.Counter(k for d in parameter_and_buffer_dicts for k in d)
+        repeated_keys = [k for k, n in counts.items() if n > 1]
+        if repeated_keys:
+            raise ValueError(f"{repeated_keys} appeared in multiple dictionaries; behavior of functional call is "
+                             "ambiguous")
+        parameters_and_buffers = {k: v for d in parameter_and_buffer_dicts for k, v in d.items()}
     else:
-        values = {}
-        seen = set()
-        for d in parameter_and_buffer_dicts:
-            dup = [k for k in d if k in seen]
-            if dup:
-                raise ValueError(f"{dup} appeared in multiple dictionaries; behavior of functional call is "
-                                 "ambiguous")
-            seen.update(d)
-            values.update(d)
-    current = dict(module.named_parameters(remove_duplicate=False))
-    current.update(module.named_buffers(remove_duplicate=False))
-    if strict:
-        missing = [k for k in current if k not in values]
-        unexpected = [k for k in values if k not in current]
-        msgs = []
-        if unexpected:
-            msgs.append("Unexpected key(s): " + ", ".join(repr(k) for k in unexpected) + ".")
-        if missing:
-            msgs.append("Missing key(s): " + ", ".join(repr(k) for k in missing) + ".")
-        if msgs:
-            raise RuntimeError(f"Error(s) in reparametrizing for {module._get_name()}:\n\t" + "\n\t".join(msgs))
-    if tie_weights:  # a tensor registered under several names follows the value given for any of them
-        by_id = {}
-        for k, t in current.items():
-            by_id.setdefault(id(t), []).append(k)
-        for names in by_id.values():
-            given = [k for k in names if k in values]
-            if len({id(values[k]) for k in given}) > 1:
-                raise ValueError(f"functional_call got multiple values for keys {given}, which are tied. Consider "
-                                 "using tie_weights=False")
-            if given and len(names) > 1:
-                for k in names:
-                    values.setdefault(k, values[given[0]])
-    saved = []  # (owner, attr, dict it lived in or None, old value)
-    try:
-        for k, v in values.items():
-            owner, attr = _owner(module, k)
-            for store in (owner._parameters, owner._buffers):
-                if attr in store:
-                    saved.append((owner, attr, store, store[attr]))
-                    store[attr] = v
-                    break
-            else:
-                saved.append((owner, attr, None, owner.__dict__.get(attr, _MISSING)))
-                object.__setattr__(owner, attr, v)
-        if args is None:
-            args = ()
-        elif not isinstance(args, tuple):
-            args = (args,)
-        return module(*args, **(kwargs or {}))
-    finally:
-        for owner, attr, store, old in reversed(saved):
-            if store is not None:
-                store[attr] = old
-            elif old is _MISSING:
-                owner.__dict__.pop(attr, None)
-            else:
-                object.__setattr__(owner, attr, old)
-
-
-_MISSING = object()
+        raise ValueError("Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, but got "
+                         f"{type(parameter_and_buffer_dicts)}")
+    return stateless._functional_call(module, parameters_and_buffers, args, kwargs, tie_weights=tie_weights,
+                                      strict=strict)
 
 
 def replace_all_batch_norm_modules_(root):

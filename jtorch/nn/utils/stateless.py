@@ -66,10 +66,9 @@ def _swap_all(module, values):
 def _reparametrize_module(module, parameters_and_buffers, tie_weights=False, strict=False):
     values = _untie_named_tensors_map(module, parameters_and_buffers) if tie_weights else parameters_and_buffers
     if strict:
-        current = dict(module.named_parameters(remove_duplicate=False))
-        current.update(module.named_buffers(remove_duplicate=False))
-        missing = [k for k in current if k not in values]
-        unexpected = [k for k in values if k not in current]
+        current = {k for k, _ in module.named_parameters(remove_duplicate=False)}
+        current.update(k for k, _ in module.named_buffers(remove_duplicate=False))
+        missing, unexpected = sorted(current - set(values)), sorted(set(values) - current)
         error_msgs = []
         if unexpected:
             error_msgs.append(f"Unexpected key(s): {', '.join(map(repr, unexpected))}.")
