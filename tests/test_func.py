@@ -141,6 +141,20 @@ def test_vmap_in_dims_out_dims_and_nesting_match_torch():
     _check(*_both(run))
 
 
+def test_vmap_runs_the_function_once_like_torch():
+    """An out_dims of None must not cost a second trace: the body (and its side effects) runs once, as in torch."""
+    def run(lib, F, x, y, m):
+        calls = []
+
+        def body(r):
+            calls.append(1)
+            return {"row": r * 2, "const": y.sum(), "n": 3}
+        res = [F.vmap(body, out_dims={"row": 1, "const": None, "n": None})(m), len(calls)]
+        res += [F.vmap(lambda r: body(r)["const"], out_dims=None)(m), len(calls)]
+        return res
+    _check(*_both(run))
+
+
 def _models():
     jtorch.manual_seed(0)
     jm = jtorch.nn.Sequential(jtorch.nn.Linear(3, 4), jtorch.nn.Tanh(), jtorch.nn.Linear(4, 2))

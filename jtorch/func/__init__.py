@@ -472,17 +472,14 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
                 if not _is_tensor(x) and d is not None:
                     raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type {type(x)}. "
                                      "Did you mean to set out_dims= to None for output?")
-            return [_array(x) for x in box.leaves if _is_tensor(x)]
+            tensors = [(_array(x), d) for x, d in zip(box.leaves, box.dims) if _is_tensor(x)]
+            return [a for a, d in tensors if d is not None], [a for a, d in tensors if d is None]
 
-        # outputs come back batched at dim 0 (jax broadcasts unbatched ones) and move to their out_dim; an
-        # out_dim of None needs jax's own check that the output is unbatched, so the structure is traced first
+        # outputs with an out_dim come back batched at dim 0 (jax broadcasts unbatched ones) and move to it; those
+        # with None go to out_axes None, a prefix jax matches after tracing, so it checks they are unbatched
         with _Guard("vmap", func, args, kwargs):
-            out_axes = 0
-            if None in _flatten(out_dims)[0]:
-                jax.eval_shape(jax.vmap(f, in_axes=tuple(axes)), *arrays)
-                out_axes = [d for x, d in zip(box.leaves, box.dims) if _is_tensor(x)]
             try:
-                res = iter(jax.vmap(f, in_axes=tuple(axes), out_axes=out_axes)(*arrays))
+                batched, unbatched = map(iter, jax.vmap(f, in_axes=tuple(axes), out_axes=(0, None))(*arrays))
             except ValueError as e:
                 if "got axis spec None" not in str(e):
                     raise
@@ -493,8 +490,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             if not _is_tensor(x):
                 outs.append(x)
             else:
-                r = next(res)
-                outs.append(_wrap(r if d is None or out_axes != 0 else jnp.moveaxis(r, 0, d)))
+                outs.append(_wrap(next(unbatched) if d is None else jnp.moveaxis(next(batched), 0, d)))
         return box.rebuild(outs)
     return wrapper
 
