@@ -50,6 +50,38 @@ def test_ctc_loss_values_gradients_match_torch():
     assert jf == tf  # MeanBackward0, WhereBackward0
 
 
+def _ctc_concat_infeasible(lib, F, zero_infinity):
+    """Concatenated targets of varied lengths (one empty) and a sample with too few frames: loss inf,
+    and torch's nan gradient over its frames unless zero_infinity. Every reduction in one backward."""
+    rng = np.random.default_rng(5)
+    raw = lib.tensor(rng.standard_normal((7, 4, 5)).astype(np.float32), requires_grad=True)
+    tl, il = [1, 5, 0, 3], [7, 6, 3, 2]
+    concat = lib.tensor(rng.integers(1, 5, sum(tl)))
+    outs = [F.ctc_loss(raw.log_softmax(2), concat, il, tl, reduction=r, zero_infinity=zero_infinity)
+            for r in ("none", "mean", "sum")]
+    (outs[0].sum() + 2 * outs[1] + 3 * outs[2]).backward()
+    np_ = (lambda t: t.numpy(force=True)) if lib is jtorch else (lambda t: t.detach().numpy())
+    return [np_(o) for o in outs] + [np_(raw.grad)]
+
+
+@pytest.mark.parametrize("zero_infinity", [False, True])
+def test_ctc_loss_concatenated_and_infeasible_match_torch(monkeypatch, zero_infinity):
+    widths = []
+    lowering = JF._L._ctc_loss
+
+    def spy(log_probs, targets, *args, **kw):
+        widths.append(tuple(targets.shape))
+        return lowering(log_probs, targets, *args, **kw)
+
+    monkeypatch.setattr(JF._L, "_ctc_loss", spy)
+    want = _ctc_concat_infeasible(torch, torch.nn.functional, zero_infinity)
+    got = _ctc_concat_infeasible(jtorch, JF, zero_infinity)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)  # nan where torch has nan
+    assert np.isnan(want[-1]).any() != zero_infinity
+    assert widths == [(4, 5)] * 3  # host-known lengths: padded to the longest target, not the total (9)
+
+
 def _error(fn):
     try:
         fn()
