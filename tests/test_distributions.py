@@ -1,10 +1,12 @@
 """torch.distributions: parity with PyTorch for densities, moments, KL and argument checks;
 shapes, gradients, statistics and seeding of samples (values differ from torch's generator)."""
+import jax
 import numpy as np
 import pytest
 
 import jtorch
 import jtorch.distributions as jd
+from jtorch._ops.random import _standard_gamma
 
 torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed")
 td = torch.distributions
@@ -219,20 +221,18 @@ def test_rsample_gradients():
     scale = jtorch.tensor([1.0, 2.0], requires_grad=True)
     a = jtorch.tensor([2.0, 5.0], requires_grad=True)
     rate = jtorch.tensor([1.0, 2.0], requires_grad=True)
-    c = jtorch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x = jd.Normal(loc, scale).rsample((1000,))
     eps = ((x - loc) / scale).detach()
-    # Gamma and Dirichlet: implicit reparameterisation; d E[x] / d rate of Gamma is -a / rate^2
+    # Gamma: implicit reparameterisation; d E[x] / d rate is -a / rate^2
     g = jd.Gamma(a, rate).rsample((20000,))
     g_mean, g_std = g.mean(0).detach(), g.std(0).detach()
-    loss = (x.mean() + g.mean(0).sum() + jd.Dirichlet(c).rsample((4,))[:, 0].sum()
-            + jd.MultivariateNormal(loc, scale_tril=jtorch.diag(scale)).rsample((3,)).sum())
+    loss = x.mean() + g.mean(0).sum() + jd.MultivariateNormal(loc, scale_tril=jtorch.diag(scale)).rsample((3,)).sum()
     loss.backward()  # one program computes samples and gradients
     np.testing.assert_allclose(g_mean.numpy(), [2.0, 2.5], rtol=0.03)
     np.testing.assert_allclose(g_std.numpy(), [2 ** 0.5, 5 ** 0.5 / 2], rtol=0.05)
     mvn = np.array([3.0, 3.0])  # d/dloc of the MultivariateNormal term
     np.testing.assert_allclose(loc.grad.numpy(), 0.5 + mvn, rtol=1e-6)
-    assert np.isfinite(scale.grad.numpy()).all() and np.isfinite(c.grad.numpy()).all()
+    assert np.isfinite(scale.grad.numpy()).all()
     np.testing.assert_allclose(rate.grad.numpy(), [-2.0, -5.0 / 4], rtol=0.05)
     np.testing.assert_allclose(a.grad.numpy(), [1.0, 0.5], rtol=0.05)
     assert abs(eps.mean(0).numpy()).max() < 0.15
@@ -242,6 +242,24 @@ def test_rsample_gradients():
     q = jtorch.tensor([0.5, -1.0], requires_grad=True)
     jd.Normal(q, jtorch.tensor([1.0, 2.0])).log_prob(jtorch.tensor([0.0, 1.0])).sum().backward()
     np.testing.assert_allclose(q.grad.numpy(), p.grad.numpy(), rtol=1e-6)
+
+
+def test_dirichlet_rsample_gradient_values():
+    """rsample normalises Gamma draws g, so d x_i / d c_j = (delta_ij - x_i) * (dg_j / dc_j) / sum(g),
+    with dg/dc torch's implicit Gamma gradient (torch._standard_gamma_grad) at the same draws."""
+    c_np = np.array([[0.7, 2.0, 3.5], [1.5, 0.4, 5.0]], np.float32)
+    w = np.array([1.0, -2.0, 0.5], np.float32)
+    jtorch.manual_seed(3)
+    g = _standard_gamma(jtorch.tensor(c_np)).numpy().astype(np.float64)
+    jtorch.manual_seed(3)  # the same draws
+    c = jtorch.tensor(c_np, requires_grad=True)
+    x = jd.Dirichlet(c).rsample()
+    (x * jtorch.tensor(w)).sum().backward()
+    total = g.sum(-1, keepdims=True)
+    np.testing.assert_allclose(x.detach().numpy(), g / total, rtol=1e-6)
+    dg = torch._standard_gamma_grad(torch.tensor(c_np, dtype=torch.float64), torch.tensor(g)).numpy()
+    expected = (w - (w * g / total).sum(-1, keepdims=True)) * dg / total
+    np.testing.assert_allclose(c.grad.numpy(), expected, rtol=2e-4)
 
 
 def test_seed_reproducibility_and_compile():
@@ -328,3 +346,26 @@ def test_default_validation_needs_no_sync():
     assert jtorch.debug.metrics()["syncs"] == before
     with pytest.raises(ValueError, match="constraint GreaterThan"):
         jd.Normal(jtorch.zeros(2), scale, validate_args=True)
+
+
+def test_validation_reads_back_once(monkeypatch):
+    """Every argument check of a construction comes back in one host read (after at most one sync);
+    expand() keeps whether validation was asked for explicitly."""
+    reads = []
+    device_get = jax.device_get
+    monkeypatch.setattr(jax, "device_get", lambda x: reads.append(x) or device_get(x))
+    jd.Uniform(jtorch.zeros(2), jtorch.ones(2))  # concrete values: checked on the host
+    loc, scale = jtorch.zeros(2), jtorch.ones(2)
+    for _ in range(10):  # pending values made by many ops: read with a sync
+        loc, scale = loc + 0.1, scale - 0.25
+    before = jtorch.debug.metrics()["syncs"]
+    with pytest.raises(ValueError, match="parameter scale"):
+        jd.Normal(loc, scale, validate_args=True)
+    assert jtorch.debug.metrics()["syncs"] == before + 1 and len(reads) == 2
+    assert [len(r) for r in reads] == [2, 2]
+    x = jtorch.zeros(2)
+    for _ in range(10):
+        x = x - 0.25
+    with pytest.raises(ValueError, match="within the support"):
+        jd.Uniform(jtorch.zeros(2), 1.0, validate_args=True).expand((3, 2)).log_prob(x)
+    assert jd.Uniform(jtorch.zeros(2), 1.0).expand((3, 2))._validate_pending is False

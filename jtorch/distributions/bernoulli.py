@@ -62,7 +62,7 @@ class Bernoulli(ExponentialFamily):
             new.logits = self.logits.expand(batch_shape)
             new._param = new.logits
         super(Bernoulli, new).__init__(batch_shape, validate_args=False)
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     def _new(self, *args, **kwargs):

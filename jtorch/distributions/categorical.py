@@ -58,7 +58,7 @@ class Categorical(Distribution):
             new._param = new.logits
         new._num_events = self._num_events
         super(Categorical, new).__init__(batch_shape, validate_args=False)
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     def _new(self, *args, **kwargs):

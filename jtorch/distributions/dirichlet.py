@@ -47,7 +47,7 @@ class Dirichlet(ExponentialFamily):
         super(Dirichlet, new).__init__(
             batch_shape, self.event_shape, validate_args=False
         )
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     def rsample(self, sample_shape: _size = ()) -> Tensor:

@@ -4,13 +4,12 @@ import copy
 import warnings
 
 import jax
-import numpy as np
 
 import jtorch as torch
 from .utils import _size
 from jtorch import Tensor
 from jtorch._engine.graph import Lazy
-from jtorch._ops import registry
+from jtorch.autograd.function import _Eager
 from . import constraints
 from .utils import lazy_property
 
@@ -61,19 +60,22 @@ def _on_host(x):
     return x
 
 
-def _all_valid(constraint, value, force):
-    """constraint.check(value).all(), read without a sync where possible. A value that would need
-    one is checked only when validation was asked for explicitly (`force`), as torch always does."""
-    try:
-        constraint, value = _on_host(constraint), _on_host(value)
-    except _NeedsSync:
-        return bool(constraint.check(value).all()) if force else True
-    registry._eager[0] += 1  # ops on concrete values run at once, outside the lazy graph
-    try:
-        ok = constraint.check(value).all()
-    finally:
-        registry._eager[0] -= 1
-    return bool(np.asarray(ok._lazy.value))
+def _all_valid(checks, force):
+    """constraint.check(value).all() for each (constraint, value) in checks, read back in one
+    transfer, without a sync where possible. A value that would need one is checked only when
+    validation was asked for explicitly (`force`), as torch always does; else it passes."""
+    oks = []
+    for constraint, value in checks:
+        try:
+            constraint, value = _on_host(constraint), _on_host(value)
+        except _NeedsSync:
+            oks.append(constraint.check(value).all() if force else True)
+            continue
+        with _Eager():  # ops on concrete values run at once, outside the lazy graph
+            oks.append(constraint.check(value).all())
+    # the first pending check's read runs every pending check in one program
+    values = [ok._value("bool") if isinstance(ok, Tensor) else ok for ok in oks]
+    return [bool(v) for v in jax.device_get(values)]
 
 
 class Distribution:
@@ -103,7 +105,8 @@ class Distribution:
         self._event_shape = event_shape
         if validate_args is not None:
             self._validate_args = validate_args
-            self._validate_pending = bool(validate_args)
+            if validate_args:  # expand()'s validate_args=False keeps the pending flag _get_checked_instance copied
+                self._validate_pending = True
         if self._validate_args:
             try:
                 arg_constraints = self.arg_constraints
@@ -115,6 +118,7 @@ class Distribution:
                     + "with `validate_args=False` to turn off validation.",
                     stacklevel=2,
                 )
+            checks = {}
             for param, constraint in arg_constraints.items():
                 if constraints.is_dependent(constraint):
                     continue  # skip constraints that cannot be checked
@@ -122,8 +126,10 @@ class Distribution:
                     getattr(type(self), param), lazy_property
                 ):
                     continue  # skip checking lazily-constructed args
-                value = getattr(self, param)
-                if not _all_valid(constraint, value, self._validate_pending):
+                checks[param] = (constraint, getattr(self, param))
+            for (param, (constraint, value)), ok in zip(checks.items(),
+                                                        _all_valid(checks.values(), self._validate_pending)):
+                if not ok:
                     raise ValueError(
                         f"Expected parameter {param} "
                         f"({type(value).__name__} of shape {tuple(value.shape)}) "
@@ -231,7 +237,7 @@ class Distribution:
             return
         if support is None:
             raise AssertionError("support is unexpectedly None")
-        if not _all_valid(support, value, self._validate_pending):
+        if not _all_valid([(support, value)], self._validate_pending)[0]:
             raise ValueError(
                 "Expected value argument "
                 f"({type(value).__name__} of shape {tuple(value.shape)}) "
@@ -246,7 +252,9 @@ class Distribution:
                 f"Subclass {self.__class__.__name__} of {cls.__name__} that defines a custom __init__ method "
                 "must also define a custom .expand() method."
             )
-        return self.__new__(type(self)) if _instance is None else _instance
+        new = self.__new__(type(self)) if _instance is None else _instance
+        new._validate_pending = self._validate_pending  # every expand() copies _validate_args, as torch's
+        return new
 
     def __repr__(self) -> str:
         param_names = [k for k in self.arg_constraints if k in self.__dict__]

@@ -49,7 +49,7 @@ class Exponential(ExponentialFamily):
         batch_shape = torch.Size(batch_shape)
         new.rate = self.rate.expand(batch_shape)
         super(Exponential, new).__init__(batch_shape, validate_args=False)
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     def rsample(self, sample_shape: _size = torch.Size()) -> Tensor:

@@ -54,7 +54,7 @@ class Gamma(ExponentialFamily):
         new.concentration = self.concentration.expand(batch_shape)
         new.rate = self.rate.expand(batch_shape)
         super(Gamma, new).__init__(batch_shape, validate_args=False)
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     def rsample(self, sample_shape: _size = torch.Size()) -> Tensor:

@@ -50,7 +50,7 @@ class Independent(Distribution, Generic[D]):
         super(Independent, new).__init__(
             batch_shape, self.event_shape, validate_args=False
         )
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     @property

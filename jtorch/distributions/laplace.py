@@ -53,7 +53,7 @@ class Laplace(Distribution):
         new.loc = self.loc.expand(batch_shape)
         new.scale = self.scale.expand(batch_shape)
         super(Laplace, new).__init__(batch_shape, validate_args=False)
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     def rsample(self, sample_shape: _size = torch.Size()) -> Tensor:

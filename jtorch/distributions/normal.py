@@ -55,7 +55,7 @@ class Normal(ExponentialFamily):
         new.loc = self.loc.expand(batch_shape)
         new.scale = self.scale.expand(batch_shape)
         super(Normal, new).__init__(batch_shape, validate_args=False)
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     def sample(self, sample_shape=torch.Size()):

@@ -36,7 +36,7 @@ class OneHotCategorical(Distribution):
         super(OneHotCategorical, new).__init__(
             batch_shape, self.event_shape, validate_args=False
         )
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     def _new(self, *args, **kwargs):

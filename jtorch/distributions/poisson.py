@@ -46,7 +46,7 @@ class Poisson(ExponentialFamily):
         batch_shape = torch.Size(batch_shape)
         new.rate = self.rate.expand(batch_shape)
         super(Poisson, new).__init__(batch_shape, validate_args=False)
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     def sample(self, sample_shape=torch.Size()):

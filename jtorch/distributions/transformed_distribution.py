@@ -90,7 +90,7 @@ class TransformedDistribution(Distribution):
         super(TransformedDistribution, new).__init__(
             batch_shape, self.event_shape, validate_args=False
         )
-        new._validate_args, new._validate_pending = self._validate_args, self._validate_pending
+        new._validate_args = self._validate_args
         return new
 
     @constraints.dependent_property(is_discrete=False)
