@@ -1,9 +1,11 @@
 """Parameter, Buffer and UninitializedParameter markers (torch.nn.parameter)."""
-import sys
+import jax
+import jax.numpy as jnp
 
+from .. import _dtype
+from .._device import jax_device
 from .._engine.graph import Lazy
-from .._ops import registry
-from .._tensor import Tensor
+from .._tensor import Size, Tensor, _wrap_dim
 
 
 def _share(cls, data):
@@ -52,6 +54,45 @@ class Buffer(Tensor):
         return t
 
 
+def _use_error(kind):
+    return ValueError("Attempted to use an uninitialized parameter in an operation. This error happens when you "
+                      f"are using a `LazyModule` or explicitly manipulating `torch.nn.parameter.{kind}` objects. "
+                      "When using LazyModules Call `forward` with a dummy batch to initialize the parameters before "
+                      "calling torch functions")
+
+
+class _UninitializedLazy(Lazy):
+    """The value of an uninitialized tensor: dtype, device and autograd flags, but no shape to compute with.
+    Every op reads its inputs' shapes (the dispatcher infers the output from them), so any op on one raises
+    torch's ValueError, while the metadata torch allows (dtype, device, requires_grad, ...) keeps working."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind, dtype, value):
+        super().__init__((0,), dtype, value=value)
+        self.kind = kind
+
+    @property
+    def shape(self):
+        raise _use_error(self.kind)
+
+    @shape.setter
+    def shape(self, shape):
+        pass  # always the placeholder's (0,), which only size() reports
+
+
+def _placeholder(cls, requires_grad, device, dtype):
+    # a concrete 0-element value (no program to run), on `device` or uncommitted like a default tensor
+    dt = _dtype.to_dtype(dtype or _dtype.get_default_dtype())
+    value = jnp.zeros((0,), dt.np)
+    if device is not None:
+        value = jax.device_put(value, jax_device(device))
+    t = cls._from_lazy(_UninitializedLazy(cls.__name__, dt, value))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
 class UninitializedTensorMixin:
     """A parameter or buffer of a lazy module whose shape is not known yet (a 0-element
     placeholder that remembers dtype, device and requires_grad until `materialize`)."""
@@ -89,18 +130,18 @@ class UninitializedTensorMixin:
     def detach(self):
         return self
 
-    def _fresh_lazy(self):
-        # only ops (the dispatcher) are refused; metadata and autograd flags keep working
-        frame = sys._getframe(1)
-        if frame.f_code is _DISPATCH_CODE:
-            name = frame.f_locals["opdef"].name
-            raise ValueError(
-                f"Attempted to use an uninitialized parameter in {name}. "
-                "This error happens when you are using a `LazyModule` or "
-                f"explicitly manipulating `torch.nn.parameter.{type(self).__name__}` "
-                "objects. When using LazyModules Call `forward` with a dummy batch "
-                "to initialize the parameters before calling torch functions")
-        return Tensor._fresh_lazy(self)
+    def size(self, dim=None):  # allowed by torch: the placeholder's 0 elements
+        return Size((0,)) if dim is None else Size((0,))[_wrap_dim(dim, 1)]
+
+    def _value(self, reason="value"):
+        raise _use_error(type(self).__name__)
+
+    @Tensor.data.setter
+    def data(self, value):
+        if not is_lazy(value):  # materialize
+            return Tensor.data.fset(self, value)
+        # a dtype or device move before materializing (Module.to): still a placeholder
+        self._rebind(_UninitializedLazy(type(self).__name__, value.dtype, value._lazy.value), self._lazy)
 
     def __repr__(self):
         return f"<{self.__class__.__name__}>"
@@ -127,11 +168,7 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
     cls_to_become = Parameter
 
     def __new__(cls, requires_grad=True, device=None, dtype=None):
-        from .._ops.creation import empty
-        t = _share(cls, empty(0, device=device, dtype=dtype))
-        if requires_grad:
-            t.requires_grad_(True)
-        return t
+        return _placeholder(cls, requires_grad, device, dtype)
 
     def __init__(self, requires_grad=True, device=None, dtype=None):
         pass
@@ -146,10 +183,7 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     cls_to_become = Tensor
 
     def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
-        from .._ops.creation import empty
-        t = _share(cls, empty(0, device=device, dtype=dtype))
-        if requires_grad:
-            t.requires_grad_(True)
+        t = _placeholder(cls, requires_grad, device, dtype)
         t.persistent = persistent
         t._is_buffer = True
         return t
@@ -160,5 +194,3 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     def _uninitialized_like(self, device, dtype):
         return UninitializedBuffer(self.requires_grad, device, dtype, getattr(self, "persistent", True))
 
-
-_DISPATCH_CODE = registry.dispatch.__code__
