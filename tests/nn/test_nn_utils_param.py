@@ -470,6 +470,25 @@ def test_hook_spectral_norm_parity_metadata_and_removal():
 
 # -- fusion, skip_init, stateless, memory format -------------------------------------------------------
 
+def test_spectral_norm_weight_matrices_match_torch():
+    """Both APIs flatten the weight to rows along `dim` the same way as torch (1-D weights: the hook API
+    makes a column, the parametrization refuses them)."""
+    from torch.nn.utils.spectral_norm import SpectralNorm as TSpectralNorm
+    from jtorch.nn.utils.spectral_norm import SpectralNorm as JSpectralNorm
+    w = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    for dim in (0, 1, 2):
+        t_hook, j_hook = TSpectralNorm(dim=dim), JSpectralNorm(dim=dim)
+        _close(j_hook.reshape_weight_to_matrix(jtorch.tensor(w)), t_hook.reshape_weight_to_matrix(torch.tensor(w)))
+    assert tuple(JSpectralNorm().reshape_weight_to_matrix(jtorch.ones(3)).shape) == \
+        tuple(TSpectralNorm().reshape_weight_to_matrix(torch.ones(3)).shape) == (3, 1)
+    tp = torch.nn.utils.parametrizations._SpectralNorm(torch.tensor(w), dim=1)
+    jp = jnn.utils.parametrizations._SpectralNorm(jtorch.tensor(w), dim=1)
+    _close(jp._reshape_weight_to_matrix(jtorch.tensor(w)), tp._reshape_weight_to_matrix(torch.tensor(w)))
+    for p, lib in ((tp, torch), (jp, jtorch)):
+        with pytest.raises(AssertionError, match="Expected weight to have more than 1 dimension, got 1"):
+            p._reshape_weight_to_matrix(lib.ones(3))
+
+
 def test_fusion_matches_torch_and_unfused_output():
     pairs = _pairs([("Conv2d", (3, 4, 3)), ("BatchNorm2d", (4,)), ("ConvTranspose2d", (3, 4, 3)),
                     ("Linear", (5, 4)), ("BatchNorm1d", (4,))])

@@ -12,6 +12,7 @@ from ...autograd.grad_mode import no_grad
 from .. import functional as F
 from ..modules.module import Module
 from . import parametrize
+from .spectral_norm import _reshape_weight_to_matrix
 from .weight_norm import _weight_norm, norm_except_dim
 
 __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
@@ -197,9 +198,7 @@ class _SpectralNorm(Module):
     def _reshape_weight_to_matrix(self, weight):
         if weight.ndim <= 1:
             raise AssertionError(f"Expected weight to have more than 1 dimension, got {weight.ndim}")
-        if self.dim != 0:
-            weight = weight.permute(self.dim, *(d for d in range(weight.dim()) if d != self.dim))
-        return weight.flatten(1)
+        return _reshape_weight_to_matrix(weight, self.dim)
 
     def _power_method(self, weight_mat, n_power_iterations):
         # u, v are updated in place (torch's out=), so the buffers stay the same objects

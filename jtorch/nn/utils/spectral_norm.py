@@ -24,10 +24,7 @@ class SpectralNorm:
         self.eps = eps
 
     def reshape_weight_to_matrix(self, weight):
-        weight_mat = weight
-        if self.dim != 0:
-            weight_mat = weight_mat.permute(self.dim, *[d for d in range(weight_mat.dim()) if d != self.dim])
-        return weight_mat.reshape(weight_mat.size(0), -1)
+        return _reshape_weight_to_matrix(weight, self.dim)
 
     def compute_weight(self, module, do_power_iteration):
         weight = getattr(module, self.name + "_orig")
@@ -123,6 +120,13 @@ class SpectralNormLoadStateDictPreHook:
                 weight_mat = fn.reshape_weight_to_matrix(weight_orig)
                 u = _as_tensor(state_dict[weight_key + "_u"])
                 state_dict[weight_key + "_v"] = fn._solve_v_and_rescale(weight_mat, u, sigma)
+
+
+def _reshape_weight_to_matrix(weight, dim):
+    """weight as a matrix whose rows run along `dim` (both spectral norm APIs)."""
+    if dim != 0:
+        weight = weight.permute(dim, *(d for d in range(weight.dim()) if d != dim))
+    return weight.reshape(weight.size(0), -1)
 
 
 def _as_tensor(x):
