@@ -124,6 +124,8 @@ class _Compiled:
         self.calls += 1
         if self.calls == 1 or self.lazy_only:
             return self.fn(*args, **kwargs)
+        # every tensor the call can reach (in its arguments, in modules and optimizers, in the
+        # function's globals and closure) goes in, and comes back where the call changed it
         state = _find_state([args, kwargs] + _referenced(self.fn), set(), [])
         key = (tuple(_sig(t) + (t.grad is not None,) for t in state), _sig(args), _sig(kwargs))
         entry = self._cache.get(key)
@@ -133,7 +135,7 @@ class _Compiled:
                 entry = self._cache[key] = self._trace(state, args, kwargs)
             else:
                 _metrics.count("cache_hits")
-            return entry(state, args, kwargs)
+            return entry(state)
         except CaptureError as e:
             self.lazy_only = True
             warnings.warn(f"jtorch.compile: {getattr(self.fn, '__name__', self.fn)} cannot be captured as one "
@@ -141,16 +143,15 @@ class _Compiled:
             return self.fn(*args, **kwargs)
 
     def _trace(self, state, args, kwargs):
+        """The call as a function of the state's values, jitted once per donation mask. Later calls
+        pass their own state: the same structure (the cache key), so the same positions."""
         T = registry._Tensor
-        arg_tensors = _find_state([args, kwargs], set(), [])
-        arg_ids = {id(t) for t in arg_tensors}
-        state = [t for t in state if id(t) not in arg_ids]
         gen = _random.default_generator
-        out_tree = {}
+        outs_of = {}  # donation mask -> what the traced program returns (filled while tracing)
 
-        def pure(state_vals, grad_vals, arg_vals, key):
-            saved = [(t, t._lazy, t._grad) for t in state + arg_tensors]
-            for t, v in zip(state + arg_tensors, list(state_vals) + list(arg_vals)):
+        def pure(mask, state_vals, grad_vals, key):
+            saved = [(t, t._lazy, t._grad) for t in state]
+            for t, v in zip(state, state_vals):
                 _bind(t, v)
             for t, g in zip(state, grad_vals):
                 t._grad = None if g is None else T._from_lazy(Lazy(g.shape, t.dtype, value=g))
@@ -159,10 +160,16 @@ class _Compiled:
             try:
                 result = self.fn(*args, **kwargs)
                 flat, rebuild = _flatten(result)
-                out_tree["rebuild"], out_tree["draws"] = rebuild, gen._trace_count
-                new_state = [t._fresh_lazy().value for t in state]
-                new_grads = [None if t._grad is None else t._grad._fresh_lazy().value for t in state]
-                return [t._lazy.value for t in flat], new_state, new_grads
+                # a value comes back where the call changed it, or where its input was donated
+                # (an unchanged one then costs nothing: XLA aliases the output to the input)
+                new = [t._fresh_lazy().value for t in state]
+                new = [v if m or v is not old else None for v, old, m in zip(new, state_vals, mask)]
+                grads = [t._grad for t in state]
+                grads = [g if g is None else g._fresh_lazy().value for g in grads]
+                grads = [_SAME if g is old else g for g, old in zip(grads, grad_vals)]
+                outs_of[mask] = (rebuild, gen._trace_count, [v is not None for v in new],
+                                 [g is _SAME for g in grads])
+                return [t._lazy.value for t in flat], new, [None if g is _SAME else g for g in grads]
             finally:
                 registry._eager[0] -= 1
                 gen._trace_seed = None
@@ -174,31 +181,33 @@ class _Compiled:
         def program(mask):
             fn = programs.get(mask)
             if fn is None:
-                def split(donated, kept, grad_vals, arg_vals, key):
+                def split(donated, kept, grad_vals, key):
                     d, k = iter(donated), iter(kept)
-                    return pure([next(d) if m else next(k) for m in mask], grad_vals, arg_vals, key)
+                    return pure(mask, [next(d) if m else next(k) for m in mask], grad_vals, key)
                 fn = programs[mask] = jax.jit(split, donate_argnums=(0,))
             return fn
 
-        def run(state_now, args_now, kwargs_now):
-            state_now = [t for t in state_now if id(t) not in arg_ids]
-            arg_now = _find_state([args_now, kwargs_now], set(), [])
+        def run(state_now):
             key = np.array([gen._seed & 0xFFFF_FFFF_FFFF_FFFF, gen._counter], np.uint64)
             vals = [t._value("compile") for t in state_now]
             mask = _donation_mask(state_now, vals)
             outs, new_state, new_grads = program(mask)(
                 [v for v, m in zip(vals, mask) if m], [v for v, m in zip(vals, mask) if not m],
-                [None if t.grad is None else t.grad._value("compile") for t in state_now],
-                [t._value("compile") for t in arg_now], key)
+                [None if t._grad is None else t._grad._value("compile") for t in state_now], key)
             del vals
-            gen._counter += out_tree["draws"]
-            for t, v in zip(state_now, new_state):
-                t._rebind(_concrete_like(t, v), t._lazy)
-            for t, g in zip(state_now, new_grads):
-                t._grad = None if g is None else T._from_lazy(Lazy(tuple(g.shape), t.dtype, value=g))
-            return out_tree["rebuild"]([T._from_lazy(Lazy(tuple(v.shape), _dt(v), value=v)) for v in outs])
+            rebuild, draws, returned, same_grad = outs_of[mask]
+            gen._counter += draws
+            for t, v, r, same, g in zip(state_now, new_state, returned, same_grad, new_grads):
+                if r:
+                    t._rebind(_concrete_like(t, v), t._lazy)
+                if not same:
+                    t._grad = None if g is None else T._from_lazy(Lazy(tuple(g.shape), t.dtype, value=g))
+            return rebuild([T._from_lazy(Lazy(tuple(v.shape), _dt(v), value=v)) for v in outs])
 
         return run
+
+
+_SAME = object()  # marks a gradient the traced call left as it was
 
 
 def _donation_mask(tensors, values):
