@@ -95,9 +95,9 @@ def _has_contents(cell):
 
 
 def _sig(x):
-    T = registry._Tensor
-    if isinstance(x, T):
-        return ("T", tuple(x.shape), x.dtype.name, x.requires_grad)
+    if isinstance(x, registry._Tensor):
+        lz = x._fresh_lazy()
+        return ("T", lz.shape, lz.dtype, lz.requires_grad)
     if isinstance(x, (list, tuple)):
         return (type(x).__name__,) + tuple(_sig(v) for v in x)
     if isinstance(x, dict):
@@ -107,6 +107,11 @@ def _sig(x):
     except TypeError:
         return ("id", id(x))
     return ("C", type(x).__name__, x)
+
+
+def _state_sig(t):
+    lz = t._fresh_lazy()
+    return lz.shape, lz.dtype, lz.requires_grad, t._grad is not None
 
 
 class _Compiled:
@@ -127,7 +132,7 @@ class _Compiled:
         # every tensor the call can reach (in its arguments, in modules and optimizers, in the
         # function's globals and closure) goes in, and comes back where the call changed it
         state = _find_state([args, kwargs] + _referenced(self.fn), set(), [])
-        key = (tuple(_sig(t) + (t.grad is not None,) for t in state), _sig(args), _sig(kwargs))
+        key = (tuple(_state_sig(t) for t in state), _sig(args), _sig(kwargs))
         entry = self._cache.get(key)
         try:
             if entry is None:
@@ -167,8 +172,8 @@ class _Compiled:
                 grads = [t._grad for t in state]
                 grads = [g if g is None else g._fresh_lazy().value for g in grads]
                 grads = [_SAME if g is old else g for g, old in zip(grads, grad_vals)]
-                outs_of[mask] = (rebuild, gen._trace_count, [v is not None for v in new],
-                                 [g is _SAME for g in grads])
+                outs_of[mask] = (rebuild, [t.dtype for t in flat], gen._trace_count,
+                                 [v is not None for v in new], [g is _SAME for g in grads])
                 return [t._lazy.value for t in flat], new, [None if g is _SAME else g for g in grads]
             finally:
                 registry._eager[0] -= 1
@@ -195,14 +200,14 @@ class _Compiled:
                 [v for v, m in zip(vals, mask) if m], [v for v, m in zip(vals, mask) if not m],
                 [None if t._grad is None else t._grad._value("compile") for t in state_now], key)
             del vals
-            rebuild, draws, returned, same_grad = outs_of[mask]
+            rebuild, dtypes, draws, returned, same_grad = outs_of[mask]
             gen._counter += draws
             for t, v, r, same, g in zip(state_now, new_state, returned, same_grad, new_grads):
                 if r:
                     t._rebind(_concrete_like(t, v), t._lazy)
                 if not same:
                     t._grad = None if g is None else T._from_lazy(Lazy(tuple(g.shape), t.dtype, value=g))
-            return rebuild([T._from_lazy(Lazy(tuple(v.shape), _dt(v), value=v)) for v in outs])
+            return rebuild([T._from_lazy(Lazy(v.shape, dt, value=v)) for v, dt in zip(outs, dtypes)])
 
         return run
 
@@ -222,11 +227,6 @@ def _donation_mask(tensors, values):
                     and tensors[i]._base is None and sys.getrefcount(values[i]) == 3
                     and sys.getrefcount(tensors[i]._lazy) == 2)
     return tuple(mask)
-
-
-def _dt(v):
-    from ._dtype import from_np
-    return from_np(v.dtype)
 
 
 def _bind(t, value):
