@@ -12,6 +12,32 @@ _jax.config.update("jax_enable_x64", True)
 # (torch.set_float32_matmul_precision('high') turns TF32 back on, here as there)
 _jax.config.update("jax_default_matmul_precision", "highest")
 
+
+def _persistent_compilation_cache():
+    """Keep programs that took over a second to compile on disk, as torch.compile's inductor does, so the
+    next run of a script loads them instead of compiling again. JTORCH_CACHE_DIR picks the folder ("" turns
+    it off); a cache folder set for JAX itself (JAX_COMPILATION_CACHE_DIR) wins."""
+    import importlib.util
+    import os
+    if _jax.config.jax_compilation_cache_dir is not None:
+        return
+    path = os.environ.get("JTORCH_CACHE_DIR")
+    if path is None:
+        home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = os.path.join(home, "jtorch", "xla")
+    if not path:
+        return
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:  # a read-only home: compile every run, as before
+        return
+    _jax.config.update("jax_compilation_cache_dir", path)
+    if importlib.util.find_spec("filelock") is not None:  # JAX evicts least recently used entries with it
+        _jax.config.update("jax_compilation_cache_max_size", 2 << 30)
+
+
+_persistent_compilation_cache()
+
 from . import _ops as _ops  # noqa: E402  registers every op
 from ._config import (  # noqa: E402
     BFloat16Tensor as BFloat16Tensor, BoolTensor as BoolTensor, ByteTensor as ByteTensor, CharTensor as CharTensor,
