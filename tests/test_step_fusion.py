@@ -1,6 +1,7 @@
 """Step fusion: the seed MNIST loop (plus StepLR and dropout) compiles its training step
 once (and once more for the smaller last batch) and its eval loop once."""
 import numpy as np
+import pytest
 
 import jtorch as torch
 import jtorch.nn as nn
@@ -78,3 +79,42 @@ def test_seed_loop_compiles_train_step_once_and_eval_once():
     assert compiles[1] == 0          # the second epoch (new lr, train/eval switches) compiles nothing
     assert lrs == [0.005, 0.0025]
     assert np.isfinite(losses).all()
+
+
+def test_forward_runs_once_per_step_values_the_user_holds_come_from_the_backward(monkeypatch):
+    """After backward() the loss and the outputs still held are taken from the vjp node, so the
+    step's program runs the forward once: XLA merges most repeated ops, but not a repeated scan."""
+    from jtorch._engine import program
+    progs = []
+    orig = program.executable
+
+    def spy(prog, donate=()):
+        progs.append(prog)
+        return orig(prog, donate)
+    monkeypatch.setattr(program, "executable", spy)
+    rng = np.random.default_rng(0)
+    x = torch.from_numpy(rng.standard_normal((5, 2, 3)).astype(np.float32))
+    torch.manual_seed(0)
+    lstm = nn.LSTM(3, 4)
+    opt = optim.SGD(lstm.parameters(), lr=0.1)
+    expected = [t.detach().numpy() for t in lstm(x)[0:1]] + [lstm(x)[0].pow(2).sum().item()]
+    out, _ = lstm(x)
+    loss = out.pow(2).sum()
+    loss.backward()
+    assert loss.grad_fn.name() == "SumBackward0" and out.grad_fn is not None
+    opt.step()
+    assert [op.name for op, _, _ in progs[-1].code] == ["autograd_vjp", "_optimizer_update"]
+    np.testing.assert_allclose(out.detach().numpy(), expected[0], rtol=1e-6)
+    assert loss.item() == pytest.approx(expected[1], rel=1e-6)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        out.sum().backward()
+    # retain_graph keeps the forward graph: a second backward adds the same gradient again
+    grads = []
+    for twice in (False, True):
+        opt.zero_grad()
+        loss = lstm(x)[0].pow(2).sum()
+        loss.backward(retain_graph=twice)
+        if twice:
+            loss.backward()
+        grads.append(lstm.weight_hh_l0.grad.numpy())
+    np.testing.assert_allclose(grads[1], 2 * grads[0], rtol=1e-5)

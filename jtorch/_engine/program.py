@@ -32,9 +32,10 @@ class Program:
                 and self.leaf_avals == other.leaf_avals and self.code == other.code
                 and self.outputs == other.outputs)
 
-    def run(self, leaves, nograd=()):
-        """Evaluate on arrays (or tracers); returns the list of outputs. Results of the code
-        entries in `nograd` are cut from differentiation (jtorch.utils.checkpoint)."""
+    def run(self, leaves, nograd=(), extra=()):
+        """Evaluate on arrays (or tracers); returns the list of outputs, then the values at the
+        `extra` refs. Results of the code entries in `nograd` are cut from differentiation
+        (jtorch.utils.checkpoint)."""
         # node results fill env from the front; leaves sit reversed at the back, so a leaf's
         # negative ref indexes it directly
         env = [None] * len(self.code) + list(reversed(leaves))
@@ -43,7 +44,7 @@ class Program:
             env[i] = op.lower(*args, **dict(static))
             if nograd and i in nograd:
                 env[i] = jax.tree_util.tree_map(jax.lax.stop_gradient, env[i])
-        return [env[s] if idx is None else env[s][idx] for s, idx in self.outputs]
+        return [env[s] if idx is None else env[s][idx] for s, idx in self.outputs + extra]
 
 
 def build(roots, stop=None):

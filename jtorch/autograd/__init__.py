@@ -66,7 +66,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         else:
             leaf_wrt = None
         wrt, grads, nodes = _backward.run_vjp(roots, cots, None if leaf_wrt is None else leaf_wrt + cut_lazies,
-                                              create_graph)
+                                              create_graph, () if retain_graph or cuts else _held(roots))
         if leaf_wrt is None:
             leaf_wrt = wrt
         if targets is None:
@@ -96,6 +96,17 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                 continue
             g = _run_hooks(t._hooks, Tensor._from_lazy(g))
             t._grad = g if t._grad is None else t._grad + g
+
+
+def _held(roots):
+    """The roots and the pending values of every tensor the user still holds."""
+    from .._engine import sync
+    out = {id(lz): lz for lz in roots}
+    for ref in sync._live:
+        t = ref()
+        if t is not None and t._lazy.value is None:
+            out.setdefault(id(t._lazy), t._lazy)
+    return list(out.values())
 
 
 def _all_leaves(roots):
@@ -146,7 +157,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     cots = _cotangents(outputs, _as_list(grad_outputs))
     roots = [o._fresh_lazy() for o in outputs]
     with _grad_for(create_graph):
-        _, grads, nodes = _backward.run_vjp(roots, cots, [t._fresh_lazy() for t in inputs], create_graph)
+        _, grads, nodes = _backward.run_vjp(roots, cots, [t._fresh_lazy() for t in inputs], create_graph,
+                                            () if retain_graph else _held(roots))
         if not retain_graph:
             _backward.free(roots, nodes)
     result = []

@@ -60,27 +60,30 @@ def register_hook(tensor, hook):
     return _RemovableHandle(hooks, key)
 
 
-def _vjp_lower(*arrays, prog, diff, n_cot):
-    """Gradients of prog's outputs w.r.t. the leaves at `diff`."""
+def _vjp_lower(*arrays, prog, diff, n_cot, shared=()):
+    """Gradients of prog's outputs w.r.t. the leaves at `diff`, then the forward values at the
+    `shared` refs (computed by the same forward pass the gradients use)."""
     leaves, cots = list(arrays[:-n_cot]), arrays[-n_cot:]
+    n_out = len(prog.outputs)
 
     def f(*dvals):
         env = list(leaves)
         for i, v in zip(diff, dvals):
             env[i] = v
-        return prog.run(env)
+        res = prog.run(env, extra=shared)
+        return res[:n_out], res[n_out:]
 
-    outs, pullback = jax.vjp(f, *[leaves[i] for i in diff])
+    outs, pullback, forward = jax.vjp(f, *[leaves[i] for i in diff], has_aux=True)
     # torch's complex gradients are the conjugates of jax's cotangents (both ways)
     grads = pullback([_conj(c.astype(o.dtype)) for c, o in zip(cots, outs)])
-    return tuple(_conj(g) for g in grads)
+    return tuple(_conj(g) for g in grads) + tuple(forward)
 
 
 def _conj(x):
     return jnp.conj(x) if jnp.iscomplexobj(x) else x
 
 
-VJP = registry.OpDef("autograd_vjp", _vjp_lower, (), ("prog", "diff", "n_cot"), None, False, "VjpBackward0",
+VJP = registry.OpDef("autograd_vjp", _vjp_lower, (), ("prog", "diff", "n_cot", "shared"), None, False, "VjpBackward0",
                      True)
 registry.OPS[VJP.name] = VJP
 
@@ -90,8 +93,13 @@ _SECOND_TIME = ("Trying to backward through the graph a second time (or directly
                 "graph a second time or if you need to access saved tensors after calling backward.")
 
 
-def run_vjp(roots, cots, wrt, create_graph):
+def run_vjp(roots, cots, wrt, create_graph, share=()):
     """One pending vjp node: (wrt, grads, nodes traversed); all Lazies.
+
+    Pending values in `share` that the differentiated graph computes are taken from the vjp
+    node from then on (the caller frees that graph). Otherwise the forward would run twice
+    in the step's program, once for them and once inside jax.vjp: XLA merges most repeated
+    ops, but not repeated loops (an LSTM's scan) or random draws.
 
     wrt=None means every leaf that requires grad (backward()). `wrt` may hold
     intermediates: the graph is cut there, which gives the gradient of the intermediate
@@ -117,7 +125,14 @@ def run_vjp(roots, cots, wrt, create_graph):
     leaf_index = {id(lz): i for i, lz in enumerate(leaves)}
     diff = tuple(leaf_index[id(w)] for w in wrt if id(w) in leaf_index)
     inputs = tuple(leaves) + tuple(cots)
-    node = Node(VJP, (("prog", prog), ("diff", diff), ("n_cot", len(cots))), inputs)
+    slots = {id(n): i for i, n in enumerate(nodes)}
+    share = [lz for lz in share if lz.value is None and lz.node is not None and id(lz.node) in slots]
+    refs = tuple((slots[id(lz.node)], lz.index) for lz in share)
+    node = Node(VJP, (("prog", prog), ("diff", diff), ("n_cot", len(cots)), ("shared", refs)), inputs)
+    for k, lz in enumerate(share):
+        lz.node, lz.index = node, len(diff) + k
+    if share:
+        nodes.append(node)  # freed with the graph: a value taken from it has no graph behind it
     rg = create_graph and registry._grad_enabled[0] and any(lz.requires_grad for lz in inputs)
     values = None
     if registry._eager[0]:  # tracing (jtorch.compile, custom functions): compute now
