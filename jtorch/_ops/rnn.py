@@ -4,8 +4,6 @@ One node per call keeps the lazy graph small (no per-time-step nodes) and the co
 Variable lengths (PackedSequence) are handled by masking inside the scan: past its length
 a sequence keeps its state, so final states equal torch's packed results.
 """
-import functools
-
 import jax
 import jax.numpy as jnp
 
@@ -60,60 +58,8 @@ def _masked(h2, c2, h, c, m):
     return (h2, c2), jnp.where(k, h2, 0).astype(h2.dtype)
 
 
-def _masked_cell(mode, xp, gh, h, c, m):
-    return _masked(*_cell(mode, xp, gh, h, c), h, c, m)
-
-
-@functools.partial(jax.custom_vjp, nondiff_argnums=(0,))
-def _recurrence(mode, xp, mask, h0, c0, w_hh, b_hh):
-    """Scan _masked_cell over time: (out, h_n, c_n). xp: (T, [D,] B, G); w_hh: ([D,] G, H).
-
-    Its derivative is written out the way cuDNN and torch's CPU kernels do it: the reverse scan
-    carries only the state gradients, and the recurrent weight's gradient is one matmul over all
-    steps afterwards. Left to autodiff, every reverse step adds a (G, H) outer product into a
-    carried weight gradient, which on XLA:CPU made an LSTM step take about 1.4x as long."""
-    return _recurrence_fwd(mode, xp, mask, h0, c0, w_hh, b_hh)[0]
-
-
-def _recurrence_fwd(mode, xp, mask, h0, c0, w_hh, b_hh):
-    def body(carry, inp):
-        h, c = carry
-        xt, mt = inp
-        gh = _lin(h, w_hh, b_hh)
-        (state, out), cell_vjp = jax.vjp(lambda xt, gh, h, c: _masked_cell(mode, xt, gh, h, c, mt), xt, gh, h, c)
-        # cell_vjp is a pytree of the cell's residuals (its activations): stacked over time,
-        # the reverse scan uses them instead of recomputing every sigmoid and tanh
-        return state, (out, h, cell_vjp)
-
-    (h, c), (out, hs, cell_vjps) = jax.lax.scan(body, (h0, c0), (xp, mask))
-    return (out, h, c), (hs, cell_vjps, w_hh, b_hh)
-
-
-def _recurrence_bwd(mode, res, cts):
-    hs, cell_vjps, w_hh, b_hh = res
-    d_out, dh, dc = cts
-
-    def body(carry, inp):
-        dh, dc = carry
-        cell_vjp, do = inp
-        dxt, dgh, dh_prev, dc_prev = cell_vjp(((dh, dc), do))
-        return (dh_prev + jnp.matmul(dgh, w_hh), dc_prev), (dxt, dgh)
-
-    (dh0, dc0), (dxp, dgh) = jax.lax.scan(body, (dh, dc), (cell_vjps, d_out), reverse=True)
-    # sum over time and batch at once: ([D,] G, H) from dgh (T, [D,] B, G) and hs (T, [D,] B, H)
-    dw = jnp.einsum("t...bg,t...bh->...gh", dgh, hs)
-    db = None if b_hh is None else dgh.sum((0, dgh.ndim - 2)).astype(b_hh.dtype)
-    return dxp, None, dh0, dc0, dw.astype(w_hh.dtype), db
-
-
-_recurrence.defvjp(_recurrence_fwd, _recurrence_bwd)
-
-
 def _scan(mode, xp, mask, h0, c0, w_hh, b_hh, w_hr):
-    """(out, h_n, c_n) over time; a projected LSTM (w_hr) keeps autodiff's derivative."""
-    if w_hr is None:
-        return _recurrence(mode, xp, mask, h0, c0, w_hh, b_hh)
-
+    """(out, h_n, c_n): the cell scanned over time; xp is (T, [D,] B, G)."""
     def body(carry, inp):
         h, c = carry
         xt, mt = inp

@@ -150,8 +150,7 @@ def test_pack_errors_match_torch():
     ("RNN", dict(bidirectional=True), True),
 ])
 def test_initial_state_and_double_backward_parity(name, kw, packed):
-    """Gradients reach h0/c0 (through masked steps too), and a second derivative matches torch:
-    the recurrence has a hand-written derivative, so this checks it as a function too."""
+    """Gradients reach h0/c0 (through masked steps too), and a second derivative matches torch."""
     tm, jm = _pair(name, 4, 5, **kw)
     D = 2 if kw.get("bidirectional") else 1
     h = rs.randn(D, 3, 5).astype(np.float32)
@@ -168,19 +167,3 @@ def test_initial_state_and_double_backward_parity(name, kw, packed):
         res.append([x.grad] + [t.grad for t in hx] + [p.grad for p in m.parameters()])
     for a, b in zip(*res):
         close(a, b, atol=1e-4)
-
-
-def test_recurrence_backward_carries_only_states():
-    """The reverse scan carries (dh, dc), not a (4H, H) weight gradient per step."""
-    import jax
-    import jax.numpy as jnp
-    from jtorch._ops import rnn
-    T, B, H = 5, 2, 3
-    args = (jnp.ones((T, B, 4 * H)), None, jnp.zeros((B, H)), jnp.zeros((B, H)), jnp.ones((4 * H, H)) * .1,
-            jnp.zeros(4 * H))
-    loss = lambda xp, w, b: rnn._recurrence("LSTM", xp, None, args[2], args[3], w, b)[0].sum()  # noqa: E731
-    jaxpr = jax.make_jaxpr(jax.grad(loss, (0, 1, 2)))(args[0], args[4], args[5])
-    scans = [e for e in jaxpr.eqns if e.primitive.name == "scan"]
-    assert len(scans) == 2
-    carries = [tuple(v.aval.shape) for v in scans[1].outvars[:scans[1].params["num_carry"]]]
-    assert carries == [(B, H), (B, H)]
