@@ -141,3 +141,26 @@ def test_compiled_call_keeps_in_place_updates_of_argument_tensors():
     for i in range(4):
         assert compiled(total, torch.full((3,), float(i))).item() == 3 * i
     assert total.tolist() == [6.0, 6.0, 6.0]
+
+
+def test_traced_step_takes_the_loss_from_the_backward_pass():
+    """While traced, backward() rebinds the loss to the vjp's own forward pass, so the first forward
+    has no use left and XLA drops it (the step's scan runs once, not twice)."""
+    torch.manual_seed(0)
+    lstm = nn.LSTM(3, 4)
+    opt = torch.optim.SGD(lstm.parameters(), lr=0.1)
+    sources = []
+
+    def step(x):
+        opt.zero_grad()
+        loss = lstm(x)[0].pow(2).mean()
+        loss.backward()
+        sources.append(loss._lazy.node.op.name)
+        opt.step()
+        return loss
+
+    compiled = torch.compile(step)
+    x = torch.from_numpy(np.random.default_rng(0).standard_normal((5, 2, 3)).astype(np.float32))
+    losses = [compiled(x).item() for _ in range(3)]
+    assert sources[1] == "autograd_vjp"  # the traced call (the first runs lazily)
+    assert losses[0] > losses[1] > losses[2]

@@ -126,13 +126,11 @@ def run_vjp(roots, cots, wrt, create_graph, share=()):
     diff = tuple(leaf_index[id(w)] for w in wrt if id(w) in leaf_index)
     inputs = tuple(leaves) + tuple(cots)
     slots = {id(n): i for i, n in enumerate(nodes)}
-    share = [lz for lz in share if lz.value is None and lz.node is not None and id(lz.node) in slots]
+    # traced (eager) values are replaced too: the first forward then has no use left, and XLA drops it
+    share = [lz for lz in share if (lz.value is None or registry._eager[0]) and lz.node is not None
+             and id(lz.node) in slots]
     refs = tuple((slots[id(lz.node)], lz.index) for lz in share)
     node = Node(VJP, (("prog", prog), ("diff", diff), ("n_cot", len(cots)), ("shared", refs)), inputs)
-    for k, lz in enumerate(share):
-        lz.node, lz.index = node, len(diff) + k
-    if share:
-        nodes.append(node)  # freed with the graph: a value taken from it has no graph behind it
     rg = create_graph and registry._grad_enabled[0] and any(lz.requires_grad for lz in inputs)
     values = None
     if registry._eager[0]:  # tracing (jtorch.compile, custom functions): compute now
@@ -144,6 +142,12 @@ def run_vjp(roots, cots, wrt, create_graph, share=()):
         if values is not None:
             g.value = values[k]
         grads[id(lz)] = g
+    for k, lz in enumerate(share):  # computed by the vjp node from now on
+        lz.node, lz.index = node, len(diff) + k
+        if values is not None:
+            lz.value = values[len(diff) + k]
+    if share:
+        nodes.append(node)  # freed with the graph: a value taken from it has no graph behind it
     return wrt, [grads.get(id(w)) for w in wrt], nodes
 
 
