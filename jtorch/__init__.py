@@ -3,7 +3,8 @@
 jtorch turns on JAX's 64-bit mode (torch's int64 and float64 need it) and full-precision
 float32 matmuls (torch's default; no TF32). jtorch itself never creates 64-bit floats
 unless asked; other JAX code in the same process sees jnp.array(1.0) as float64 from then
-on, and its float32 matmuls at full precision.
+on, and its float32 matmuls at full precision. It also keeps slow-to-compile programs in
+JAX's persistent compilation cache (below).
 """
 import jax as _jax
 

@@ -150,6 +150,8 @@ def test_traced_step_takes_the_loss_from_the_backward_pass():
     lstm = nn.LSTM(3, 4)
     opt = torch.optim.SGD(lstm.parameters(), lr=0.1)
     sources = []
+    hooked = torch.ones(2, requires_grad=True) * 2  # a hooked graph elsewhere changes nothing here
+    hooked.register_hook(lambda g: g)
 
     def step(x):
         opt.zero_grad()

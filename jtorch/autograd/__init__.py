@@ -66,7 +66,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         else:
             leaf_wrt = None
         wrt, grads, nodes = _backward.run_vjp(roots, cots, None if leaf_wrt is None else leaf_wrt + cut_lazies,
-                                              create_graph, () if retain_graph or cuts else _held(roots))
+                                              create_graph, () if retain_graph else _held(roots))
         if leaf_wrt is None:
             leaf_wrt = wrt
         if targets is None:
