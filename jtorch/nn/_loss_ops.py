@@ -254,14 +254,15 @@ def _multi_margin_loss(input, target, weight, *, p, margin, reduction):
 
 @op(tensors=("log_probs", "targets", "input_lengths", "target_lengths"), method=False, function=False,
     grad_name="CtcLossBackward0")
-def _ctc_loss(log_probs, targets, input_lengths, target_lengths, *, blank):
+def _ctc_loss(log_probs, targets, input_lengths, target_lengths, *, blank, zero_infinity):
     """Per-sample CTC negative log likelihoods (N,) of log_probs (T, N, C) via optax.ctc_loss.
 
     targets: padded (N, S) or concatenated 1-D. optax log-softmaxes its logits; every path
     takes one class per frame, so subtracting the frames' logsumexp gives the loss of
     log_probs as given. torch's gradient w.r.t. log_probs is exp(log_probs) - posterior
-    (the paper's formula), which the zero-valued exp term below adds. Infeasible samples get inf
-    (and zero gradients, where torch's are nan).
+    (the paper's formula), which the zero-valued exp term below adds. An infeasible sample gets
+    torch's inf and, like torch's backward (exp(alpha + beta + nll) with nll = inf), nan on its
+    frames t < input_length even where its incoming gradient is 0 (with zero_infinity, zeros).
     """
     import optax
     x = jnp.transpose(log_probs, (1, 0, 2))
@@ -286,4 +287,17 @@ def _ctc_loss(log_probs, targets, input_lengths, target_lengths, *, blank):
     # a path needs one frame per label plus a blank between repeated labels
     repeats = jnp.sum((labels[:, 1:] == labels[:, :-1]) & in_label[:, 1:], axis=1)
     feasible = il >= tl + repeats
-    return jnp.where(feasible, nll, jnp.inf).astype(x.dtype)
+    if zero_infinity:  # the caller zeroes the inf losses (torch's WhereBackward0)
+        return jnp.where(feasible, nll, jnp.inf).astype(x.dtype)
+    nan_frames = ~feasible[:, None, None] & (in_frame[..., None] > 0)
+    nan_slope = jnp.where(nan_frames, jnp.nan, 0).astype(x.dtype)
+    return (jnp.where(feasible, nll, jnp.inf) + jnp.sum(_zero_with_slope(x, nan_slope), axis=(1, 2))).astype(x.dtype)
+
+
+@jax.custom_jvp
+def _zero_with_slope(x, slope):
+    """zeros_like(x) whose derivative w.r.t. x is `slope`, which may be nan (x * slope would not stay 0)."""
+    return jnp.zeros_like(x)
+
+
+_zero_with_slope.defjvp(lambda primals, tangents: (jnp.zeros_like(primals[0]), tangents[0] * primals[1]))

@@ -2,7 +2,6 @@
 import warnings
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
@@ -26,7 +25,6 @@ from .._ops.nn_grid import affine_grid as affine_grid, grid_sample as grid_sampl
 from .._ops.nn_resample import (  # noqa: F401
     channel_shuffle as channel_shuffle, fold as fold, local_response_norm as local_response_norm, unfold as unfold,
 )
-from .._ops.registry import op as _op
 from . import _loss_ops as _L
 
 sigmoid = _ew.sigmoid
@@ -418,25 +416,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                              label_smoothing=float(label_smoothing))
 
 
-@jax.custom_jvp
-def _zero_with_slope(x, slope):
-    """zeros_like(x) whose derivative w.r.t. x is `slope`, which may be nan (x * slope would not stay 0)."""
-    return jnp.zeros_like(x)
-
-
-_zero_with_slope.defjvp(lambda primals, tangents: (jnp.zeros_like(primals[0]), tangents[0] * primals[1]))
-
-
-@_op(tensors=("loss", "log_probs", "input_lengths"), method=False, function=False, grad_name="CtcLossBackward0")
-def _ctc_infinite_grad(loss, log_probs, input_lengths):
-    """loss as is; like torch's backward (exp(alpha + beta + nll) with nll = inf), a sample whose
-    loss is inf (no alignment exists) sends nan to its frames t < input_length, even when its
-    incoming gradient is 0."""
-    mask = jnp.isposinf(loss)[None] & (jnp.arange(log_probs.shape[0])[:, None] < input_lengths[None])
-    slope = jnp.where(mask[..., None], jnp.nan, 0).astype(log_probs.dtype)
-    return loss + jnp.sum(_zero_with_slope(log_probs, slope), axis=(0, 2))
-
-
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
     """Connectionist Temporal Classification loss (optax.ctc_loss); torch's layouts, checks and
     reductions ('mean' divides each loss by its target length, then averages)."""
@@ -494,13 +473,11 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
             targets = targets[_tensor_fn(np.minimum(starts[:, None] + np.arange(width), targets.shape[0] - 1))]
         else:
             targets = targets[:, :width]
-    loss = _L._ctc_loss(log_probs, targets, il, tl, blank=int(blank))
+    loss = _L._ctc_loss(log_probs, targets, il, tl, blank=int(blank), zero_infinity=bool(zero_infinity))
     if zero_infinity:
         from .._ops.creation import zeros_like
         from .._ops.elementwise import where as _where
         loss = _where(loss == float("inf"), zeros_like(loss), loss)
-    else:
-        loss = _ctc_infinite_grad(loss, log_probs, il)
     if reduction == "mean":
         return (loss / tl.clamp_min(1).to(loss.dtype)).mean()
     if reduction == "sum":
