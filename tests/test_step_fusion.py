@@ -92,6 +92,8 @@ def test_forward_runs_once_per_step_values_the_user_holds_come_from_the_backward
         progs.append(prog)
         return orig(prog, donate)
     monkeypatch.setattr(program, "executable", spy)
+    hooked = torch.ones(2, requires_grad=True) * 2  # a hooked graph elsewhere: backward walks every leaf
+    hooked.register_hook(lambda g: g)
     rng = np.random.default_rng(0)
     x = torch.from_numpy(rng.standard_normal((5, 2, 3)).astype(np.float32))
     torch.manual_seed(0)

@@ -111,7 +111,8 @@ def _held(roots):
 
 def _all_leaves(roots):
     from .._engine import program
-    return program.build(roots, lambda lz: lz.grad_fn is None)[1]
+    # a released value (node None) stops the walk too; run_vjp then raises torch's error for it
+    return program.build(roots, lambda lz: lz.grad_fn is None or lz.node is None)[1]
 
 
 def _add(a, b):
