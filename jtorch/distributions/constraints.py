@@ -240,60 +240,47 @@ class _OneHot(Constraint):
         return is_boolean.all(-1) & is_normalized
 
 
-class _IntegerInterval(Constraint):
+class _Bounded(Constraint):
+    """A constraint with bounds given at construction, named in `_bounds` (torch's attribute names)."""
 
-    is_discrete = True
+    _bounds = ()
 
-    def __init__(self, lower_bound, upper_bound):
-        self.lower_bound = lower_bound
-        self.upper_bound = upper_bound
+    def __init__(self, *bounds, **named):
+        values = dict(zip(self._bounds, bounds), **named)
+        if len(bounds) > len(self._bounds) or set(values) != set(self._bounds):
+            raise TypeError(f"{type(self).__name__}() takes {', '.join(self._bounds)}")
+        for name in self._bounds:
+            setattr(self, name, values[name])
         super().__init__()
+
+    def __repr__(self):
+        return self.__class__.__name__[1:] + "(" + ", ".join(f"{k}={getattr(self, k)}" for k in self._bounds) + ")"
+
+
+class _IntegerInterval(_Bounded):
+    _bounds = ("lower_bound", "upper_bound")
+    is_discrete = True
 
     def check(self, value):
         return (
             (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
         )
 
-    def __repr__(self):
-        fmt_string = self.__class__.__name__[1:]
-        fmt_string += (
-            f"(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
-        )
-        return fmt_string
 
-
-class _IntegerLessThan(Constraint):
-
+class _IntegerLessThan(_Bounded):
+    _bounds = ("upper_bound",)
     is_discrete = True
-
-    def __init__(self, upper_bound):
-        self.upper_bound = upper_bound
-        super().__init__()
 
     def check(self, value):
         return (value % 1 == 0) & (value <= self.upper_bound)
 
-    def __repr__(self):
-        fmt_string = self.__class__.__name__[1:]
-        fmt_string += f"(upper_bound={self.upper_bound})"
-        return fmt_string
 
-
-class _IntegerGreaterThan(Constraint):
-
+class _IntegerGreaterThan(_Bounded):
+    _bounds = ("lower_bound",)
     is_discrete = True
-
-    def __init__(self, lower_bound):
-        self.lower_bound = lower_bound
-        super().__init__()
 
     def check(self, value):
         return (value % 1 == 0) & (value >= self.lower_bound)
-
-    def __repr__(self):
-        fmt_string = self.__class__.__name__[1:]
-        fmt_string += f"(lower_bound={self.lower_bound})"
-        return fmt_string
 
 
 class _Real(Constraint):
@@ -302,85 +289,39 @@ class _Real(Constraint):
         return value == value  # False for NANs.
 
 
-class _GreaterThan(Constraint):
-
-    def __init__(self, lower_bound):
-        self.lower_bound = lower_bound
-        super().__init__()
+class _GreaterThan(_Bounded):
+    _bounds = ("lower_bound",)
 
     def check(self, value):
         return self.lower_bound < value
 
-    def __repr__(self):
-        fmt_string = self.__class__.__name__[1:]
-        fmt_string += f"(lower_bound={self.lower_bound})"
-        return fmt_string
 
-
-class _GreaterThanEq(Constraint):
-
-    def __init__(self, lower_bound):
-        self.lower_bound = lower_bound
-        super().__init__()
+class _GreaterThanEq(_Bounded):
+    _bounds = ("lower_bound",)
 
     def check(self, value):
         return self.lower_bound <= value
 
-    def __repr__(self):
-        fmt_string = self.__class__.__name__[1:]
-        fmt_string += f"(lower_bound={self.lower_bound})"
-        return fmt_string
 
-
-class _LessThan(Constraint):
-
-    def __init__(self, upper_bound):
-        self.upper_bound = upper_bound
-        super().__init__()
+class _LessThan(_Bounded):
+    _bounds = ("upper_bound",)
 
     def check(self, value):
         return value < self.upper_bound
 
-    def __repr__(self):
-        fmt_string = self.__class__.__name__[1:]
-        fmt_string += f"(upper_bound={self.upper_bound})"
-        return fmt_string
 
-
-class _Interval(Constraint):
-
-    def __init__(self, lower_bound, upper_bound):
-        self.lower_bound = lower_bound
-        self.upper_bound = upper_bound
-        super().__init__()
+class _Interval(_Bounded):
+    _bounds = ("lower_bound", "upper_bound")
 
     def check(self, value):
         return (self.lower_bound <= value) & (value <= self.upper_bound)
 
-    def __repr__(self):
-        fmt_string = self.__class__.__name__[1:]
-        fmt_string += (
-            f"(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
-        )
-        return fmt_string
 
-
-class _HalfOpenInterval(Constraint):
-
-    def __init__(self, lower_bound, upper_bound):
-        self.lower_bound = lower_bound
-        self.upper_bound = upper_bound
-        super().__init__()
+class _HalfOpenInterval(_Bounded):
+    _bounds = ("lower_bound", "upper_bound")
 
     def check(self, value):
         return (self.lower_bound <= value) & (value < self.upper_bound)
-
-    def __repr__(self):
-        fmt_string = self.__class__.__name__[1:]
-        fmt_string += (
-            f"(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
-        )
-        return fmt_string
 
 
 class _Simplex(Constraint):
