@@ -169,8 +169,7 @@ class _Compiled:
                 # (an unchanged one then costs nothing: XLA aliases the output to the input)
                 new = [t._fresh_lazy().value for t in state]
                 new = [v if m or v is not old else None for v, old, m in zip(new, state_vals, mask)]
-                grads = [t._grad for t in state]
-                grads = [g if g is None else g._fresh_lazy().value for g in grads]
+                grads = [None if t._grad is None else t._grad._fresh_lazy().value for t in state]
                 grads = [_SAME if g is old else g for g, old in zip(grads, grad_vals)]
                 outs_of[mask] = (rebuild, [t.dtype for t in flat], gen._trace_count,
                                  [v is not None for v in new], [g is _SAME for g in grads])

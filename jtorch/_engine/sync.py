@@ -32,14 +32,21 @@ def materialize(lazies, reason):
     roots = {id(lz): lz for lz in lazies if lz.value is None}
     if not roots:
         return
+    held_pending(roots)
+    _live.clear()
+    run(sorted(roots.values(), key=_serial), reason)
+
+
+def held_pending(out):
+    """Add the pending value of every tensor still held (tracked since the last sync) to `out`,
+    a dict id(Lazy) -> Lazy; returns it."""
     for ref in _live:
         t = ref()
         if t is not None:
             lz = t._lazy
             if lz.value is None:
-                roots[id(lz)] = lz
-    _live.clear()
-    run(sorted(roots.values(), key=_serial), reason)
+                out.setdefault(id(lz), lz)
+    return out
 
 
 def _serial(lz):

@@ -101,12 +101,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 def _held(roots):
     """The roots and the pending values of every tensor the user still holds."""
     from .._engine import sync
-    out = {id(lz): lz for lz in roots}
-    for ref in sync._live:
-        t = ref()
-        if t is not None and t._lazy.value is None:
-            out.setdefault(id(t._lazy), t._lazy)
-    return list(out.values())
+    return list(sync.held_pending({id(lz): lz for lz in roots}).values())
 
 
 def _all_leaves(roots):
