@@ -59,25 +59,34 @@ def build(roots, stop=None):
     is_leaf = _concrete if stop is None else stop
     stack = list(reversed(roots))
     while stack:
-        lz = stack.pop()
+        lz = stack[-1]
         key = id(lz)
         if key in refs:
+            stack.pop()
             continue
         if is_leaf(lz):
+            stack.pop()
             refs[key] = (-1 - len(leaves), None)
             leaves.append(lz)
             continue
         node = lz.node
         slot = slots.get(id(node))
         if slot is None:
-            waiting = [i for i in node.inputs if i is not None and id(i) not in refs]
-            if waiting:  # inputs first, then this value again
-                stack.append(lz)
-                stack.extend(waiting)
+            waiting = False
+            for i in node.inputs:  # leaves get their ref at once; pending inputs go first, then this value again
+                if i is not None and id(i) not in refs:
+                    if is_leaf(i):
+                        refs[id(i)] = (-1 - len(leaves), None)
+                        leaves.append(i)
+                    else:
+                        stack.append(i)
+                        waiting = True
+            if waiting:
                 continue
             slot = slots[id(node)] = len(nodes)
             nodes.append(node)
             code.append((node.op, node.static, tuple([None if i is None else refs[id(i)] for i in node.inputs])))
+        stack.pop()
         refs[key] = (slot, lz.index)
     prog = Program(tuple([(lz.shape, lz.dtype) for lz in leaves]), tuple(code), tuple([refs[id(r)] for r in roots]))
     return prog, leaves, nodes

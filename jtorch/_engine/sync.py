@@ -4,6 +4,7 @@ At a sync every pending tensor the user still holds is computed together, so a t
 step's loss, outputs, gradients and updated parameters come out of ONE XLA program and
 the `loss.item()` that follows is free.
 """
+import math
 import os
 import sys
 import time
@@ -90,7 +91,8 @@ def _donatable(roots, leaves, nodes):
     overwritten (XLA then writes the output elsewhere).
     """
     min_size = _min_donation_size()
-    big = [i for i, lz in enumerate(leaves) if isinstance(lz.value, jax.Array) and lz.value.size >= min_size]
+    # sizes from the recorded shapes: jax.Array.size is a Python property, slow at every leaf
+    big = [i for i, lz in enumerate(leaves) if math.prod(lz.shape) >= min_size and isinstance(lz.value, jax.Array)]
     if not big or any(r.grad_fn is not None and r.node is not None and not r.node.freed for r in roots):
         return ()
     uses = {}

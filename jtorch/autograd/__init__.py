@@ -56,7 +56,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     _backward.check_roots(roots)
     targets = _as_list(inputs)
     cut_lazies = sorted((lz for lz in list(_backward._cuts.keys()) if lz.grad_fn is not None and lz.node is not None),
-                        key=lambda lz: lz.serial, reverse=True)
+                        key=lambda lz: lz.serial, reverse=True) if _backward._cuts else []
     cuts = [_backward._cuts[lz] for lz in cut_lazies]
     with _grad_for(create_graph):
         if targets is not None:
@@ -94,7 +94,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             g = acc.get(id(lz))
             if t is None or g is None:
                 continue
-            g = _run_hooks(t._hooks, Tensor._from_lazy(g))
+            g = Tensor._from_lazy(g)
+            if t._hooks:
+                g = _run_hooks(t._hooks, g)
             t._grad = g if t._grad is None else t._grad + g
 
 

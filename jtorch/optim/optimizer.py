@@ -278,11 +278,11 @@ class Optimizer:
         return loss
 
     def _update_group(self, group):
-        params = [p for p in group["params"] if p.grad is not None]
+        params = [p for p in group["params"] if p._grad is not None]
         if not params:
             return []
         for p in params:
-            if p.grad.is_sparse:
+            if p._grad.is_sparse:
                 raise RuntimeError(f"{type(self).__name__} does not support sparse gradients")
         # torch's `fresh`-style flags are read before the state exists
         hyper = self._hyper(group, params)
