@@ -83,3 +83,47 @@ def test_cpu_donates_large_buffers_and_keeps_numpy_views_intact(monkeypatch):
     assert not np.array_equal(emb.weight.detach().numpy(), kept)  # the parameter itself moved on
     assert all(shape == (3000, 100) for d in donated for shape in d), donated
     assert sum(len(d) for d in donated[-2:]) >= 4, donated  # weight and both Adam moments, step after step
+
+
+def test_each_donated_buffer_goes_to_its_own_new_value(monkeypatch):
+    """jax hands a donated buffer to the first output of its shape: the step's outputs are
+    ordered so that a parameter's (and an Adam moment's) old buffer holds its new value, not a
+    gradient of the same shape, which would make XLA copy the parameter every step."""
+    import re
+
+    from jtorch._engine import program
+    monkeypatch.setattr(sync, "_on_accelerator", lambda: True)
+    seen = {"old": {}}
+    orig_run, orig_executable = sync.run, program.executable
+
+    def spy_run(roots, reason):  # no reference to the leaves stays: it would stop their donation
+        seen["roots"] = roots
+        seen["leaf_owners"] = [seen["old"].get(id(lz)) for lz in program.build(roots)[1]]
+        return orig_run(roots, reason)
+
+    def spy_executable(prog, donate=()):
+        fn, new = orig_executable(prog, donate)
+
+        def call(*args):
+            seen["hlo"] = fn.lower(*args).compile().as_text()
+            return fn(*args)
+        return call, new
+
+    monkeypatch.setattr(sync, "run", spy_run)
+    monkeypatch.setattr(program, "executable", spy_executable)
+    jtorch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 64))  # same-shaped weights and grads
+    opt = jtorch.optim.Adam(model.parameters(), lr=0.1)
+    x, y = jtorch.randn(8, 32), jtorch.randint(0, 64, (8,))
+    for _ in range(3):
+        tensors = list(model.parameters()) + [s for p in model.parameters() for s in opt.state[p].values()]
+        seen["old"] = {id(t._lazy): t for t in tensors}
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+    new = {id(t._lazy): t for t in tensors}
+    aliases = re.search(r"input_output_alias=\{(.*?)\}, entry", seen["hlo"]).group(1)
+    pairs = [(int(o), int(i)) for o, i in re.findall(r"\{(\d+)\}: \((\d+), \{\}", aliases)]
+    assert len(pairs) >= 6, aliases  # two weights and their two Adam moments at least
+    for out, inp in pairs:
+        assert seen["leaf_owners"][inp] is new[id(seen["roots"][out])], (out, inp)

@@ -14,13 +14,14 @@ _serial = itertools.count()
 
 
 class Node:
-    __slots__ = ("op", "static", "inputs", "freed")
+    __slots__ = ("op", "static", "inputs", "freed", "serial")
 
     def __init__(self, op, static, inputs):
         self.op = op            # OpDef
         self.static = static    # hashable tuple of (name, value)
         self.inputs = inputs    # tuple of Lazy or None
         self.freed = False      # set by backward() without retain_graph
+        self.serial = next(_serial)  # creation order (a sync orders its outputs by it)
 
 
 class Lazy:

@@ -35,7 +35,7 @@ def materialize(lazies, reason):
         return
     held_pending(roots)
     _live.clear()
-    run(sorted(roots.values(), key=_serial), reason)
+    run(sorted(roots.values(), key=_latest_op_first), reason)
 
 
 def held_pending(out):
@@ -50,8 +50,16 @@ def held_pending(out):
     return out
 
 
-def _serial(lz):
-    return lz.serial
+def _latest_op_first(lz):
+    """The sync's output order: the latest op's outputs first, each op's in output order.
+
+    jax gives a donated input's buffer to the first output of the same shape and dtype, in
+    order. The latest op of a step is its optimizer update, whose outputs replace its inputs
+    in the same order, and the leaves are numbered in that op's input order (program.build):
+    so each parameter and state buffer goes to its own new value. A gradient written into a
+    parameter's buffer would make XLA copy the parameter first.
+    """
+    return -lz.node.serial, lz.index or 0
 
 
 def run(roots, reason):
