@@ -1,7 +1,7 @@
 """The benchmark table: each model trained by PyTorch, hand-written JAX, jtorch (lazy) and
 jtorch.compile on the same data, each in its own process (so peak memory is its own).
 
-    python bench/run_all.py [--device cpu|cuda] [--models mlp,cnn] [--steps-scale 1.0]
+    python bench/run_all.py [--device cpu|cuda] [--models mlp,cnn] [--steps-scale 1.0] [--repeats 3]
 
 A step is the ordinary PyTorch step: zero_grad, forward, loss, backward, optimizer.step,
 loss.item(). Ratios compare steps per second measured in this one run.
@@ -117,6 +117,12 @@ def _device_peak(impl):
         return 0.0
 
 
+def _median_round(rounds):
+    """The round with the median steps/s (the lower middle one for an even count); an error if all failed."""
+    ok = sorted((r for r in rounds if "steps_per_s" in r), key=lambda r: r["steps_per_s"])
+    return ok[(len(ok) - 1) // 2] if ok else rounds[-1]
+
+
 def table(results, device):
     lines = [f"Device: {device}. Steps per second (higher is better); ratios from this run.", "",
              "| model | torch | jax | jtorch | jtorch.compile | jtorch / torch | compile / torch | "
@@ -144,6 +150,8 @@ def main():
     ap.add_argument("--models", default="mlp,cnn,textcls,lstm,transformer")
     ap.add_argument("--impls", default=",".join(IMPLS))
     ap.add_argument("--steps-scale", type=float, default=1.0)
+    ap.add_argument("--repeats", type=int, default=1,
+                    help="rounds per model, implementations interleaved; each cell is the median round")
     ap.add_argument("--one", nargs=2, metavar=("MODEL", "IMPL"))
     args = ap.parse_args()
     if args.one:
@@ -151,18 +159,23 @@ def main():
         return
     results = {}
     for name in args.models.split(","):
-        results[name] = {}
-        for impl in args.impls.split(","):
-            cmd = [sys.executable, __file__, "--one", name, impl, "--device", args.device,
-                   "--steps-scale", str(args.steps_scale)]
-            p = subprocess.run(cmd, capture_output=True, text=True)
-            if p.returncode == 0:
-                results[name][impl] = json.loads(p.stdout.strip().splitlines()[-1])
-            else:
-                err = (p.stderr.strip().splitlines() or ["failed"])[-1]
-                results[name][impl] = {"error": err}
-            print(f"{name:12s} {impl:15s} {results[name][impl]}", file=sys.stderr, flush=True)
+        rounds = {impl: [] for impl in args.impls.split(",")}
+        for _ in range(args.repeats):  # interleaved, so a slow spell of a shared machine hits every column
+            for impl in rounds:
+                cmd = [sys.executable, __file__, "--one", name, impl, "--device", args.device,
+                       "--steps-scale", str(args.steps_scale)]
+                p = subprocess.run(cmd, capture_output=True, text=True)
+                if p.returncode == 0:
+                    res = json.loads(p.stdout.strip().splitlines()[-1])
+                else:
+                    res = {"error": (p.stderr.strip().splitlines() or ["failed"])[-1]}
+                rounds[impl].append(res)
+                print(f"{name:12s} {impl:15s} {res}", file=sys.stderr, flush=True)
+        results[name] = {impl: _median_round(r) for impl, r in rounds.items()}
     print(table(results, args.device))
+    if args.repeats > 1:
+        print(f"\nEach cell: the median of {args.repeats} interleaved rounds (peak memory and compile seconds "
+              "from that round).")
     text = [n for n in results if n in ("textcls", "lstm", "transformer")]
     if text:
         import models
