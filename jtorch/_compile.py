@@ -11,6 +11,7 @@ calls are traced. A function that needs a concrete value while traced (`.item()`
 loss > 0:` on a tensor) cannot be captured: it warns once and stays on the lazy path.
 """
 import functools
+import math
 import sys
 import warnings
 import weakref
@@ -171,7 +172,7 @@ class _Compiled:
                 new = [v if m or v is not old else None for v, old, m in zip(new, state_vals, mask)]
                 grads = [None if t._grad is None else t._grad._fresh_lazy().value for t in state]
                 grads = [_SAME if g is old else g for g, old in zip(grads, grad_vals)]
-                outs_of[mask] = (rebuild, [t.dtype for t in flat], gen._trace_count,
+                outs_of[mask] = (rebuild, [(t._lazy.shape, t.dtype) for t in flat], gen._trace_count,
                                  [v is not None for v in new], [g is _SAME for g in grads])
                 return [t._lazy.value for t in flat], new, [None if g is _SAME else g for g in grads]
             finally:
@@ -199,14 +200,15 @@ class _Compiled:
                 [v for v, m in zip(vals, mask) if m], [v for v, m in zip(vals, mask) if not m],
                 [None if t._grad is None else t._grad._value("compile") for t in state_now], key)
             del vals
-            rebuild, dtypes, draws, returned, same_grad = outs_of[mask]
+            rebuild, avals, draws, returned, same_grad = outs_of[mask]
             gen._counter += draws
             for t, v, r, same, g in zip(state_now, new_state, returned, same_grad, new_grads):
                 if r:
                     t._rebind(_concrete_like(t, v), t._lazy)
                 if not same:
-                    t._grad = None if g is None else T._from_lazy(Lazy(tuple(g.shape), t.dtype, value=g))
-            return rebuild([T._from_lazy(Lazy(v.shape, dt, value=v)) for v, dt in zip(outs, dtypes)])
+                    # a gradient has its parameter's shape (read from the Lazy: jax.Array.shape is slow)
+                    t._grad = None if g is None else T._from_lazy(Lazy(t._lazy.shape, t.dtype, value=g))
+            return rebuild([T._from_lazy(Lazy(shape, dt, value=v)) for v, (shape, dt) in zip(outs, avals)])
 
         return run
 
@@ -222,7 +224,7 @@ def _donation_mask(tensors, values):
     for i in range(len(values)):
         # references to the array: `values`, the tensor's Lazy and getrefcount's argument;
         # to the Lazy: the tensor and getrefcount's argument (no pending node reads it)
-        mask.append(isinstance(values[i], jax.Array) and values[i].size >= min_size
+        mask.append(isinstance(values[i], jax.Array) and math.prod(tensors[i]._lazy.shape) >= min_size
                     and tensors[i]._base is None and sys.getrefcount(values[i]) == 3
                     and sys.getrefcount(tensors[i]._lazy) == 2)
     return tuple(mask)
