@@ -134,3 +134,19 @@ def test_python_scalar_first_seen_inside_a_jax_trace_is_not_cached_as_a_tracer()
     assert float(f(1.0)) == 7.0625
     assert not any(isinstance(v, jax.core.Tracer) for v in registry._scalars.values())
     assert (jtorch.ones(2) * 7.0625).tolist() == [7.0625, 7.0625]  # the lazy path after the trace
+
+
+def test_cached_python_scalars_keep_sign_of_zero_nan_and_type():
+    """Python numbers fed to ops are cached device arrays: 0.0 and -0.0 (equal as dict keys),
+    nan, and 2 and 2.0 must each keep their own value and dtype."""
+    x = jtorch.ones(2)
+    assert not np.signbit((x * 0.0).numpy()).any()
+    assert np.signbit((x * -0.0).numpy()).all()
+    assert not np.signbit((x * 0.0).numpy()).any()
+    assert np.isnan((x * float("nan")).numpy()).all()
+    i = jtorch.tensor([3])
+    assert (i * 2).dtype == jtorch.int64 and (i * 2).tolist() == [6]
+    assert (i * 2.0).dtype == jtorch.float32 and (i * 2.0).tolist() == [6.0]
+    assert (i * 2).dtype == jtorch.int64
+    assert (jtorch.ones(2, dtype=jtorch.float64) * 1.1).numpy()[0] == 1.1  # float64 keeps every bit
+    assert (x * 1.1).numpy()[0] == np.float32(1.1)

@@ -177,8 +177,13 @@ def scalar_value(value, np_dtype):
     and learning rates and constant factors repeat from step to step, so they are cached
     (by exact bits, so -0.0 and nan are kept apart). The cache is bounded.
     """
+    # a non-zero Python number is its own key (0.0 and -0.0, nan and nan go by their bits)
+    fast = (type(value), value, np_dtype) if type(value) in (float, int) and value and value == value else None
+    out = _scalars.get(fast) if fast is not None else None
+    if out is not None:
+        return out
     arr = np.asarray(value, dtype=np_dtype)
-    key = (arr.dtype.str, arr.shape, arr.tobytes())
+    key = fast or (arr.dtype.str, arr.shape, arr.tobytes())
     out = _scalars.get(key)
     if out is None:
         if len(_scalars) >= 4096:
@@ -201,7 +206,14 @@ def _promote_kinds(args):
             kinds.append((a.dtype, 0 if a._lazy.shape else 1))
         elif a is not None and not isinstance(a, (str, type(Ellipsis))):
             kinds.append((_dtype.scalar_dtype(a), 2))
-    return _dtype.result_type(*kinds)
+    kinds = tuple(kinds)
+    out = _promoted.get(kinds)
+    if out is None:
+        out = _promoted[kinds] = _dtype.result_type(*kinds)
+    return out
+
+
+_promoted = {}  # operand kinds -> torch's result dtype (few distinct kinds occur)
 
 
 def _same_dtype(args):
@@ -248,9 +260,11 @@ def dispatch(opdef, args, static):
             lz = _scalar_lazy(a, common or _dtype.scalar_dtype(a))
         lazies.append(lz)
     static = tuple(zip(opdef.static_names, static))
-    if common is not None and common is not same and any(
-            lz is not None and lz.dtype is not common for lz in lazies):
-        static += (("_dtype", common.np),)
+    if common is not None and common is not same:
+        for lz in lazies:
+            if lz is not None and lz.dtype is not common:
+                static += (("_dtype", common.np),)
+                break
     requires_grad = requires_grad and _grad_enabled[0] and opdef.differentiable
     out_avals = _infer(opdef, static, lazies)
     node = Node(opdef, static, tuple(lazies))
