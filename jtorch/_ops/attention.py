@@ -77,9 +77,12 @@ def _pad_last(m):
     method=False, function=False, grad_name="MultiHeadAttentionBackward0")
 def _mha(query, key, value, in_proj_weight, in_proj_bias, q_proj_weight, k_proj_weight, v_proj_weight, bias_k,
          bias_v, out_proj_weight, out_proj_bias, key_padding_mask, attn_mask, rng, *, num_heads, add_zero_attn,
-         dropout_p, need_weights, average_attn_weights):
-    """Inputs are (L, N, E) as in torch; returns (output, weights or a dummy)."""
-    L, B, E = query.shape
+         dropout_p, need_weights, average_attn_weights, batch_first=False):
+    """Inputs are (L, N, E) as in torch, or (N, L, E) with batch_first (a module's batch_first
+    input goes in as it is: on XLA:CPU each transpose is a copy); returns (output, weights or
+    a dummy) in the same layout."""
+    seq = 1 if batch_first else 0  # the sequence axis of inputs and output
+    B, L, E = query.shape if batch_first else (query.shape[1], query.shape[0], query.shape[2])
     dt = query.dtype
     if in_proj_weight is not None:
         wq, wk, wv = jnp.split(in_proj_weight, 3, axis=0)
@@ -97,13 +100,18 @@ def _mha(query, key, value, in_proj_weight, in_proj_bias, q_proj_weight, k_proj_
     attn_mask = _float_mask(attn_mask, dt)
     key_padding_mask = _float_mask(key_padding_mask, dt)
     if bias_k is not None:
-        k = jnp.concatenate([k, jnp.broadcast_to(bias_k, (1, B, E))], 0)
-        v = jnp.concatenate([v, jnp.broadcast_to(bias_v, (1, B, E))], 0)
+        one = (B, 1, E) if batch_first else (1, B, E)
+        k = jnp.concatenate([k, jnp.broadcast_to(bias_k, one)], seq)
+        v = jnp.concatenate([v, jnp.broadcast_to(bias_v, one)], seq)
         attn_mask, key_padding_mask = _pad_last(attn_mask), _pad_last(key_padding_mask)
     hd = E // num_heads
-    q = q.reshape(L, B * num_heads, hd).transpose(1, 0, 2)
-    k = k.reshape(k.shape[0], B * num_heads, hd).transpose(1, 0, 2)
-    v = v.reshape(v.shape[0], B * num_heads, hd).transpose(1, 0, 2)
+
+    def heads(x):  # (B * num_heads, length, hd), batch-major as torch's
+        if batch_first:
+            return x.reshape(B, x.shape[1], num_heads, hd).transpose(0, 2, 1, 3).reshape(B * num_heads, -1, hd)
+        return x.reshape(x.shape[0], B * num_heads, hd).transpose(1, 0, 2)
+
+    q, k, v = heads(q), heads(k), heads(v)
     if add_zero_attn:
         k = jnp.concatenate([k, jnp.zeros((B * num_heads, 1, hd), k.dtype)], 1)
         v = jnp.concatenate([v, jnp.zeros((B * num_heads, 1, hd), v.dtype)], 1)
@@ -121,8 +129,12 @@ def _mha(query, key, value, in_proj_weight, in_proj_bias, q_proj_weight, k_proj_
     w = _softmax(s)
     if dropout_p > 0:
         w = _dropout(w, rng, dropout_p)
-    out = jnp.matmul(w, v).transpose(1, 0, 2).reshape(L * B, E)
-    out = lin(out, out_proj_weight, out_proj_bias).reshape(L, B, E)
+    out = jnp.matmul(w, v)
+    if batch_first:
+        out = out.reshape(B, num_heads, L, hd).transpose(0, 2, 1, 3).reshape(B, L, E)
+    else:
+        out = out.transpose(1, 0, 2).reshape(L, B, E)
+    out = lin(out, out_proj_weight, out_proj_bias)
     if not need_weights:
         return out, jnp.zeros((), dt)
     w = w.reshape(B, num_heads, L, S)
@@ -138,6 +150,17 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                  v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
                                  is_causal=False):
     """torch.nn.functional.multi_head_attention_forward; inputs (L, N, E) or unbatched (L, E)."""
+    return attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k,
+                             bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training,
+                             key_padding_mask, need_weights, attn_mask, use_separate_proj_weight, q_proj_weight,
+                             k_proj_weight, v_proj_weight, static_k, static_v, average_attn_weights, is_causal)
+
+
+def attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v,
+                      add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training, key_padding_mask,
+                      need_weights, attn_mask, use_separate_proj_weight, q_proj_weight, k_proj_weight, v_proj_weight,
+                      static_k, static_v, average_attn_weights, is_causal, batch_first=False):
+    """multi_head_attention_forward, also for batch-first (N, L, E) inputs (nn.MultiheadAttention)."""
     if static_k is not None or static_v is not None:
         raise NotImplementedError("multi_head_attention_forward: static_k / static_v")
     if is_causal and attn_mask is None:
@@ -148,13 +171,15 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
         if key_padding_mask is not None:
             key_padding_mask = key_padding_mask.unsqueeze(0)
-    tgt_len, bsz, embed_dim = query.shape
+    batch_first = batch_first and not unbatched
+    seq = 1 if batch_first else 0
+    tgt_len, bsz, embed_dim = query.shape[seq], query.shape[1 - seq], query.shape[2]
     if embed_dim != embed_dim_to_check:
         raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}")
     if embed_dim % num_heads:
         raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
     if attn_mask is not None:
-        src_len = key.shape[0]
+        src_len = key.shape[seq]
         if attn_mask.dim() == 2 and tuple(attn_mask.shape) != (tgt_len, src_len):
             raise RuntimeError(f"The shape of the 2D attn_mask is {tuple(attn_mask.shape)}, but should be "
                                f"{(tgt_len, src_len)}.")
@@ -172,7 +197,8 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     out, w = _mha(query, key, value, in_proj_weight, in_proj_bias, q_proj_weight, k_proj_weight, v_proj_weight,
                   bias_k, bias_v, out_proj_weight, out_proj_bias, key_padding_mask, attn_mask, rng,
                   num_heads=int(num_heads), add_zero_attn=bool(add_zero_attn), dropout_p=p,
-                  need_weights=bool(need_weights), average_attn_weights=bool(average_attn_weights))
+                  need_weights=bool(need_weights), average_attn_weights=bool(average_attn_weights),
+                  batch_first=batch_first)
     if not need_weights:
         w = None
     if unbatched:

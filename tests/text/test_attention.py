@@ -30,6 +30,8 @@ def _j(a):
      dict(attn_mask=rs.rand(6, 4, 5) > 0.8, average_attn_weights=False)),
     (dict(batch_first=True, bias=False),
      dict(need_weights=False, key_padding_mask=np.where(KPM, -1e9, 0).astype("f4"))),
+    (dict(kdim=6, vdim=7, add_bias_kv=True, add_zero_attn=True, batch_first=True),  # batch-first all the way
+     dict(attn_mask=rs.rand(6, 4, 5) > 0.8, key_padding_mask=KPM, average_attn_weights=False)),
 ])
 def test_multihead_attention_parity(kw, extra):
     tm, jm = torch.nn.MultiheadAttention(8, 2, **kw), MultiheadAttention(8, 2, **kw)
