@@ -45,13 +45,7 @@ def step_hlo(name, compiled):
     model, opt, crit = models.build(m, name)
     data = [(m.from_numpy(x), m.from_numpy(y)) for x, y in models.batches(name)]
 
-    def step(x, y):
-        opt.zero_grad()
-        loss = crit(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
-
+    step = models.train_step(model, opt, crit)
     fn = m.compile(step) if compiled else step
     for i in range(4):
         seen["on"] = i == 3

@@ -74,6 +74,17 @@ def build(m, name):
     raise ValueError(name)
 
 
+def train_step(model, opt, crit):
+    """The ordinary PyTorch training step, for either library: returns step(x, y) -> loss."""
+    def step(x, y):
+        opt.zero_grad()
+        loss = crit(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+    return step
+
+
 def batches(name, n=8, seed=0):
     """n fixed (x, y) numpy batches for `name` (the same data for every implementation)."""
     import numpy as np

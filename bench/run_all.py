@@ -37,13 +37,7 @@ def run_torchlike(lib, name, device, steps, compiled):
     model.to(dev)
     data = [(m.from_numpy(x).to(dev), m.from_numpy(y).to(dev)) for x, y in models.batches(name)]
 
-    def step(x, y):
-        opt.zero_grad()
-        loss = crit(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
-
+    step = models.train_step(model, opt, crit)
     fn = m.compile(step) if compiled else step
     t0 = time.perf_counter()
     for i in range(3):  # warm-up: compiles (jtorch.compile traces on its second call)
