@@ -150,16 +150,14 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                  v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
                                  is_causal=False):
     """torch.nn.functional.multi_head_attention_forward; inputs (L, N, E) or unbatched (L, E)."""
-    return attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k,
-                             bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training,
-                             key_padding_mask, need_weights, attn_mask, use_separate_proj_weight, q_proj_weight,
-                             k_proj_weight, v_proj_weight, static_k, static_v, average_attn_weights, is_causal)
+    return attention_forward(**locals())  # torch's arguments, by name
 
 
 def attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v,
-                      add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training, key_padding_mask,
-                      need_weights, attn_mask, use_separate_proj_weight, q_proj_weight, k_proj_weight, v_proj_weight,
-                      static_k, static_v, average_attn_weights, is_causal, batch_first=False):
+                      add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=True, key_padding_mask=None,
+                      need_weights=True, attn_mask=None, use_separate_proj_weight=False, q_proj_weight=None,
+                      k_proj_weight=None, v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
+                      is_causal=False, batch_first=False):
     """multi_head_attention_forward, also for batch-first (N, L, E) inputs (nn.MultiheadAttention)."""
     if static_k is not None or static_v is not None:
         raise NotImplementedError("multi_head_attention_forward: static_k / static_v")
