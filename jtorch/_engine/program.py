@@ -99,9 +99,15 @@ def _concrete(lz):
 _cache = {}
 
 
+# Above 0 while jtorch.func traces a forward-mode transform (jvp, linearize, jacfwd): an op
+# whose lowering has a reverse-mode-only rule (jax.custom_vjp) lowers its plain form then, and
+# the programs compiled meanwhile are cached apart.
+forward_mode = 0
+
+
 def executable(prog, donate=()):
     """(jitted function, is_new) for a Program, compiled once per structure."""
-    key = (prog, donate)
+    key = (prog, donate, forward_mode > 0)
     fn = _cache.get(key)
     if fn is not None:
         metrics.count("cache_hits")

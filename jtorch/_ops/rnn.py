@@ -4,9 +4,12 @@ One node per call keeps the lazy graph small (no per-time-step nodes) and the co
 Variable lengths (PackedSequence) are handled by masking inside the scan: past its length
 a sequence keeps its state, so final states equal torch's packed results.
 """
+import functools
+
 import jax
 import jax.numpy as jnp
 
+from .._engine import program
 from .random import _key
 from .registry import op
 
@@ -60,6 +63,13 @@ def _masked(h2, c2, h, c, m):
 
 def _scan(mode, xp, mask, h0, c0, w_hh, b_hh, w_hr):
     """(out, h_n, c_n): the cell scanned over time; xp is (T, [D,] B, G)."""
+    if w_hr is None and not program.forward_mode:
+        return _scan_vjp(mode, xp, mask, h0, c0, w_hh, b_hh)
+    return _scan_plain(mode, xp, mask, h0, c0, w_hh, b_hh, w_hr)
+
+
+def _scan_plain(mode, xp, mask, h0, c0, w_hh, b_hh, w_hr=None):
+    """The plain scan, differentiated by jax (the rule below is used where there is no projection)."""
     def body(carry, inp):
         h, c = carry
         xt, mt = inp
@@ -67,6 +77,49 @@ def _scan(mode, xp, mask, h0, c0, w_hh, b_hh, w_hr):
 
     (h, c), out = jax.lax.scan(body, (h0, c0), (xp, mask))
     return out, h, c
+
+
+# Differentiating jax.lax.scan itself adds each step's w_hh gradient into a loop-carried
+# accumulator (a (G, H) read and write per step) and stacks some residuals twice. This rule
+# keeps one pullback per step, returns the gate gradients stacked, and forms the w_hh and
+# b_hh gradients after the loop as one matmul and one sum: the LSTM layer's gradient takes
+# about 0.7 of the time on XLA:CPU. It supports reverse mode to any order; forward-mode
+# transforms lower the plain scan (program.forward_mode).
+@functools.partial(jax.custom_vjp, nondiff_argnums=(0,))
+def _scan_vjp(mode, xp, mask, h0, c0, w_hh, b_hh):
+    return _scan_plain(mode, xp, mask, h0, c0, w_hh, b_hh)
+
+
+def _scan_fwd(mode, xp, mask, h0, c0, w_hh, b_hh):
+    def body(carry, inp):
+        h, c = carry
+        xt, mt = inp
+        cell = lambda xt, gh, h, c: _masked(*_cell(mode, xt, gh, h, c), h, c, mt)
+        (state, out), pullback = jax.vjp(cell, xt, _lin(h, w_hh, b_hh), h, c)
+        return state, (out, None if mt is None else state[0], pullback)
+
+    (h, c), (out, states, pullbacks) = jax.lax.scan(body, (h0, c0), (xp, mask))
+    h_prev = jnp.concatenate([h0[None], (out if mask is None else states)[:-1]])
+    return (out, h, c), (pullbacks, h_prev, w_hh, b_hh)
+
+
+def _scan_bwd(mode, res, cts):
+    pullbacks, h_prev, w_hh, b_hh = res
+    d_out, d_h, d_c = cts
+
+    def body(carry, inp):
+        dout, pullback = inp
+        dxt, dgh, dh, dc = pullback((carry, dout))
+        # for all but GRU the gates are xp + gh, so dxp is dgh: stack it once
+        return (dh + jnp.matmul(dgh, w_hh), dc), (dgh, dxt if mode == "GRU" else None)
+
+    (dh0, dc0), (dgh, dxp) = jax.lax.scan(body, (d_h, d_c), (d_out, pullbacks), reverse=True)
+    dw_hh = jnp.einsum("t...bg,t...bh->...gh", dgh, h_prev)
+    db_hh = None if b_hh is None else dgh.sum((0, -2))
+    return (dgh if dxp is None else dxp), None, dh0, dc0, dw_hh, db_hh
+
+
+_scan_vjp.defvjp(_scan_fwd, _scan_bwd)
 
 
 def _direction(mode, x, h0, c0, w, mask):

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import jax
 import jax.numpy as jnp
 
-from .._engine import sync
+from .._engine import program, sync
 from .._ops import random as _random, registry
 from ..autograd._backward import _conj
 from ..autograd.function import _Eager, _wrap
@@ -48,7 +48,9 @@ def _flush():
 class _Guard:
     """Catches writes into tensors from outside the transformed function (in-place updates of captured
     tensors, e.g. BatchNorm running stats in training mode): they would leave a dead tracer behind,
-    so the old value is restored and torch-style RuntimeError raised."""
+    so the old value is restored and torch-style RuntimeError raised. It also marks the
+    forward-mode transforms, whose ops must lower without reverse-only rules."""
+    FORWARD = ("jvp", "linearize", "jacfwd")
 
     def __init__(self, api, func, args, kwargs=None):
         from .._compile import _find_state, _referenced
@@ -57,9 +59,13 @@ class _Guard:
         self.lazies = [t._lazy for t in self.tensors]
 
     def __enter__(self):
+        if self.api in self.FORWARD:
+            program.forward_mode += 1
         return self
 
     def __exit__(self, exc_type, *exc):
+        if self.api in self.FORWARD:
+            program.forward_mode -= 1
         written = False
         for t, lz in zip(self.tensors, self.lazies):
             if t._lazy is not lz and isinstance(t._lazy.value, jax.core.Tracer):

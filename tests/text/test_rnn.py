@@ -167,3 +167,21 @@ def test_initial_state_and_double_backward_parity(name, kw, packed):
         res.append([x.grad] + [t.grad for t in hx] + [p.grad for p in m.parameters()])
     for a, b in zip(*res):
         close(a, b, atol=1e-4)
+
+
+@pytest.mark.parametrize("name,kw", [("LSTM", dict()), ("GRU", dict(bidirectional=True))])
+def test_forward_mode_parity(name, kw):
+    """Forward-mode transforms (jvp, and hvp as jvp of a gradient) go through a recurrent layer, whose
+    reverse mode has its own rule, after an ordinary call compiled the layer's program; torch computes
+    both by double backward."""
+    tm, jm = _pair(name, 4, 5, **kw)
+    v = rs.randn(*X.shape).astype(np.float32)
+    res = []
+    for lib, m in ((torch, tm), (jtorch, jm)):
+        x, t = lib.tensor(X), lib.tensor(v)
+        m(x)[0].sum().item()
+        f = lambda x: (m(x)[0] ** 2).sum()  # noqa: E731
+        res.append([lib.autograd.functional.jvp(lambda x: m(x)[0], x, t)[1],
+                    lib.autograd.functional.hvp(f, x, t)[1]])
+    for a, b in zip(*res):
+        close(a, b, atol=1e-4)
