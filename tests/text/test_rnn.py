@@ -185,3 +185,19 @@ def test_forward_mode_parity(name, kw):
                     lib.autograd.functional.hvp(f, x, t)[1]])
     for a, b in zip(*res):
         close(a, b, atol=1e-4)
+
+
+def test_per_sample_gradients_parity():
+    """vmap(grad) through an LSTM (batched through its reverse-mode rule) matches torch.func."""
+    tm, jm = _pair("LSTM", 4, 5)
+    res = []
+    for lib, m in ((torch, tm), (jtorch, jm)):
+        params = {k: v.detach() for k, v in m.named_parameters()}
+
+        def loss(p, x):
+            out, (h, c) = lib.func.functional_call(m, p, (x[:, None],))
+            return (out ** 2).sum() + (h * c).sum()
+        res.append(lib.func.vmap(lib.func.grad(loss), in_dims=(None, 1))(params, lib.tensor(X)))
+    assert res[0].keys() == res[1].keys()
+    for k in res[0]:
+        close(res[0][k], res[1][k], atol=1e-5)
