@@ -55,40 +55,39 @@ def build(roots, stop=None):
     those for which `stop` returns True (backward stops at autograd leaves).
     """
     leaves, nodes, code = [], [], []
-    refs, slots = {}, {}  # id(Lazy) -> ref; id(Node) -> slot
+    refs, slots = {}, {}  # Lazy -> ref; Node -> slot (both hash by identity: no id() calls)
     is_leaf = _concrete if stop is None else stop
     stack = list(reversed(roots))
     while stack:
         lz = stack[-1]
-        key = id(lz)
-        if key in refs:
+        if lz in refs:
             stack.pop()
             continue
         if is_leaf(lz):
             stack.pop()
-            refs[key] = (-1 - len(leaves), None)
+            refs[lz] = (-1 - len(leaves), None)
             leaves.append(lz)
             continue
         node = lz.node
-        slot = slots.get(id(node))
+        slot = slots.get(node)
         if slot is None:
             waiting = False
             for i in node.inputs:  # leaves get their ref at once; pending inputs go first, then this value again
-                if i is not None and id(i) not in refs:
+                if i is not None and i not in refs:
                     if is_leaf(i):
-                        refs[id(i)] = (-1 - len(leaves), None)
+                        refs[i] = (-1 - len(leaves), None)
                         leaves.append(i)
                     else:
                         stack.append(i)
                         waiting = True
             if waiting:
                 continue
-            slot = slots[id(node)] = len(nodes)
+            slot = slots[node] = len(nodes)
             nodes.append(node)
-            code.append((node.op, node.static, tuple([None if i is None else refs[id(i)] for i in node.inputs])))
+            code.append((node.op, node.static, tuple([None if i is None else refs[i] for i in node.inputs])))
         stack.pop()
-        refs[key] = (slot, lz.index)
-    prog = Program(tuple([(lz.shape, lz.dtype) for lz in leaves]), tuple(code), tuple([refs[id(r)] for r in roots]))
+        refs[lz] = (slot, lz.index)
+    prog = Program(tuple([(lz.shape, lz.dtype) for lz in leaves]), tuple(code), tuple([refs[r] for r in roots]))
     return prog, leaves, nodes
 
 

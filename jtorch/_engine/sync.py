@@ -103,7 +103,7 @@ def _donatable(roots, leaves, nodes):
     big = [i for i, lz in enumerate(leaves) if math.prod(lz.shape) >= min_size and isinstance(lz.value, jax.Array)]
     if not big or any(r.grad_fn is not None and r.node is not None and not r.node.freed for r in roots):
         return ()
-    uses = {}
+    uses = {}  # by id: a dict keyed by the Lazy would hold one more reference to it
     for node in nodes:
         for inp in node.inputs:
             if inp is not None:
