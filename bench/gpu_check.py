@@ -9,7 +9,8 @@ Sections, each guarded so one failure never hides the others:
   3. autocast(float16) + GradScaler on 'cuda' and bf16 autocast;
   4. DataParallel over every GPU (identity with one);
   5. the seed MNIST script timed under jtorch run, PyTorch and JAX (bench/mnist.py);
-  6. the benchmark table on the GPU (bench/run_all.py --device cuda).
+  6. the benchmark table on the GPU (bench/run_all.py --device cuda);
+  7. the recurrent layers' reverse-mode rule against jax's scan derivative (bench/rnn_rule.py).
 """
 import os
 import subprocess
@@ -182,3 +183,10 @@ def _bench():
     device = "cuda" if jtorch.cuda.is_available() else "cpu"
     _script(["run_all.py", "--device", device, "--steps-scale", os.environ.get("JTORCH_BENCH_SCALE", "0.5")],
             int(os.environ.get("JTORCH_BENCH_TIMEOUT", "300")))
+
+
+@section("bench/rnn_rule.py --device cuda")
+def _rnn_rule():
+    import jtorch
+    device = "cuda" if jtorch.cuda.is_available() else "cpu"
+    _script(["rnn_rule.py", "--device", device, "--rounds", "4"], int(os.environ.get("JTORCH_RNN_RULE_TIMEOUT", "120")))
