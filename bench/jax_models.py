@@ -1,13 +1,13 @@
 """Hand-written jax.jit + optax versions of bench/models.py: the speed jtorch must match.
 
-Each returns (params, optimizer, loss_fn); the step is jitted by the runner with the
-parameter and optimizer-state buffers donated, the usual way to write JAX training.
+Each returns (params, optimizer, loss_fn); `train_step` jits the step with the parameter and
+optimizer-state buffers donated, the usual way to write JAX training.
 """
 import jax
 import jax.numpy as jnp
 import optax
 
-from models import SEQ, VOCAB
+from models import SEQ, VOCAB, batches
 
 
 def _dense(key, fan_in, fan_out):
@@ -123,3 +123,24 @@ def transformer():
 
 
 assert SEQ > 0
+
+
+def train_step(name, dev):
+    """run(i): one training step of model `name` on batch i of models.batches(name), on device dev,
+    reading the loss back as a float (as every benchmark loop does)."""
+    params, tx, loss_fn = globals()[name]()
+    params = jax.device_put(params, dev)
+    box = [params, tx.init(params)]
+
+    def step(p, s, x, y):
+        loss, g = jax.value_and_grad(loss_fn)(p, x, y)
+        updates, s = tx.update(g, s, p)
+        return optax.apply_updates(p, updates), s, loss
+
+    step = jax.jit(step, donate_argnums=(0, 1))
+    data = [(jax.device_put(x, dev), jax.device_put(y, dev)) for x, y in batches(name)]
+
+    def run(i):
+        box[0], box[1], loss = step(box[0], box[1], *data[i % len(data)])
+        return float(loss)
+    return run

@@ -22,29 +22,6 @@ import warnings
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
-def _jax_step(name, dev):
-    import jax
-    import jax_models
-    import models
-    import optax
-    params, tx, loss_fn = getattr(jax_models, name)()
-    params = jax.device_put(params, dev)
-    box = [params, tx.init(params)]
-
-    def step(p, s, x, y):
-        loss, g = jax.value_and_grad(loss_fn)(p, x, y)
-        updates, s = tx.update(g, s, p)
-        return optax.apply_updates(p, updates), s, loss
-
-    step = jax.jit(step, donate_argnums=(0, 1))
-    data = [(jax.device_put(x, dev), jax.device_put(y, dev)) for x, y in models.batches(name)]
-
-    def run(i):
-        box[0], box[1], loss = step(box[0], box[1], *data[i % len(data)])
-        return float(loss)
-    return run
-
-
 def _jtorch_step(name, device, compiled):
     import jtorch as m
     import models
@@ -60,6 +37,7 @@ def _jtorch_step(name, device, compiled):
 
 
 def main():
+    import jax_models
     import models
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", default="cpu")
@@ -80,7 +58,7 @@ def main():
     for name in args.models:
         steps = max(10, int(models.SPECS[name][1 if args.device == "cpu" else 2] * args.steps_scale))
         with jax.enable_x64(False):
-            runs = {"jax": _jax_step(name, dev)}
+            runs = {"jax": jax_models.train_step(name, dev)}
         runs["jtorch"] = _jtorch_step(name, args.device, False)
         runs["compile"] = _jtorch_step(name, args.device, True)
 

@@ -59,29 +59,14 @@ def run_jax(name, device, steps):
     # the same work as torch and jtorch: full float32 matmuls (jax's GPU default is TF32)
     jax.config.update("jax_default_matmul_precision", os.environ.get("BENCH_JAX_PRECISION", "highest"))
     import jax_models
-    import models
-    import optax
-    params, tx, loss_fn = getattr(jax_models, name)()
-    dev = jax.devices("gpu" if device == "cuda" else "cpu")[0]
-    params = jax.device_put(params, dev)
-    state = tx.init(params)
-
-    def step(p, s, x, y):
-        loss, g = jax.value_and_grad(loss_fn)(p, x, y)
-        updates, s = tx.update(g, s, p)
-        return optax.apply_updates(p, updates), s, loss
-
-    step = jax.jit(step, donate_argnums=(0, 1))
-    data = [(jax.device_put(x, dev), jax.device_put(y, dev)) for x, y in models.batches(name)]
+    run = jax_models.train_step(name, jax.devices("gpu" if device == "cuda" else "cpu")[0])
     t0 = time.perf_counter()
     for i in range(3):
-        params, state, loss = step(params, state, *data[i % len(data)])
-        float(loss)
+        run(i)
     warm = time.perf_counter() - t0
     t0 = time.perf_counter()
     for i in range(steps):
-        params, state, loss = step(params, state, *data[i % len(data)])
-        float(loss)
+        run(i)
     dt = time.perf_counter() - t0
     return {"steps_per_s": steps / dt, "warmup_s": warm}
 
