@@ -68,6 +68,22 @@ def test_recompile_warning_names_the_change():
     assert "test_engine.py" in msgs[0]
 
 
+def test_recompile_warning_looks_into_the_differentiated_graph():
+    """A training step whose forward changes compiles a new backward: the warning names the forward op
+    that changed, not the backward's internal program."""
+    w = jtorch.ones(8, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for k in range(1, 8):
+            w.grad = None
+            (w[:k] * 2).sum().backward()
+            w.grad.tolist()
+    msgs = [str(m.message) for m in caught if "compiled" in str(m.message)]
+    assert len(msgs) == 1, msgs
+    assert "in the graph that backward() or autograd.grad() differentiates, static arguments of " in msgs[0]
+    assert "Program object" not in msgs[0]
+
+
 def test_metrics_report_syncs_by_reason():
     jtorch.debug.reset_metrics()
     t = jtorch.ones(3) * 2

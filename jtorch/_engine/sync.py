@@ -162,6 +162,10 @@ def describe_change(old, new):
                 return f"op {op1.name} became {op2.name}"
             if st1 != st2:
                 changed = {k: (dict(st1).get(k), v) for k, v in st2 if dict(st1).get(k) != v}
+                graphs = changed.get("prog", ())  # a backward: say what changed in the graph it differentiates
+                if len(graphs) == 2 and all(isinstance(g, program.Program) for g in graphs):
+                    return "in the graph that backward() or autograd.grad() differentiates, " + \
+                        describe_change(*graphs)
                 return f"static arguments of {op2.name} changed: " + ", ".join(
                     f"{k}: {a!r} -> {b!r}" for k, (a, b) in changed.items())
     return (f"the graph changed ({len(old.code)} ops with {len(old.leaf_avals)} inputs -> {len(new.code)} ops with "
