@@ -10,7 +10,8 @@ Sections, each guarded so one failure never hides the others:
   4. DataParallel over every GPU (identity with one);
   5. the seed MNIST script timed under jtorch run, PyTorch and JAX (bench/mnist.py);
   6. the benchmark table on the GPU (bench/run_all.py --device cuda);
-  7. the recurrent layers' reverse-mode rule against jax's scan derivative (bench/rnn_rule.py).
+  7. the recurrent layers' reverse-mode rule against jax's scan derivative (bench/rnn_rule.py);
+  8. jtorch and jtorch.compile against hand-written JAX in one process (bench/jax_ratio.py).
 """
 import os
 import subprocess
@@ -190,3 +191,11 @@ def _rnn_rule():
     import jtorch
     device = "cuda" if jtorch.cuda.is_available() else "cpu"
     _script(["rnn_rule.py", "--device", device, "--rounds", "4"], int(os.environ.get("JTORCH_RNN_RULE_TIMEOUT", "120")))
+
+
+@section("bench/jax_ratio.py --device cuda")
+def _jax_ratio():
+    import jtorch
+    device = "cuda" if jtorch.cuda.is_available() else "cpu"
+    _script(["jax_ratio.py", "--device", device, "--rounds", "3", "--steps-scale", "0.2"],
+            int(os.environ.get("JTORCH_JAX_RATIO_TIMEOUT", "180")))
