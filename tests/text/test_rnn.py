@@ -201,3 +201,48 @@ def test_per_sample_gradients_parity():
     assert res[0].keys() == res[1].keys()
     for k in res[0]:
         close(res[0][k], res[1][k], atol=1e-5)
+
+
+def _scan_carries(jaxpr, out):
+    """The carried shapes of every scan in a jaxpr, nested ones included."""
+    for e in jaxpr.eqns:
+        if e.primitive.name == "scan":
+            nc, nk = e.params["num_consts"], e.params["num_carry"]
+            out.append([tuple(v.aval.shape) for v in e.invars[nc:nc + nk]])
+        for p in e.params.values():
+            for sub in p if isinstance(p, (list, tuple)) else [p]:
+                sub = getattr(sub, "jaxpr", sub)
+                if hasattr(sub, "eqns"):
+                    _scan_carries(sub, out)
+    return out
+
+
+@pytest.mark.parametrize("mode,gates", [("LSTM", 4), ("GRU", 3)])
+def test_backward_loop_carries_no_weight_gradient(mode, gates):
+    """The scan's reverse-mode rule forms the w_hh/b_hh gradients after the loop: no scan of the
+    gradient carries a (G, H) or (G,) sum. jax's own derivative of the scan (what forward-mode
+    transforms lower) carries both, which the second half checks."""
+    import jax
+    import jax.numpy as jnp
+    from jtorch._engine import program
+    from jtorch._ops import rnn
+
+    T, B, H, G = 6, 3, 5, gates * 5
+    h0 = jnp.zeros((B, H), jnp.float32)
+    args = (jnp.ones((T, B, G), jnp.float32), jnp.full((G, H), 0.1, jnp.float32), jnp.zeros(G, jnp.float32))
+
+    def loss(xp, w, b):
+        out, h, c = rnn._scan(mode, xp, None, h0, h0, w, b, None)
+        return (out ** 2).sum() + (c ** 2).sum()
+
+    def carried(flag):
+        program.forward_mode = flag
+        try:
+            scans = _scan_carries(jax.make_jaxpr(jax.grad(loss, (0, 1, 2)))(*args).jaxpr, [])
+        finally:
+            program.forward_mode = 0
+        assert len(scans) == 2  # the forward loop and the backward loop
+        return {shape for carry in scans for shape in carry}
+
+    assert not {(G, H), (G,)} & carried(0)
+    assert {(G, H), (G,)} <= carried(1)
