@@ -161,7 +161,8 @@ def describe_change(old, new):
             if op1 is not op2:
                 return f"op {op1.name} became {op2.name}"
             if st1 != st2:
-                changed = {k: (dict(st1).get(k), v) for k, v in st2 if dict(st1).get(k) != v}
+                before = dict(st1)
+                changed = {k: (before.get(k), v) for k, v in st2 if before.get(k) != v}
                 graphs = changed.get("prog", ())  # a backward: say what changed in the graph it differentiates
                 if len(graphs) == 2 and all(isinstance(g, program.Program) for g in graphs):
                     return "in the graph that backward() or autograd.grad() differentiates, " + \
