@@ -13,18 +13,21 @@ import _compat_pickle
 import collections
 import contextlib
 import io
+import math
+import operator
 import os
 import pickle
 import struct
 import tempfile
 import uuid
 import zipfile
+import zlib
 
 import numpy as np
 
 from . import _dtype
 from ._device import device as _device
-from ._strides import contiguous_strides
+from ._strides import contiguous_strides, is_contiguous
 from ._tensor import Size, Tensor
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
@@ -250,19 +253,60 @@ class _LoadedStorage:
         return self.array.size
 
 
+def _ints(what, seq):
+    try:
+        return tuple(operator.index(v) for v in seq)
+    except TypeError:
+        raise RuntimeError(f"Tensor: {what} must be a sequence of integers, got {seq!r}") from None
+
+
+def _check_view(numel, offset, size, stride):
+    """The view (offset, size, stride) of a storage of `numel` elements, checked before any array is made.
+
+    The numbers come from the file, so a hostile or damaged checkpoint could otherwise address memory
+    outside the storage. Arithmetic is in Python ints: no overflow, nothing allocated.
+    """
+    size, stride = _ints("size", size), _ints("stride", stride)
+    try:
+        offset = operator.index(offset)
+    except TypeError:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset!r}") from None
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    if len(size) != len(stride):
+        raise RuntimeError(f"unequal size length ({len(size)}) and stride length ({len(stride)})")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"Tensor: invalid size {list(size)}: sizes must be non-negative")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and strides={list(stride)}: "
+                           "a checkpoint cannot hold negative strides")
+    if 0 not in size:
+        last = offset + sum((n - 1) * s for n, s in zip(size, stride))
+        if last >= numel:
+            raise RuntimeError(f"Trying to resize storage that is not resizable: the tensor of size {list(size)}, "
+                               f"stride {list(stride)} and storage offset {offset} reaches element {last}, but its "
+                               f"storage holds {numel} elements")
+    return offset, size, stride
+
+
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None,
                        metadata=None):
     from ._ops.creation import _concrete
     if isinstance(storage, _Deferred):
         return _Deferred(storage, (storage_offset, size, stride, requires_grad))
+    if not isinstance(storage, _LoadedStorage):
+        raise RuntimeError(f"_rebuild_tensor_v2: expected a storage, got {type(storage).__name__}")
     arr = storage.array
-    size, stride = tuple(size), tuple(stride)
-    if int(np.prod(size)) == 0:
+    offset, size, stride = _check_view(arr.size, storage_offset, size, stride)
+    numel = math.prod(size)
+    if numel == 0:
         out = np.zeros(size, arr.dtype)
+    elif is_contiguous(size, stride):
+        out = np.array(arr[offset:offset + numel].reshape(size))  # own the bytes: the storage may be a memmap
     else:
         isz = arr.itemsize
-        out = np.lib.stride_tricks.as_strided(arr[storage_offset:], size, tuple(s * isz for s in stride))
-        out = np.array(out)  # copy: the storage buffer may be a memory map or shared by other views
+        out = np.array(np.lib.stride_tricks.as_strided(arr[offset:], size, tuple(s * isz for s in stride),
+                                                       writeable=False))
     t = _concrete(out, device=_target_device(storage.location))
     if requires_grad:
         t.requires_grad_(True)
@@ -449,9 +493,13 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
     def persistent_load(self, pid):
+        if not isinstance(pid, tuple) or not pid:
+            raise pickle.UnpicklingError(f"jtorch.load: malformed persistent id {pid!r}")
         typename, data = pid[0], pid[1:]
         if typename != "storage":
             raise pickle.UnpicklingError(f"Unknown persistent id type {typename!r} (jtorch reads 'storage')")
+        if len(data) < 4 or not isinstance(data[1], (str, int)) or not isinstance(data[2], (str, _device)):
+            raise pickle.UnpicklingError(f"jtorch.load: malformed storage reference {pid!r}")
         storage_type, key, location, numel = data[:4]
         if isinstance(storage_type, _StorageType):
             dt = storage_type.dtype
@@ -459,11 +507,14 @@ class _Unpickler(pickle.Unpickler):
             dt = storage_type
         else:
             raise pickle.UnpicklingError(f"unknown storage type {storage_type!r}")
-        st = self.load_storage(str(key), dt, int(numel), str(location))
+        if self.load_storage is None:
+            raise pickle.UnpicklingError("jtorch.load: a storage reference where none may appear")
+        st = self.load_storage(str(key), dt, numel, str(location))
         if len(data) > 4 and data[4] is not None:  # legacy storage view: (view key, offset, size)
-            _, off, size = data[4]
-            st = _Deferred(st, ("view", off, size)) if isinstance(st, _Deferred) else \
-                _LoadedStorage(st.array[off:off + size], st.location)
+            view = data[4]
+            if not isinstance(view, tuple) or len(view) != 3:
+                raise pickle.UnpicklingError(f"jtorch.load: malformed storage view {view!r}")
+            st = _Deferred(st, ("view", view[1], view[2]))
         return st
 
 
@@ -482,29 +533,81 @@ def _jtorch_global(module, name):
     raise pickle.UnpicklingError(f"jtorch.load: jtorch has no equivalent of {module}.{name}")
 
 
-def _open_storage_zip(zf, prefix, mmap_path):
+_DAMAGED = ("The checkpoint is probably damaged: it was not saved completely, was changed in transfer, or was "
+            "modified after saving.")
+
+
+def _zip_error(what):
+    return RuntimeError(f"PytorchStreamReader failed {what}. {_DAMAGED}")
+
+
+def _record_data_offset(fh, info, end):
+    """Where a stored record's bytes start in the file; its local header and bytes must lie before `end`."""
+    fh.seek(info.header_offset)
+    hdr = fh.read(30)
+    if len(hdr) != 30 or hdr[:4] != b"PK\x03\x04":
+        raise _zip_error(f"reading zip archive: bad local header for record {info.filename}")
+    n_name, n_extra = struct.unpack("<HH", hdr[26:30])
+    start = info.header_offset + 30 + n_name + n_extra
+    if start + info.compress_size > end:
+        raise _zip_error(f"reading record {info.filename}: its {info.compress_size} bytes run past the end of the "
+                         "archive")
+    return start
+
+
+def _read_exact(fh, start, numel, npdt):
+    """numel elements read from the file straight into a fresh array (no intermediate bytes object)."""
+    raw = np.empty(numel * npdt.itemsize, np.uint8)  # bytes first: bfloat16 has no buffer-protocol code
+    fh.seek(start)
+    view = memoryview(raw)
+    got = 0
+    while got < len(view):
+        n = fh.readinto(view[got:])
+        if not n:
+            raise _zip_error(f"reading storage data: the file ends {len(view) - got} bytes early")
+        got += n
+    return raw.view(npdt)
+
+
+def _open_storage_zip(zf, fh, prefix, mmap_path):
+    """The persistent_load callback of a zip checkpoint: storages checked against their records, read once."""
     cache = {}
-    names = set(zf.namelist())
 
     def load_storage(key, dt, numel, location):
-        st = cache.get(key)
-        if st is None:
-            rec = f"{prefix}data/{key}"
-            if rec not in names:
-                raise RuntimeError(f"jtorch.load: storage record {rec} is missing from the checkpoint")
+        if not isinstance(numel, int) or numel < 0:
+            raise RuntimeError(f"jtorch.load: invalid element count {numel!r} for storage {key}")
+        rec = f"{prefix}data/{key}"
+        try:
             info = zf.getinfo(rec)
-            npdt = dt.np.newbyteorder("<") if dt.np.itemsize > 1 else dt.np
-            if mmap_path is not None and info.compress_type == zipfile.ZIP_STORED:
-                with open(mmap_path, "rb") as fh:
-                    fh.seek(info.header_offset)
-                    hdr = fh.read(30)
-                    n_name, n_extra = struct.unpack("<HH", hdr[26:30])
-                off = info.header_offset + 30 + n_name + n_extra
-                arr = np.memmap(mmap_path, dtype=npdt, mode="r", offset=off, shape=(info.file_size // dt.itemsize,))
+        except KeyError:
+            raise _zip_error(f"locating file data/{key}: file not found") from None
+        nbytes = numel * dt.itemsize
+        if info.file_size != nbytes:  # checked before anything is allocated: the pickle could claim any size
+            raise RuntimeError(f"record size ({info.file_size} bytes) does not match expected size ({nbytes} bytes "
+                               f"= {numel} elements * {dt.itemsize} bytes/element) for dtype {dt}")
+        st = cache.get(key)
+        if st is not None:
+            if st.array.dtype != dt.np:  # one record seen as two dtypes: reinterpret its bytes, as torch does
+                return _LoadedStorage(st.array.view(dt.np), st.location)
+            return st
+        npdt = dt.np.newbyteorder("<") if dt.itemsize > 1 else dt.np
+        if info.compress_type == zipfile.ZIP_STORED:
+            start = _record_data_offset(fh, info, zf.start_dir)
+            if numel == 0:
+                arr = np.empty(0, npdt)
+            elif mmap_path is not None:
+                arr = np.memmap(mmap_path, dtype=npdt, mode="r", offset=start, shape=(numel,))
             else:
+                arr = _read_exact(fh, start, numel, npdt)
+        else:  # compressed by some other writer: zipfile inflates it (bounded by the declared size, crc checked)
+            try:
                 arr = np.frombuffer(zf.read(rec), dtype=npdt)
-            arr = arr.astype(dt.np, copy=False) if arr.dtype != dt.np else arr
-            st = cache[key] = _LoadedStorage(arr, _mapped(arr, location))
+            except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as e:
+                raise _zip_error(f"reading record {rec}: {e}") from None
+            if arr.size != numel:
+                raise _zip_error(f"reading record {rec}: it inflates to {arr.nbytes} bytes, not {nbytes}")
+        arr = arr.astype(dt.np, copy=False) if arr.dtype != dt.np else arr
+        st = cache[key] = _LoadedStorage(arr, _mapped(arr, location))
         return st
 
     return load_storage
@@ -538,34 +641,61 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
             path = os.fspath(f)
             with open(path, "rb") as fh:
                 return _load_stream(fh, weights_only, path if mmap else None)
+        if not getattr(f, "seekable", lambda: True)():
+            f = io.BytesIO(f.read())
         return _load_stream(f, weights_only, None)
     finally:
         _TARGET[0] = None
 
 
+def _is_zip(fh):
+    """torch's test: a zip checkpoint starts with a local file header (even if its end is cut off)."""
+    start = fh.tell()
+    magic = fh.read(4)
+    fh.seek(start)
+    return magic == b"PK\x03\x04"
+
+
+def _open_zip(fh):
+    try:
+        return zipfile.ZipFile(fh)
+    except zipfile.BadZipFile as e:
+        if "not a zip file" in str(e):  # zipfile's words when the end-of-central-directory record is missing
+            raise _zip_error("reading zip archive: failed finding central directory") from None
+        raise _zip_error(f"reading zip archive: {e}") from None
+    except (EOFError, OSError, ValueError) as e:
+        raise _zip_error(f"reading zip archive: {e}") from None
+
+
 def _load_stream(fh, weights_only, mmap_path):
     start = fh.tell() if fh.seekable() else 0
-    if zipfile.is_zipfile(fh):
-        fh.seek(start)
-        with zipfile.ZipFile(fh) as zf:
-            pkl = [n for n in zf.namelist() if n.endswith("data.pkl") and n.count("/") == 1]
-            if not pkl:
-                if "jtorch_jit.json" in zf.namelist():  # as torch.load does for TorchScript files
-                    from .jit import load as jit_load
-                    fh.seek(start)
-                    return jit_load(fh, map_location=_TARGET[0])
-                if any(n.endswith("constants.pkl") or "/code/" in n for n in zf.namelist()):
-                    raise RuntimeError("jtorch.load: this is a TorchScript archive; jtorch cannot run TorchScript "
-                                       "(use jtorch.jit.load on files written by jtorch.jit)")
-                raise RuntimeError("jtorch.load: no data.pkl record in this zip file")
-            prefix = pkl[0][: -len("data.pkl")]
-            names = zf.namelist()
+    if not _is_zip(fh):
+        if mmap_path is not None:
+            raise RuntimeError(f"mmap can only be used with files saved with `torch.save({mmap_path}, "
+                               "_use_new_zipfile_serialization=True), please torch.save your checkpoint with this "
+                               "option in order to use mmap.")
+        return _load_legacy(fh, weights_only)
+    with _open_zip(fh) as zf:
+        names = zf.namelist()
+        pkl = [n for n in names if n.endswith("data.pkl") and n.count("/") == 1]
+        if not pkl:
+            if "jtorch_jit.json" in names:  # as torch.load does for TorchScript files
+                from .jit import load as jit_load
+                fh.seek(start)
+                return jit_load(fh, map_location=_TARGET[0])
+            if any(n.endswith("constants.pkl") or "/code/" in n for n in names):
+                raise RuntimeError("jtorch.load: this is a TorchScript archive; jtorch cannot run TorchScript "
+                                   "(use jtorch.jit.load on files written by jtorch.jit)")
+            raise RuntimeError("jtorch.load: no data.pkl record in this zip file")
+        prefix = pkl[0][: -len("data.pkl")]
+        try:
             if f"{prefix}byteorder" in names and zf.read(f"{prefix}byteorder") != b"little":
                 raise NotImplementedError("jtorch.load: big-endian checkpoints")
-            up = _Unpickler(io.BytesIO(zf.read(pkl[0])), weights_only, _open_storage_zip(zf, prefix, mmap_path))
-            return up.load()
-    fh.seek(start)
-    return _load_legacy(fh, weights_only)
+            data_pkl = zf.read(pkl[0])
+        except (zipfile.BadZipFile, EOFError, zlib.error) as e:
+            raise _zip_error(f"reading record {pkl[0]}: {e}") from None
+        up = _Unpickler(io.BytesIO(data_pkl), weights_only, _open_storage_zip(zf, fh, prefix, mmap_path))
+        return up.load()
 
 
 # -- legacy (pre-1.6) format ---------------------------------------------------------------
@@ -575,6 +705,24 @@ class _Deferred:
 
     def __init__(self, base, how):
         self.base, self.how = base, how
+
+
+def _storage_view(base, offset, size):
+    """A legacy storage view: `size` elements of `base` from `offset`, checked to lie inside it."""
+    offset, size = _ints("storage view", (offset, size))
+    if offset < 0 or size < 0 or offset + size > base.array.size:
+        raise RuntimeError(f"jtorch.load: storage view of {size} elements at offset {offset} lies outside its "
+                           f"storage of {base.array.size} elements")
+    return _LoadedStorage(base.array[offset:offset + size], base.location)
+
+
+def _remaining(fh):
+    if not fh.seekable():
+        return None
+    here = fh.tell()
+    end = fh.seek(0, os.SEEK_END)
+    fh.seek(here)
+    return end - here
 
 
 def _load_legacy(fh, weights_only):
@@ -592,18 +740,35 @@ def _load_legacy(fh, weights_only):
     storages = {}
 
     def load_storage(key, dt, numel, location):
+        if not isinstance(numel, int) or numel < 0:
+            raise RuntimeError(f"jtorch.load: invalid element count {numel!r} for storage {key}")
         if key not in storages:
-            storages[key] = _Deferred(None, (key, dt, location))
+            storages[key] = _Deferred(None, (key, dt, location, numel))
         return storages[key]
 
     obj = _Unpickler(fh, weights_only, load_storage).load()
     keys = header()
+    if not isinstance(keys, list):
+        raise RuntimeError("jtorch.load: corrupt legacy checkpoint (no storage key list after the pickle)")
     data = {}
     for key in keys:
-        _, dt, location = storages[key].how
-        (numel,) = struct.unpack("<q", fh.read(8))
-        arr = np.frombuffer(fh.read(numel * dt.itemsize), dtype=dt.np.newbyteorder("<") if dt.itemsize > 1
-                            else dt.np).astype(dt.np)
+        if key not in storages:
+            raise RuntimeError(f"jtorch.load: corrupt legacy checkpoint (storage {key!r} is never referenced)")
+        _, dt, location, numel = storages[key].how
+        head = fh.read(8)
+        if len(head) != 8:
+            raise RuntimeError("jtorch.load: the legacy checkpoint ends before its storage data")
+        (found,) = struct.unpack("<q", head)
+        if found != numel:
+            raise RuntimeError(f"storage has wrong byte size: expected {numel * dt.itemsize} got {found * dt.itemsize}")
+        nbytes = numel * dt.itemsize
+        left = _remaining(fh)
+        if left is not None and left < nbytes:  # checked before reading: never allocate what the file lacks
+            raise RuntimeError(f"jtorch.load: storage {key} needs {nbytes} bytes but the file holds {left} more")
+        raw = fh.read(nbytes)
+        if len(raw) != nbytes:
+            raise RuntimeError(f"jtorch.load: storage {key} needs {nbytes} bytes but the file ends after {len(raw)}")
+        arr = np.frombuffer(raw, dtype=dt.np.newbyteorder("<") if dt.itemsize > 1 else dt.np).astype(dt.np)
         data[key] = _LoadedStorage(arr, _mapped(arr, location))
     return _resolve(obj, data, {})
 
@@ -636,11 +801,12 @@ def _resolve(obj, data, memo):
 def _resolve_deferred(d, data, memo):
     how = d.how
     if d.base is None:  # a storage
+        if how[0] not in data:
+            raise RuntimeError(f"jtorch.load: corrupt legacy checkpoint (storage {how[0]!r} has no data)")
         return data[how[0]]
     base = _resolve_deferred(d.base, data, memo)
     if how[0] == "view":
-        return _LoadedStorage(base.array[how[1]:how[1] + how[2]], base.location)
+        return _storage_view(base, how[1], how[2])
     if how[0] == "param":
         return _rebuild_parameter(base, how[1], None, how[2])
     return _rebuild_tensor_v2(base, *how)
-
