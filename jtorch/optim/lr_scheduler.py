@@ -4,12 +4,12 @@ Schedulers only write Python floats into param_groups; the optimizer feeds them 
 update as scalar inputs, so no schedule ever recompiles the training step. The formulas
 (including torch's recursive "chainable" forms) follow torch so the lr sequences agree.
 """
-import math
-import types
-import warnings
 from bisect import bisect_right
 from collections import Counter
 from functools import partial, wraps
+import math
+from types import FunctionType
+import warnings
 from weakref import ref
 
 from .optimizer import Optimizer
@@ -45,6 +45,17 @@ def _group_values(optimizer, key):
     return [_scalar(group[key]) for group in optimizer.param_groups]
 
 
+def _require_optimizer(optimizer):
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
+def _write_lrs(optimizer, lrs):
+    for group, lr in zip(optimizer.param_groups, lrs):
+        group["lr"] = lr
+
+
 class LRScheduler:
     """Base class: `step()` advances last_epoch and writes get_lr() into param_groups."""
 
@@ -52,17 +63,14 @@ class LRScheduler:
     _is_initial = False
 
     def __init__(self, optimizer, last_epoch=-1, verbose="deprecated"):
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        self.optimizer = optimizer
-        if last_epoch == -1:
-            for group in optimizer.param_groups:
+        self.optimizer = _require_optimizer(optimizer)
+        fresh = last_epoch == -1
+        for i, group in enumerate(optimizer.param_groups):
+            if fresh:
                 group.setdefault("initial_lr", _scalar(group["lr"]))
-        else:
-            for i, group in enumerate(optimizer.param_groups):
-                if "initial_lr" not in group:
-                    raise KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming an "
-                                   "optimizer")
+            elif "initial_lr" not in group:
+                raise KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming an "
+                               "optimizer")
         self.base_lrs = _group_values(optimizer, "initial_lr")
         self.last_epoch = last_epoch
         _patch_step(optimizer)
@@ -90,37 +98,43 @@ class LRScheduler:
 
     def step(self, epoch=None):
         if self._step_count == 1:
-            if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
-                warnings.warn("Seems like `optimizer.step()` has been overridden after learning rate scheduler "
-                              "initialization. Please, make sure to call `optimizer.step()` before "
-                              "`lr_scheduler.step()`. See more details at "
-                              "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
-                              UserWarning, stacklevel=2)
-            elif not getattr(self.optimizer, "_opt_called", False):
-                warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 "
-                              "and later, you should call them in the opposite order: `optimizer.step()` before "
-                              "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
-                              "value of the learning rate schedule. See more details at "
-                              "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
-                              UserWarning, stacklevel=2)
-        self._step_count += 1
+            self._check_call_order()
+        self._step_count = self._step_count + 1
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self._update_lr(epoch)
 
+    def _check_call_order(self):
+        """Warn (on the first real step) when optimizer.step() was replaced or has not run yet."""
+        docs = "See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+        if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+            msg = ("Seems like `optimizer.step()` has been overridden after learning rate scheduler initialization. "
+                   "Please, make sure to call `optimizer.step()` before `lr_scheduler.step()`. " + docs)
+        elif not getattr(self.optimizer, "_opt_called", False):
+            msg = ("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, "
+                   "you should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  "
+                   "Failure to do this will result in PyTorch skipping the first value of the learning rate "
+                   "schedule. " + docs)
+        else:
+            return
+        warnings.warn(msg, UserWarning, stacklevel=3)
+
     def _update_lr(self, epoch=None):
+        if epoch is None:
+            self.last_epoch += 1
+            compute = self.get_lr
+        else:  # an explicit epoch uses the closed form where the scheduler has one
+            self.last_epoch = epoch
+            compute = getattr(self, "_get_closed_form_lr", self.get_lr)
+        self._apply(compute)
+
+    def _apply(self, compute):
         self._get_lr_called_within_step = True
         try:
-            if epoch is None:
-                self.last_epoch += 1
-                values = self.get_lr()
-            else:
-                self.last_epoch = epoch
-                values = self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self.get_lr()
+            values = compute()
         finally:
             self._get_lr_called_within_step = False
-        for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
+        _write_lrs(self.optimizer, values)
         self._last_lr = _group_values(self.optimizer, "lr")
 
     def _warn_outside_step(self):
@@ -155,17 +169,17 @@ class _LambdaState:
 
     def state_dict(self):
         sd = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
-        sd["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+        sd["lr_lambdas"] = [None if isinstance(fn, FunctionType) else fn.__dict__.copy()
                             for fn in self.lr_lambdas]
         return sd
 
     def load_state_dict(self, state_dict):
-        lr_lambdas = state_dict.pop("lr_lambdas")
-        self.__dict__.update(state_dict)
-        state_dict["lr_lambdas"] = lr_lambdas
-        for idx, fn in enumerate(lr_lambdas):
-            if fn is not None:
-                self.lr_lambdas[idx].__dict__.update(fn)
+        rest = dict(state_dict)
+        saved_fns = rest.pop("lr_lambdas")
+        self.__dict__.update(rest)
+        for fn, fn_state in zip(self.lr_lambdas, saved_fns):
+            if fn_state is not None:
+                fn.__dict__.update(fn_state)
 
     def _set_lambdas(self, optimizer, lr_lambda):
         if not isinstance(lr_lambda, (list, tuple)):
@@ -277,8 +291,7 @@ class LinearLR(LRScheduler):
             raise ValueError("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.")
         if end_factor > 1.0 or end_factor < 0:
             raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
-        self.start_factor = start_factor
-        self.end_factor = end_factor
+        self.start_factor, self.end_factor = start_factor, end_factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
@@ -355,34 +368,35 @@ class SequentialLR(_Nested, LRScheduler):
             raise ValueError("Sequential Schedulers expects number of schedulers provided to be one more than the "
                              f"number of milestone points, but got number of schedulers {len(schedulers)} and the "
                              f"number of milestones to be equal to {len(milestones)}")
-        self._schedulers = schedulers
-        self._milestones = milestones
-        self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
-        for group in self.optimizer.param_groups:
-            group["lr"] = group["initial_lr"]
+        self._schedulers, self._milestones = schedulers, milestones
+        self.last_epoch = last_epoch + 1
+        # each child already stepped once when it was built: rewind them all, then start the first one again
+        _write_lrs(optimizer, [group["initial_lr"] for group in optimizer.param_groups])
         self.recursive_undo()
-        idx = bisect_right(self._milestones, 0)
-        self._schedulers[idx]._initial_step()
-        self._last_lr = schedulers[idx].get_last_lr()
+        first = schedulers[bisect_right(milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
 
     def recursive_undo(self, sched=None):
-        scheds = self if sched is None else sched
-        if hasattr(scheds, "_schedulers"):
-            for s in scheds._schedulers:
-                self.recursive_undo(s)
-        elif hasattr(scheds, "last_epoch"):
-            scheds.last_epoch -= 1
+        node = self if sched is None else sched
+        if not hasattr(node, "_schedulers"):
+            if hasattr(node, "last_epoch"):
+                node.last_epoch -= 1
+            return
+        for child in node._schedulers:
+            self.recursive_undo(child)
 
     def step(self):
         self.last_epoch += 1
-        idx = bisect_right(self._milestones, self.last_epoch)
-        scheduler = self._schedulers[idx]
-        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
-            scheduler._update_lr(0)
+        epoch = self.last_epoch
+        idx = bisect_right(self._milestones, epoch)
+        current = self._schedulers[idx]
+        if idx and self._milestones[idx - 1] == epoch:
+            current._update_lr(0)  # this scheduler takes over now: it restarts from its own epoch 0
         else:
-            scheduler.step()
-        self._last_lr = scheduler.get_last_lr()
+            current.step()
+        self._last_lr = current.get_last_lr()
 
 
 class PolynomialLR(LRScheduler):
@@ -459,114 +473,108 @@ class ReduceLROnPlateau(LRScheduler):
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         self.factor = factor
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        self.optimizer = optimizer
-        if isinstance(min_lr, (list, tuple)):
-            if len(min_lr) != len(optimizer.param_groups):
-                raise ValueError(f"expected {len(optimizer.param_groups)} min_lrs, got {len(min_lr)}")
-            self.default_min_lr = None
-            self.min_lrs = list(min_lr)
-        else:
-            self.default_min_lr = min_lr
-            self.min_lrs = [min_lr] * len(optimizer.param_groups)
-        self.patience = patience
-        self.cooldown = cooldown
-        self.eps = eps
+        self.optimizer = _require_optimizer(optimizer)
+        n_groups = len(optimizer.param_groups)
+        per_group = isinstance(min_lr, (list, tuple))
+        if per_group and len(min_lr) != n_groups:
+            raise ValueError(f"expected {n_groups} min_lrs, got {len(min_lr)}")
+        # a scalar min_lr is remembered so groups added later get it too
+        self.default_min_lr = None if per_group else min_lr
+        self.min_lrs = list(min_lr) if per_group else [min_lr] * n_groups
+        self.patience, self.cooldown, self.eps = patience, cooldown, eps
         self.last_epoch = 0
-        self._last_lr = _group_values(self.optimizer, "lr")
+        self._last_lr = _group_values(optimizer, "lr")
         self._init_is_better(mode=mode, threshold=threshold, threshold_mode=threshold_mode)
         self._reset()
 
     def _reset(self):
         self.best = self.mode_worse
-        self.cooldown_counter = 0
-        self.num_bad_epochs = 0
-
-    def step(self, metrics, epoch=None):
-        current = float(metrics)
-        if epoch is None:
-            epoch = self.last_epoch + 1
-        else:
-            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
-        self.last_epoch = epoch
-        if self._is_better(current, self.best):
-            self.best = current
-            self.num_bad_epochs = 0
-        else:
-            self.num_bad_epochs += 1
-        if self.in_cooldown:
-            self.cooldown_counter -= 1
-            self.num_bad_epochs = 0
-        if self.num_bad_epochs > self.patience:
-            self._reduce_lr(epoch)
-            self.cooldown_counter = self.cooldown
-            self.num_bad_epochs = 0
-        self._last_lr = _group_values(self.optimizer, "lr")
-
-    def _reduce_lr(self, epoch):
-        if len(self.optimizer.param_groups) != len(self.min_lrs):
-            if self.default_min_lr is None:
-                raise RuntimeError(f"The number of param groups in the `optimizer` ({len(self.optimizer.param_groups)})"
-                                   f" differs from when `ReduceLROnPlateau` was initialized ({len(self.min_lrs)}), "
-                                   "usually due to a new param group being added to the optimizer. Please modify the "
-                                   "`min_lrs` field to match the length of the `optimizer` param groups.")
-            self.min_lrs = [self.default_min_lr] * len(self.optimizer.param_groups)
-        for i, group in enumerate(self.optimizer.param_groups):
-            old_lr = float(group["lr"])
-            new_lr = max(old_lr * self.factor, self.min_lrs[i])
-            if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+        self.cooldown_counter = self.num_bad_epochs = 0
 
     @property
     def in_cooldown(self):
         return self.cooldown_counter > 0
 
+    def step(self, metrics, epoch=None):
+        current = float(metrics)
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
+        improved = self._is_better(current, self.best)
+        if improved:
+            self.best = current
+        self.num_bad_epochs = 0 if improved else self.num_bad_epochs + 1
+        if self.in_cooldown:  # bad epochs during cooldown do not count
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            self._reduce_lr(self.last_epoch)
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = _group_values(self.optimizer, "lr")
+
+    def _reduce_lr(self, epoch):
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self.min_lrs):
+            if self.default_min_lr is None:
+                raise RuntimeError(f"The number of param groups in the `optimizer` ({len(groups)})"
+                                   f" differs from when `ReduceLROnPlateau` was initialized ({len(self.min_lrs)}), "
+                                   "usually due to a new param group being added to the optimizer. Please modify the "
+                                   "`min_lrs` field to match the length of the `optimizer` param groups.")
+            self.min_lrs = [self.default_min_lr] * len(groups)
+        for group, floor in zip(groups, self.min_lrs):
+            old = float(group["lr"])
+            new = max(old * self.factor, floor)
+            if old - new > self.eps:  # changes smaller than eps are ignored
+                group["lr"] = new
+
     def _is_better(self, a, best):
-        if self.mode == "min" and self.threshold_mode == "rel":
-            return a < best * (1.0 - self.threshold)
-        if self.mode == "min" and self.threshold_mode == "abs":
-            return a < best - self.threshold
-        if self.mode == "max" and self.threshold_mode == "rel":
-            return a > best * (self.threshold + 1.0)
-        return a > best + self.threshold
+        sign = 1.0 if self.mode == "max" else -1.0
+        if self.threshold_mode == "rel":
+            bar = best * (1.0 + sign * self.threshold)
+        else:
+            bar = best + sign * self.threshold
+        return a > bar if self.mode == "max" else a < bar
 
     def _init_is_better(self, mode, threshold, threshold_mode):
-        if mode not in {"min", "max"}:
-            raise ValueError("mode " + mode + " is unknown!")
-        if threshold_mode not in {"rel", "abs"}:
-            raise ValueError("threshold mode " + threshold_mode + " is unknown!")
-        self.mode_worse = inf if mode == "min" else -inf
-        self.mode = mode
-        self.threshold = threshold
-        self.threshold_mode = threshold_mode
+        for value, allowed, what in ((mode, ("min", "max"), "mode "), (threshold_mode, ("rel", "abs"),
+                                                                        "threshold mode ")):
+            if value not in allowed:
+                raise ValueError(what + value + " is unknown!")
+        self.mode, self.threshold, self.threshold_mode = mode, threshold, threshold_mode
+        self.mode_worse = -inf if mode == "max" else inf
 
     def load_state_dict(self, state_dict):
         self.__dict__.update(state_dict)
         self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)
 
 
-def _set_momentums(optimizer, max_momentums, base_momentums, use_beta1):
-    for m, b, group in zip(max_momentums, base_momentums, optimizer.param_groups):
-        if use_beta1:
-            group["betas"] = (m, *group["betas"][1:])
-        else:
-            group["momentum"] = m
-        group["max_momentum"] = m
-        group["base_momentum"] = b
-
-
 def _write_momentum(group, momentum, use_beta1):
-    if use_beta1:
+    if use_beta1:  # Adam-style optimizers cycle betas[0]
         group["betas"] = (momentum, *group["betas"][1:])
     else:
         group["momentum"] = momentum
 
 
-def _check_momentum(optimizer):
+def _momentum_bounds(optimizer, base_momentum, max_momentum, fresh):
+    """Validate the momentum range of a cycling scheduler; a fresh one starts every group at its max."""
     if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
         raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
-    return "betas" in optimizer.defaults
+    use_beta1 = "betas" in optimizer.defaults
+    bases = _format_param("base_momentum", optimizer, base_momentum)
+    peaks = _format_param("max_momentum", optimizer, max_momentum)
+    if fresh:
+        for group, low, high in zip(optimizer.param_groups, bases, peaks):
+            _write_momentum(group, high, use_beta1)
+            group["max_momentum"], group["base_momentum"] = high, low
+    return use_beta1, bases, peaks
+
+
+def _cycle_triangular(x):
+    return 1.0
+
+
+def _cycle_halving(x):
+    return 1 / (2.0 ** (x - 1))
 
 
 class CyclicLR(LRScheduler):
@@ -575,60 +583,43 @@ class CyclicLR(LRScheduler):
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
                  gamma=1.0, scale_fn=None, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,
                  max_momentum=0.9, last_epoch=-1, verbose="deprecated"):
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        self.optimizer = optimizer
+        self.optimizer = _require_optimizer(optimizer)
         base_lrs = _format_param("base_lr", optimizer, base_lr)
         if last_epoch == -1:
-            for lr, group in zip(base_lrs, optimizer.param_groups):
-                group["lr"] = lr
+            _write_lrs(optimizer, base_lrs)
         self.max_lrs = _format_param("max_lr", optimizer, max_lr)
-        step_size_up = float(step_size_up)
-        step_size_down = float(step_size_down) if step_size_down is not None else step_size_up
-        self.total_size = step_size_up + step_size_down
-        self.step_ratio = step_size_up / self.total_size
-        if mode not in ["triangular", "triangular2", "exp_range"] and scale_fn is None:
+        up = float(step_size_up)
+        down = up if step_size_down is None else float(step_size_down)
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size  # fraction of a cycle spent rising
+        if scale_fn is None and mode not in ("triangular", "triangular2", "exp_range"):
             raise ValueError("mode is invalid and scale_fn is None")
-        self.mode = mode
-        self.gamma = gamma
-        self._scale_fn_custom = scale_fn
-        self.scale_mode = scale_mode
+        self.mode, self.gamma = mode, gamma
+        self._scale_fn_custom, self.scale_mode = scale_fn, scale_mode
         self._init_scale_fn()
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            self.use_beta1 = _check_momentum(optimizer)
-            self.base_momentums = _format_param("base_momentum", optimizer, base_momentum)
-            self.max_momentums = _format_param("max_momentum", optimizer, max_momentum)
-            if last_epoch == -1:
-                _set_momentums(optimizer, self.max_momentums, self.base_momentums, self.use_beta1)
+            self.use_beta1, self.base_momentums, self.max_momentums = _momentum_bounds(
+                optimizer, base_momentum, max_momentum, last_epoch == -1)
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
     def _init_scale_fn(self):
         if self._scale_fn_custom is not None:
             return
-        if self.mode == "triangular":
-            self._scale_fn_ref = self._triangular_scale_fn
-            self.scale_mode = "cycle"
-        elif self.mode == "triangular2":
-            self._scale_fn_ref = self._triangular2_scale_fn
-            self.scale_mode = "cycle"
-        elif self.mode == "exp_range":
-            self._scale_fn_ref = partial(self._exp_range_scale_fn, self.gamma)
-            self.scale_mode = "iterations"
+        # a built-in mode fixes its own scale_mode, whatever was passed
+        choice = {"triangular": (self._triangular_scale_fn, "cycle"),
+                  "triangular2": (self._triangular2_scale_fn, "cycle"),
+                  "exp_range": (partial(self._exp_range_scale_fn, self.gamma), "iterations")}.get(self.mode)
+        if choice is not None:
+            self._scale_fn_ref, self.scale_mode = choice
 
     def scale_fn(self, x):
-        if self._scale_fn_custom is not None:
-            return self._scale_fn_custom(x)
-        return self._scale_fn_ref(x)
+        custom = self._scale_fn_custom
+        return (self._scale_fn_ref if custom is None else custom)(x)
 
-    @staticmethod
-    def _triangular_scale_fn(x):
-        return 1.0
-
-    @staticmethod
-    def _triangular2_scale_fn(x):
-        return 1 / (2.0 ** (x - 1))
+    _triangular_scale_fn = staticmethod(_cycle_triangular)
+    _triangular2_scale_fn = staticmethod(_cycle_halving)
 
     @staticmethod
     def _exp_range_scale_fn(gamma, x):
@@ -649,18 +640,18 @@ class CyclicLR(LRScheduler):
 
     def state_dict(self):
         state = super().state_dict()
-        state.pop("_scale_fn_ref", None)
-        fn = state.pop("_scale_fn_custom")
-        state["_scale_fn_custom"] = None
-        if fn is not None and not isinstance(fn, types.FunctionType):
-            state["_scale_fn_custom"] = fn.__dict__.copy()
+        state.pop("_scale_fn_ref", None)  # rebuilt from mode on load
+        custom = state["_scale_fn_custom"]
+        # a plain function is not saved; a callable object keeps its attributes
+        keep = custom is not None and not isinstance(custom, FunctionType)
+        state["_scale_fn_custom"] = custom.__dict__.copy() if keep else None
         return state
 
     def load_state_dict(self, state_dict):
-        fn = state_dict.pop("_scale_fn_custom")
+        custom_state = state_dict.pop("_scale_fn_custom")
         super().load_state_dict(state_dict)
-        if fn is not None:
-            self._scale_fn_custom.__dict__.update(fn)
+        if custom_state is not None:
+            self._scale_fn_custom.__dict__.update(custom_state)
         self._init_scale_fn()
 
 
@@ -668,55 +659,62 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     """Cosine annealing restarted every T_i epochs, T_i growing by T_mult."""
 
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1, verbose="deprecated"):
-        if T_0 <= 0 or not isinstance(T_0, int):
+        if not isinstance(T_0, int) or T_0 <= 0:
             raise ValueError(f"Expected positive integer T_0, but got {T_0}")
-        if T_mult < 1 or not isinstance(T_mult, int):
+        if not isinstance(T_mult, int) or T_mult < 1:
             raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
         if not isinstance(eta_min, (float, int)):
             raise ValueError(f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}")
-        self.T_0 = T_0
-        self.T_i = T_0
-        self.T_mult = T_mult
-        self.eta_min = eta_min
+        self.T_0 = self.T_i = T_0
+        self.T_mult, self.eta_min = T_mult, eta_min
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
         self._warn_outside_step()
-        return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
-                for base_lr in self.base_lrs]
+        cos_factor = (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+        return [self.eta_min + (base_lr - self.eta_min) * cos_factor for base_lr in self.base_lrs]
 
     def step(self, epoch=None):
-        if epoch is None and self.last_epoch < 0:
-            epoch = 0
-        if epoch is None:
+        if epoch is None and self.last_epoch >= 0:
             epoch = self.last_epoch + 1
-            self.T_cur = self.T_cur + 1
-            if self.T_cur >= self.T_i:
-                self.T_cur = self.T_cur % self.T_i
-                self.T_i = self.T_i * self.T_mult
+            self.T_cur += 1
+            if self.T_cur >= self.T_i:  # restart: the next period is T_mult times longer
+                self.T_cur %= self.T_i
+                self.T_i *= self.T_mult
         else:
-            if epoch < 0:
-                raise ValueError(f"Expected non-negative epoch, but got {epoch}")
-            if epoch >= self.T_0:
-                if self.T_mult == 1:
-                    self.T_cur = epoch % self.T_0
-                else:
-                    n = int(math.log((epoch / self.T_0 * (self.T_mult - 1) + 1), self.T_mult))
-                    self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
-                    self.T_i = self.T_0 * self.T_mult ** n
-            else:
-                self.T_i = self.T_0
-                self.T_cur = epoch
+            epoch = 0 if epoch is None else epoch  # None here is the step made by __init__
+            self._seek(epoch)
         self.last_epoch = math.floor(epoch)
-        self._get_lr_called_within_step = True
-        try:
-            lrs = self.get_lr()
-        finally:
-            self._get_lr_called_within_step = False
-        for group, lr in zip(self.optimizer.param_groups, lrs):
-            group["lr"] = lr
-        self._last_lr = _group_values(self.optimizer, "lr")
+        self._apply(self.get_lr)
+
+    def _seek(self, epoch):
+        """Position T_cur/T_i for an absolute epoch."""
+        if epoch < 0:
+            raise ValueError(f"Expected non-negative epoch, but got {epoch}")
+        T_0, mult = self.T_0, self.T_mult
+        if epoch < T_0:
+            self.T_i, self.T_cur = T_0, epoch
+        elif mult == 1:
+            self.T_cur = epoch % T_0
+        else:
+            # n full periods T_0, T_0*mult, ... fit before epoch (geometric series)
+            n = int(math.log((epoch / T_0 * (mult - 1) + 1), mult))
+            self.T_cur = epoch - T_0 * (mult ** n - 1) / (mult - 1)
+            self.T_i = T_0 * mult ** n
+
+
+def _one_cycle_length(total_steps, epochs, steps_per_epoch):
+    if total_steps is not None:
+        if total_steps <= 0 or not isinstance(total_steps, int):
+            raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
+        return total_steps
+    if epochs is None or steps_per_epoch is None:
+        raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
+    for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
+        if not isinstance(value, int) or value <= 0:
+            raise ValueError(f"Expected positive integer {name}, but got {value}")
+    return epochs * steps_per_epoch
 
 
 class OneCycleLR(LRScheduler):
@@ -725,52 +723,33 @@ class OneCycleLR(LRScheduler):
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
                  anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
                  final_div_factor=1e4, three_phase=False, last_epoch=-1, verbose="deprecated"):
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        self.optimizer = optimizer
-        if total_steps is not None:
-            if total_steps <= 0 or not isinstance(total_steps, int):
-                raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
-            self.total_steps = total_steps
-        elif epochs is not None and steps_per_epoch is not None:
-            if not isinstance(epochs, int) or epochs <= 0:
-                raise ValueError(f"Expected positive integer epochs, but got {epochs}")
-            if not isinstance(steps_per_epoch, int) or steps_per_epoch <= 0:
-                raise ValueError(f"Expected positive integer steps_per_epoch, but got {steps_per_epoch}")
-            self.total_steps = epochs * steps_per_epoch
-        else:
-            raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
-        n = self.total_steps
-
-        def phase(end, lr0, lr1, m0, m1):
-            return {"end_step": end, "start_lr": lr0, "end_lr": lr1, "start_momentum": m0, "end_momentum": m1}
+        self.optimizer = _require_optimizer(optimizer)
+        self.total_steps = n = _one_cycle_length(total_steps, epochs, steps_per_epoch)
+        # each phase runs from the previous end_step to its own, between two group keys
+        ends = [float(pct_start * n) - 1]
+        keys = [("initial_lr", "max_lr", "max_momentum", "base_momentum")]
         if three_phase:
-            self._schedule_phases = [
-                phase(float(pct_start * n) - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                phase(float(2 * pct_start * n) - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
-                phase(n - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
+            ends.append(float(2 * pct_start * n) - 2)
+            keys.append(("max_lr", "initial_lr", "base_momentum", "max_momentum"))
+            keys.append(("initial_lr", "min_lr", "max_momentum", "max_momentum"))
         else:
-            self._schedule_phases = [
-                phase(float(pct_start * n) - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                phase(n - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+            keys.append(("max_lr", "min_lr", "base_momentum", "max_momentum"))
+        ends.append(n - 1)
+        names = ("start_lr", "end_lr", "start_momentum", "end_momentum")
+        self._schedule_phases = [{"end_step": e, **dict(zip(names, k))} for e, k in zip(ends, keys)]
         if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
             raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
         if anneal_strategy not in ["cos", "linear"]:
             raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
         self._anneal_func_type = anneal_strategy
-        max_lrs = _format_param("max_lr", self.optimizer, max_lr)
+        peaks = _format_param("max_lr", optimizer, max_lr)
         if last_epoch == -1:
-            for idx, group in enumerate(self.optimizer.param_groups):
-                group["initial_lr"] = max_lrs[idx] / div_factor
-                group["max_lr"] = max_lrs[idx]
-                group["min_lr"] = group["initial_lr"] / final_div_factor
+            for group, peak in zip(optimizer.param_groups, peaks):
+                start = peak / div_factor
+                group.update(initial_lr=start, max_lr=peak, min_lr=start / final_div_factor)
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            self.use_beta1 = _check_momentum(optimizer)
-            max_momentums = _format_param("max_momentum", optimizer, max_momentum)
-            base_momentums = _format_param("base_momentum", optimizer, base_momentum)
-            if last_epoch == -1:
-                _set_momentums(optimizer, max_momentums, base_momentums, self.use_beta1)
+            self.use_beta1 = _momentum_bounds(optimizer, base_momentum, max_momentum, last_epoch == -1)[0]
         super().__init__(optimizer, last_epoch)
 
     def _anneal_func(self, start, end, pct):
@@ -780,23 +759,23 @@ class OneCycleLR(LRScheduler):
 
     def get_lr(self):
         self._warn_outside_step()
-        lrs = []
-        step_num = self.last_epoch
-        if step_num > self.total_steps:
-            raise ValueError(f"Tried to step {step_num} times. The specified number of total steps is "
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(f"Tried to step {step} times. The specified number of total steps is "
                              f"{self.total_steps}")
+        # the phase holding this step (the last one takes everything past its predecessors)
+        begin, phases = 0.0, self._schedule_phases
+        for phase in phases[:-1]:
+            if step <= phase["end_step"]:
+                break
+            begin = phase["end_step"]
+        else:
+            phase = phases[-1]
+        pct = (step - begin) / (phase["end_step"] - begin)
+        lrs = []
         for group in self.optimizer.param_groups:
-            start_step = 0.0
-            for i, ph in enumerate(self._schedule_phases):
-                end_step = ph["end_step"]
-                if step_num <= end_step or i == len(self._schedule_phases) - 1:
-                    pct = (step_num - start_step) / (end_step - start_step)
-                    lr = self._anneal_func(group[ph["start_lr"]], group[ph["end_lr"]], pct)
-                    if self.cycle_momentum:
-                        momentum = self._anneal_func(group[ph["start_momentum"]], group[ph["end_momentum"]], pct)
-                    break
-                start_step = ph["end_step"]
-            lrs.append(lr)
+            lrs.append(self._anneal_func(group[phase["start_lr"]], group[phase["end_lr"]], pct))
             if self.cycle_momentum:
+                momentum = self._anneal_func(group[phase["start_momentum"]], group[phase["end_momentum"]], pct)
                 _write_momentum(group, momentum, self.use_beta1)
         return lrs
