@@ -6,6 +6,30 @@ from ..parameter import Parameter
 from .module import Module
 
 
+def _wrap_padding_idx(padding_idx, rows, message):
+    # torch asserts -rows <= padding_idx < rows and stores negative indices counted from the end.
+    if padding_idx is None:
+        return None
+    assert -rows <= padding_idx < rows or padding_idx == 0, message
+    return padding_idx + rows if padding_idx < 0 else padding_idx
+
+
+def _table(module, num_embeddings, embedding_dim, weight, device, dtype):
+    """The (num_embeddings, embedding_dim) table: `weight` as given (shape checked), else a fresh one."""
+    module.num_embeddings, module.embedding_dim = num_embeddings, embedding_dim
+    if weight is None:
+        return empty((num_embeddings, embedding_dim), dtype=dtype, device=device), True
+    assert list(weight.shape) == [num_embeddings, embedding_dim], \
+        "Shape of weight does not match num_embeddings and embedding_dim"
+    return weight, False
+
+
+def _options(module, head, keys, show=str):
+    """`head` followed by ", key=value" for each (key, shown) pair whose `shown` is true."""
+    parts = [head] + [f"{k}={show(getattr(module, k))}" for k, shown in keys if shown]
+    return ", ".join(parts)
+
+
 class Embedding(Module):
     """A lookup table of `num_embeddings` vectors of size `embedding_dim`.
 
@@ -16,26 +40,14 @@ class Embedding(Module):
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
                  scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):
         super().__init__()
-        self.num_embeddings = num_embeddings
-        self.embedding_dim = embedding_dim
-        if padding_idx is not None:
-            if padding_idx > 0:
-                assert padding_idx < self.num_embeddings, "Padding_idx must be within num_embeddings"
-            elif padding_idx < 0:
-                assert padding_idx >= -self.num_embeddings, "Padding_idx must be within num_embeddings"
-                padding_idx = self.num_embeddings + padding_idx
+        padding_idx = _wrap_padding_idx(padding_idx, num_embeddings, "Padding_idx must be within num_embeddings")
+        table, fresh = _table(self, num_embeddings, embedding_dim, _weight, device, dtype)
         self.padding_idx = padding_idx
-        self.max_norm = max_norm
-        self.norm_type = norm_type
+        self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
-        if _weight is None:
-            self.weight = Parameter(empty((num_embeddings, embedding_dim), dtype=dtype, device=device),
-                                    requires_grad=not _freeze)
+        self.weight = Parameter(table, requires_grad=not _freeze)
+        if fresh:
             self.reset_parameters()
-        else:
-            assert list(_weight.shape) == [num_embeddings, embedding_dim], \
-                "Shape of weight does not match num_embeddings and embedding_dim"
-            self.weight = Parameter(_weight, requires_grad=not _freeze)
         self.sparse = sparse
 
     def reset_parameters(self):
@@ -44,36 +56,31 @@ class Embedding(Module):
         self._fill_padding_idx_with_zero()
 
     def _fill_padding_idx_with_zero(self):
-        if self.padding_idx is not None:
-            with no_grad():
-                self.weight[self.padding_idx] = 0
+        if self.padding_idx is None:
+            return
+        with no_grad():
+            self.weight[self.padding_idx] = 0
 
     def forward(self, input):
         return _S.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                             self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self):
-        s = "{num_embeddings}, {embedding_dim}"
-        if self.padding_idx is not None:
-            s += ", padding_idx={padding_idx}"
-        if self.max_norm is not None:
-            s += ", max_norm={max_norm}"
-        if self.norm_type != 2:
-            s += ", norm_type={norm_type}"
-        if self.scale_grad_by_freq is not False:
-            s += ", scale_grad_by_freq={scale_grad_by_freq}"
-        if self.sparse is not False:
-            s += ", sparse=True"
-        return s.format(**self.__dict__)
+        text = _options(self, f"{self.num_embeddings}, {self.embedding_dim}", [
+            ("padding_idx", self.padding_idx is not None),
+            ("max_norm", self.max_norm is not None),
+            ("norm_type", self.norm_type != 2),
+            ("scale_grad_by_freq", self.scale_grad_by_freq is not False),
+        ])
+        return text + ", sparse=True" if self.sparse is not False else text
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
                         scale_grad_by_freq=False, sparse=False):
         assert embeddings.dim() == 2, "Embeddings parameter is expected to be 2-dimensional"
-        rows, cols = embeddings.shape
-        return cls(num_embeddings=rows, embedding_dim=cols, _weight=embeddings, _freeze=freeze,
-                   padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
-                   scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
+        n, d = embeddings.shape
+        return cls(num_embeddings=n, embedding_dim=d, _weight=embeddings, _freeze=freeze, padding_idx=padding_idx,
+                   max_norm=max_norm, norm_type=norm_type, scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
 
 
 class EmbeddingBag(Module):
@@ -86,27 +93,15 @@ class EmbeddingBag(Module):
                  mode="mean", sparse=False, _weight=None, include_last_offset=False, padding_idx=None,
                  device=None, dtype=None):
         super().__init__()
-        self.num_embeddings = num_embeddings
-        self.embedding_dim = embedding_dim
-        self.max_norm = max_norm
-        self.norm_type = norm_type
+        padding_idx = _wrap_padding_idx(padding_idx, num_embeddings, "padding_idx must be within num_embeddings")
+        table, fresh = _table(self, num_embeddings, embedding_dim, _weight, device, dtype)
+        self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
-        if padding_idx is not None:
-            if padding_idx > 0:
-                assert padding_idx < self.num_embeddings, "padding_idx must be within num_embeddings"
-            elif padding_idx < 0:
-                assert padding_idx >= -self.num_embeddings, "padding_idx must be within num_embeddings"
-                padding_idx = self.num_embeddings + padding_idx
         self.padding_idx = padding_idx
-        if _weight is None:
-            self.weight = Parameter(empty((num_embeddings, embedding_dim), dtype=dtype, device=device))
+        self.weight = Parameter(table)
+        if fresh:
             self.reset_parameters()
-        else:
-            assert list(_weight.shape) == [num_embeddings, embedding_dim], \
-                "Shape of weight does not match num_embeddings and embedding_dim"
-            self.weight = Parameter(_weight)
-        self.mode = mode
-        self.sparse = sparse
+        self.mode, self.sparse = mode, sparse
         self.include_last_offset = include_last_offset
 
     def reset_parameters(self):
@@ -121,25 +116,21 @@ class EmbeddingBag(Module):
                                 self.padding_idx)
 
     def extra_repr(self):
-        s = "{num_embeddings}, {embedding_dim}"
-        if self.max_norm is not None:
-            s += ", max_norm={max_norm}"
-        if self.norm_type != 2:
-            s += ", norm_type={norm_type}"
-        if self.scale_grad_by_freq is not False:
-            s += ", scale_grad_by_freq={scale_grad_by_freq}"
-        s += ", mode={mode}"
-        if self.padding_idx is not None:
-            s += ", padding_idx={padding_idx}"
-        return s.format(**{k: repr(v) if k == "mode" else v for k, v in self.__dict__.items()})
+        head = _options(self, f"{self.num_embeddings}, {self.embedding_dim}", [
+            ("max_norm", self.max_norm is not None),
+            ("norm_type", self.norm_type != 2),
+            ("scale_grad_by_freq", self.scale_grad_by_freq is not False),
+            ("mode", True),
+        ], show=repr)
+        return _options(self, head, [("padding_idx", self.padding_idx is not None)], show=repr)
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
                         mode="mean", sparse=False, include_last_offset=False, padding_idx=None):
         assert embeddings.dim() == 2, "Embeddings parameter is expected to be 2-dimensional"
-        rows, cols = embeddings.shape
-        bag = cls(num_embeddings=rows, embedding_dim=cols, _weight=embeddings, max_norm=max_norm,
-                  norm_type=norm_type, scale_grad_by_freq=scale_grad_by_freq, mode=mode, sparse=sparse,
+        n, d = embeddings.shape
+        bag = cls(num_embeddings=n, embedding_dim=d, _weight=embeddings, max_norm=max_norm, norm_type=norm_type,
+                  scale_grad_by_freq=scale_grad_by_freq, mode=mode, sparse=sparse,
                   include_last_offset=include_last_offset, padding_idx=padding_idx)
         bag.weight.requires_grad = not freeze
         return bag
