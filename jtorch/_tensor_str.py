@@ -8,7 +8,6 @@ import: the caller hands over host values (``np.asarray(jax_array)``).
 import contextlib
 import dataclasses
 import math
-from typing import Any
 
 import numpy as np
 
@@ -16,56 +15,41 @@ __all__ = ["set_printoptions", "get_printoptions", "printoptions", "tensor_repr"
 
 
 @dataclasses.dataclass
-class __PrinterOptions:
+class _PrintOptions:
+    """The live print settings; set_printoptions() writes them, every repr reads them."""
+
     precision: int = 4
     threshold: float = 1000
     edgeitems: int = 3
     linewidth: int = 80
-    sci_mode: bool | None = None
+    sci_mode: "bool | None" = None
 
 
-PRINT_OPTS = __PrinterOptions()
+PRINT_OPTS = _PrintOptions()
+
+# torch's named presets; they only set these four fields
+_PROFILES = {
+    "default": (4, 1000, 3, 80),
+    "short": (2, 1000, 2, 80),
+    "full": (4, math.inf, 3, 80),
+}
+_PROFILE_FIELDS = ("precision", "threshold", "edgeitems", "linewidth")
 
 
-def set_printoptions(
-    precision=None,
-    threshold=None,
-    edgeitems=None,
-    linewidth=None,
-    profile=None,
-    sci_mode=None,
-):
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
     """Same semantics as ``torch.set_printoptions`` (profile first, then overrides)."""
-    if profile is not None:
-        if profile == "default":
-            PRINT_OPTS.precision = 4
-            PRINT_OPTS.threshold = 1000
-            PRINT_OPTS.edgeitems = 3
-            PRINT_OPTS.linewidth = 80
-        elif profile == "short":
-            PRINT_OPTS.precision = 2
-            PRINT_OPTS.threshold = 1000
-            PRINT_OPTS.edgeitems = 2
-            PRINT_OPTS.linewidth = 80
-        elif profile == "full":
-            PRINT_OPTS.precision = 4
-            PRINT_OPTS.threshold = math.inf
-            PRINT_OPTS.edgeitems = 3
-            PRINT_OPTS.linewidth = 80
-
-    if precision is not None:
-        PRINT_OPTS.precision = precision
-    if threshold is not None:
-        PRINT_OPTS.threshold = threshold
-    if edgeitems is not None:
-        PRINT_OPTS.edgeitems = edgeitems
-    if linewidth is not None:
-        PRINT_OPTS.linewidth = linewidth
+    if profile in _PROFILES:
+        for field, value in zip(_PROFILE_FIELDS, _PROFILES[profile]):
+            setattr(PRINT_OPTS, field, value)
+    given = dict(precision=precision, threshold=threshold, edgeitems=edgeitems, linewidth=linewidth)
+    for field, value in given.items():
+        if value is not None:
+            setattr(PRINT_OPTS, field, value)
     # torch resets sci_mode on every call, even when it is not passed
     PRINT_OPTS.sci_mode = sci_mode
 
 
-def get_printoptions() -> dict[str, Any]:
+def get_printoptions():
     """Current options, usable as ``**kwargs`` for set_printoptions()."""
     return dataclasses.asdict(PRINT_OPTS)
 
@@ -73,12 +57,12 @@ def get_printoptions() -> dict[str, Any]:
 @contextlib.contextmanager
 def printoptions(**kwargs):
     """Temporarily change the print options."""
-    old_kwargs = get_printoptions()
+    saved = get_printoptions()
     set_printoptions(**kwargs)
     try:
         yield
     finally:
-        set_printoptions(**old_kwargs)
+        set_printoptions(**saved)
 
 
 # --------------------------------------------------------------------------
@@ -134,21 +118,14 @@ class _Formatter:
             # no valid number, do nothing
             return
 
-        nonzero_finite_abs = np.abs(nonzero_finite_vals)
-        nonzero_finite_min = float(nonzero_finite_abs.min())
-        nonzero_finite_max = float(nonzero_finite_abs.max())
-
-        if np.any(nonzero_finite_vals != np.ceil(nonzero_finite_vals)):
-            self.int_mode = False
-
-        if PRINT_OPTS.sci_mode is None:
-            self.sci_mode = (
-                nonzero_finite_max / nonzero_finite_min > 1000.0
-                or nonzero_finite_max > 1.0e8
-                or nonzero_finite_min < 1.0e-4
-            )
-        else:
+        magnitudes = np.abs(nonzero_finite_vals)
+        lo, hi = float(magnitudes.min()), float(magnitudes.max())
+        # whole numbers print as "3." unless some value has a fraction
+        self.int_mode = bool(np.all(nonzero_finite_vals == np.ceil(nonzero_finite_vals)))
+        if PRINT_OPTS.sci_mode is not None:
             self.sci_mode = PRINT_OPTS.sci_mode
+        else:  # scientific when the range is wide or the values very large/small
+            self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
 
         unique_vals = np.unique(nonzero_finite_vals).tolist()
         p = PRINT_OPTS.precision
@@ -167,19 +144,16 @@ class _Formatter:
         return self.max_width
 
     def format(self, value):
-        if self.floating_dtype:
-            p = PRINT_OPTS.precision
-            if self.sci_mode:
-                ret = f"{value:{self.max_width}.{p}e}"
-            elif self.int_mode:
-                ret = f"{value:.0f}"
-                if not (math.isinf(value) or math.isnan(value)):
-                    ret += "."
-            else:
-                ret = f"{value:.{p}f}"
+        p = PRINT_OPTS.precision
+        if not self.floating_dtype:
+            text = f"{value}"
+        elif self.sci_mode:
+            text = f"{value:{self.max_width}.{p}e}"
+        elif self.int_mode:
+            text = f"{value:.0f}" + ("." if math.isfinite(value) else "")
         else:
-            ret = f"{value}"
-        return (self.max_width - len(ret)) * " " + ret
+            text = f"{value:.{p}f}"
+        return text.rjust(self.max_width)
 
 
 # --------------------------------------------------------------------------
@@ -187,12 +161,10 @@ class _Formatter:
 
 
 def _complex_str(val, formatter1, formatter2):
-    real_str = formatter1.format(val.real)
-    imag_str = (formatter2.format(val.imag) + "j").lstrip()
-    # handles negative numbers, +0.0, -0.0
-    if imag_str[0] == "+" or imag_str[0] == "-":
-        return real_str + imag_str
-    return real_str + "+" + imag_str
+    imag = (formatter2.format(val.imag) + "j").lstrip()
+    # the imaginary part brings its own sign when it has one (negatives, -0.0)
+    joiner = "" if imag[0] in "+-" else "+"
+    return formatter1.format(val.real) + joiner + imag
 
 
 def _val_str(val, formatter1, formatter2):
@@ -202,15 +174,9 @@ def _val_str(val, formatter1, formatter2):
 
 
 def _vector_str(arr, indent, summarize, formatter1, formatter2=None):
-    # length includes spaces and comma between elements
-    element_length = formatter1.width() + 2
-    if formatter2 is not None:
-        # width for imag_formatter + an extra j for complex
-        element_length += formatter2.width() + 1
-
-    elements_per_line = max(
-        1, math.floor((PRINT_OPTS.linewidth - indent) / (element_length))
-    )
+    # an element takes its width plus ", "; a complex one also the imaginary part and its "j"
+    per_item = formatter1.width() + 2 + (0 if formatter2 is None else formatter2.width() + 1)
+    per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / per_item))
 
     edge = PRINT_OPTS.edgeitems
     if summarize and not edge:
@@ -224,11 +190,8 @@ def _vector_str(arr, indent, summarize, formatter1, formatter2=None):
     else:
         data = [_val_str(v, formatter1, formatter2) for v in arr.tolist()]
 
-    data_lines = [
-        data[i : i + elements_per_line] for i in range(0, len(data), elements_per_line)
-    ]
-    lines = [", ".join(line) for line in data_lines]
-    return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
+    lines = [", ".join(data[start:start + per_line]) for start in range(0, len(data), per_line)]
+    return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 
 
 def _tensor_str_with_formatter(arr, indent, summarize, formatter1, formatter2=None):
@@ -296,20 +259,18 @@ def _tensor_str(arr, indent, floating):
 
 
 def _add_suffixes(tensor_str, suffixes, indent, force_newline):
-    tensor_strs = [tensor_str]
-    # torch's off-by-two (+1 instead of -1) is kept so wrapping matches
-    last_line_len = len(tensor_str) - tensor_str.rfind("\n") + 1
+    out = tensor_str
+    # torch counts the last line as two longer than it is (+1 where -1 was meant); kept so wrapping matches
+    line_len = len(tensor_str) - tensor_str.rfind("\n") + 1
     for suffix in suffixes:
-        suffix_len = len(suffix)
-        if force_newline or last_line_len + suffix_len + 2 > PRINT_OPTS.linewidth:
-            tensor_strs.append(",\n" + " " * indent + suffix)
-            last_line_len = indent + suffix_len
-            force_newline = False
+        if force_newline or line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
+            out += ",\n" + " " * indent + suffix
+            line_len = indent + len(suffix)
         else:
-            tensor_strs.append(", " + suffix)
-            last_line_len += suffix_len + 2
-    tensor_strs.append(")")
-    return "".join(tensor_strs)
+            out += ", " + suffix
+            line_len += len(suffix) + 2
+        force_newline = False  # only ever forces the first suffix onto a new line
+    return out + ")"
 
 
 def tensor_repr(
