@@ -2,16 +2,15 @@
 import os
 import time
 
-from tensorboard.compat import tf
-from tensorboard.compat.proto import event_pb2
-from tensorboard.compat.proto.event_pb2 import Event, SessionLog
-from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
+from tensorboard.compat.proto.event_pb2 import Event, SessionLog, TaggedRunMetadata
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
+from tensorboard.compat import tf
+from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
+from . import _embedding
 from ._convert_np import make_np
-from ._embedding import get_embedding_info, make_mat, make_sprite, make_tsv, write_pbtxt
-from ._onnx_graph import load_onnx_graph
 from ._utils import figure_to_image
+from ._onnx_graph import load_onnx_graph
 from .summary import (audio, custom_scalars, histogram, histogram_raw, hparams, image, image_boxes, mesh, pr_curve,
                       pr_curve_raw, scalar, tensor_proto, text, video)
 
@@ -34,16 +33,16 @@ class FileWriter:
         self.event_writer.add_event(event)
 
     def add_summary(self, summary, global_step=None, walltime=None):
-        self.add_event(event_pb2.Event(summary=summary), global_step, walltime)
+        self.add_event(Event(summary=summary), global_step, walltime)
 
     def add_graph(self, graph_profile, walltime=None):
         graph, stepstats = graph_profile
-        self.add_event(event_pb2.Event(graph_def=graph.SerializeToString()), None, walltime)
-        trm = event_pb2.TaggedRunMetadata(tag="step1", run_metadata=stepstats.SerializeToString())
-        self.add_event(event_pb2.Event(tagged_run_metadata=trm), None, walltime)
+        self.add_event(Event(graph_def=graph.SerializeToString()), None, walltime)
+        trm = TaggedRunMetadata(tag="step1", run_metadata=stepstats.SerializeToString())
+        self.add_event(Event(tagged_run_metadata=trm), None, walltime)
 
     def add_onnx_graph(self, graph, walltime=None):
-        self.add_event(event_pb2.Event(graph_def=graph.SerializeToString()), None, walltime)
+        self.add_event(Event(graph_def=graph.SerializeToString()), None, walltime)
 
     def flush(self):
         self.event_writer.flush()
@@ -55,35 +54,44 @@ class FileWriter:
         self.event_writer.reopen()
 
 
+def _default_log_dir(comment):
+    """runs/<Mon>DD_HH-MM-SS_<hostname><comment>, as torch names a run."""
+    import socket
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%b%d_%H-%M-%S")
+    return os.path.join("runs", f"{stamp}_{socket.gethostname()}{comment}")
+
+
+def _tensorflow_bins():
+    """TensorFlow's default histogram edges: 0 and +-1e-12 * 1.1**k for every k keeping them under 1e20."""
+    positive = []
+    edge = 1e-12
+    while edge < 1e20:
+        positive.append(edge)
+        edge *= 1.1
+    return [-e for e in reversed(positive)] + [0] + positive
+
+
 class SummaryWriter:
     """Writes TensorBoard summaries to event files in log_dir (default runs/<date>_<host><comment>)."""
 
     def __init__(self, log_dir=None, comment="", purge_step=None, max_queue=10, flush_secs=120, filename_suffix=""):
-        if not log_dir:
-            import socket
-            from datetime import datetime
-
-            current_time = datetime.now().strftime("%b%d_%H-%M-%S")
-            log_dir = os.path.join("runs", current_time + "_" + socket.gethostname() + comment)
-        self.log_dir = log_dir
+        self.log_dir = log_dir or _default_log_dir(comment)
         self.purge_step = purge_step
-        self.max_queue = max_queue
-        self.flush_secs = flush_secs
-        self.filename_suffix = filename_suffix
+        # settings every FileWriter of this run is created with
+        self.max_queue, self.flush_secs, self.filename_suffix = max_queue, flush_secs, filename_suffix
         # the file writers are created lazily so that close() followed by add_* reopens them
         self.file_writer = self.all_writers = None
         self._get_file_writer()
-        # TensorFlow's default histogram bins: +-1e-12 * 1.1**k up to 1e20, and 0
-        v, buckets, neg_buckets = 1e-12, [], []
-        while v < 1e20:
-            buckets.append(v)
-            neg_buckets.append(-v)
-            v *= 1.1
-        self.default_bins = neg_buckets[::-1] + [0] + buckets
+        self.default_bins = _tensorflow_bins()
+
+    def _new_file_writer(self, log_dir):
+        return FileWriter(log_dir, self.max_queue, self.flush_secs, self.filename_suffix)
 
     def _get_file_writer(self):
         if self.all_writers is None or self.file_writer is None:
-            self.file_writer = FileWriter(self.log_dir, self.max_queue, self.flush_secs, self.filename_suffix)
+            self.file_writer = self._new_file_writer(self.log_dir)
             self.all_writers = {self.file_writer.get_logdir(): self.file_writer}
             if self.purge_step is not None:
                 # TensorBoard discards events logged at steps >= purge_step by an earlier (crashed) run
@@ -97,18 +105,16 @@ class SummaryWriter:
 
     def add_hparams(self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None, global_step=None):
         """Log hyperparameters and their metrics to the sub-run log_dir/run_name (time.time() by default)."""
-        if type(hparam_dict) is not dict or type(metric_dict) is not dict:
+        if not (type(hparam_dict) is dict and type(metric_dict) is dict):
             raise TypeError("hparam_dict and metric_dict should be dictionary.")
-        exp, ssi, sei = hparams(hparam_dict, metric_dict, hparam_domain_discrete)
-        if not run_name:
-            run_name = str(time.time())
-        logdir = os.path.join(self._get_file_writer().get_logdir(), run_name)
-        with SummaryWriter(log_dir=logdir) as w_hp:
-            w_hp.file_writer.add_summary(exp, global_step)
-            w_hp.file_writer.add_summary(ssi, global_step)
-            w_hp.file_writer.add_summary(sei, global_step)
-            for k, v in metric_dict.items():
-                w_hp.add_scalar(k, v, global_step)
+        # experiment, session-start and session-end summaries, then the metrics as scalars
+        summaries = hparams(hparam_dict, metric_dict, hparam_domain_discrete)
+        sub_run = os.path.join(self._get_file_writer().get_logdir(), run_name or str(time.time()))
+        with SummaryWriter(log_dir=sub_run) as sub:
+            for summary in summaries:
+                sub.file_writer.add_summary(summary, global_step)
+            for name, value in metric_dict.items():
+                sub.add_scalar(name, value, global_step)
 
     def add_scalar(self, tag, scalar_value, global_step=None, walltime=None, new_style=False, double_precision=False):
         summary = scalar(tag, scalar_value, new_style=new_style, double_precision=double_precision)
@@ -116,15 +122,14 @@ class SummaryWriter:
 
     def add_scalars(self, main_tag, tag_scalar_dict, global_step=None, walltime=None):
         """Each scalar goes to its own sub-run log_dir/<main_tag>_<tag>, under the tag main_tag."""
-        walltime = time.time() if walltime is None else walltime
-        fw_logdir = self._get_file_writer().get_logdir()
-        for tag, scalar_value in tag_scalar_dict.items():
-            fw_tag = fw_logdir + "/" + main_tag.replace("/", "_") + "_" + tag
-            fw = self.all_writers.get(fw_tag)
-            if fw is None:
-                fw = self.all_writers[fw_tag] = FileWriter(fw_tag, self.max_queue, self.flush_secs,
-                                                           self.filename_suffix)
-            fw.add_summary(scalar(main_tag, scalar_value), global_step, walltime)
+        if walltime is None:
+            walltime = time.time()  # one timestamp shared by every sub-run
+        prefix = f"{self._get_file_writer().get_logdir()}/{main_tag.replace('/', '_')}_"
+        for tag, value in tag_scalar_dict.items():
+            sub_dir = prefix + tag
+            if sub_dir not in self.all_writers:
+                self.all_writers[sub_dir] = self._new_file_writer(sub_dir)
+            self.all_writers[sub_dir].add_summary(scalar(main_tag, value), global_step, walltime)
 
     def add_tensor(self, tag, tensor, global_step=None, walltime=None):
         self._get_file_writer().add_summary(tensor_proto(tag, tensor), global_step, walltime)
@@ -152,11 +157,10 @@ class SummaryWriter:
 
     def add_image_with_boxes(self, tag, img_tensor, box_tensor, global_step=None, walltime=None, rescale=1,
                              dataformats="CHW", labels=None):
-        if labels is not None:
-            if isinstance(labels, str):
-                labels = [labels]
-            if len(labels) != box_tensor.shape[0]:
-                labels = None
+        if isinstance(labels, str):
+            labels = [labels]
+        if labels is not None and len(labels) != box_tensor.shape[0]:
+            labels = None  # torch silently drops labels that do not match the boxes
         summary = image_boxes(tag, img_tensor, box_tensor, rescale=rescale, dataformats=dataformats, labels=labels)
         self._get_file_writer().add_summary(summary, global_step, walltime)
 
@@ -189,36 +193,36 @@ class SummaryWriter:
 
     def add_embedding(self, mat, metadata=None, label_img=None, global_step=None, tag="default", metadata_header=None):
         """Write projector files (tensors.tsv, metadata.tsv, sprite.png, projector_config.pbtxt) under log_dir."""
-        mat = make_np(mat)
-        if global_step is None:
-            global_step = 0
-        subdir = f"{str(global_step).zfill(5)}/{self._encode(tag)}"
-        save_path = os.path.join(self._get_file_writer().get_logdir(), subdir)
-        fs = tf.io.gfile
-        if fs.exists(save_path):
-            if not fs.isdir(save_path):
-                raise NotADirectoryError(f"Path: `{save_path}` exists, but is a file. Cannot proceed.")
-            print("warning: Embedding dir exists, did you set global_step for add_embedding()?")
-        else:
-            fs.makedirs(save_path)
-        if metadata is not None:
-            if mat.shape[0] != len(metadata):
-                raise AssertionError("#labels should equal with #data points")
-            make_tsv(metadata, save_path, metadata_header=metadata_header)
-        if label_img is not None:
-            if mat.shape[0] != label_img.shape[0]:
-                raise AssertionError("#images should equal with #data points")
-            make_sprite(label_img, save_path)
-        if mat.ndim != 2:
-            raise AssertionError("mat should be 2D, where mat.size(0) is the number of data points")
-        make_mat(mat, save_path)
-        # the config is rewritten whole each time: filesystems need not support append
-        if not hasattr(self, "_projector_config"):
-            self._projector_config = ProjectorConfig()
-        self._projector_config.embeddings.extend([get_embedding_info(metadata, label_img, subdir, global_step, tag)])
         from google.protobuf import text_format
 
-        write_pbtxt(self._get_file_writer().get_logdir(), text_format.MessageToString(self._projector_config))
+        mat = make_np(mat)
+        global_step = 0 if global_step is None else global_step
+        subdir = f"{str(global_step).zfill(5)}/{self._encode(tag)}"
+        root = self._get_file_writer().get_logdir()
+        save_path = os.path.join(root, subdir)
+        gfile = tf.io.gfile
+        if not gfile.exists(save_path):
+            gfile.makedirs(save_path)
+        elif gfile.isdir(save_path):
+            print("warning: Embedding dir exists, did you set global_step for add_embedding()?")
+        else:
+            raise NotADirectoryError(f"Path: `{save_path}` exists, but is a file. Cannot proceed.")
+        n_points = mat.shape[0]
+        if metadata is not None:
+            if len(metadata) != n_points:
+                raise AssertionError("#labels should equal with #data points")
+            _embedding.make_tsv(metadata, save_path, metadata_header=metadata_header)
+        if label_img is not None:
+            if label_img.shape[0] != n_points:
+                raise AssertionError("#images should equal with #data points")
+            _embedding.make_sprite(label_img, save_path)
+        if mat.ndim != 2:
+            raise AssertionError("mat should be 2D, where mat.size(0) is the number of data points")
+        _embedding.make_mat(mat, save_path)
+        # the config is rewritten whole each time: filesystems need not support append
+        config = self.__dict__.setdefault("_projector_config", ProjectorConfig())
+        config.embeddings.append(_embedding.get_embedding_info(metadata, label_img, subdir, global_step, tag))
+        _embedding.write_pbtxt(root, text_format.MessageToString(config))
 
     def add_pr_curve(self, tag, labels, predictions, global_step=None, num_thresholds=127, weights=None,
                      walltime=None):
@@ -248,22 +252,21 @@ class SummaryWriter:
     def add_mesh(self, tag, vertices, colors=None, faces=None, config_dict=None, global_step=None, walltime=None):
         self._get_file_writer().add_summary(mesh(tag, vertices, colors, faces, config_dict), global_step, walltime)
 
+    def _writers(self):
+        return list((self.all_writers or {}).values())  # none after close()
+
     def flush(self):
-        if self.all_writers is None:
-            return
-        for writer in self.all_writers.values():
-            writer.flush()
+        for w in self._writers():
+            w.flush()
 
     def close(self):
-        if self.all_writers is None:
-            return  # double close is a no-op
-        for writer in self.all_writers.values():
-            writer.flush()
-            writer.close()
-        self.file_writer = self.all_writers = None
+        for w in self._writers():
+            w.flush()
+            w.close()
+        self.file_writer = self.all_writers = None  # a later add_* reopens; a second close() does nothing
 
     def __enter__(self):
         return self
 
-    def __exit__(self, exc_type, exc_val, exc_tb):
+    def __exit__(self, *exc_info):
         self.close()
