@@ -5,6 +5,7 @@ from ..._ops.registry import FUNCTIONS as _F
 from ...autograd.grad_mode import no_grad
 from .. import functional as F
 from ..parameter import Parameter, UninitializedParameter
+from .weight_norm import _pop_hook
 
 __all__ = ["SpectralNorm", "SpectralNormLoadStateDictPreHook", "SpectralNormStateDictHook", "spectral_norm",
            "remove_spectral_norm"]
@@ -15,42 +16,37 @@ class SpectralNorm:
     _version = 1
 
     def __init__(self, name="weight", n_power_iterations=1, dim=0, eps=1e-12):
-        self.name = name
-        self.dim = dim
         if n_power_iterations <= 0:
             raise ValueError("Expected n_power_iterations to be positive, but "
                              f"got n_power_iterations={n_power_iterations}")
+        self.name, self.dim, self.eps = name, dim, eps
         self.n_power_iterations = n_power_iterations
-        self.eps = eps
 
     def reshape_weight_to_matrix(self, weight):
         return _reshape_weight_to_matrix(weight, self.dim)
 
+    def _unit(self, x):
+        return F.normalize(x, dim=0, eps=self.eps)
+
     def compute_weight(self, module, do_power_iteration):
-        weight = getattr(module, self.name + "_orig")
-        u = getattr(module, self.name + "_u")
-        v = getattr(module, self.name + "_v")
-        weight_mat = self.reshape_weight_to_matrix(weight)
+        w_orig, u, v = (getattr(module, self.name + s) for s in ("_orig", "_u", "_v"))
+        mat = self.reshape_weight_to_matrix(w_orig)
         if do_power_iteration:
             # in place (torch's out=): the buffers stay the same objects; then cloned, so a graph built
             # from an earlier forward does not see the update
             with no_grad():
                 for _ in range(self.n_power_iterations):
-                    v.copy_(F.normalize(_F["mv"](weight_mat.t(), u), dim=0, eps=self.eps))
-                    u.copy_(F.normalize(_F["mv"](weight_mat, v), dim=0, eps=self.eps))
-                u = u.clone()
-                v = v.clone()
-        sigma = _F["dot"](u, _F["mv"](weight_mat, v))
-        return weight / sigma
+                    v.copy_(self._unit(_F["mv"](mat.t(), u)))
+                    u.copy_(self._unit(_F["mv"](mat, v)))
+                u, v = u.clone(), v.clone()
+        return w_orig / _F["dot"](u, _F["mv"](mat, v))
 
     def remove(self, module):
         with no_grad():
-            weight = self.compute_weight(module, do_power_iteration=False)
-        delattr(module, self.name)
-        delattr(module, self.name + "_u")
-        delattr(module, self.name + "_v")
-        delattr(module, self.name + "_orig")
-        module.register_parameter(self.name, Parameter(weight.detach()))
+            frozen = self.compute_weight(module, do_power_iteration=False).detach()
+        for suffix in ("", "_u", "_v", "_orig"):
+            delattr(module, self.name + suffix)
+        module.register_parameter(self.name, Parameter(frozen))
 
     def __call__(self, module, inputs):
         setattr(module, self.name, self.compute_weight(module, do_power_iteration=module.training))
@@ -63,9 +59,8 @@ class SpectralNorm:
 
     @staticmethod
     def apply(module, name, n_power_iterations, dim, eps):
-        for hook in module._forward_pre_hooks.values():
-            if isinstance(hook, SpectralNorm) and hook.name == name:
-                raise RuntimeError(f"Cannot register two spectral_norm hooks on the same parameter {name}")
+        if any(isinstance(h, SpectralNorm) and h.name == name for h in module._forward_pre_hooks.values()):
+            raise RuntimeError(f"Cannot register two spectral_norm hooks on the same parameter {name}")
         fn = SpectralNorm(name, n_power_iterations, dim, eps)
         weight = module._parameters[name]
         if weight is None:
@@ -74,19 +69,19 @@ class SpectralNorm:
             raise ValueError("The module passed to `SpectralNorm` can't have uninitialized parameters. "
                              "Make sure to run the dummy forward before applying spectral normalization")
         with no_grad():
-            weight_mat = fn.reshape_weight_to_matrix(weight)
-            h, w = weight_mat.size()
-            u = F.normalize(weight.new_empty(h).normal_(0, 1), dim=0, eps=fn.eps)
-            v = F.normalize(weight.new_empty(w).normal_(0, 1), dim=0, eps=fn.eps)
-        delattr(module, fn.name)
-        module.register_parameter(fn.name + "_orig", weight)
+            rows, cols = fn.reshape_weight_to_matrix(weight).size()
+            u = fn._unit(weight.new_empty(rows).normal_(0, 1))
+            v = fn._unit(weight.new_empty(cols).normal_(0, 1))
+        delattr(module, name)
+        module.register_parameter(name + "_orig", weight)
         # a plain attribute, so code reading module.weight before the first forward keeps working
-        setattr(module, fn.name, weight.data)
-        module.register_buffer(fn.name + "_u", u)
-        module.register_buffer(fn.name + "_v", v)
+        setattr(module, name, weight.data)
+        for suffix, start in (("_u", u), ("_v", v)):
+            module.register_buffer(name + suffix, start)
         module.register_forward_pre_hook(fn)
-        module._register_state_dict_hook(SpectralNormStateDictHook(fn))
-        module._register_load_state_dict_pre_hook(SpectralNormLoadStateDictPreHook(fn))
+        for register, hook_type in ((module._register_state_dict_hook, SpectralNormStateDictHook),
+                                    (module._register_load_state_dict_pre_hook, SpectralNormLoadStateDictPreHook)):
+            register(hook_type(fn))
         return fn
 
 
@@ -98,28 +93,23 @@ class SpectralNormLoadStateDictPreHook:
 
     def __call__(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs):
         fn = self.fn
-        version = local_metadata.get("spectral_norm", {}).get(fn.name + ".version", None)
-        if version is None or version < 1:
-            weight_key = prefix + fn.name
-            if (version is None and all(weight_key + s in state_dict for s in ("_orig", "_u", "_v"))
-                    and weight_key not in state_dict):
-                return  # a current state dict without metadata
-            has_missing_keys = False
-            for suffix in ("_orig", "", "_u"):
-                key = weight_key + suffix
-                if key not in state_dict:
-                    has_missing_keys = True
-                    if strict:
-                        missing_keys.append(key)
-            if has_missing_keys:
-                return
-            with no_grad():
-                weight_orig = _as_tensor(state_dict[weight_key + "_orig"])
-                weight = _as_tensor(state_dict.pop(weight_key))
-                sigma = (weight_orig / weight).mean()
-                weight_mat = fn.reshape_weight_to_matrix(weight_orig)
-                u = _as_tensor(state_dict[weight_key + "_u"])
-                state_dict[weight_key + "_v"] = fn._solve_v_and_rescale(weight_mat, u, sigma)
+        version = local_metadata.get("spectral_norm", {}).get(fn.name + ".version")
+        if version is not None and version >= 1:
+            return
+        base = prefix + fn.name
+        orig_key, u_key, v_key = base + "_orig", base + "_u", base + "_v"
+        if version is None and base not in state_dict and {orig_key, u_key, v_key} <= state_dict.keys():
+            return  # a current state dict without metadata
+        absent = [k for k in (orig_key, base, u_key) if k not in state_dict]
+        if absent:
+            if strict:
+                missing_keys.extend(absent)
+            return
+        with no_grad():
+            w_orig = _as_tensor(state_dict[orig_key])
+            sigma = (w_orig / _as_tensor(state_dict.pop(base))).mean()
+            u = _as_tensor(state_dict[u_key])
+            state_dict[v_key] = fn._solve_v_and_rescale(fn.reshape_weight_to_matrix(w_orig), u, sigma)
 
 
 def _reshape_weight_to_matrix(weight, dim):
@@ -141,12 +131,11 @@ class SpectralNormStateDictHook:
         self.fn = fn
 
     def __call__(self, module, state_dict, prefix, local_metadata):
-        if "spectral_norm" not in local_metadata:
-            local_metadata["spectral_norm"] = {}
-        key = self.fn.name + ".version"
-        if key in local_metadata["spectral_norm"]:
+        versions = local_metadata.setdefault("spectral_norm", {})
+        key = f"{self.fn.name}.version"
+        if key in versions:
             raise RuntimeError(f"Unexpected key in metadata['spectral_norm']: {key}")
-        local_metadata["spectral_norm"][key] = self.fn._version
+        versions[key] = self.fn._version
 
 
 def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=None):
@@ -160,19 +149,11 @@ def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=No
 
 def remove_spectral_norm(module, name="weight"):
     """Undo spectral_norm: `module.<name>` becomes one parameter holding W_orig / sigma."""
-    for k, hook in module._forward_pre_hooks.items():
-        if isinstance(hook, SpectralNorm) and hook.name == name:
-            hook.remove(module)
-            del module._forward_pre_hooks[k]
-            break
-    else:
+    fn = _pop_hook(module._forward_pre_hooks, lambda h: isinstance(h, SpectralNorm) and h.name == name)
+    if fn is None:
         raise ValueError(f"spectral_norm of '{name}' not found in {module}")
-    for k, hook in module._state_dict_hooks.items():
-        if isinstance(hook, SpectralNormStateDictHook) and hook.fn.name == name:
-            del module._state_dict_hooks[k]
-            break
-    for k, hook in module._load_state_dict_pre_hooks.items():
-        if isinstance(hook, SpectralNormLoadStateDictPreHook) and hook.fn.name == name:
-            del module._load_state_dict_pre_hooks[k]
-            break
+    fn.remove(module)
+    _pop_hook(module._state_dict_hooks, lambda h: isinstance(h, SpectralNormStateDictHook) and h.fn.name == name)
+    _pop_hook(module._load_state_dict_pre_hooks,
+              lambda h: isinstance(h, SpectralNormLoadStateDictPreHook) and h.fn.name == name)
     return module

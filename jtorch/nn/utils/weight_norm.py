@@ -23,48 +23,49 @@ def _weight_norm(v, g, dim=0):
     return v * (g / norm_except_dim(v, 2, dim))
 
 
+def _pop_hook(hooks, wanted):
+    """Delete and return the first hook in the `hooks` dict for which `wanted(hook)` holds (None if none)."""
+    key = next((k for k, h in hooks.items() if wanted(h)), None)
+    return None if key is None else hooks.pop(key)
+
+
 class WeightNorm:
     """The forward pre-hook that recomputes `module.<name>` from `<name>_g` and `<name>_v`."""
 
     def __init__(self, name, dim):
-        if dim is None:
-            dim = -1
         self.name = name
-        self.dim = dim
+        self.dim = -1 if dim is None else dim
 
     def compute_weight(self, module):
-        g = getattr(module, self.name + "_g")
-        v = getattr(module, self.name + "_v")
-        return _weight_norm(v, g, self.dim)
+        return _weight_norm(getattr(module, f"{self.name}_v"), getattr(module, f"{self.name}_g"), self.dim)
 
     @staticmethod
     def apply(module, name, dim):
         warnings.warn("`torch.nn.utils.weight_norm` is deprecated in favor of "
                       "`torch.nn.utils.parametrizations.weight_norm`.", FutureWarning, stacklevel=3)
-        for hook in module._forward_pre_hooks.values():
-            if isinstance(hook, WeightNorm) and hook.name == name:
-                raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter {name}")
-        if dim is None:
-            dim = -1
+        if any(isinstance(h, WeightNorm) and h.name == name for h in module._forward_pre_hooks.values()):
+            raise RuntimeError(f"Cannot register two weight_norm hooks on the same parameter {name}")
         fn = WeightNorm(name, dim)
-        weight = getattr(module, name)
-        if isinstance(weight, UninitializedParameter):
+        original = getattr(module, name)
+        if isinstance(original, UninitializedParameter):
             raise ValueError("The module passed to `WeightNorm` can't have uninitialized parameters. "
                              "Make sure to run the dummy forward before applying weight normalization")
+        magnitude = Parameter(norm_except_dim(original, 2, fn.dim).data)
+        direction = Parameter(original.data)
         del module._parameters[name]
-        module.register_parameter(name + "_g", Parameter(norm_except_dim(weight, 2, dim).data))
-        module.register_parameter(name + "_v", Parameter(weight.data))
+        module.register_parameter(f"{name}_g", magnitude)
+        module.register_parameter(f"{name}_v", direction)
         # a plain attribute (not a parameter), so code reading module.weight keeps working
         setattr(module, name, fn.compute_weight(module))
         module.register_forward_pre_hook(fn)
         return fn
 
     def remove(self, module):
-        weight = self.compute_weight(module)
+        merged = Parameter(self.compute_weight(module).data)
         delattr(module, self.name)
-        del module._parameters[self.name + "_g"]
-        del module._parameters[self.name + "_v"]
-        setattr(module, self.name, Parameter(weight.data))
+        for part in ("_g", "_v"):
+            module._parameters.pop(self.name + part)
+        setattr(module, self.name, merged)
 
     def __call__(self, module, inputs):
         setattr(module, self.name, self.compute_weight(module))
@@ -78,10 +79,8 @@ def weight_norm(module, name="weight", dim=0):
 
 def remove_weight_norm(module, name="weight"):
     """Undo weight_norm: `module.<name>` becomes one parameter holding g * v / ||v||."""
-    for k, hook in module._forward_pre_hooks.items():
-        if isinstance(hook, WeightNorm) and hook.name == name:
-            hook.remove(module)
-            del module._forward_pre_hooks[k]
-            return module
-    raise ValueError(f"weight_norm of '{name}' not found in {module}")
-
+    hook = _pop_hook(module._forward_pre_hooks, lambda h: isinstance(h, WeightNorm) and h.name == name)
+    if hook is None:
+        raise ValueError(f"weight_norm of '{name}' not found in {module}")
+    hook.remove(module)
+    return module
