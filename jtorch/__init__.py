@@ -76,7 +76,7 @@ from ._tensor import Size as Size, Tensor as Tensor  # noqa: E402
 from ._tensor_str import set_printoptions as set_printoptions  # noqa: E402
 from .autograd.grad_mode import (  # noqa: E402
     enable_grad as enable_grad, inference_mode as inference_mode, is_grad_enabled as is_grad_enabled,
-    no_grad as no_grad, set_grad_enabled as set_grad_enabled,
+    is_inference_mode_enabled as is_inference_mode_enabled, no_grad as no_grad, set_grad_enabled as set_grad_enabled,
 )
 from . import autograd as autograd, backends as backends, cuda as cuda, debug as debug  # noqa: E402
 from ._compile import compile as compile  # noqa: E402

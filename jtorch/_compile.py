@@ -19,7 +19,7 @@ import weakref
 import jax
 import numpy as np
 
-from ._engine import metrics as _metrics, sync as _sync
+from ._engine import metrics as _metrics, modes, sync as _sync
 from ._engine.graph import Lazy
 from ._ops import random as _random, registry
 
@@ -161,7 +161,7 @@ class _Compiled:
                 _bind(t, v)
             for t, g in zip(state, grad_vals):
                 t._grad = None if g is None else T._from_lazy(Lazy(g.shape, t.dtype, value=g))
-            registry._eager[0] += 1
+            modes.state.tracing += 1
             gen._trace_seed, gen._trace_count = key, 0
             try:
                 result = self.fn(*args, **kwargs)
@@ -176,7 +176,7 @@ class _Compiled:
                                  [v is not None for v in new], [g is _SAME for g in grads])
                 return [t._lazy.value for t in flat], new, [None if g is _SAME else g for g in grads]
             finally:
-                registry._eager[0] -= 1
+                modes.state.tracing -= 1
                 gen._trace_seed = None
                 for t, lz, g in saved:
                     t._lazy, t._grad = lz, g

@@ -3,6 +3,10 @@ import weakref
 
 import jax
 
+# None until a tensor lands off the default device; then the dispatcher calls it with
+# (opdef, args) to raise torch's mixed-device error (a setting for the process, not a mode)
+device_check = None
+
 _JAX_PLATFORM = {"cpu": "cpu", "cuda": "gpu", "tpu": "tpu"}
 
 
@@ -215,9 +219,8 @@ def _registry():
 def _note_placement(jdev):
     """Turn on the dispatcher's same-device check once a tensor lands off the default device."""
     if jdev is not jax.devices()[0]:
-        from ._ops import registry
-        if getattr(registry, "_device_check", None) is not None and registry._device_check[0] is None:
-            registry._device_check[0] = check_same_device
+        global device_check
+        device_check = check_same_device
 
 
 def reconcile(values):

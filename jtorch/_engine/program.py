@@ -6,7 +6,7 @@ of the same training loop give equal Programs, so they share one compiled execut
 """
 import jax
 
-from . import metrics
+from . import metrics, modes
 
 
 class Program:
@@ -98,15 +98,11 @@ def _concrete(lz):
 _cache = {}
 
 
-# Above 0 while jtorch.func traces a forward-mode transform (jvp, linearize, jacfwd): an op
-# whose lowering has a reverse-mode-only rule (jax.custom_vjp) lowers its plain form then, and
-# the programs compiled meanwhile are cached apart.
-forward_mode = 0
-
-
 def executable(prog, donate=()):
     """(jitted function, is_new) for a Program, compiled once per structure."""
-    key = (prog, donate, forward_mode > 0)
+    # an op with a reverse-mode-only rule (jax.custom_vjp) lowers its plain form while a
+    # forward-mode transform traces (modes.state.forward_mode): those programs are cached apart
+    key = (prog, donate, modes.state.forward_mode > 0)
     fn = _cache.get(key)
     if fn is not None:
         metrics.count("cache_hits")

@@ -13,11 +13,11 @@ import weakref
 
 import jax
 
-from . import metrics, program
+from . import metrics, modes, program
 
-# Weak references to tensors created pending since the last sync (a plain list: appending a
-# weakref is far cheaper per op than a WeakSet, and Tensor.__eq__ is elementwise anyway).
-_live = []
+# Each thread keeps weak references to the tensors it created pending since its last sync in
+# modes.state.live (a plain list: appending a weakref is far cheaper per op than a WeakSet,
+# and Tensor.__eq__ is elementwise anyway).
 _sites = {}                # call site -> list of Programs compiled there
 _warned = set()
 RECOMPILE_WARN_LIMIT = 4   # distinct programs at one call site before the warning
@@ -25,7 +25,7 @@ _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def track(tensor):
-    _live.append(weakref.ref(tensor))
+    modes.state.live.append(weakref.ref(tensor))
 
 
 def materialize(lazies, reason):
@@ -34,14 +34,14 @@ def materialize(lazies, reason):
     if not roots:
         return
     held_pending(roots)
-    _live.clear()
+    modes.state.live.clear()
     run(sorted(roots.values(), key=_latest_op_first), reason)
 
 
 def held_pending(out):
     """Add the pending value of every tensor still held (tracked since the last sync) to `out`,
     a dict id(Lazy) -> Lazy; returns it."""
-    for ref in _live:
+    for ref in modes.state.live:
         t = ref()
         if t is not None:
             lz = t._lazy

@@ -13,6 +13,7 @@ import numpy as np
 from jax import lax
 
 from .. import _strides
+from .._engine import modes
 from . import registry
 from .registry import op, public
 
@@ -247,7 +248,7 @@ def getitem(self, index):
     spec, tensors = _parse(self, index)
     if not tensors:
         lz = self._fresh_lazy()
-        if (lz.value is not None and not lz.requires_grad and not registry._eager[0]
+        if (lz.value is not None and not lz.requires_grad and not modes.state.tracing
                 and not isinstance(lz.value, jax.core.Tracer)):
             return _basic_now(self, lz, spec)
         return _basic_op(spec)(self, spec=spec)

@@ -12,6 +12,7 @@ import numpy as np
 from jax import lax
 
 from .. import _strides
+from .._engine import modes
 from .registry import op, public, METHODS
 
 
@@ -799,11 +800,10 @@ def meshgrid(*tensors, indexing=None):
 
 def _reshape_inplace(name, fn):
     def method(self, *args, **kwargs):
-        from .registry import _grad_enabled
         lz = self._fresh_lazy()
         if self._base is not None:
             raise NotImplementedError(f"jtorch has no lowering for torch.Tensor.{name} on a view yet")
-        if _grad_enabled[0] and lz.requires_grad and lz.grad_fn is None:
+        if modes.state.grad_enabled and lz.requires_grad and lz.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         out = fn(self, *args, **kwargs)
         self._rebind(out._fresh_lazy(), lz)

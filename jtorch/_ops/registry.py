@@ -11,8 +11,8 @@ import inspect
 import jax
 import numpy as np
 
-from .. import _dtype
-from .._engine import metrics, sync
+from .. import _device, _dtype
+from .._engine import metrics, modes, sync
 from .._engine.graph import Lazy, Node
 
 OPS = {}        # torch name -> OpDef
@@ -161,10 +161,6 @@ def _static(v):
 # -- dispatch ----------------------------------------------------------------------------
 
 _Tensor = None       # set by jtorch._tensor (avoids an import cycle)
-_grad_enabled = [True]
-_autocast = [None]   # None, or a function (op name) -> dtype its float inputs run in (torch.autocast)
-_eager = [0]         # > 0 while tracing under jax (jtorch.compile, custom functions)
-_device_check = [None]  # None, or fn(opdef, args) raising torch's mixed-device error (set by jtorch._device)
 
 
 _scalars = {}  # exact bits + dtype -> device array: a scalar fed every step is transferred once
@@ -234,10 +230,11 @@ def _same_dtype(args):
 
 def dispatch(opdef, args, static):
     """Record (or run) one op call; returns a Tensor or a tuple of Tensors."""
-    if _autocast[0] is not None:
-        args = _autocast_args(opdef, args)
-    if _device_check[0] is not None:
-        _device_check[0](opdef, args)
+    mode = modes.state
+    if mode.autocast is not None:
+        args = _autocast_args(opdef, args, mode.autocast)
+    if _device.device_check is not None:
+        _device.device_check(opdef, args)
     promote = opdef.promote
     common = same = None
     if promote is not None:
@@ -247,7 +244,7 @@ def dispatch(opdef, args, static):
             common = _dtype.get_default_dtype()
     lazies = []
     requires_grad = False
-    eager = _eager[0] > 0
+    eager = mode.tracing > 0
     for a in args:
         if isinstance(a, _Tensor):
             lz = a._fresh_lazy()
@@ -265,7 +262,7 @@ def dispatch(opdef, args, static):
             if lz is not None and lz.dtype is not common:
                 static += (("_dtype", common.np),)
                 break
-    requires_grad = requires_grad and _grad_enabled[0] and opdef.differentiable
+    requires_grad = requires_grad and mode.grad_enabled and opdef.differentiable
     out_avals = _infer(opdef, static, lazies)
     node = Node(opdef, static, tuple(lazies))
     grad_fn = opdef.grad_name if requires_grad else None
@@ -297,9 +294,9 @@ def dispatch(opdef, args, static):
     return out
 
 
-def _autocast_args(opdef, args):
+def _autocast_args(opdef, args, policy):
     """Cast floating tensor inputs to the dtype torch.autocast's op lists give this op."""
-    target = _autocast[0](opdef.name)
+    target = policy(opdef.name)
     if target is None:
         return args
     out = []

@@ -1,6 +1,6 @@
 """torch.autocast on the op table: ops in torch's lists run with their float inputs cast.
 
-The dispatcher calls `registry._autocast[0](op_name)` for every op while an autocast
+The dispatcher calls `modes.state.autocast(op_name)` for every op while an autocast
 region is active; it answers the dtype the op's floating inputs run in (the low
 precision dtype, float32) or None (the op runs on its inputs as given, so ops outside
 the lists follow type promotion, as in torch). The lists are torch's
@@ -13,6 +13,7 @@ import warnings
 import jax
 
 from .. import _dtype
+from .._engine import modes
 from .._ops import registry
 
 # Ops that run in the low precision dtype on every device type.
@@ -89,7 +90,7 @@ def _install():
     if dev == "tpu":
         dev = "xla"
     if not _enabled.get(dev, False):
-        registry._autocast[0] = None
+        modes.state.autocast = None
         return
     table = _table(dev, _dtypes[dev])
     get = table.get
@@ -98,9 +99,9 @@ def _install():
             if name in _BANNED_CUDA:
                 _banned(name)
             return get(name)
-        registry._autocast[0] = hook
+        modes.state.autocast = hook
     else:
-        registry._autocast[0] = get
+        modes.state.autocast = get
 
 
 def is_autocast_available(device_type):

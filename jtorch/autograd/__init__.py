@@ -4,6 +4,7 @@ from .function import Function as Function, FunctionCtx as FunctionCtx
 from .grad_mode import (enable_grad as enable_grad, inference_mode as inference_mode,
                         is_grad_enabled as is_grad_enabled, no_grad as no_grad,
                         set_grad_enabled as set_grad_enabled)
+from .._engine import modes
 from .._engine.graph import Lazy
 from .._ops import registry
 
@@ -132,11 +133,11 @@ class _grad_for:
         self._mode = bool(create_graph)
 
     def __enter__(self):
-        self._prev = registry._grad_enabled[0]
-        registry._grad_enabled[0] = self._mode and self._prev
+        self._prev = modes.state.grad_enabled
+        modes.state.grad_enabled = self._mode and self._prev
 
     def __exit__(self, *exc):
-        registry._grad_enabled[0] = self._prev
+        modes.state.grad_enabled = self._prev
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

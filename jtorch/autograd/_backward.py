@@ -10,7 +10,7 @@ import weakref
 import jax
 import jax.numpy as jnp
 
-from .._engine import program
+from .._engine import modes, program
 from .._engine.graph import Lazy, Node
 from .._ops import registry
 
@@ -127,13 +127,13 @@ def run_vjp(roots, cots, wrt, create_graph, share=()):
     inputs = tuple(leaves) + tuple(cots)
     slots = {id(n): i for i, n in enumerate(nodes)}
     # traced (eager) values are replaced too: the first forward then has no use left, and XLA drops it
-    share = [lz for lz in share if (lz.value is None or registry._eager[0]) and lz.node is not None
+    share = [lz for lz in share if (lz.value is None or modes.state.tracing) and lz.node is not None
              and id(lz.node) in slots]
     refs = tuple((slots[id(lz.node)], lz.index) for lz in share)
     node = Node(VJP, (("prog", prog), ("diff", diff), ("n_cot", len(cots)), ("shared", refs)), inputs)
-    rg = create_graph and registry._grad_enabled[0] and any(lz.requires_grad for lz in inputs)
+    rg = create_graph and modes.state.grad_enabled and any(lz.requires_grad for lz in inputs)
     values = None
-    if registry._eager[0]:  # tracing (jtorch.compile, custom functions): compute now
+    if modes.state.tracing:  # tracing (jtorch.compile, custom functions): compute now
         values = VJP.lower(*[None if lz is None else lz.value for lz in inputs], **dict(node.static))
     grads = {}
     for k, i in enumerate(diff):

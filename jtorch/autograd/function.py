@@ -6,6 +6,7 @@ while tracing), so they are traced once per structure and compiled with the step
 """
 import jax
 
+from .._engine import modes
 from .._ops import registry
 from .grad_mode import no_grad
 
@@ -28,14 +29,7 @@ class FunctionCtx:
         pass
 
 
-class _Eager:
-    """Run jtorch ops immediately on tracers."""
-
-    def __enter__(self):
-        registry._eager[0] += 1
-
-    def __exit__(self, *exc):
-        registry._eager[0] -= 1
+_Eager = modes.tracing
 
 
 def _wrap(value):

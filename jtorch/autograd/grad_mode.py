@@ -1,31 +1,51 @@
-"""no_grad, enable_grad, set_grad_enabled, inference_mode: context managers and decorators."""
+"""no_grad, enable_grad, set_grad_enabled, inference_mode: context managers and decorators.
+
+The modes are per thread (jtorch._engine.modes), as in torch: `no_grad` in one thread leaves
+recording on in the others. Each class works as `with cls():`, as `@cls()` and, where torch
+allows it, as a bare `@cls` decorator.
+"""
 import functools
 
-from .._ops import registry
+from .._engine import modes
 
 
 def is_grad_enabled():
-    return registry._grad_enabled[0]
+    return modes.state.grad_enabled
 
 
-class _GradMode:
-    """Base: sets grad mode on enter, restores it on exit; usable as a decorator."""
+def is_inference_mode_enabled():
+    return modes.state.inference
 
-    _mode = True
+
+class _Switch:
+    """Sets this thread's modes on enter and puts the previous ones back on exit."""
+
+    def _target(self):  # (grad_enabled, inference) inside the block
+        raise NotImplementedError
+
+    def __new__(cls, *args, **kwargs):
+        # `@no_grad` without parentheses: the one argument is the function to decorate
+        if cls._bare_ok and len(args) == 1 and not kwargs and callable(args[0]) and not isinstance(args[0], bool):
+            return cls()(args[0])
+        return super().__new__(cls)
+
+    _bare_ok = True
 
     def __enter__(self):
-        self._prev = registry._grad_enabled[0]
-        registry._grad_enabled[0] = self._mode
-        return self
+        st = modes.state
+        self._saved = (st.grad_enabled, st.inference)
+        st.grad_enabled, st.inference = self._target()
 
     def __exit__(self, *exc):
-        registry._grad_enabled[0] = self._prev
+        modes.state.grad_enabled, modes.state.inference = self._saved
         return False
 
     def __call__(self, fn):
+        make = self.clone
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with type(self)():
+            with make():
                 return fn(*args, **kwargs)
         return wrapper
 
@@ -33,47 +53,46 @@ class _GradMode:
         return type(self)()
 
 
-class no_grad(_GradMode):
-    _mode = False
+class no_grad(_Switch):
+    def _target(self):
+        return False, modes.state.inference
 
 
-class enable_grad(_GradMode):
-    _mode = True
+class enable_grad(_Switch):
+    def _target(self):
+        return True, modes.state.inference
 
 
-class set_grad_enabled(_GradMode):
+class set_grad_enabled(_Switch):
+    _bare_ok = False
+
     def __init__(self, mode):
         self._mode = bool(mode)
-        self._prev = registry._grad_enabled[0]
-        registry._grad_enabled[0] = self._mode  # torch applies it at construction too
+        # torch switches at construction, so `torch.set_grad_enabled(False)` works as a plain call
+        self._before = modes.state.grad_enabled
+        modes.state.grad_enabled = self._mode
+
+    def _target(self):
+        return self._mode, modes.state.inference
 
     def __enter__(self):
-        return self
+        st = modes.state
+        self._saved = (self._before, st.inference)
 
     def __call__(self, fn):
-        registry._grad_enabled[0] = self._prev
-        mode = self._mode
+        modes.state.grad_enabled = self._before  # used as a decorator: the construction switched nothing
+        return super().__call__(fn)
 
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-        return wrapper
+    def clone(self):
+        return set_grad_enabled(self._mode)
 
 
-class inference_mode(_GradMode):
+class inference_mode(_Switch):
     def __init__(self, mode=True):
-        self._mode = not mode
+        self._mode = bool(mode)
 
-    def __call__(self, fn):
-        mode = not self._mode
+    def _target(self):  # torch: grad mode is the opposite of inference mode inside either block
+        return not self._mode, self._mode
 
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with inference_mode(mode):
-                return fn(*args, **kwargs)
-        return wrapper
-
-
-def is_inference_mode_enabled():
-    return False
+    def clone(self):
+        return inference_mode(self._mode)

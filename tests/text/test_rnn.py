@@ -224,7 +224,7 @@ def test_backward_loop_carries_no_weight_gradient(mode, gates):
     transforms lower) carries both, which the second half checks."""
     import jax
     import jax.numpy as jnp
-    from jtorch._engine import program
+    from jtorch._engine import modes
     from jtorch._ops import rnn
 
     T, B, H, G = 6, 3, 5, gates * 5
@@ -236,11 +236,11 @@ def test_backward_loop_carries_no_weight_gradient(mode, gates):
         return (out ** 2).sum() + (c ** 2).sum()
 
     def carried(flag):
-        program.forward_mode = flag
+        modes.state.forward_mode = flag
         try:
             scans = _scan_carries(jax.make_jaxpr(jax.grad(loss, (0, 1, 2)))(*args).jaxpr, [])
         finally:
-            program.forward_mode = 0
+            modes.state.forward_mode = 0
         assert len(scans) == 2  # the forward loop and the backward loop
         return {shape for carry in scans for shape in carry}
 
