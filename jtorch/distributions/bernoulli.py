@@ -1,124 +1,76 @@
+"""Bernoulli(probs | logits): one coin flip, 1 with probability probs."""
 from __future__ import annotations
 
+import math
 
 import jtorch as torch
-from .utils import _Number, Number
-from math import nan
-
-from jtorch import Tensor
+from jtorch.nn.functional import softplus
 from . import constraints
+from .distribution import _validated
 from .exp_family import ExponentialFamily
-from .utils import (
-    broadcast_all,
-    lazy_property,
-    logits_to_probs,
-    probs_to_logits,
-)
-from jtorch.nn.functional import binary_cross_entropy_with_logits
-
+from .utils import _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Bernoulli"]
 
 
 class Bernoulli(ExponentialFamily):
-
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
-    support = constraints.boolean
     has_enumerate_support = True
+    support = constraints.boolean
     _mean_carrier_measure = 0
 
-    def __init__(
-        self,
-        probs: Tensor | Number | None = None,
-        logits: Tensor | Number | None = None,
-        validate_args: bool | None = None,
-    ) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError(
-                "Either `probs` or `logits` must be specified, but not both."
-            )
-        if probs is not None:
-            is_scalar = isinstance(probs, _Number)
-            (self.probs,) = broadcast_all(probs)
-        else:
-            if logits is None:
-                raise AssertionError("logits is unexpectedly None")
-            is_scalar = isinstance(logits, _Number)
-            (self.logits,) = broadcast_all(logits)
-        self._param = self.probs if probs is not None else self.logits
-        if is_scalar:
-            batch_shape = torch.Size()
-        else:
-            batch_shape = self._param.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+    def __init__(self, probs=None, logits=None, validate_args=None) -> None:
+        self._given, value = _probs_or_logits(probs, logits)
+        (value,) = broadcast_all(value)
+        setattr(self, self._given, value)  # the other one is derived on first use
+        super().__init__(value.shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Bernoulli, _instance)
-        batch_shape = torch.Size(batch_shape)
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(batch_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(batch_shape)
-            new._param = new.logits
-        super(Bernoulli, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(Bernoulli, batch_shape, _instance)
+
+    @property
+    def _param(self):
+        return getattr(self, self._given)
 
     def _new(self, *args, **kwargs):
         return self._param.new(*args, **kwargs)
 
-    @property
-    def mean(self) -> Tensor:
-        return self.probs
-
-    @property
-    def mode(self) -> Tensor:
-        mode = (self.probs >= 0.5).to(self.probs)
-        mode[self.probs == 0.5] = nan
-        return mode
-
-    @property
-    def variance(self) -> Tensor:
-        return self.probs * (1 - self.probs)
-
     @lazy_property
-    def logits(self) -> Tensor:
+    def logits(self):
         return probs_to_logits(self.probs, is_binary=True)
 
     @lazy_property
-    def probs(self) -> Tensor:
+    def probs(self):
         return logits_to_probs(self.logits, is_binary=True)
 
+    param_shape = property(lambda self: self._param.size())
+    mean = property(lambda self: self.probs)
+    variance = property(lambda self: self.probs * (1 - self.probs))
+
     @property
-    def param_shape(self) -> torch.Size:
-        return self._param.size()
+    def mode(self):
+        p = self.probs
+        return torch.where(p == 0.5, math.nan, (p > 0.5).to(p))  # a fair coin has no single mode
 
     def sample(self, sample_shape=torch.Size()):
-        shape = self._extended_shape(sample_shape)
         with torch.no_grad():
-            return torch.bernoulli(self.probs.expand(shape))
+            return torch.bernoulli(self.probs.expand(self._extended_shape(sample_shape)))
 
+    @_validated
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        logits, value = broadcast_all(self.logits, value)
-        return -binary_cross_entropy_with_logits(logits, value, reduction="none")
+        # log p(x) = x * logit - log(1 + e^logit)
+        logit, x = broadcast_all(self.logits, value)
+        return x * logit - softplus(logit)
 
     def entropy(self):
-        return binary_cross_entropy_with_logits(
-            self.logits, self.probs, reduction="none"
-        )
+        return softplus(self.logits) - self.probs * self.logits
 
     def enumerate_support(self, expand=True):
-        values = torch.arange(2, dtype=self._param.dtype, device=self._param.device)
-        values = values.view((-1,) + (1,) * len(self._batch_shape))
-        if expand:
-            values = values.expand((-1,) + self._batch_shape)
-        return values
+        return self._grid(torch.arange(2, dtype=self._param.dtype, device=self._param.device), expand)
 
+    # theta = logit,  A(theta) = log(1 + e^theta)
     @property
-    def _natural_params(self) -> tuple[Tensor]:
+    def _natural_params(self):
         return (torch.logit(self.probs),)
 
     def _log_normalizer(self, x):

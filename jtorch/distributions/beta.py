@@ -1,101 +1,61 @@
+"""Beta(concentration1, concentration0): the first coordinate of a two-class Dirichlet."""
 from __future__ import annotations
 
-
 import jtorch as torch
-from .utils import _Number, _size
-from jtorch import Tensor
 from . import constraints
 from .dirichlet import Dirichlet
+from .distribution import _validated
 from .exp_family import ExponentialFamily
-from .utils import broadcast_all
-
+from .utils import _Number, broadcast_all
 
 __all__ = ["Beta"]
 
 
 class Beta(ExponentialFamily):
-
-    arg_constraints = {
-        "concentration1": constraints.positive,
-        "concentration0": constraints.positive,
-    }
-    support = constraints.unit_interval
     has_rsample = True
+    support = constraints.unit_interval
+    arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
 
-    def __init__(
-        self,
-        concentration1: Tensor | float,
-        concentration0: Tensor | float,
-        validate_args: bool | None = None,
-    ) -> None:
+    def __init__(self, concentration1, concentration0, validate_args=None) -> None:
         if isinstance(concentration1, _Number) and isinstance(concentration0, _Number):
-            concentration1_concentration0 = torch.tensor(
-                [float(concentration1), float(concentration0)]
-            )
+            pair = torch.tensor([float(concentration1), float(concentration0)])
         else:
-            concentration1, concentration0 = broadcast_all(
-                concentration1, concentration0
-            )
-            concentration1_concentration0 = torch.stack(
-                [concentration1, concentration0], -1
-            )
-        self._dirichlet = Dirichlet(
-            concentration1_concentration0, validate_args=validate_args
-        )
-        super().__init__(self._dirichlet._batch_shape, validate_args=validate_args)
+            pair = torch.stack(broadcast_all(concentration1, concentration0), -1)
+        self._dirichlet = Dirichlet(pair, validate_args=validate_args)
+        super().__init__(self._dirichlet.batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Beta, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new._dirichlet = self._dirichlet.expand(batch_shape)
-        super(Beta, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(Beta, batch_shape, _instance)
+
+    concentration1 = property(lambda self: self._dirichlet.concentration[..., 0])
+    concentration0 = property(lambda self: self._dirichlet.concentration[..., 1])
 
     @property
-    def mean(self) -> Tensor:
-        return self.concentration1 / (self.concentration1 + self.concentration0)
+    def mean(self):
+        a, b = self.concentration1, self.concentration0
+        return a / (a + b)
 
     @property
-    def mode(self) -> Tensor:
-        return self._dirichlet.mode[..., 0]
+    def variance(self):
+        a, b = self.concentration1, self.concentration0
+        return a * b / ((a + b).pow(2) * (a + b + 1))
 
-    @property
-    def variance(self) -> Tensor:
-        total = self.concentration1 + self.concentration0
-        return self.concentration1 * self.concentration0 / (total.pow(2) * (total + 1))
+    mode = property(lambda self: self._dirichlet.mode[..., 0])
 
-    def rsample(self, sample_shape: _size = ()) -> Tensor:
-        return self._dirichlet.rsample(sample_shape).select(-1, 0)
+    def rsample(self, sample_shape=()):
+        return self._dirichlet.rsample(sample_shape)[..., 0]
 
+    @_validated
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        heads_tails = torch.stack([value, 1.0 - value], -1)
-        return self._dirichlet.log_prob(heads_tails)
+        return self._dirichlet.log_prob(torch.stack([value, 1.0 - value], -1))
 
     def entropy(self):
         return self._dirichlet.entropy()
 
+    # theta = (a, b),  A(theta) = log B(a, b)
     @property
-    def concentration1(self) -> Tensor:
-        result = self._dirichlet.concentration[..., 0]
-        if isinstance(result, _Number):
-            return torch.tensor([result])
-        else:
-            return result
-
-    @property
-    def concentration0(self) -> Tensor:
-        result = self._dirichlet.concentration[..., 1]
-        if isinstance(result, _Number):
-            return torch.tensor([result])
-        else:
-            return result
-
-    @property
-    def _natural_params(self) -> tuple[Tensor, Tensor]:
-        return (self.concentration1, self.concentration0)
+    def _natural_params(self):
+        return self.concentration1, self.concentration0
 
     def _log_normalizer(self, x, y):
         return torch.lgamma(x) + torch.lgamma(y) - torch.lgamma(x + y)

@@ -1,78 +1,36 @@
+"""Binomial(total_count, probs | logits): the number of successes in total_count coin flips."""
 from __future__ import annotations
 
-
 import jtorch as torch
-from jtorch import Tensor
+from jtorch.nn.functional import softplus
 from . import constraints
-from .distribution import Distribution
-from .utils import (
-    broadcast_all,
-    lazy_property,
-    logits_to_probs,
-    probs_to_logits,
-)
-
+from .distribution import Distribution, _validated
+from .utils import _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Binomial"]
 
 
-def _clamp_by_zero(x):
-    # works like clamp(x, min=0) but has grad at 0 is 0.5
-    return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
-
-
 class Binomial(Distribution):
-
+    has_enumerate_support = True
     arg_constraints = {
         "total_count": constraints.nonnegative_integer,
         "probs": constraints.unit_interval,
         "logits": constraints.real,
     }
-    has_enumerate_support = True
 
-    def __init__(
-        self,
-        total_count: Tensor | int = 1,
-        probs: Tensor | None = None,
-        logits: Tensor | None = None,
-        validate_args: bool | None = None,
-    ) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError(
-                "Either `probs` or `logits` must be specified, but not both."
-            )
-        if probs is not None:
-            (
-                self.total_count,
-                self.probs,
-            ) = broadcast_all(total_count, probs)
-            self.total_count = self.total_count.type_as(self.probs)
-        else:
-            if logits is None:
-                raise AssertionError("logits is unexpectedly None")
-            (
-                self.total_count,
-                self.logits,
-            ) = broadcast_all(total_count, logits)
-            self.total_count = self.total_count.type_as(self.logits)
-
-        self._param = self.probs if probs is not None else self.logits
-        batch_shape = self._param.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+    def __init__(self, total_count=1, probs=None, logits=None, validate_args=None) -> None:
+        self._given, value = _probs_or_logits(probs, logits)
+        count, value = broadcast_all(total_count, value)
+        self.total_count = count.type_as(value)
+        setattr(self, self._given, value)
+        super().__init__(value.shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Binomial, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new.total_count = self.total_count.expand(batch_shape)
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(batch_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(batch_shape)
-            new._param = new.logits
-        super(Binomial, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(Binomial, batch_shape, _instance)
+
+    @property
+    def _param(self):
+        return getattr(self, self._given)
 
     def _new(self, *args, **kwargs):
         return self._param.new(*args, **kwargs)
@@ -81,77 +39,47 @@ class Binomial(Distribution):
     def support(self):
         return constraints.integer_interval(0, self.total_count)
 
-    @property
-    def mean(self) -> Tensor:
-        return self.total_count * self.probs
-
-    @property
-    def mode(self) -> Tensor:
-        return ((self.total_count + 1) * self.probs).floor().clamp(max=self.total_count)
-
-    @property
-    def variance(self) -> Tensor:
-        return self.total_count * self.probs * (1 - self.probs)
-
     @lazy_property
-    def logits(self) -> Tensor:
+    def logits(self):
         return probs_to_logits(self.probs, is_binary=True)
 
     @lazy_property
-    def probs(self) -> Tensor:
+    def probs(self):
         return logits_to_probs(self.logits, is_binary=True)
 
+    param_shape = property(lambda self: self._param.size())
+    mean = property(lambda self: self.total_count * self.probs)
+    variance = property(lambda self: self.total_count * self.probs * (1 - self.probs))
+
     @property
-    def param_shape(self) -> torch.Size:
-        return self._param.size()
+    def mode(self):
+        n = self.total_count
+        return ((n + 1) * self.probs).floor().clamp(max=n)
 
     def sample(self, sample_shape=torch.Size()):
         shape = self._extended_shape(sample_shape)
         with torch.no_grad():
-            return torch.binomial(
-                self.total_count.expand(shape), self.probs.expand(shape)
-            )
+            return torch.binomial(self.total_count.expand(shape), self.probs.expand(shape))
 
+    @_validated
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        log_factorial_n = torch.lgamma(self.total_count + 1)
-        log_factorial_k = torch.lgamma(value + 1)
-        log_factorial_nmk = torch.lgamma(self.total_count - value + 1)
-        # k * log(p) + (n - k) * log(1 - p) = k * (log(p) - log(1 - p)) + n * log(1 - p)
-        #     (case logit < 0)              = k * logit - n * log1p(e^logit)
-        #     (case logit > 0)              = k * logit - n * (log(p) - log(1 - p)) + n * log(p)
-        #                                   = k * logit - n * logit - n * log1p(e^-logit)
-        #     (merge two cases)             = k * logit - n * max(logit, 0) - n * log1p(e^-|logit|)
-        normalize_term = (
-            self.total_count * _clamp_by_zero(self.logits)
-            + self.total_count * torch.log1p(torch.exp(-torch.abs(self.logits)))
-            - log_factorial_n
-        )
-        return (
-            value * self.logits - log_factorial_k - log_factorial_nmk - normalize_term
-        )
+        # log C(n, k) + k log p + (n - k) log(1 - p) = log C(n, k) + k * logit - n * log(1 + e^logit)
+        n = self.total_count
+        log_choose = torch.lgamma(n + 1) - torch.lgamma(value + 1) - torch.lgamma(n - value + 1)
+        return log_choose + value * self.logits - n * softplus(self.logits)
 
-    def entropy(self):
-        total_count = int(self.total_count.max())
-        if not self.total_count.min() == total_count:
-            raise NotImplementedError(
-                "Inhomogeneous total count not supported by `entropy`."
-            )
-
-        log_prob = self.log_prob(self.enumerate_support(False))
-        return -(torch.exp(log_prob) * log_prob).sum(0)
+    def _common_count(self, what):
+        """The total count shared by every batch member (enumerating needs one range of values)."""
+        top = int(self.total_count.max())
+        if top != self.total_count.min():
+            raise NotImplementedError(f"Inhomogeneous total count not supported by `{what}`.")
+        return top
 
     def enumerate_support(self, expand=True):
-        total_count = int(self.total_count.max())
-        if not self.total_count.min() == total_count:
-            raise NotImplementedError(
-                "Inhomogeneous total count not supported by `enumerate_support`."
-            )
-        values = torch.arange(
-            1 + total_count, dtype=self._param.dtype, device=self._param.device
-        )
-        values = values.view((-1,) + (1,) * len(self._batch_shape))
-        if expand:
-            values = values.expand((-1,) + self._batch_shape)
-        return values
+        n = self._common_count("enumerate_support")
+        return self._grid(torch.arange(n + 1, dtype=self._param.dtype, device=self._param.device), expand)
+
+    def entropy(self):
+        self._common_count("entropy")
+        lp = self.log_prob(self.enumerate_support(False))
+        return -(lp.exp() * lp).sum(0)

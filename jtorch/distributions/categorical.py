@@ -1,65 +1,38 @@
+"""Categorical(probs | logits): one draw of an index in 0 .. K-1 (K = the last dimension)."""
 from __future__ import annotations
 
+import math
 
 import jtorch as torch
-from math import nan
-
-from jtorch import Tensor
 from . import constraints
-from .distribution import Distribution
-from .utils import lazy_property, logits_to_probs, probs_to_logits
-
+from .distribution import Distribution, _validated
+from .utils import _probs_or_logits, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Categorical"]
 
 
 class Categorical(Distribution):
-
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     has_enumerate_support = True
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
 
-    def __init__(
-        self,
-        probs: Tensor | None = None,
-        logits: Tensor | None = None,
-        validate_args: bool | None = None,
-    ) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError(
-                "Either `probs` or `logits` must be specified, but not both."
-            )
-        if probs is not None:
-            if probs.dim() < 1:
-                raise ValueError("`probs` parameter must be at least one-dimensional.")
-            self.probs = probs / probs.sum(-1, keepdim=True)
+    def __init__(self, probs=None, logits=None, validate_args=None) -> None:
+        self._given, value = _probs_or_logits(probs, logits)
+        if value.dim() < 1:
+            raise ValueError(f"`{self._given}` parameter must be at least one-dimensional.")
+        # stored normalised: probs summing to 1, logits with logsumexp 0
+        if self._given == "probs":
+            self.probs = value / value.sum(-1, keepdim=True)
         else:
-            if logits is None:
-                raise AssertionError("logits is unexpectedly None")
-            if logits.dim() < 1:
-                raise ValueError("`logits` parameter must be at least one-dimensional.")
-            # Normalize
-            self.logits = logits - logits.logsumexp(dim=-1, keepdim=True)
-        self._param = self.probs if probs is not None else self.logits
-        self._num_events = self._param.size()[-1]
-        batch_shape = (
-            self._param.size()[:-1] if self._param.ndimension() > 1 else torch.Size()
-        )
-        super().__init__(batch_shape, validate_args=validate_args)
+            self.logits = value - value.logsumexp(dim=-1, keepdim=True)
+        self._num_events = value.shape[-1]
+        super().__init__(value.shape[:-1], validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Categorical, _instance)
-        batch_shape = torch.Size(batch_shape)
-        param_shape = batch_shape + torch.Size((self._num_events,))
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(param_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(param_shape)
-            new._param = new.logits
-        new._num_events = self._num_events
-        super(Categorical, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(Categorical, batch_shape, _instance)
+
+    @property
+    def _param(self):
+        return getattr(self, self._given)
 
     def _new(self, *args, **kwargs):
         return self._param.new(*args, **kwargs)
@@ -69,64 +42,39 @@ class Categorical(Distribution):
         return constraints.integer_interval(0, self._num_events - 1)
 
     @lazy_property
-    def logits(self) -> Tensor:
+    def logits(self):
         return probs_to_logits(self.probs)
 
     @lazy_property
-    def probs(self) -> Tensor:
+    def probs(self):
         return logits_to_probs(self.logits)
 
-    @property
-    def param_shape(self) -> torch.Size:
-        return self._param.size()
+    param_shape = property(lambda self: self._param.size())
+    mode = property(lambda self: self.probs.argmax(dim=-1))
 
-    @property
-    def mean(self) -> Tensor:
-        return torch.full(
-            self._extended_shape(),
-            nan,
-            dtype=self.probs.dtype,
-            device=self.probs.device,
-        )
+    def _undefined(self):
+        # an index has no meaningful mean or variance
+        return torch.full(self._extended_shape(), math.nan, dtype=self.probs.dtype, device=self.probs.device)
 
-    @property
-    def mode(self) -> Tensor:
-        return self.probs.argmax(dim=-1)
-
-    @property
-    def variance(self) -> Tensor:
-        return torch.full(
-            self._extended_shape(),
-            nan,
-            dtype=self.probs.dtype,
-            device=self.probs.device,
-        )
+    mean = property(_undefined)
+    variance = property(_undefined)
 
     def sample(self, sample_shape=torch.Size()):
-        if not isinstance(sample_shape, torch.Size):
-            sample_shape = torch.Size(sample_shape)
-        probs_2d = self.probs.reshape(-1, self._num_events)
-        samples_2d = torch.multinomial(probs_2d, sample_shape.numel(), True).T
-        return samples_2d.reshape(self._extended_shape(sample_shape))
+        shape = self._extended_shape(sample_shape)
+        draws = math.prod(tuple(sample_shape))
+        rows = self.probs.reshape(-1, self._num_events)
+        return torch.multinomial(rows, draws, True).T.reshape(shape)
 
+    @_validated
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        value = value.long().unsqueeze(-1)
-        value, log_pmf = torch.broadcast_tensors(value, self.logits)
-        value = value[..., :1]
-        return log_pmf.gather(-1, value).squeeze(-1)
+        idx = value.long().unsqueeze(-1)
+        idx, table = torch.broadcast_tensors(idx, self.logits)
+        return table.gather(-1, idx[..., :1]).squeeze(-1)
 
     def entropy(self):
-        min_real = torch.finfo(self.logits.dtype).min
-        logits = torch.clamp(self.logits, min=min_real)
-        p_log_p = logits * self.probs
-        return -p_log_p.sum(-1)
+        # -sum p log p, with log 0 kept finite so that 0 * log 0 is 0
+        finite = self.logits.clamp(min=torch.finfo(self.logits.dtype).min)
+        return -(self.probs * finite).sum(-1)
 
     def enumerate_support(self, expand=True):
-        num_events = self._num_events
-        values = torch.arange(num_events, dtype=torch.long, device=self._param.device)
-        values = values.view((-1,) + (1,) * len(self._batch_shape))
-        if expand:
-            values = values.expand((-1,) + self._batch_shape)
-        return values
+        return self._grid(torch.arange(self._num_events, dtype=torch.long, device=self._param.device), expand)

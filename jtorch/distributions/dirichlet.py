@@ -1,105 +1,72 @@
+"""Dirichlet(concentration): a random point of the probability simplex (event shape (K,))."""
 from __future__ import annotations
 
-
 import jtorch as torch
-from .utils import _size
-from jtorch import Tensor
 from jtorch._ops.random import _standard_gamma
+from jtorch.nn.functional import one_hot
 from . import constraints
+from .distribution import _validated
 from .exp_family import ExponentialFamily
-
 
 __all__ = ["Dirichlet"]
 
 
-def _sample_dirichlet(concentration):
-    # normalised Gamma draws; their reparameterisation gradient is the Gamma sampler's, so
-    # torch's _dirichlet_grad is not needed
-    x = _standard_gamma(concentration)
-    return x / x.sum(-1, True)
-
-
 class Dirichlet(ExponentialFamily):
-
-    arg_constraints = {
-        "concentration": constraints.independent(constraints.positive, 1)
-    }
-    support = constraints.simplex
     has_rsample = True
+    support = constraints.simplex
+    arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
 
-    def __init__(
-        self,
-        concentration: Tensor,
-        validate_args: bool | None = None,
-    ) -> None:
+    def __init__(self, concentration, validate_args=None) -> None:
         if concentration.dim() < 1:
-            raise ValueError(
-                "`concentration` parameter must be at least one-dimensional."
-            )
+            raise ValueError("`concentration` parameter must be at least one-dimensional.")
         self.concentration = concentration
-        batch_shape, event_shape = concentration.shape[:-1], concentration.shape[-1:]
-        super().__init__(batch_shape, event_shape, validate_args=validate_args)
+        shape = concentration.shape
+        super().__init__(shape[:-1], shape[-1:], validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Dirichlet, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new.concentration = self.concentration.expand(batch_shape + self.event_shape)
-        super(Dirichlet, new).__init__(
-            batch_shape, self.event_shape, validate_args=False
-        )
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(Dirichlet, batch_shape, _instance)
 
-    def rsample(self, sample_shape: _size = ()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        concentration = self.concentration.expand(shape)
-        return _sample_dirichlet(concentration)
+    @property
+    def _total(self):
+        return self.concentration.sum(-1, keepdim=True)
 
+    mean = property(lambda self: self.concentration / self._total)
+
+    @property
+    def variance(self):
+        c, c0 = self.concentration, self._total
+        return c * (c0 - c) / (c0.pow(2) * (c0 + 1))
+
+    @property
+    def mode(self):
+        excess = (self.concentration - 1).clamp(min=0.0)
+        interior = excess / excess.sum(-1, keepdim=True)
+        # all concentrations below 1: the density peaks at a vertex of the simplex
+        vertex = one_hot(interior.argmax(dim=-1), excess.shape[-1]).to(interior)
+        at_vertex = (self.concentration < 1).all(dim=-1, keepdim=True)
+        return torch.where(at_vertex, vertex, interior)
+
+    def rsample(self, sample_shape=()):
+        # normalised independent Gamma(c_i, 1) draws; the gradient flows through the Gamma
+        # sampler's implicit reparameterisation
+        g = _standard_gamma(self.concentration.expand(self._extended_shape(sample_shape)))
+        return g / g.sum(-1, keepdim=True)
+
+    @_validated
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        return (
-            torch.xlogy(self.concentration - 1.0, value).sum(-1)
-            + torch.lgamma(self.concentration.sum(-1))
-            - torch.lgamma(self.concentration).sum(-1)
-        )
-
-    @property
-    def mean(self) -> Tensor:
-        return self.concentration / self.concentration.sum(-1, True)
-
-    @property
-    def mode(self) -> Tensor:
-        concentrationm1 = (self.concentration - 1).clamp(min=0.0)
-        mode = concentrationm1 / concentrationm1.sum(-1, True)
-        mask = (self.concentration < 1).all(dim=-1)
-        mode[mask] = torch.nn.functional.one_hot(
-            mode[mask].argmax(dim=-1), concentrationm1.shape[-1]
-        ).to(mode)
-        return mode
-
-    @property
-    def variance(self) -> Tensor:
-        con0 = self.concentration.sum(-1, True)
-        return (
-            self.concentration
-            * (con0 - self.concentration)
-            / (con0.pow(2) * (con0 + 1))
-        )
+        c = self.concentration
+        return torch.xlogy(c - 1.0, value).sum(-1) - self._log_normalizer(c)
 
     def entropy(self):
-        k = self.concentration.size(-1)
-        a0 = self.concentration.sum(-1)
-        return (
-            torch.lgamma(self.concentration).sum(-1)
-            - torch.lgamma(a0)
-            - (k - a0) * torch.digamma(a0)
-            - ((self.concentration - 1.0) * torch.digamma(self.concentration)).sum(-1)
-        )
+        c = self.concentration
+        c0, k = c.sum(-1), c.shape[-1]
+        return (self._log_normalizer(c) + (c0 - k) * torch.digamma(c0)
+                - ((c - 1.0) * torch.digamma(c)).sum(-1))
 
+    # theta = concentration,  A(theta) = sum lgamma(theta_i) - lgamma(sum theta_i)
     @property
-    def _natural_params(self) -> tuple[Tensor]:
+    def _natural_params(self):
         return (self.concentration,)
 
     def _log_normalizer(self, x):
-        return x.lgamma().sum(-1) - torch.lgamma(x.sum(-1))
+        return torch.lgamma(x).sum(-1) - torch.lgamma(x.sum(-1))

@@ -1,12 +1,21 @@
-from __future__ import annotations
+"""Exponential families: p(x) = h(x) exp(<theta, t(x)> - A(theta)).
 
+A member declares its natural parameters theta, its log-normaliser A and E[log h(x)]; entropy
+and the Bregman form of the KL divergence (kl.py) follow from the gradient of A, which is the
+mean of the sufficient statistic t(x)."""
+from __future__ import annotations
 
 import jtorch as torch
 from jtorch import Tensor
 from .distribution import Distribution
 
-
 __all__ = ["ExponentialFamily"]
+
+
+def _grad_log_normalizer(dist, thetas):
+    """A(thetas) and dA/dtheta, differentiable again (both feed the caller's formulas)."""
+    a = dist._log_normalizer(*thetas)
+    return a, torch.autograd.grad(a.sum(), thetas, create_graph=True)
 
 
 class ExponentialFamily(Distribution):
@@ -23,11 +32,10 @@ class ExponentialFamily(Distribution):
         raise NotImplementedError
 
     def entropy(self):
-        result: Tensor | float = -self._mean_carrier_measure
-        nparams = [p.detach().requires_grad_() for p in self._natural_params]
-        lg_normal = self._log_normalizer(*nparams)
-        gradients = torch.autograd.grad(lg_normal.sum(), nparams, create_graph=True)
-        result += lg_normal
-        for np, g in zip(nparams, gradients):
-            result -= (np * g).reshape(self._batch_shape + (-1,)).sum(-1)
-        return result
+        # H = A(theta) - <theta, E[t(x)]> - E[log h(x)], with E[t(x)] = grad A(theta)
+        thetas = [t.detach().requires_grad_() for t in self._natural_params]
+        a, mean_stat = _grad_log_normalizer(self, thetas)
+        out = a - self._mean_carrier_measure
+        for theta, m in zip(thetas, mean_stat):
+            out = out - (theta * m).reshape(tuple(self._batch_shape) + (-1,)).sum(-1)
+        return out

@@ -1,79 +1,55 @@
+"""Exponential(rate): density rate * exp(-rate * x) on x >= 0."""
 from __future__ import annotations
 
-
 import jtorch as torch
-from .utils import _Number, _size
-from jtorch import Tensor
 from . import constraints
+from .distribution import _validated
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all
-
 
 __all__ = ["Exponential"]
 
 
 class Exponential(ExponentialFamily):
-
     arg_constraints = {"rate": constraints.positive}
-    support = constraints.nonnegative
     has_rsample = True
+    support = constraints.nonnegative
     _mean_carrier_measure = 0
 
-    @property
-    def mean(self) -> Tensor:
-        return self.rate.reciprocal()
-
-    @property
-    def mode(self) -> Tensor:
-        return torch.zeros_like(self.rate)
-
-    @property
-    def stddev(self) -> Tensor:
-        return self.rate.reciprocal()
-
-    @property
-    def variance(self) -> Tensor:
-        return self.rate.pow(-2)
-
-    def __init__(
-        self,
-        rate: Tensor | float,
-        validate_args: bool | None = None,
-    ) -> None:
+    def __init__(self, rate, validate_args=None) -> None:
         (self.rate,) = broadcast_all(rate)
-        batch_shape = torch.Size() if isinstance(rate, _Number) else self.rate.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+        super().__init__(self.rate.shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Exponential, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new.rate = self.rate.expand(batch_shape)
-        super(Exponential, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(Exponential, batch_shape, _instance)
 
-    def rsample(self, sample_shape: _size = torch.Size()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        return self.rate.new(shape).exponential_() / self.rate
+    mean = property(lambda self: self.rate.reciprocal())
+    mode = property(lambda self: torch.zeros_like(self.rate))
+    stddev = property(lambda self: self.rate.reciprocal())
+    variance = property(lambda self: self.rate.pow(-2))
 
+    def rsample(self, sample_shape=torch.Size()):
+        unit = torch.empty(self._extended_shape(sample_shape), dtype=self.rate.dtype,
+                           device=self.rate.device).exponential_()
+        return unit / self.rate  # scaling a rate-1 draw keeps the gradient path to rate
+
+    @_validated
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
         return self.rate.log() - self.rate * value
 
+    @_validated
     def cdf(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        return 1 - torch.exp(-self.rate * value)
+        return -torch.expm1(-self.rate * value)
 
     def icdf(self, value):
         return -torch.log1p(-value) / self.rate
 
     def entropy(self):
-        return 1.0 - torch.log(self.rate)
+        return 1.0 - self.rate.log()
 
+    # theta = -rate,  A(theta) = -log(-theta)
     @property
-    def _natural_params(self) -> tuple[Tensor]:
+    def _natural_params(self):
         return (-self.rate,)
 
     def _log_normalizer(self, x):

@@ -1,84 +1,54 @@
+"""Laplace(loc, scale): density exp(-|x - loc| / scale) / (2 scale)."""
 from __future__ import annotations
 
+import math
 
 import jtorch as torch
-from .utils import _Number, _size
-from jtorch import Tensor
 from . import constraints
-from .distribution import Distribution
+from .distribution import Distribution, _validated
 from .utils import broadcast_all
-
 
 __all__ = ["Laplace"]
 
 
 class Laplace(Distribution):
-
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
     has_rsample = True
+    support = constraints.real
 
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
-
-    @property
-    def variance(self) -> Tensor:
-        return 2 * self.scale.pow(2)
-
-    @property
-    def stddev(self) -> Tensor:
-        return (2**0.5) * self.scale
-
-    def __init__(
-        self,
-        loc: Tensor | float,
-        scale: Tensor | float,
-        validate_args: bool | None = None,
-    ) -> None:
+    def __init__(self, loc, scale, validate_args=None) -> None:
         self.loc, self.scale = broadcast_all(loc, scale)
-        if isinstance(loc, _Number) and isinstance(scale, _Number):
-            batch_shape = torch.Size()
-        else:
-            batch_shape = self.loc.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+        super().__init__(self.loc.shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Laplace, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new.loc = self.loc.expand(batch_shape)
-        new.scale = self.scale.expand(batch_shape)
-        super(Laplace, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(Laplace, batch_shape, _instance)
 
-    def rsample(self, sample_shape: _size = torch.Size()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        finfo = torch.finfo(self.loc.dtype)
-        u = self.loc.new(shape).uniform_(finfo.eps - 1, 1)
-        # TODO: If we ever implement tensor.nextafter, below is what we want ideally.
-        # u = self.loc.new(shape).uniform_(self.loc.nextafter(-.5, 0), .5)
+    mean = property(lambda self: self.loc)
+    mode = property(lambda self: self.loc)
+    variance = property(lambda self: 2 * self.scale.pow(2))
+    stddev = property(lambda self: math.sqrt(2) * self.scale)
+
+    def _from_centered(self, u):
+        """Inverse cdf written on u = 2 p - 1 in (-1, 1): x = loc - scale sign(u) log(1 - |u|)."""
         return self.loc - self.scale * u.sign() * torch.log1p(-u.abs())
 
-    def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        return -torch.log(2 * self.scale) - torch.abs(value - self.loc) / self.scale
+    def rsample(self, sample_shape=torch.Size()):
+        shape = self._extended_shape(sample_shape)
+        low = torch.finfo(self.loc.dtype).eps - 1  # keep u off -1, whose log is infinite
+        u = torch.rand(shape, dtype=self.loc.dtype, device=self.loc.device) * (1 - low) + low
+        return self._from_centered(u)
 
+    @_validated
+    def log_prob(self, value):
+        return -(value - self.loc).abs() / self.scale - torch.log(2 * self.scale)
+
+    @_validated
     def cdf(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        return 0.5 - 0.5 * (value - self.loc).sign() * torch.expm1(
-            -(value - self.loc).abs() / self.scale
-        )
+        d = value - self.loc
+        return 0.5 - 0.5 * d.sign() * torch.expm1(-d.abs() / self.scale)
 
     def icdf(self, value):
-        term = value - 0.5
-        return self.loc - self.scale * (term).sign() * torch.log1p(-2 * term.abs())
+        return self._from_centered(2 * value - 1)
 
     def entropy(self):
-        return 1 + torch.log(2 * self.scale)
+        return torch.log(2 * self.scale) + 1

@@ -1,221 +1,123 @@
+"""MultivariateNormal(loc, covariance_matrix | precision_matrix | scale_tril).
+
+Every parameterisation is reduced to a lower Cholesky factor L with L L^T = covariance, kept
+with the batch dimensions it was given (`_unbroadcasted_scale_tril`); densities and samples use
+triangular solves and products with L."""
 from __future__ import annotations
 
 import math
 
 import jtorch as torch
-from .utils import _size
-from jtorch import Tensor
 from . import constraints
-from .distribution import Distribution
+from .distribution import Distribution, _validated
 from .utils import _standard_normal, lazy_property
-
 
 __all__ = ["MultivariateNormal"]
 
 
 def _batch_mv(bmat, bvec):
-    return torch.matmul(bmat, bvec.unsqueeze(-1)).squeeze(-1)
+    return (bmat @ bvec.unsqueeze(-1)).squeeze(-1)
 
 
 def _batch_mahalanobis(bL, bx):
-    n = bx.size(-1)
-    bx_batch_shape = bx.shape[:-1]
-
-    # Assume that bL.shape = (i, 1, n, n), bx.shape = (..., i, j, n),
-    # we are going to make bx have shape (..., 1, j,  i, 1, n) to apply batched tri.solve
-    bx_batch_dims = len(bx_batch_shape)
-    bL_batch_dims = bL.dim() - 2
-    outer_batch_dims = bx_batch_dims - bL_batch_dims
-    old_batch_dims = outer_batch_dims + bL_batch_dims
-    new_batch_dims = outer_batch_dims + 2 * bL_batch_dims
-    # Reshape bx with the shape (..., 1, i, j, 1, n)
-    bx_new_shape = bx.shape[:outer_batch_dims]
-    for sL, sx in zip(bL.shape[:-2], bx.shape[outer_batch_dims:-1]):
-        bx_new_shape += (sx // sL, sL)
-    bx_new_shape += (n,)
-    bx = bx.reshape(bx_new_shape)
-    # Permute bx to make it have shape (..., 1, j, i, 1, n)
-    permute_dims = (
-        list(range(outer_batch_dims))
-        + list(range(outer_batch_dims, new_batch_dims, 2))
-        + list(range(outer_batch_dims + 1, new_batch_dims, 2))
-        + [new_batch_dims]
-    )
-    bx = bx.permute(permute_dims)
-
-    flat_L = bL.reshape(-1, n, n)  # shape = b x n x n
-    flat_x = bx.reshape(-1, flat_L.size(0), n)  # shape = c x b x n
-    flat_x_swap = flat_x.permute(1, 2, 0)  # shape = b x n x c
-    M_swap = (
-        torch.linalg.solve_triangular(flat_L, flat_x_swap, upper=False).pow(2).sum(-2)
-    )  # shape = b x c
-    M = M_swap.t()  # shape = c x b
-
-    # Now we revert the above reshape and permute operators.
-    permuted_M = M.reshape(bx.shape[:-1])  # shape = (..., 1, j, i, 1)
-    permute_inv_dims = list(range(outer_batch_dims))
-    for i in range(bL_batch_dims):
-        permute_inv_dims += [outer_batch_dims + i, old_batch_dims + i]
-    reshaped_M = permuted_M.permute(permute_inv_dims)  # shape = (..., 1, i, j, 1)
-    return reshaped_M.reshape(bx_batch_shape)
+    """|L^-1 x|^2 for a lower-triangular L, broadcasting the batch dimensions of both."""
+    lead = torch.broadcast_shapes(bL.shape[:-2], bx.shape[:-1])
+    n = bx.shape[-1]
+    z = torch.linalg.solve_triangular(bL.expand(lead + (n, n)), bx.expand(lead + (n,)).unsqueeze(-1),
+                                      upper=False)
+    return z.squeeze(-1).pow(2).sum(-1)
 
 
 def _precision_to_scale_tril(P):
-    # Ref: https://nbviewer.jupyter.org/gist/fehiepsi/5ef8e09e61604f10607380467eb82006#Precision-to-scale_tril
-    Lf = torch.linalg.cholesky(torch.flip(P, (-2, -1)))
-    L_inv = torch.transpose(torch.flip(Lf, (-2, -1)), -2, -1)
-    Id = torch.eye(P.shape[-1], dtype=P.dtype, device=P.device)
-    L = torch.linalg.solve_triangular(L_inv, Id, upper=False)
-    return L
+    """Lower L with L L^T = P^-1. With J the order reversal, chol(J P J) = F gives P = U U^T for the
+    upper-triangular U = J F J, so P^-1 = U^-T U^-1 and L = U^-T."""
+    U = torch.flip(torch.linalg.cholesky(torch.flip(P, (-2, -1))), (-2, -1))
+    eye = torch.eye(P.shape[-1], dtype=P.dtype, device=P.device)
+    return torch.linalg.solve_triangular(U, eye, upper=True).mT
+
+
+def _half_log_det(L):
+    return L.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+
+
+_MATRICES = ("covariance_matrix", "precision_matrix", "scale_tril")
 
 
 class MultivariateNormal(Distribution):
-
+    has_rsample = True
+    support = constraints.real_vector
     arg_constraints = {
         "loc": constraints.real_vector,
         "covariance_matrix": constraints.positive_definite,
         "precision_matrix": constraints.positive_definite,
         "scale_tril": constraints.lower_cholesky,
     }
-    support = constraints.real_vector
-    has_rsample = True
 
-    def __init__(
-        self,
-        loc: Tensor,
-        covariance_matrix: Tensor | None = None,
-        precision_matrix: Tensor | None = None,
-        scale_tril: Tensor | None = None,
-        validate_args: bool | None = None,
-    ) -> None:
+    def __init__(self, loc, covariance_matrix=None, precision_matrix=None, scale_tril=None,
+                 validate_args=None) -> None:
         if loc.dim() < 1:
             raise ValueError("loc must be at least one-dimensional.")
-        if (covariance_matrix is not None) + (scale_tril is not None) + (
-            precision_matrix is not None
-        ) != 1:
-            raise ValueError(
-                "Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified."
-            )
-
-        if scale_tril is not None:
-            if scale_tril.dim() < 2:
-                raise ValueError(
-                    "scale_tril matrix must be at least two-dimensional, "
-                    "with optional leading batch dimensions"
-                )
-            batch_shape = torch.broadcast_shapes(scale_tril.shape[:-2], loc.shape[:-1])
-            self.scale_tril = scale_tril.expand(batch_shape + (-1, -1))
-        elif covariance_matrix is not None:
-            if covariance_matrix.dim() < 2:
-                raise ValueError(
-                    "covariance_matrix must be at least two-dimensional, "
-                    "with optional leading batch dimensions"
-                )
-            batch_shape = torch.broadcast_shapes(
-                covariance_matrix.shape[:-2], loc.shape[:-1]
-            )
-            self.covariance_matrix = covariance_matrix.expand(batch_shape + (-1, -1))
-        else:
-            if precision_matrix is None:
-                raise AssertionError("precision_matrix is unexpectedly None")
-            if precision_matrix.dim() < 2:
-                raise ValueError(
-                    "precision_matrix must be at least two-dimensional, "
-                    "with optional leading batch dimensions"
-                )
-            batch_shape = torch.broadcast_shapes(
-                precision_matrix.shape[:-2], loc.shape[:-1]
-            )
-            self.precision_matrix = precision_matrix.expand(batch_shape + (-1, -1))
+        given = {k: v for k, v in zip(_MATRICES, (covariance_matrix, precision_matrix, scale_tril))
+                 if v is not None}
+        if len(given) != 1:
+            raise ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.")
+        ((name, matrix),) = given.items()
+        if matrix.dim() < 2:
+            what = "scale_tril matrix" if name == "scale_tril" else name
+            raise ValueError(f"{what} must be at least two-dimensional, with optional leading batch dimensions")
+        batch_shape = torch.broadcast_shapes(matrix.shape[:-2], loc.shape[:-1])
+        setattr(self, name, matrix.expand(batch_shape + (-1, -1)))
         self.loc = loc.expand(batch_shape + (-1,))
-
-        event_shape = self.loc.shape[-1:]
-        super().__init__(batch_shape, event_shape, validate_args=validate_args)
-
-        if scale_tril is not None:
-            self._unbroadcasted_scale_tril = scale_tril
-        elif covariance_matrix is not None:
-            self._unbroadcasted_scale_tril = torch.linalg.cholesky(covariance_matrix)
-        else:  # precision_matrix is not None
-            self._unbroadcasted_scale_tril = _precision_to_scale_tril(precision_matrix)
+        super().__init__(batch_shape, self.loc.shape[-1:], validate_args=validate_args)
+        # the factor, computed after validation so that a bad matrix is reported as such
+        if name == "scale_tril":
+            self._unbroadcasted_scale_tril = matrix
+        elif name == "covariance_matrix":
+            self._unbroadcasted_scale_tril = torch.linalg.cholesky(matrix)
+        else:
+            self._unbroadcasted_scale_tril = _precision_to_scale_tril(matrix)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(MultivariateNormal, _instance)
-        batch_shape = torch.Size(batch_shape)
-        loc_shape = batch_shape + self.event_shape
-        cov_shape = batch_shape + self.event_shape + self.event_shape
-        new.loc = self.loc.expand(loc_shape)
-        new._unbroadcasted_scale_tril = self._unbroadcasted_scale_tril
-        if "covariance_matrix" in self.__dict__:
-            new.covariance_matrix = self.covariance_matrix.expand(cov_shape)
-        if "scale_tril" in self.__dict__:
-            new.scale_tril = self.scale_tril.expand(cov_shape)
-        if "precision_matrix" in self.__dict__:
-            new.precision_matrix = self.precision_matrix.expand(cov_shape)
-        super(MultivariateNormal, new).__init__(
-            batch_shape, self.event_shape, validate_args=False
-        )
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(MultivariateNormal, batch_shape, _instance)
+
+    def _full(self, matrix):
+        return matrix.expand(self._batch_shape + self._event_shape + self._event_shape)
 
     @lazy_property
-    def scale_tril(self) -> Tensor:
-        return self._unbroadcasted_scale_tril.expand(
-            self._batch_shape + self._event_shape + self._event_shape
-        )
+    def scale_tril(self):
+        return self._full(self._unbroadcasted_scale_tril)
 
     @lazy_property
-    def covariance_matrix(self) -> Tensor:
-        return torch.matmul(
-            self._unbroadcasted_scale_tril, self._unbroadcasted_scale_tril.mT
-        ).expand(self._batch_shape + self._event_shape + self._event_shape)
-
-    @lazy_property
-    def precision_matrix(self) -> Tensor:
-        # cholesky_inverse(L) = L^-T L^-1
+    def covariance_matrix(self):
         L = self._unbroadcasted_scale_tril
-        L_inv = torch.linalg.solve_triangular(L, torch.eye(L.shape[-1], dtype=L.dtype, device=L.device), upper=False)
-        return (L_inv.mT @ L_inv).expand(
-            self._batch_shape + self._event_shape + self._event_shape
-        )
+        return self._full(L @ L.mT)
+
+    @lazy_property
+    def precision_matrix(self):
+        L = self._unbroadcasted_scale_tril
+        eye = torch.eye(L.shape[-1], dtype=L.dtype, device=L.device)
+        inv = torch.linalg.solve_triangular(L, eye, upper=False)  # P = L^-T L^-1
+        return self._full(inv.mT @ inv)
+
+    mean = property(lambda self: self.loc)
+    mode = property(lambda self: self.loc)
 
     @property
-    def mean(self) -> Tensor:
-        return self.loc
+    def variance(self):
+        return self._unbroadcasted_scale_tril.pow(2).sum(-1).expand(self._batch_shape + self._event_shape)
 
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
-
-    @property
-    def variance(self) -> Tensor:
-        return (
-            self._unbroadcasted_scale_tril.pow(2)
-            .sum(-1)
-            .expand(self._batch_shape + self._event_shape)
-        )
-
-    def rsample(self, sample_shape: _size = torch.Size()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        eps = _standard_normal(shape, dtype=self.loc.dtype, device=self.loc.device)
+    def rsample(self, sample_shape=torch.Size()):
+        eps = _standard_normal(self._extended_shape(sample_shape), self.loc.dtype, self.loc.device)
         return self.loc + _batch_mv(self._unbroadcasted_scale_tril, eps)
 
+    @_validated
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        diff = value - self.loc
-        M = _batch_mahalanobis(self._unbroadcasted_scale_tril, diff)
-        half_log_det = (
-            self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-        )
-        return -0.5 * (self._event_shape[0] * math.log(2 * math.pi) + M) - half_log_det
+        L = self._unbroadcasted_scale_tril
+        k = self._event_shape[0]
+        m = _batch_mahalanobis(L, value - self.loc)
+        return -0.5 * (m + k * math.log(2 * math.pi)) - _half_log_det(L)
 
     def entropy(self):
-        half_log_det = (
-            self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-        )
-        H = 0.5 * self._event_shape[0] * (1.0 + math.log(2 * math.pi)) + half_log_det
-        if len(self._batch_shape) == 0:
-            return H
-        else:
-            return H.expand(self._batch_shape)
+        k = self._event_shape[0]
+        h = _half_log_det(self._unbroadcasted_scale_tril) + 0.5 * k * (1.0 + math.log(2 * math.pi))
+        return h.expand(self._batch_shape) if len(self._batch_shape) else h

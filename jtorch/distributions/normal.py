@@ -1,105 +1,61 @@
+"""Normal(loc, scale): the Gaussian with mean loc and standard deviation scale."""
 from __future__ import annotations
 
 import math
 
 import jtorch as torch
-from .utils import _Number, _size
-from jtorch import Tensor
 from . import constraints
+from .distribution import _validated
 from .exp_family import ExponentialFamily
 from .utils import _standard_normal, broadcast_all
 
-
 __all__ = ["Normal"]
+
+_LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
 class Normal(ExponentialFamily):
-
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
     has_rsample = True
+    support = constraints.real
     _mean_carrier_measure = 0
 
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
-
-    @property
-    def stddev(self) -> Tensor:
-        return self.scale
-
-    @property
-    def variance(self) -> Tensor:
-        return self.stddev.pow(2)
-
-    def __init__(
-        self,
-        loc: Tensor | float,
-        scale: Tensor | float,
-        validate_args: bool | None = None,
-    ) -> None:
+    def __init__(self, loc, scale, validate_args=None) -> None:
         self.loc, self.scale = broadcast_all(loc, scale)
-        if isinstance(loc, _Number) and isinstance(scale, _Number):
-            batch_shape = torch.Size()
-        else:
-            batch_shape = self.loc.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+        super().__init__(self.loc.shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Normal, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new.loc = self.loc.expand(batch_shape)
-        new.scale = self.scale.expand(batch_shape)
-        super(Normal, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(Normal, batch_shape, _instance)
 
-    def sample(self, sample_shape=torch.Size()):
-        shape = self._extended_shape(sample_shape)
-        with torch.no_grad():
-            return torch.normal(self.loc.expand(shape), self.scale.expand(shape))
+    mean = property(lambda self: self.loc)
+    mode = property(lambda self: self.loc)
+    stddev = property(lambda self: self.scale)
+    variance = property(lambda self: self.scale.pow(2))
 
-    def rsample(self, sample_shape: _size = torch.Size()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        eps = _standard_normal(shape, dtype=self.loc.dtype, device=self.loc.device)
-        return self.loc + eps * self.scale
+    def rsample(self, sample_shape=torch.Size()):
+        eps = _standard_normal(self._extended_shape(sample_shape), self.loc.dtype, self.loc.device)
+        return self.loc + self.scale * eps
 
+    @_validated
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        # compute the variance
-        var = self.scale**2
-        log_scale = (
-            math.log(self.scale)
-            if isinstance(self.scale, _Number)
-            else self.scale.log()
-        )
-        return (
-            -((value - self.loc) ** 2) / (2 * var)
-            - log_scale
-            - math.log(math.sqrt(2 * math.pi))
-        )
+        z = (value - self.loc) / self.scale
+        return -0.5 * z * z - self.scale.log() - _LOG_SQRT_2PI
 
+    @_validated
     def cdf(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        return 0.5 * (
-            1 + torch.erf((value - self.loc) * self.scale.reciprocal() / math.sqrt(2))
-        )
+        return 0.5 * (1 + torch.erf((value - self.loc) / (self.scale * math.sqrt(2))))
 
     def icdf(self, value):
-        return self.loc + self.scale * torch.erfinv(2 * value - 1) * math.sqrt(2)
+        return self.loc + self.scale * math.sqrt(2) * torch.erfinv(2 * value - 1)
 
     def entropy(self):
-        return 0.5 + 0.5 * math.log(2 * math.pi) + torch.log(self.scale)
+        return self.scale.log() + (0.5 + _LOG_SQRT_2PI)
 
+    # theta = (mu / s^2, -1 / (2 s^2)),  A(theta) = -theta1^2 / (4 theta2) + log(pi / -theta2) / 2
     @property
-    def _natural_params(self) -> tuple[Tensor, Tensor]:
-        return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
+    def _natural_params(self):
+        precision = self.scale.pow(-2)
+        return self.loc * precision, -0.5 * precision
 
     def _log_normalizer(self, x, y):
-        return -0.25 * x.pow(2) / y + 0.5 * torch.log(-math.pi / y)
+        return 0.5 * torch.log(-math.pi / y) - x.pow(2) / (4 * y)

@@ -1,107 +1,67 @@
+"""OneHotCategorical: a Categorical draw written as a one-hot vector (event shape (K,))."""
 from __future__ import annotations
 
-
 import jtorch as torch
-from .utils import _size
-from jtorch import Tensor
+from jtorch.nn.functional import one_hot
 from . import constraints
 from .categorical import Categorical
-from .distribution import Distribution
-
+from .distribution import Distribution, _validated
 
 __all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]
 
 
 class OneHotCategorical(Distribution):
-
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
-    support = constraints.one_hot
     has_enumerate_support = True
+    support = constraints.one_hot
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
 
-    def __init__(
-        self,
-        probs: Tensor | None = None,
-        logits: Tensor | None = None,
-        validate_args: bool | None = None,
-    ) -> None:
+    def __init__(self, probs=None, logits=None, validate_args=None) -> None:
         self._categorical = Categorical(probs, logits)
-        batch_shape = self._categorical.batch_shape
-        event_shape = self._categorical.param_shape[-1:]
-        super().__init__(batch_shape, event_shape, validate_args=validate_args)
+        cat = self._categorical
+        super().__init__(cat.batch_shape, cat.param_shape[-1:], validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(OneHotCategorical, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new._categorical = self._categorical.expand(batch_shape)
-        super(OneHotCategorical, new).__init__(
-            batch_shape, self.event_shape, validate_args=False
-        )
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(OneHotCategorical, batch_shape, _instance)
 
     def _new(self, *args, **kwargs):
         return self._categorical._new(*args, **kwargs)
 
-    @property
-    def _param(self) -> Tensor:
-        return self._categorical._param
+    _param = property(lambda self: self._categorical._param)
+    probs = property(lambda self: self._categorical.probs)
+    logits = property(lambda self: self._categorical.logits)
+    param_shape = property(lambda self: self._categorical.param_shape)
+    mean = property(lambda self: self._categorical.probs)
+    variance = property(lambda self: self.probs * (1 - self.probs))
+
+    def _as_one_hot(self, index):
+        return one_hot(index, self._categorical._num_events).to(self.probs)
 
     @property
-    def probs(self) -> Tensor:
-        return self._categorical.probs
-
-    @property
-    def logits(self) -> Tensor:
-        return self._categorical.logits
-
-    @property
-    def mean(self) -> Tensor:
-        return self._categorical.probs
-
-    @property
-    def mode(self) -> Tensor:
-        probs = self._categorical.probs
-        mode = probs.argmax(dim=-1)
-        return torch.nn.functional.one_hot(mode, num_classes=probs.shape[-1]).to(probs)
-
-    @property
-    def variance(self) -> Tensor:
-        return self._categorical.probs * (1 - self._categorical.probs)
-
-    @property
-    def param_shape(self) -> torch.Size:
-        return self._categorical.param_shape
+    def mode(self):
+        return self._as_one_hot(self.probs.argmax(dim=-1))
 
     def sample(self, sample_shape=torch.Size()):
-        sample_shape = torch.Size(sample_shape)
-        probs = self._categorical.probs
-        num_events = self._categorical._num_events
-        indices = self._categorical.sample(sample_shape)
-        return torch.nn.functional.one_hot(indices, num_events).to(probs)
+        return self._as_one_hot(self._categorical.sample(torch.Size(sample_shape)))
 
+    @_validated
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        indices = value.max(-1)[1]
-        return self._categorical.log_prob(indices)
+        return self._categorical.log_prob(value.argmax(-1))
 
     def entropy(self):
         return self._categorical.entropy()
 
     def enumerate_support(self, expand=True):
-        n = self.event_shape[0]
-        values = torch.eye(n, dtype=self._param.dtype, device=self._param.device)
-        values = values.view((n,) + (1,) * len(self.batch_shape) + (n,))
-        if expand:
-            values = values.expand((n,) + self.batch_shape + (n,))
-        return values
+        k = self.event_shape[0]
+        return self._grid(torch.eye(k, dtype=self._param.dtype, device=self._param.device), expand)
 
 
 class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """rsample's value is a hard one-hot draw; its gradient is that of the probabilities
+    (the straight-through estimator)."""
 
     has_rsample = True
 
-    def rsample(self, sample_shape: _size = torch.Size()) -> Tensor:
-        samples = self.sample(sample_shape)
-        probs = self._categorical.probs  # cached via @lazy_property
-        return samples + (probs - probs.detach())
+    def rsample(self, sample_shape=torch.Size()):
+        hard = self.sample(sample_shape)
+        p = self._categorical.probs
+        return hard + (p - p.detach())

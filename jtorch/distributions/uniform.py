@@ -1,95 +1,59 @@
+"""Uniform(low, high): constant density on the half-open interval [low, high)."""
 from __future__ import annotations
 
+import math
 
 import jtorch as torch
-from .utils import _Number, _size
-from math import nan
-
-from jtorch import Tensor
 from . import constraints
-from .distribution import Distribution
+from .distribution import Distribution, _validated
 from .utils import broadcast_all
-
 
 __all__ = ["Uniform"]
 
 
 class Uniform(Distribution):
-
     has_rsample = True
 
     @property
     def arg_constraints(self):
-        # TODO allow (loc,scale) parameterization to allow independent constraints.
-        return {
-            "low": constraints.less_than(self.high),
-            "high": constraints.greater_than(self.low),
-        }
+        # each bound is constrained by the other one
+        return {"low": constraints.less_than(self.high), "high": constraints.greater_than(self.low)}
 
-    @property
-    def mean(self) -> Tensor:
-        return (self.high + self.low) / 2
-
-    @property
-    def mode(self) -> Tensor:
-        return nan * self.high
-
-    @property
-    def stddev(self) -> Tensor:
-        return (self.high - self.low) / 12**0.5
-
-    @property
-    def variance(self) -> Tensor:
-        return (self.high - self.low).pow(2) / 12
-
-    def __init__(
-        self,
-        low: Tensor | float,
-        high: Tensor | float,
-        validate_args: bool | None = None,
-    ) -> None:
+    def __init__(self, low, high, validate_args=None) -> None:
         self.low, self.high = broadcast_all(low, high)
-
-        if isinstance(low, _Number) and isinstance(high, _Number):
-            batch_shape = torch.Size()
-        else:
-            batch_shape = self.low.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+        super().__init__(self.low.shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Uniform, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new.low = self.low.expand(batch_shape)
-        new.high = self.high.expand(batch_shape)
-        super(Uniform, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(Uniform, batch_shape, _instance)
 
     @constraints.dependent_property(is_discrete=False, event_dim=0)
     def support(self):
         return constraints.interval(self.low, self.high)
 
-    def rsample(self, sample_shape: _size = torch.Size()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        rand = torch.rand(shape, dtype=self.low.dtype, device=self.low.device)
-        return self.low + rand * (self.high - self.low)
+    @property
+    def _width(self):
+        return self.high - self.low
 
+    mean = property(lambda self: (self.low + self.high) / 2)
+    mode = property(lambda self: math.nan * self.high)  # every point of the interval is a mode
+    stddev = property(lambda self: self._width / math.sqrt(12))
+    variance = property(lambda self: self._width.pow(2) / 12)
+
+    def rsample(self, sample_shape=torch.Size()):
+        u = torch.rand(self._extended_shape(sample_shape), dtype=self.low.dtype, device=self.low.device)
+        return self.low + self._width * u
+
+    @_validated
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        lb = self.low.le(value).type_as(self.low)
-        ub = self.high.gt(value).type_as(self.low)
-        return torch.log(lb.mul(ub)) - torch.log(self.high - self.low)
+        inside = self.low.le(value).type_as(self.low) * self.high.gt(value).type_as(self.low)
+        return inside.log() - self._width.log()  # log 0 = -inf outside the interval
 
+    @_validated
     def cdf(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        result = (value - self.low) / (self.high - self.low)
-        return result.clamp(min=0, max=1)
+        return ((value - self.low) / self._width).clamp(min=0, max=1)
 
     def icdf(self, value):
-        result = value * (self.high - self.low) + self.low
-        return result
+        return self.low + value * self._width
 
     def entropy(self):
-        return torch.log(self.high - self.low)
+        return self._width.log()

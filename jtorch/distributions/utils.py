@@ -1,24 +1,11 @@
+"""Small helpers shared by the distributions: parameter broadcasting, probs <-> logits,
+cached properties and packing of triangular matrices."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import update_wrapper
-from typing import Any, Final, Generic, overload, TypeVar
+from typing import Final
 
 import jtorch as torch
-import jtorch.nn.functional as F
 from jtorch import Tensor
-
-# torch.types aliases, for the annotations and isinstance checks ported from torch
-_Number = (int, float, bool)
-Number = int | float | bool
-_size = tuple
-
-
-def is_tensor_like(v):
-    return isinstance(v, Tensor)
-
-
-euler_constant: Final[float] = 0.57721566490153286060  # Euler Mascheroni Constant
 
 __all__ = [
     "broadcast_all",
@@ -30,121 +17,115 @@ __all__ = [
     "vec_to_tril_matrix",
 ]
 
+# the torch.types aliases the annotations use
+Number = int | float | bool
+_Number = (int, float, bool)
+_size = tuple
 
-# FIXME: Use (*values: *Ts) -> tuple[Tensor for T in Ts] if Mapping-Type is ever added.
-#   See https://github.com/python/typing/issues/1216#issuecomment-2126153831
-def broadcast_all(*values: Tensor | Number) -> tuple[Tensor, ...]:
-    if not all(is_tensor_like(v) or isinstance(v, _Number) for v in values):
-        raise ValueError(
-            "Input arguments must all be instances of Number, "
-            "torch.Tensor or objects implementing __torch_function__."
-        )
-    if not all(is_tensor_like(v) for v in values):
-        options: dict[str, Any] = dict(dtype=torch.get_default_dtype())
-        for value in values:
-            if isinstance(value, torch.Tensor):
-                options = dict(dtype=value.dtype, device=value.device)
-                break
-        new_values = [
-            v if is_tensor_like(v) else torch.tensor(v, **options) for v in values
-        ]
-        return torch.broadcast_tensors(*new_values)
+euler_constant: Final[float] = 0.57721566490153286060  # Euler-Mascheroni gamma
+
+
+def is_tensor_like(v) -> bool:
+    return isinstance(v, Tensor)
+
+
+def broadcast_all(*values):
+    """The values as tensors of one common shape; plain numbers take the dtype and device of the
+    first tensor among them (the default dtype when there is none)."""
+    tensors = [v for v in values if is_tensor_like(v)]
+    if len(tensors) + sum(isinstance(v, _Number) for v in values) != len(values):
+        raise ValueError("Input arguments must all be instances of Number, "
+                         "torch.Tensor or objects implementing __torch_function__.")
+    if len(tensors) < len(values):
+        like = ({"dtype": tensors[0].dtype, "device": tensors[0].device} if tensors
+                else {"dtype": torch.get_default_dtype()})
+        values = tuple(v if is_tensor_like(v) else torch.tensor(v, **like) for v in values)
     return torch.broadcast_tensors(*values)
 
 
-def _standard_normal(
-    shape,
-    dtype,
-    device,
-) -> Tensor:
+def _standard_normal(shape, dtype, device) -> Tensor:
     return torch.randn(shape, dtype=dtype, device=device)
 
 
-def _sum_rightmost(value: Tensor, dim: int) -> Tensor:
+def _sum_rightmost(value, dim: int):
+    """value summed over its last `dim` dimensions (numbers and dim == 0 pass through)."""
     if dim == 0:
         return value
-    required_shape = value.shape[:-dim] + (-1,)
-    return value.reshape(required_shape).sum(-1)
+    return value.flatten(-dim).sum(-1) if dim > 1 else value.sum(-1)
+
+
+def _probs_or_logits(probs, logits):
+    """(name, value) of the one parameter given; both or neither is an error."""
+    if (probs is None) == (logits is None):
+        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+    return ("probs", probs) if logits is None else ("logits", logits)
 
 
 def logits_to_probs(logits: Tensor, is_binary: bool = False) -> Tensor:
-    if is_binary:
-        return torch.sigmoid(logits)
-    return F.softmax(logits, dim=-1)
+    return torch.sigmoid(logits) if is_binary else torch.softmax(logits, dim=-1)
 
 
 def clamp_probs(probs: Tensor) -> Tensor:
-    eps = torch.finfo(probs.dtype).eps
-    return probs.clamp(min=eps, max=1 - eps)
+    """probs kept one machine epsilon inside (0, 1), so that their logs stay finite."""
+    tiny = torch.finfo(probs.dtype).eps
+    return probs.clamp(min=tiny, max=1 - tiny)
 
 
 def probs_to_logits(probs: Tensor, is_binary: bool = False) -> Tensor:
-    ps_clamped = clamp_probs(probs)
-    if is_binary:
-        return torch.log(ps_clamped) - torch.log1p(-ps_clamped)
-    return torch.log(ps_clamped)
+    p = clamp_probs(probs)
+    # binary: log-odds log(p / (1 - p)); categorical: log p (softmax undoes it up to a constant)
+    return torch.log(p) - torch.log1p(-p) if is_binary else torch.log(p)
 
 
-T = TypeVar("T", contravariant=True)
-R = TypeVar("R", covariant=True)
+class lazy_property(property):
+    """A read-only attribute computed on first use and then kept in the instance's __dict__.
+    Assigning the attribute (as a constructor does for the parameter it was given) stores the
+    value directly; `name in obj.__dict__` then tells which parameters were given or computed."""
+
+    def __init__(self, wrapped) -> None:
+        super().__init__(wrapped, doc=wrapped.__doc__)
+        self.wrapped = wrapped
+        self._key = wrapped.__name__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        store = obj.__dict__
+        if self._key not in store:
+            with torch.enable_grad():  # a derived parameter keeps its gradient path
+                store[self._key] = self.wrapped(obj)
+        return store[self._key]
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self._key] = value
+
+    def __delete__(self, obj) -> None:
+        obj.__dict__.pop(self._key, None)
 
 
-class lazy_property(Generic[T, R]):
-
-    def __init__(self, wrapped: Callable[[T], R]) -> None:
-        self.wrapped: Callable[[T], R] = wrapped
-        update_wrapper(self, wrapped)  # type:ignore[arg-type]
-
-    @overload
-    def __get__(
-        self, instance: None, obj_type: Any = None
-    ) -> "_lazy_property_and_property[T, R]": ...
-
-    @overload
-    def __get__(self, instance: T, obj_type: Any = None) -> R: ...
-
-    def __get__(
-        self, instance: T | None, obj_type: Any = None
-    ) -> "R | _lazy_property_and_property[T, R]":
-        if instance is None:
-            return _lazy_property_and_property(self.wrapped)
-        with torch.enable_grad():
-            value = self.wrapped(instance)
-        setattr(instance, self.wrapped.__name__, value)
-        return value
-
-
-class _lazy_property_and_property(lazy_property[T, R], property):
-
-    def __init__(self, wrapped: Callable[[T], R]) -> None:
-        property.__init__(self, wrapped)
+def _band(n: int, diag: int) -> Tensor:
+    """Boolean (n, n) mask of the entries (i, j) with j - i <= diag."""
+    idx = torch.arange(n)
+    return (idx[None, :] - idx[:, None]) <= diag
 
 
 def tril_matrix_to_vec(mat: Tensor, diag: int = 0) -> Tensor:
     n = mat.shape[-1]
-    if (diag < -n or diag >= n):
+    if not -n <= diag < n:
         raise ValueError(f"diag ({diag}) provided is outside [{-n}, {n - 1}].")
-    arange = torch.arange(n, device=mat.device)
-    tril_mask = arange < arange.view(-1, 1) + (diag + 1)
-    vec = mat[..., tril_mask]
-    return vec
+    return mat[..., _band(n, diag)]
 
 
 def vec_to_tril_matrix(vec: Tensor, diag: int = 0) -> Tensor:
-    # +ve root of D**2 + (1+2*diag)*D - |diag| * (diag+1) - 2*vec.shape[-1] = 0
-    n = (
-        -(1 + 2 * diag)
-        + ((1 + 2 * diag) ** 2 + 8 * vec.shape[-1] + 4 * abs(diag) * (diag + 1)) ** 0.5
-    ) / 2
-    eps = torch.finfo(vec.dtype).eps
-    if (round(n) - n > eps):
-        raise ValueError(
-            f"The size of last dimension is {vec.shape[-1]} which cannot be expressed as "
-            + "the lower triangular part of a square D x D matrix."
-        )
-    n = round(n.item()) if isinstance(n, torch.Tensor) else round(n)
-    mat = vec.new_zeros(vec.shape[:-1] + torch.Size((n, n)))
-    arange = torch.arange(n, device=vec.device)
-    tril_mask = arange < arange.view(-1, 1) + (diag + 1)
-    mat[..., tril_mask] = vec
-    return mat
+    length = vec.shape[-1]
+    # smallest n whose band below `diag` holds `length` entries (row i holds clamp(i + diag + 1, 0, n))
+    n, held = 0, 0
+    while held < length:
+        n += 1
+        held = sum(min(max(i + diag + 1, 0), n) for i in range(n))
+    if held != length:
+        raise ValueError(f"The size of last dimension is {length} which cannot be expressed as "
+                         "the lower triangular part of a square D x D matrix.")
+    out = vec.new_zeros(tuple(vec.shape[:-1]) + (n, n))
+    out[..., _band(n, diag)] = vec
+    return out
