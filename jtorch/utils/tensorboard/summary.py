@@ -10,12 +10,12 @@ import struct
 
 import numpy as np
 from google.protobuf import struct_pb2
-from tensorboard.compat.proto.summary_pb2 import HistogramProto, Summary, SummaryMetadata
-from tensorboard.compat.proto.tensor_pb2 import TensorProto
 from tensorboard.compat.proto.tensor_shape_pb2 import TensorShapeProto
-from tensorboard.plugins.custom_scalar import layout_pb2
-from tensorboard.plugins.pr_curve.plugin_data_pb2 import PrCurvePluginData
+from tensorboard.compat.proto.tensor_pb2 import TensorProto
+from tensorboard.compat.proto.summary_pb2 import HistogramProto, Summary, SummaryMetadata
 from tensorboard.plugins.text.plugin_data_pb2 import TextPluginData
+from tensorboard.plugins.pr_curve.plugin_data_pb2 import PrCurvePluginData
+from tensorboard.plugins.custom_scalar import layout_pb2
 
 from ..._tensor import Tensor
 from ._convert_np import make_np
@@ -93,6 +93,18 @@ def _plugin_summary(plugin_name, content, tag):
     return Summary(value=[Summary.Value(tag=tag, metadata=smd)])
 
 
+def _hparam_field(value):
+    """(SessionStartInfo field, DataType name) for one hparam value; the field is None for a tensor."""
+    # torch's order: bool is an int, so True/False are logged as numbers (DATA_TYPE_FLOAT64)
+    if isinstance(value, (int, float)):
+        return "number_value", "DATA_TYPE_FLOAT64"
+    if isinstance(value, str):
+        return "string_value", "DATA_TYPE_STRING"
+    if isinstance(value, Tensor):
+        return None, "DATA_TYPE_FLOAT64"
+    raise ValueError("value should be one of int, float, str, bool, or torch.Tensor")
+
+
 def hparams(hparam_dict=None, metric_dict=None, hparam_domain_discrete=None):
     """The Experiment, SessionStartInfo and SessionEndInfo summaries of the hparams plugin."""
     from tensorboard.plugins.hparams.api_pb2 import DataType, Experiment, HParamInfo, MetricInfo, MetricName, Status
@@ -116,23 +128,17 @@ def hparams(hparam_dict=None, metric_dict=None, hparam_domain_discrete=None):
 
     hps, ssi = [], SessionStartInfo()
     for k, v in hparam_dict.items():
-        if v is None:
+        if v is None:  # skipped, as torch does
             continue
-        # torch's order: bool is an int, so True/False are logged as numbers (DATA_TYPE_FLOAT64)
-        if isinstance(v, (int, float)):
-            field, data_type = "number_value", "DATA_TYPE_FLOAT64"
-        elif isinstance(v, str):
-            field, data_type = "string_value", "DATA_TYPE_STRING"
-        elif isinstance(v, Tensor):
-            ssi.hparams[k].number_value = make_np(v).reshape(-1)[0]
-            hps.append(HParamInfo(name=k, type=DataType.Value("DATA_TYPE_FLOAT64")))
-            continue
-        else:
-            raise ValueError("value should be one of int, float, str, bool, or torch.Tensor")
-        setattr(ssi.hparams[k], field, v)
+        field, data_type = _hparam_field(v)
         domain = None
-        if k in hparam_domain_discrete:
-            domain = struct_pb2.ListValue(values=[struct_pb2.Value(**{field: d}) for d in hparam_domain_discrete[k]])
+        if field is None:  # a tensor: its first element, as a number
+            ssi.hparams[k].number_value = make_np(v).reshape(-1)[0]
+        else:
+            setattr(ssi.hparams[k], field, v)
+            if k in hparam_domain_discrete:
+                choices = [struct_pb2.Value(**{field: d}) for d in hparam_domain_discrete[k]]
+                domain = struct_pb2.ListValue(values=choices)
         hps.append(HParamInfo(name=k, type=DataType.Value(data_type), domain_discrete=domain))
 
     ssi = _plugin_summary(PLUGIN_NAME, HParamsPluginData(session_start_info=ssi, version=PLUGIN_DATA_VERSION),
@@ -150,11 +156,12 @@ def scalar(name, tensor, collections=None, new_style=False, double_precision=Fal
     if isinstance(tensor, Tensor) and tensor.numel() == 1:
         scalar = float(tensor.item())  # one host read, also for a pending (lazily computed) scalar
     else:
-        tensor = make_np(tensor).squeeze()
-        if tensor.ndim != 0:
-            raise AssertionError(f"Tensor should contain one element (0 dimensions). \
-            Was given size: {tensor.size} and {tensor.ndim} dimensions.")
-        scalar = float(tensor)  # python float is double precision in numpy
+        arr = make_np(tensor).squeeze()
+        if arr.ndim:
+            # torch's message, including the run of spaces its line continuation leaves in it
+            raise AssertionError("Tensor should contain one element (0 dimensions)." + " " * 13
+                                 + f"Was given size: {arr.size} and {arr.ndim} dimensions.")
+        scalar = float(arr)  # python float is double precision in numpy
     if new_style:
         if double_precision:
             tensor_proto = TensorProto(double_val=[scalar], dtype="DT_DOUBLE")
@@ -195,26 +202,19 @@ def histogram(name, values, bins, max_bins=None):
 
 def make_histogram(values, bins, max_bins=None):
     """Convert values into a HistogramProto using the logic of TensorFlow's histogram.cc."""
-    if values.size == 0:
-        raise ValueError("The input has no element.")
     values = values.reshape(-1)
+    if not len(values):
+        raise ValueError("The input has no element.")
     counts, limits = np.histogram(values, bins=bins)
-    num_bins = len(counts)
-    if max_bins is not None and num_bins > max_bins:
-        subsampling = num_bins // max_bins
-        subsampling_remainder = num_bins % subsampling
-        if subsampling_remainder != 0:
-            counts = np.pad(counts, pad_width=[[0, subsampling - subsampling_remainder]],
-                            mode="constant", constant_values=0)
-        counts = counts.reshape(-1, subsampling).sum(axis=-1)
-        new_limits = np.empty((counts.size + 1,), limits.dtype)
-        new_limits[:-1] = limits[:-1:subsampling]
-        new_limits[-1] = limits[-1]
-        limits = new_limits
-    # keep only the support: first..last non-empty bin
-    cum_counts = np.cumsum(np.greater(counts, 0))
-    start, end = np.searchsorted(cum_counts, [0, cum_counts[-1] - 1], side="right")
-    start, end = int(start), int(end) + 1
+    if max_bins is not None and len(counts) > max_bins:
+        group = len(counts) // max_bins
+        # merge runs of `group` neighbouring bins; the last run is padded with empty bins
+        padded = np.concatenate([counts, np.zeros(-len(counts) % group, counts.dtype)])
+        counts = padded.reshape(-1, group).sum(axis=-1)
+        limits = np.append(limits[:-1:group], limits[-1])
+    # keep only the support: first..last non-empty bin (all empty: start past the end, end 1)
+    occupied = np.flatnonzero(counts)
+    start, end = (int(occupied[0]), int(occupied[-1]) + 1) if occupied.size else (len(counts), 1)
     # TensorBoard only stores right bin limits: an empty bin on the left keeps the leftmost limit
     counts = counts[start - 1:end] if start > 0 else np.concatenate([[0], counts[:end]])
     limits = limits[start:end + 1]
@@ -271,73 +271,77 @@ def video(tag, tensor, fps=4):
     return Summary(value=[Summary.Value(tag=tag, image=make_video(tensor, fps))])
 
 
+def _moviepy_editor():
+    """moviepy.editor, or None (with torch's printed hint) when it cannot be imported."""
+    import importlib
+
+    try:
+        return importlib.import_module("moviepy.editor")
+    except ImportError as err:
+        if err.name == "moviepy":
+            print("add_video needs package moviepy")
+        else:
+            print("moviepy is installed, but can't import moviepy.editor.",
+                  "Some packages could be missing [imageio, requests]")
+        return None
+
+
 def make_video(tensor, fps):
-    try:
-        import moviepy  # noqa: F401
-    except ImportError:
-        print("add_video needs package moviepy")
-        return
-    try:
-        from moviepy import editor as mpy
-    except ImportError:
-        print("moviepy is installed, but can't import moviepy.editor.",
-              "Some packages could be missing [imageio, requests]")
-        return
+    editor = _moviepy_editor()
+    if editor is None:
+        return None
     import tempfile
 
-    _t, h, w, c = tensor.shape
-    clip = mpy.ImageSequenceClip(list(tensor), fps=fps)
+    clip = editor.ImageSequenceClip(list(tensor), fps=fps)
+    height, width, channels = tensor.shape[1:]
     with tempfile.NamedTemporaryFile(suffix=".gif") as f:
-        try:  # moviepy's write_gif arguments changed across versions
-            clip.write_gif(f.name, verbose=False, logger=None)
-        except TypeError:
+        # moviepy's write_gif arguments changed across versions: newest first
+        for extra in ({"logger": None}, {"progress_bar": False}, {}):
             try:
-                clip.write_gif(f.name, verbose=False, progress_bar=False)
+                clip.write_gif(f.name, verbose=False, **extra)
+                break
             except TypeError:
-                clip.write_gif(f.name, verbose=False)
+                if not extra:
+                    raise
         f.seek(0)
-        return Summary.Image(height=h, width=w, colorspace=c, encoded_image_string=f.read())
+        return Summary.Image(height=height, width=width, colorspace=channels, encoded_image_string=f.read())
 
 
 def audio(tag, tensor, sample_rate=44100):
     """A mono 16-bit WAV Summary of samples in [-1, 1]."""
     import wave
 
-    array = make_np(tensor).squeeze()
-    if abs(array).max() > 1:
+    samples = make_np(tensor).squeeze()
+    if np.abs(samples).max() > 1:
         print("warning: audio amplitude out of range, auto clipped.")
-        array = array.clip(-1, 1)
-    if array.ndim != 1:
+        samples = samples.clip(-1, 1)
+    if samples.ndim != 1:
         raise AssertionError("input tensor should be 1 dimensional.")
-    array = (array * np.iinfo(np.int16).max).astype("<i2")
-    with io.BytesIO() as fio:
-        with wave.open(fio, "wb") as wave_write:
-            wave_write.setnchannels(1)
-            wave_write.setsampwidth(2)
-            wave_write.setframerate(sample_rate)
-            wave_write.writeframes(array.data)
-        audio_string = fio.getvalue()
-    audio = Summary.Audio(sample_rate=sample_rate, num_channels=1, length_frames=array.shape[-1],
-                          encoded_audio_string=audio_string, content_type="audio/wav")
+    pcm = (samples * np.iinfo(np.int16).max).astype("<i2")  # little-endian 16-bit
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as wav:  # mono, 2 bytes per sample
+        wav.setparams((1, 2, sample_rate, 0, "NONE", "not compressed"))
+        wav.writeframes(pcm.data)
+    audio = Summary.Audio(sample_rate=sample_rate, num_channels=1, length_frames=pcm.shape[-1],
+                          encoded_audio_string=buf.getvalue(), content_type="audio/wav")
     return Summary(value=[Summary.Value(tag=tag, audio=audio)])
+
+
+def _chart(title, spec):
+    """One custom_scalars chart from ["Multiline", tags] or ["Margin", [value, lower, upper]]."""
+    kind, tags = spec[0], spec[1]
+    if kind != "Margin":
+        return layout_pb2.Chart(title=title, multiline=layout_pb2.MultilineChartContent(tag=tags))
+    if len(tags) != 3:
+        raise AssertionError("len(tags) != 3")
+    band = layout_pb2.MarginChartContent.Series(value=tags[0], lower=tags[1], upper=tags[2])
+    return layout_pb2.Chart(title=title, margin=layout_pb2.MarginChartContent(series=[band]))
 
 
 def custom_scalars(layout):
     """The custom_scalars plugin layout: {category: {chart title: ["Multiline" | "Margin", tags]}}."""
-    categories = []
-    for k, v in layout.items():
-        charts = []
-        for chart_name, chart_metadata in v.items():
-            tags = chart_metadata[1]
-            if chart_metadata[0] == "Margin":
-                if len(tags) != 3:
-                    raise AssertionError("len(tags) != 3")
-                series = layout_pb2.MarginChartContent.Series(value=tags[0], lower=tags[1], upper=tags[2])
-                chart = layout_pb2.Chart(title=chart_name, margin=layout_pb2.MarginChartContent(series=[series]))
-            else:
-                chart = layout_pb2.Chart(title=chart_name, multiline=layout_pb2.MultilineChartContent(tag=tags))
-            charts.append(chart)
-        categories.append(layout_pb2.Category(title=k, chart=charts))
+    categories = [layout_pb2.Category(title=name, chart=[_chart(title, spec) for title, spec in charts.items()])
+                  for name, charts in layout.items()]
     layout = layout_pb2.Layout(category=categories)
     smd = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="custom_scalars"))
     tensor = TensorProto(dtype="DT_STRING", string_val=[layout.SerializeToString()], tensor_shape=TensorShapeProto())
@@ -374,23 +378,18 @@ def pr_curve(tag, labels, predictions, num_thresholds=127, weights=None):
 
 def compute_curve(labels, predictions, num_thresholds=None, weights=None):
     """tp, fp, tn, fn, precision, recall per threshold (tensorboard's pr_curve/summary.py)."""
-    _MINIMUM_COUNT = 1e-7
-    if weights is None:
-        weights = 1.0
-    bucket_indices = np.int32(np.floor(predictions * (num_thresholds - 1)))
-    float_labels = labels.astype(np.float64)
-    histogram_range = (0, num_thresholds - 1)
-    tp_buckets, _ = np.histogram(bucket_indices, bins=num_thresholds, range=histogram_range,
-                                 weights=float_labels * weights)
-    fp_buckets, _ = np.histogram(bucket_indices, bins=num_thresholds, range=histogram_range,
-                                 weights=(1.0 - float_labels) * weights)
-    tp = np.cumsum(tp_buckets[::-1])[::-1]  # reverse cumulative sums
-    fp = np.cumsum(fp_buckets[::-1])[::-1]
-    tn = fp[0] - fp
-    fn = tp[0] - tp
-    precision = tp / np.maximum(_MINIMUM_COUNT, tp + fp)
-    recall = tp / np.maximum(_MINIMUM_COUNT, tp + fn)
-    return np.stack((tp, fp, tn, fn, precision, recall))
+    w = 1.0 if weights is None else weights
+    bucket = np.int32(np.floor(predictions * (num_thresholds - 1)))  # threshold index of each prediction
+    positive = labels.astype(np.float64)
+
+    def at_or_above(weight):
+        per_bucket = np.histogram(bucket, bins=num_thresholds, range=(0, num_thresholds - 1), weights=weight)[0]
+        return np.cumsum(per_bucket[::-1])[::-1]
+
+    tp, fp = at_or_above(positive * w), at_or_above((1.0 - positive) * w)
+    tn, fn = fp[0] - fp, tp[0] - tp
+    tiny = 1e-7  # keeps 0/0 at 0
+    return np.stack((tp, fp, tn, fn, tp / np.maximum(tiny, tp + fp), tp / np.maximum(tiny, tp + fn)))
 
 
 def _get_tensor_summary(name, display_name, description, tensor, content_type, components, json_config):
