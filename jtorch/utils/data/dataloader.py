@@ -8,7 +8,9 @@ import itertools
 import multiprocessing
 import pickle
 import queue
+import signal
 import sys
+import time
 import warnings
 
 from ._utils import numpy_rng
@@ -47,92 +49,92 @@ def _prepare_for_workers(ds, seen=None):
             _prepare_for_workers(d, seen)
 
 
+def _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers):
+    """torch's checks of the worker options, in its words; returns the prefetch factor in use."""
+    if num_workers < 0:
+        raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable "
+                         "multiprocessing.")
+    if timeout < 0:
+        raise ValueError("timeout option should be non-negative")
+    if prefetch_factor is None:
+        prefetch_factor = 2 if num_workers else None
+    elif num_workers == 0:
+        raise ValueError("prefetch_factor option could only be specified in multiprocessing.let num_workers "
+                         "> 0 to enable multiprocessing, otherwise set prefetch_factor to None.")
+    elif prefetch_factor < 0:
+        raise ValueError("prefetch_factor option should be non-negative")
+    if num_workers == 0 and persistent_workers:
+        raise ValueError("persistent_workers option needs num_workers > 0")
+    return prefetch_factor
+
+
+def _check_iterable_options(shuffle, sampler, batch_sampler):
+    """An IterableDataset orders its own items: no shuffle, sampler or batch_sampler."""
+    for name, value in (("shuffle", shuffle if shuffle else None), ("sampler", sampler),
+                        ("batch_sampler", batch_sampler)):
+        if value is not None:
+            raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} option, but got "
+                             f"{name}={value}")
+
+
+def _samplers(dataset, iterable, batch_size, shuffle, sampler, batch_sampler, drop_last, generator):
+    """(sampler, batch_sampler, batch_size, drop_last) as torch derives them from the arguments."""
+    if shuffle and sampler is not None:
+        raise ValueError("sampler option is mutually exclusive with shuffle")
+    if batch_sampler is not None:
+        if shuffle or drop_last or sampler is not None or batch_size != 1:
+            raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, "
+                             "and drop_last")
+        batch_size, drop_last = None, False
+    elif drop_last and batch_size is None:
+        raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with "
+                         "drop_last")
+    if sampler is None:
+        if iterable:
+            sampler = _InfiniteConstantSampler()
+        else:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+    if batch_sampler is None and batch_size is not None:
+        batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+    return sampler, batch_sampler, batch_size, drop_last
+
+
 class DataLoader:
     """torch.utils.data.DataLoader.
 
     torch pins host memory so the copy to the GPU can overlap the step; here `pin_memory=True`
     moves each batch to the accelerator (or to `pin_memory_device`) one batch ahead of use,
     so that copy runs while the previous step computes. Without an accelerator it warns as
-    torch does and batches stay on the host."""
+    torch does and batches stay on the host.
+
+    Workers may call jtorch ops: in a worker every sync is computed with numpy (see
+    `_host_eval`), which works after a fork of a process already running JAX."""
 
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
                  collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
                  multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
                  pin_memory_device="", in_order=True):
-        if num_workers < 0:
-            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable "
-                             "multiprocessing.")
-        if timeout < 0:
-            raise ValueError("timeout option should be non-negative")
-        if num_workers == 0 and prefetch_factor is not None:
-            raise ValueError("prefetch_factor option could only be specified in multiprocessing.let num_workers "
-                             "> 0 to enable multiprocessing, otherwise set prefetch_factor to None.")
-        if num_workers > 0 and prefetch_factor is None:
-            prefetch_factor = 2
-        elif prefetch_factor is not None and prefetch_factor < 0:
-            raise ValueError("prefetch_factor option should be non-negative")
-        if persistent_workers and num_workers == 0:
-            raise ValueError("persistent_workers option needs num_workers > 0")
-        self.dataset = dataset
-        self.num_workers = num_workers
-        self.prefetch_factor = prefetch_factor
-        self.pin_memory = pin_memory
-        self.pin_memory_device = pin_memory_device
-        self.timeout = timeout
-        self.worker_init_fn = worker_init_fn
-        self.multiprocessing_context = multiprocessing_context
-        self.in_order = in_order
-        self._is_iterable = isinstance(dataset, IterableDataset)
-        if self._is_iterable:
-            if isinstance(shuffle, bool) and shuffle:
-                raise ValueError(f"DataLoader with IterableDataset: expected unspecified shuffle option, but got "
-                                 f"shuffle={shuffle}")
-            if sampler is not None:
-                raise ValueError(f"DataLoader with IterableDataset: expected unspecified sampler option, but got "
-                                 f"sampler={sampler}")
-            if batch_sampler is not None:
-                raise ValueError(f"DataLoader with IterableDataset: expected unspecified batch_sampler option, "
-                                 f"but got batch_sampler={batch_sampler}")
+        prefetch_factor = _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers)
+        iterable = isinstance(dataset, IterableDataset)
+        if iterable:
+            _check_iterable_options(shuffle, sampler, batch_sampler)
         else:
             shuffle = bool(shuffle)
-        if sampler is not None and shuffle:
-            raise ValueError("sampler option is mutually exclusive with shuffle")
-        if batch_sampler is not None:
-            if batch_size != 1 or shuffle or sampler is not None or drop_last:
-                raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, "
-                                 "and drop_last")
-            batch_size = None
-            drop_last = False
-        elif batch_size is None and drop_last:
-            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with "
-                             "drop_last")
-        if sampler is None:
-            if self._is_iterable:
-                sampler = _InfiniteConstantSampler()
-            elif shuffle:
-                sampler = RandomSampler(dataset, generator=generator)
-            else:
-                sampler = SequentialSampler(dataset)
-        if batch_size is not None and batch_sampler is None:
-            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
-        self.batch_size = batch_size
-        self.drop_last = drop_last
-        self.sampler = sampler
-        self.batch_sampler = batch_sampler
-        self.generator = generator
+        sampler, batch_sampler, batch_size, drop_last = _samplers(
+            dataset, iterable, batch_size, shuffle, sampler, batch_sampler, drop_last, generator)
         if collate_fn is None:
-            collate_fn = default_collate if self._auto_collation else default_convert
-        self.collate_fn = collate_fn
-        self.persistent_workers = persistent_workers
-        self._iterator = None
+            collate_fn = default_collate if batch_sampler is not None else default_convert
+        vars(self).update(
+            dataset=dataset, batch_size=batch_size, drop_last=drop_last, sampler=sampler,
+            batch_sampler=batch_sampler, generator=generator, collate_fn=collate_fn, num_workers=num_workers,
+            prefetch_factor=prefetch_factor, persistent_workers=persistent_workers, pin_memory=pin_memory,
+            pin_memory_device=pin_memory_device, timeout=timeout, worker_init_fn=worker_init_fn,
+            multiprocessing_context=multiprocessing_context, in_order=in_order, _is_iterable=iterable,
+            _iterator=None)
 
-    @property
-    def _auto_collation(self):
-        return self.batch_sampler is not None
-
-    @property
-    def _index_sampler(self):
-        return self.batch_sampler if self._auto_collation else self.sampler
+    # one sample per index when batch_sampler is None (batch_size=None): no collation into batches
+    _auto_collation = property(lambda self: self.batch_sampler is not None)
+    _index_sampler = property(lambda self: self.sampler if self.batch_sampler is None else self.batch_sampler)
 
     def __iter__(self):
         it = self._batches()
@@ -276,8 +278,33 @@ def _mp_context(name):
     return multiprocessing.get_context(name) if isinstance(name, str) else name
 
 
+def _jax_survives(ctx):
+    """Whether JAX may still compile in a worker started by `ctx`: not in a fork of a process
+    whose XLA runtime has started (its thread pools stay behind in the parent)."""
+    if ctx.get_start_method() != "fork":
+        return True
+    from jax._src import xla_bridge
+    return not xla_bridge.backends_are_initialized()
+
+
+def _worker_main(jax_ok, *args):
+    from . import _host_eval
+    _host_eval.install(jax_ok)
+    _worker.worker_loop(*args)
+
+
+def _exit_reason(w):
+    """torch's words for how worker process `w` ended."""
+    code = w.exitcode
+    if code is not None and code < 0:
+        return f"DataLoader worker (pid {w.pid}) is killed by signal: {signal.strsignal(-code)}. "
+    return (f"DataLoader worker (pid {w.pid}) exited unexpectedly with exit code {code}. Details are lost due "
+            "to multiprocessing. Rerunning with num_workers=0 may give better error trace.")
+
+
 class _MultiProcessingIter(_BaseIter):
-    _POLL_S = 5.0
+    _POLL_S = 0.1   # how often a waiting main process checks that its workers are alive
+    _JOIN_S = 5.0   # how long a worker gets to finish at shutdown before it is terminated
 
     def __init__(self, loader):
         super().__init__(loader)
@@ -285,27 +312,35 @@ class _MultiProcessingIter(_BaseIter):
         self._num_workers = loader.num_workers
         self._persistent = loader.persistent_workers
         self._in_order = loader.in_order
+        self._index_queues, self._workers = [], []
+        self._shutdown_done = False
+        try:
+            self._start_workers(loader)
+            self._prime(first_iter=True)
+        except BaseException:
+            self._shutdown(force=True)  # now: at interpreter exit, queues can no longer be used
+            raise
+
+    def _start_workers(self, loader):
         ctx = _mp_context(loader.multiprocessing_context)
         _prepare_for_workers(self._dataset)
+        jax_ok = _jax_survives(ctx)
         self._worker_result_queue = ctx.Queue()
         self._workers_done_event = ctx.Event()
-        self._index_queues, self._workers = [], []
         with warnings.catch_warnings():
-            # JAX warns on every fork; workers never call JAX, so the warning does not apply
+            # JAX warns on every fork; forked workers never run XLA (see _host_eval)
             warnings.filterwarnings("ignore", message=r".*os\.fork\(\) was called.*")
             warnings.filterwarnings("ignore", category=DeprecationWarning, message=r".*fork.*")
             for i in range(self._num_workers):
                 iq = ctx.Queue()
                 iq.cancel_join_thread()
-                w = ctx.Process(target=_worker.worker_loop, daemon=True, args=(
-                    self._is_iterable, self._dataset, iq, self._worker_result_queue, self._workers_done_event,
-                    self._auto_collation, self._collate_fn, self._drop_last, self._base_seed,
-                    loader.worker_init_fn, i, self._num_workers))
-                w.start()
+                w = ctx.Process(target=_worker_main, daemon=True, args=(
+                    jax_ok, self._is_iterable, self._dataset, iq, self._worker_result_queue,
+                    self._workers_done_event, self._auto_collation, self._collate_fn, self._drop_last,
+                    self._base_seed, loader.worker_init_fn, i, self._num_workers))
                 self._index_queues.append(iq)
+                w.start()
                 self._workers.append(w)
-        self._shutdown_done = False
-        self._prime(first_iter=True)
 
     def _reset(self, loader):
         """A new epoch on persistent workers."""
@@ -349,21 +384,23 @@ class _MultiProcessingIter(_BaseIter):
         self._send_idx += 1
 
     def _get_data(self):
-        if self._timeout > 0:
-            try:
-                return self._worker_result_queue.get(timeout=self._timeout)
-            except queue.Empty:
-                self._shutdown(force=True)
-                raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds") from None
+        """The next (idx, data) from the workers; raises as torch does when one died or the timeout passed."""
+        deadline = time.monotonic() + self._timeout if self._timeout > 0 else None
         while True:
+            wait = self._POLL_S if deadline is None else min(self._POLL_S, deadline - time.monotonic())
             try:
-                return self._worker_result_queue.get(timeout=self._POLL_S)
+                return self._worker_result_queue.get(timeout=max(wait, 0))
             except queue.Empty:
-                dead = [w for w in self._workers if not w.is_alive()]
-                if dead:
-                    pids = ", ".join(str(w.pid) for w in dead)
-                    self._shutdown()
-                    raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly") from None
+                pass
+            dead = [w for w in self._workers if w.exitcode is not None]
+            if dead:
+                self._shutdown(force=True)
+                pids = ", ".join(str(w.pid) for w in dead)
+                raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly") from RuntimeError(
+                    _exit_reason(dead[0]))
+            if deadline is not None and time.monotonic() >= deadline:
+                self._shutdown(force=True)
+                raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
 
     def __next__(self):
         while True:
@@ -405,27 +442,32 @@ class _MultiProcessingIter(_BaseIter):
         return data
 
     def _shutdown(self, force=False):
-        if getattr(self, "_shutdown_done", True):
+        """Stop the workers. `force` (an error, or the interpreter exiting) terminates them at once
+        instead of asking through the queues: a queue's feeder thread cannot start at exit."""
+        if self.__dict__.get("_shutdown_done", True):
             return
         self._shutdown_done = True
-        self._workers_done_event.set()
-        for iq in self._index_queues:
-            try:
-                iq.put(None)
-            except (OSError, ValueError):
-                pass
+        force = force or sys.is_finalizing()
+        done = self.__dict__.get("_workers_done_event")
+        if done is not None:
+            done.set()
+        if not force:
+            for iq in self._index_queues:
+                try:
+                    iq.put(None)
+                except (OSError, ValueError):
+                    pass
         for w in self._workers:
-            if force:  # a stuck worker: do not wait for it
+            if force:
                 w.terminate()
-            w.join(timeout=self._POLL_S)
+            w.join(timeout=self._POLL_S if force else self._JOIN_S)
             if w.is_alive():
-                w.terminate()
-        for iq in self._index_queues:
-            iq.close()
-        self._worker_result_queue.cancel_join_thread()
-        self._worker_result_queue.close()
+                w.kill()
+                w.join(timeout=self._POLL_S)
+        for q in self._index_queues + [self.__dict__.get("_worker_result_queue")]:
+            if q is not None:
+                q.cancel_join_thread()
+                q.close()
 
     def __del__(self):
         self._shutdown()
-
-

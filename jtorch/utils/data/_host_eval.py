@@ -1,0 +1,489 @@
+"""jtorch ops inside DataLoader workers, computed with numpy.
+
+A worker forked from a process whose JAX runtime has started cannot use that runtime: XLA's
+thread pools did not survive the fork, so the first compile waits forever (and re-creating
+the client aborts on a mutex copied mid-wait). Tracing still works (it is plain Python), so in
+a worker each sync traces its program to a jaxpr once per structure and evaluates the jaxpr
+with numpy. Results are numpy arrays: host tensors, which travel back to the main process as
+they are. Workers started fresh (spawn, forkserver, or a fork made before JAX started) use the
+same path and fall back to compiling with XLA when a program uses a primitive numpy lacks
+here; a forked worker raises a clear error instead of hanging.
+"""
+import math
+
+import numpy as np
+
+import jax
+from jax.extend import core as _jcore
+
+from ..._engine import program as _program
+
+
+class HostEvalError(NotImplementedError):
+    pass
+
+
+_IMPLS = {}
+
+
+def _impl(*names):
+    def reg(fn):
+        for n in names:
+            _IMPLS[n] = fn
+        return fn
+    return reg
+
+
+def _unary(name, fn):
+    _IMPLS[name] = lambda x, **_: fn(x)
+
+
+for _name, _fn in {
+    "neg": np.negative, "sign": np.sign, "floor": np.floor, "ceil": np.ceil, "is_finite": np.isfinite,
+    "exp": np.exp, "exp2": np.exp2, "log": np.log, "log1p": np.log1p, "expm1": np.expm1, "tanh": np.tanh,
+    "sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
+    "sinh": np.sinh, "cosh": np.cosh, "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
+    "sqrt": np.sqrt, "cbrt": np.cbrt, "abs": np.abs, "not": np.invert, "square": np.square,
+    "real": np.real, "imag": np.imag, "conj": np.conj, "copy": np.array, "copy_p": np.array,
+    "stop_gradient": lambda x: x, "reduce_precision": lambda x: x, "optimization_barrier": lambda x: x,
+}.items():
+    _unary(_name, _fn)
+
+for _name, _fn in {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "max": np.maximum, "min": np.minimum,
+    "pow": np.power, "atan2": np.arctan2, "nextafter": np.nextafter, "and": np.bitwise_and,
+    "or": np.bitwise_or, "xor": np.bitwise_xor, "eq": np.equal, "ne": np.not_equal, "lt": np.less,
+    "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal, "shift_left": np.left_shift,
+    "shift_right_arithmetic": np.right_shift, "rem": np.fmod,
+}.items():
+    _IMPLS[_name] = (lambda f: lambda x, y, **_: _same_kind(f(x, y), x))(_fn)
+
+
+def _same_kind(out, like):
+    """numpy promotes uint32 + int literal and the like; lax never promotes."""
+    out = np.asarray(out)
+    if out.dtype != np.bool_ and np.asarray(like).dtype != out.dtype:
+        return out.astype(np.asarray(like).dtype)
+    return out
+
+
+@_impl("div")
+def _div(x, y, **_):
+    x, y = np.asarray(x), np.asarray(y)
+    if np.issubdtype(x.dtype, np.integer):  # lax rounds toward zero
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = np.floor_divide(x, y)
+            q = q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
+        return q.astype(x.dtype)
+    return np.true_divide(x, y).astype(x.dtype)
+
+
+@_impl("shift_right_logical")
+def _srl(x, y, **_):
+    x = np.asarray(x)
+    u = x.view(np.dtype(f"uint{x.dtype.itemsize * 8}"))
+    return np.right_shift(u, np.asarray(y).astype(u.dtype)).view(x.dtype)
+
+
+_IMPLS["logistic"] = lambda x, **_: (1 / (1 + np.exp(-np.asarray(x)))).astype(np.asarray(x).dtype)
+_IMPLS["rsqrt"] = lambda x, **_: (1 / np.sqrt(x)).astype(np.asarray(x).dtype)
+_IMPLS["integer_pow"] = lambda x, *, y, **_: _same_kind(np.power(x, y), x)
+_IMPLS["round"] = lambda x, *, rounding_method, **_: (
+    np.round(x) if int(rounding_method) == 1 else np.trunc(x + np.copysign(0.5, x)))
+_IMPLS["clamp"] = lambda lo, x, hi, **_: np.minimum(np.maximum(x, lo), hi)
+_IMPLS["erf"] = lambda x, **_: np.vectorize(math.erf, otypes=[np.asarray(x).dtype])(x)
+_IMPLS["lgamma"] = lambda x, **_: np.vectorize(math.lgamma, otypes=[np.asarray(x).dtype])(x)
+
+
+@_impl("erf_inv")
+def _erf_inv(x, **_):
+    # Giles' single-precision approximation (the one XLA uses for float32)
+    x = np.asarray(x)
+    w = -np.log1p(-x.astype(np.float64) * x)
+    small = w < 5.0
+    ws = np.where(small, w - 2.5, np.sqrt(np.maximum(w, 5.0)) - 3.0)
+    ca = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+          -0.00417768164, 0.246640727, 1.50140941]
+    cb = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+          0.00943887047, 1.00167406, 2.83297682]
+    p = np.where(small, ca[0], cb[0])
+    for a, b in zip(ca[1:], cb[1:]):
+        p = np.where(small, a, b) + p * ws
+    out = np.where(np.abs(x) == 1, np.inf * x, p * x)
+    return out.astype(x.dtype)
+
+
+@_impl("select_n")
+def _select_n(which, *cases, **_):
+    which = np.asarray(which)
+    if which.dtype == np.bool_:
+        return np.where(which, cases[1], cases[0]) if len(cases) == 2 else np.asarray(cases[0])
+    return np.choose(which, cases)
+
+
+@_impl("convert_element_type")
+def _convert(x, *, new_dtype, **_):
+    x = np.asarray(x)
+    if np.issubdtype(new_dtype, np.integer) and np.issubdtype(x.dtype, np.floating):
+        with np.errstate(invalid="ignore"):
+            return np.trunc(x).astype(new_dtype)
+    return x.astype(new_dtype)
+
+
+@_impl("bitcast_convert_type")
+def _bitcast(x, *, new_dtype, **_):
+    x = np.ascontiguousarray(x)
+    if np.dtype(new_dtype).itemsize != x.dtype.itemsize:
+        raise HostEvalError("bitcast_convert_type between widths")
+    return x.view(new_dtype)
+
+
+@_impl("broadcast_in_dim")
+def _bcast(x, *, shape, broadcast_dimensions, **_):
+    x = np.asarray(x)
+    full = [1] * len(shape)
+    for src, dst in enumerate(broadcast_dimensions):
+        full[dst] = x.shape[src]
+    return np.broadcast_to(x.reshape(full), shape)
+
+
+_IMPLS["reshape"] = lambda x, *, new_sizes, **_: np.reshape(x, new_sizes)
+_IMPLS["squeeze"] = lambda x, *, dimensions, **_: np.squeeze(x, tuple(dimensions))
+_IMPLS["transpose"] = lambda x, *, permutation, **_: np.transpose(x, permutation)
+_IMPLS["rev"] = lambda x, *, dimensions, **_: np.flip(x, tuple(dimensions))
+_IMPLS["concatenate"] = lambda *xs, dimension, **_: np.concatenate(xs, axis=dimension)
+_IMPLS["iota"] = lambda *, dtype, shape, dimension, **_: np.broadcast_to(
+    np.arange(shape[dimension], dtype=dtype).reshape([-1 if i == dimension else 1 for i in range(len(shape))]),
+    shape)
+
+
+@_impl("split")
+def _split(x, *, sizes, axis, **_):
+    return np.split(x, np.cumsum(sizes)[:-1], axis=axis)
+
+
+@_impl("slice")
+def _slice(x, *, start_indices, limit_indices, strides, **_):
+    strides = strides or (1,) * len(start_indices)
+    return np.asarray(x)[tuple(slice(a, b, s) for a, b, s in zip(start_indices, limit_indices, strides))]
+
+
+@_impl("dynamic_slice")
+def _dynamic_slice(x, *starts, slice_sizes, **_):
+    x = np.asarray(x)
+    lo = [int(np.clip(s, 0, d - n)) for s, d, n in zip(starts, x.shape, slice_sizes)]
+    return x[tuple(slice(a, a + n) for a, n in zip(lo, slice_sizes))]
+
+
+@_impl("dynamic_update_slice")
+def _dynamic_update_slice(x, update, *starts, **_):
+    out = np.array(x)
+    lo = [int(np.clip(s, 0, d - n)) for s, d, n in zip(starts, out.shape, np.shape(update))]
+    out[tuple(slice(a, a + n) for a, n in zip(lo, np.shape(update)))] = update
+    return out
+
+
+@_impl("pad")
+def _pad(x, padding_value, *, padding_config, **_):
+    x = np.asarray(x)
+    if any(i for _, _, i in padding_config):
+        raise HostEvalError("pad with interior padding")
+    cut = tuple(slice(max(-lo, 0), x.shape[d] - max(-hi, 0)) for d, (lo, hi, _) in enumerate(padding_config))
+    x = x[cut]
+    return np.pad(x, [(max(lo, 0), max(hi, 0)) for lo, hi, _ in padding_config], constant_values=padding_value)
+
+
+def _reduction(fn):
+    return lambda x, *, axes, **_: _same_kind(fn(np.asarray(x), axis=tuple(axes)), x)
+
+
+_IMPLS.update({"reduce_sum": _reduction(np.sum), "reduce_max": _reduction(np.max),
+               "reduce_min": _reduction(np.min), "reduce_prod": _reduction(np.prod),
+               "reduce_and": _reduction(np.all), "reduce_or": _reduction(np.any)})
+_IMPLS["argmax"] = lambda x, *, axes, index_dtype, **_: np.argmax(x, axis=axes[0]).astype(index_dtype)
+_IMPLS["argmin"] = lambda x, *, axes, index_dtype, **_: np.argmin(x, axis=axes[0]).astype(index_dtype)
+
+
+def _cumulative(fn):
+    def run(x, *, axis, reverse, **_):
+        x = np.asarray(x)
+        if reverse:
+            return np.flip(fn(np.flip(x, axis), axis=axis), axis).astype(x.dtype)
+        return fn(x, axis=axis).astype(x.dtype)
+    return run
+
+
+_IMPLS.update({"cumsum": _cumulative(np.cumsum), "cumprod": _cumulative(np.cumprod),
+               "cummax": _cumulative(np.maximum.accumulate), "cummin": _cumulative(np.minimum.accumulate)})
+
+
+@_impl("dot_general")
+def _dot_general(a, b, *, dimension_numbers, preferred_element_type=None, **_):
+    (lc, rc), (lb, rb) = dimension_numbers
+    a, b = np.asarray(a), np.asarray(b)
+    letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    la = [None] * a.ndim
+    lbs = [None] * b.ndim
+    for i, j in zip(lb, rb):
+        la[i] = lbs[j] = next(letters)
+    for i, j in zip(lc, rc):
+        la[i] = lbs[j] = next(letters)
+    la = [c or next(letters) for c in la]
+    lbs = [c or next(letters) for c in lbs]
+    out = ([la[i] for i in lb] + [c for i, c in enumerate(la) if i not in lb and i not in lc]
+           + [c for j, c in enumerate(lbs) if j not in rb and j not in rc])
+    res = np.einsum(f"{''.join(la)},{''.join(lbs)}->{''.join(out)}", a, b)
+    return res.astype(preferred_element_type or np.result_type(a, b))
+
+
+@_impl("sort")
+def _sort(*operands, dimension, num_keys, **_):
+    if num_keys != 1:
+        raise HostEvalError("sort on several keys")
+    order = np.argsort(operands[0], axis=dimension, kind="stable")
+    return [np.take_along_axis(np.asarray(o), order, axis=dimension) for o in operands]
+
+
+def _window_index(operand_shape, starts, slice_sizes, clamp):
+    """Index arrays that read windows of `slice_sizes` at `starts` (shape batch + (ndim,))."""
+    dims = np.asarray(operand_shape)
+    sizes = np.asarray(slice_sizes)
+    ok = np.all((starts >= 0) & (starts <= dims - sizes), axis=-1)
+    if clamp:
+        starts = np.clip(starts, 0, dims - sizes)
+    batch = starts.shape[:-1]
+    nd = len(operand_shape)
+    index = []
+    for d in range(nd):
+        s = starts[..., d].reshape(batch + (1,) * nd)
+        off = np.arange(slice_sizes[d]).reshape([1] * len(batch) + [-1 if k == d else 1 for k in range(nd)])
+        index.append(np.clip(s + off, 0, max(operand_shape[d] - 1, 0)))
+    return tuple(index), ok
+
+
+def _full_starts(indices, start_index_map, ndim):
+    indices = np.asarray(indices)
+    starts = np.zeros(indices.shape[:-1] + (ndim,), np.int64)
+    for k, d in enumerate(start_index_map):
+        starts[..., d] = indices[..., k]
+    return starts
+
+
+@_impl("gather")
+def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_value=None, **_):
+    dn = dimension_numbers
+    if dn.operand_batching_dims:
+        raise HostEvalError("gather with batching dims")
+    operand = np.asarray(operand)
+    starts = _full_starts(indices, dn.start_index_map, operand.ndim)
+    clip = "CLIP" in str(mode) or "PROMISE" in str(mode)
+    index, ok = _window_index(operand.shape, starts, slice_sizes, clamp=clip)
+    win = operand[index]  # batch + slice_sizes
+    nb = starts.ndim - 1
+    if not clip:
+        fill = fill_value if fill_value is not None else (np.nan if operand.dtype.kind in "fc" else 0)
+        win = np.where(ok.reshape(ok.shape + (1,) * operand.ndim), win, np.asarray(fill).astype(operand.dtype))
+    win = win.reshape(win.shape[:nb] + tuple(n for d, n in enumerate(slice_sizes) if d not in dn.collapsed_slice_dims))
+    rank = win.ndim
+    batch_pos = [p for p in range(rank) if p not in dn.offset_dims]
+    perm = [0] * rank
+    for i, p in enumerate(batch_pos):
+        perm[p] = i
+    for i, p in enumerate(dn.offset_dims):
+        perm[p] = nb + i
+    return np.transpose(win, perm)
+
+
+def _scatter(combine):
+    def run(operand, indices, updates, *, dimension_numbers, mode, **params):
+        dn = dimension_numbers
+        if dn.operand_batching_dims or params.get("update_jaxpr") is None and combine is None:
+            raise HostEvalError("scatter with batching dims")
+        out = np.array(operand)
+        updates = np.asarray(updates)
+        starts = _full_starts(indices, dn.scatter_dims_to_operand_dims, out.ndim)
+        win_dims = [d for d in range(out.ndim) if d not in dn.inserted_window_dims]
+        sizes = [1] * out.ndim
+        upd_win = [updates.shape[p] for p in dn.update_window_dims]
+        for d, n in zip(win_dims, upd_win):
+            sizes[d] = n
+        index, ok = _window_index(out.shape, starts, sizes, clamp="CLIP" in str(mode))
+        scatter_pos = [p for p in range(updates.ndim) if p not in dn.update_window_dims]
+        u = np.transpose(updates, scatter_pos + list(dn.update_window_dims)).reshape(starts.shape[:-1] + tuple(sizes))
+        keep = np.broadcast_to(ok.reshape(ok.shape + (1,) * out.ndim), u.shape)
+        index = tuple(np.broadcast_to(i, u.shape)[keep] for i in index)
+        if combine is None:
+            out[index] = u[keep]
+        else:
+            combine.at(out, index, u[keep])
+        return out
+    return run
+
+
+_IMPLS.update({"scatter": _scatter(None), "scatter-add": _scatter(np.add), "scatter_add": _scatter(np.add),
+               "scatter-mul": _scatter(np.multiply), "scatter_mul": _scatter(np.multiply),
+               "scatter-max": _scatter(np.maximum), "scatter_max": _scatter(np.maximum),
+               "scatter-min": _scatter(np.minimum), "scatter_min": _scatter(np.minimum)})
+
+
+# ---- randomness: key arrays are their raw uint32 data here; jax's own key functions are traced
+# ---- and evaluated by this interpreter, down to the threefry hash below
+
+def _rotl(x, r):
+    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
+
+
+@_impl("threefry2x32")
+def _threefry2x32(k1, k2, x1, x2, **_):
+    shape = np.broadcast_shapes(np.shape(k1), np.shape(k2), np.shape(x1), np.shape(x2))
+    k1, k2, x1, x2 = (np.broadcast_to(np.asarray(v, np.uint32), shape) for v in (k1, k2, x1, x2))
+    ks = [k1, k2, k1 ^ k2 ^ np.uint32(0x1BD11BDA)]
+    rots = [(13, 15, 26, 6), (17, 29, 16, 24)]
+    with np.errstate(over="ignore"):
+        x = [x1 + ks[0], x2 + ks[1]]
+        for i in range(5):
+            for r in rots[i % 2]:
+                x[0] = x[0] + x[1]
+                x[1] = _rotl(x[1], r) ^ x[0]
+            x[0] = x[0] + ks[(i + 1) % 3]
+            x[1] = x[1] + ks[(i + 2) % 3] + np.uint32(i + 1)
+    return [x[0], x[1]]
+
+
+def _key_prim(build):
+    """A key primitive evaluated by tracing jax's implementation on raw key data."""
+    def run(*args, _avals, **params):
+        key = (build, tuple(params.items()), _avals)
+        jaxpr = _KEY_TRACES.get(key)
+        if jaxpr is None:
+            jaxpr = _KEY_TRACES[key] = jax.make_jaxpr(build(_avals, **params))(*args)
+        return eval_jaxpr(jaxpr, args)
+    run.needs_avals = True
+    return run
+
+
+_KEY_TRACES = {}
+
+
+def _prng():
+    from jax._src.random import prng
+    return prng
+
+
+_IMPLS["random_wrap"] = lambda x, **_: np.asarray(x)
+_IMPLS["random_unwrap"] = lambda x, **_: np.asarray(x)
+_IMPLS["random_bits"] = _key_prim(lambda avals, bit_width, shape: lambda k: _prng().random_bits_impl_base(
+    avals[0].dtype._impl, k, len(avals[0].shape), bit_width=bit_width, shape=shape))
+_IMPLS["random_split"] = _key_prim(lambda avals, shape: lambda k: _prng().random_split_impl_base(
+    avals[0].dtype._impl, k, len(avals[0].shape), shape=shape))
+_IMPLS["random_fold_in"] = _key_prim(lambda avals: lambda k, m: _prng().random_fold_in_impl_base(
+    avals[0].dtype._impl, k, m, avals[0].shape))
+_IMPLS["random_seed"] = _key_prim(lambda avals, impl: lambda s: _prng().random_seed_impl_base(s, impl=impl))
+
+
+def _sub_jaxpr(params):
+    for name in ("jaxpr", "call_jaxpr", "fun_jaxpr"):
+        j = params.get(name)
+        if j is not None:
+            return j
+    return None
+
+
+def eval_jaxpr(closed, args):
+    """Evaluate a ClosedJaxpr on numpy values; returns the list of outputs."""
+    jaxpr = closed.jaxpr if hasattr(closed, "jaxpr") else closed
+    consts = closed.consts if hasattr(closed, "consts") else ()
+    env = {}
+
+    def read(v):
+        return v.val if isinstance(v, _jcore.Literal) else env[v]
+
+    for v, c in zip(jaxpr.constvars, consts):
+        env[v] = np.asarray(c)
+    for v, a in zip(jaxpr.invars, args):
+        env[v] = a
+    for eqn in jaxpr.eqns:
+        vals = [read(v) for v in eqn.invars]
+        name = eqn.primitive.name
+        sub = _sub_jaxpr(eqn.params)
+        if name == "cond":
+            out = eval_jaxpr(eqn.params["branches"][int(vals[0])], vals[1:])
+        elif name == "while":
+            p = eqn.params
+            cc, bc = vals[:p["cond_nconsts"]], vals[p["cond_nconsts"]:p["cond_nconsts"] + p["body_nconsts"]]
+            carry = vals[p["cond_nconsts"] + p["body_nconsts"]:]
+            while bool(eval_jaxpr(p["cond_jaxpr"], cc + carry)[0]):
+                carry = eval_jaxpr(p["body_jaxpr"], bc + carry)
+            out = carry
+        elif sub is not None and name not in _IMPLS:  # jit, custom_jvp_call, custom_vjp_call, remat, ...
+            out = eval_jaxpr(sub, vals)
+        else:
+            fn = _IMPLS.get(name)
+            if fn is None:
+                raise HostEvalError(name)
+            params = dict(eqn.params)
+            if getattr(fn, "needs_avals", False):
+                params["_avals"] = tuple(v.aval for v in eqn.invars)
+            out = fn(*vals, **params)
+        if not eqn.primitive.multiple_results:
+            out = [out]
+        for v, o in zip(eqn.outvars, out):
+            if not isinstance(v, _jcore.DropVar):
+                env[v] = _as_aval(o, v.aval)
+    return [read(v) for v in jaxpr.outvars]
+
+
+def _as_aval(value, aval):
+    dt = getattr(aval, "dtype", None)
+    value = np.asarray(value)
+    if isinstance(dt, np.dtype) and value.dtype != dt:
+        value = value.astype(dt)
+    return value
+
+
+# ---- the worker's program runner
+
+_traces = {}
+_state = {"jax_ok": True}
+
+
+def _host_executable(prog, donate=()):
+    def run(*leaves):
+        args = [np.asarray(a) if isinstance(a, jax.Array) else a for a in leaves]
+        key = (prog, tuple(type(a) for a in args))
+        entry = _traces.get(key)
+        if entry is None:
+            entry = _traces[key] = jax.make_jaxpr(lambda *ls: prog.run(ls))(*args)
+        if entry is not False:
+            try:
+                with np.errstate(all="ignore"):
+                    return [np.asarray(v) for v in eval_jaxpr(entry, args)]
+            except HostEvalError as e:
+                if not _state["jax_ok"]:
+                    raise RuntimeError(
+                        f"jtorch cannot compute the op {e} inside a DataLoader worker forked after JAX started "
+                        "(XLA does not survive fork). Pass multiprocessing_context='spawn' or 'forkserver' to "
+                        "the DataLoader.") from None
+                _traces[key] = False
+        fn, _ = _ORIGINAL_EXECUTABLE(prog, ())
+        return [np.asarray(v) for v in fn(*leaves)]
+    return run, False
+
+
+_ORIGINAL_EXECUTABLE = _program.executable
+
+
+def _no_compile(*args, **kwargs):
+    raise RuntimeError("JAX cannot compile in a DataLoader worker forked after JAX started (XLA does not "
+                       "survive fork); jtorch ops run on numpy there. Pass multiprocessing_context='spawn' or "
+                       "'forkserver' to the DataLoader to use JAX directly in workers.")
+
+
+def install(jax_ok):
+    """Route this worker process's syncs through numpy. `jax_ok`: whether JAX may still run here
+    (false in a fork of a process whose JAX runtime started: any compile there would hang)."""
+    _state["jax_ok"] = jax_ok
+    _program.executable = _host_executable
+    if not jax_ok:
+        from jax._src import compiler
+        compiler.backend_compile_and_load = _no_compile
