@@ -9,7 +9,7 @@ __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]
 
 
 class _NormBase(Module):
-    """Common base of _InstanceNorm and _BatchNorm."""
+    """What batch and instance norm share: the affine pair and the running-statistics buffers."""
 
     _version = 2
     __constants__ = ["track_running_stats", "momentum", "eps", "num_features", "affine"]
@@ -17,58 +17,49 @@ class _NormBase(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None,
                  dtype=None, *, bias=True):
         super().__init__()
-        self.num_features = num_features
-        self.eps = eps
-        self.momentum = momentum
-        self.affine = affine
-        self.track_running_stats = track_running_stats
-        if self.affine:
-            self.weight = Parameter(empty(num_features, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(empty(num_features, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
-        if self.track_running_stats:
-            self.register_buffer("running_mean", zeros(num_features, device=device, dtype=dtype))
-            self.register_buffer("running_var", ones(num_features, device=device, dtype=dtype))
-            self.register_buffer("num_batches_tracked", tensor(0, dtype=_dtype.int64, device=device))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        where = {"device": device, "dtype": dtype}
+        # parameters and buffers are always registered (None when switched off) so state_dict keys are stable
+        self.register_parameter("weight", Parameter(empty(num_features, **where)) if affine else None)
+        self.register_parameter("bias", Parameter(empty(num_features, **where)) if affine and bias else None)
+        stats = {"running_mean": lambda: zeros(num_features, **where),
+                 "running_var": lambda: ones(num_features, **where),
+                 "num_batches_tracked": lambda: tensor(0, dtype=_dtype.int64, device=device)}
+        for name, make in stats.items():
+            self.register_buffer(name, make() if track_running_stats else None)
         self.reset_parameters()
 
     def reset_running_stats(self):
-        if self.track_running_stats:
-            init.zeros_(self.running_mean)
-            init.ones_(self.running_var)
-            init.zeros_(self.num_batches_tracked)
+        if not self.track_running_stats:
+            return
+        for buf, fill in ((self.running_mean, init.zeros_), (self.running_var, init.ones_),
+                          (self.num_batches_tracked, init.zeros_)):
+            fill(buf)
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        if not self.affine:
+            return
+        for param, fill in ((self.weight, init.ones_), (self.bias, init.zeros_)):
+            if param is not None:
+                fill(param)
 
     def _check_input_dim(self, input):
         raise NotImplementedError
 
     def extra_repr(self):
-        return ("{num_features}, eps={eps}, momentum={momentum}, affine={affine}, bias={use_bias}, "
-                "track_running_stats={track_running_stats}".format(**self.__dict__, use_bias=self.bias is not None))
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs, assign=False):
-        version = local_metadata.get("version", None)
-        if (version is None or version < 2) and self.track_running_stats:
-            key = prefix + "num_batches_tracked"
-            if key not in state_dict:
-                state_dict[key] = self.num_batches_tracked if self.num_batches_tracked is not None else \
-                    tensor(0, dtype=_dtype.int64)
+        # checkpoints older than version 2 have no num_batches_tracked: supply the current (or a zero) count
+        saved_version = local_metadata.get("version")
+        counter = prefix + "num_batches_tracked"
+        if self.track_running_stats and (saved_version is None or saved_version < 2) and counter not in state_dict:
+            count = self.num_batches_tracked
+            state_dict[counter] = tensor(0, dtype=_dtype.int64) if count is None else count
         super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                                       error_msgs, assign)
 
@@ -123,18 +114,13 @@ class SyncBatchNorm(_BatchNorm):
 
     @classmethod
     def convert_sync_batchnorm(cls, module, process_group=None):
-        module_output = module
+        converted = module
         if isinstance(module, _BatchNorm):
-            module_output = SyncBatchNorm(module.num_features, module.eps, module.momentum, module.affine,
-                                          module.track_running_stats, process_group)
-            if module.affine:
-                module_output.weight = module.weight
-                module_output.bias = module.bias
-            module_output.running_mean = module.running_mean
-            module_output.running_var = module.running_var
-            module_output.num_batches_tracked = module.num_batches_tracked
-            module_output.training = module.training
+            converted = SyncBatchNorm(module.num_features, module.eps, module.momentum, module.affine,
+                                      module.track_running_stats, process_group)
+            shared = ("weight", "bias") if module.affine else ()
+            for attr in shared + ("running_mean", "running_var", "num_batches_tracked", "training"):
+                setattr(converted, attr, getattr(module, attr))
         for name, child in module.named_children():
-            module_output.add_module(name, cls.convert_sync_batchnorm(child, process_group))
-        del module
-        return module_output
+            converted.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return converted
