@@ -26,8 +26,12 @@ def make_tsv(metadata, save_path, metadata_header=None):
         if len(metadata_header) != len(metadata[0]):
             raise AssertionError("len of header must be equal to the number of columns in metadata")
         metadata = ["\t".join(str(e) for e in row) for row in [metadata_header] + metadata]
-    with tf.io.gfile.GFile(_gfile_join(save_path, "metadata.tsv"), "wb") as f:
-        f.write(tf.compat.as_bytes("\n".join(metadata) + "\n"))
+    _write(save_path, "metadata.tsv", tf.compat.as_bytes("\n".join(metadata) + "\n"))
+
+
+def _write(save_path, name, data):
+    with tf.io.gfile.GFile(_gfile_join(save_path, name), "wb") as f:
+        f.write(data)
 
 
 def make_sprite(label_img, save_path):
@@ -35,37 +39,32 @@ def make_sprite(label_img, save_path):
     from PIL import Image
 
     label_img = make_np(label_img)
-    nrow = math.ceil(label_img.shape[0] ** 0.5)
-    arranged_img_CHW = make_grid(label_img, ncols=nrow)
-    square_HWC = np.zeros((arranged_img_CHW.shape[2], arranged_img_CHW.shape[2], 3))
-    arranged_img_HWC = arranged_img_CHW.transpose(1, 2, 0)
-    square_HWC[:arranged_img_HWC.shape[0], :, :] = arranged_img_HWC
-    im = Image.fromarray(np.uint8((square_HWC * 255).clip(0, 255)))
-    with io.BytesIO() as buf:
-        im.save(buf, format="PNG")
-        im_bytes = buf.getvalue()
-    with tf.io.gfile.GFile(_gfile_join(save_path, "sprite.png"), "wb") as f:
-        f.write(im_bytes)
+    grid = make_grid(label_img, ncols=math.ceil(label_img.shape[0] ** 0.5)).transpose(1, 2, 0)
+    side = grid.shape[1]
+    square = np.zeros((side, side, 3))
+    square[:grid.shape[0]] = grid  # rows below the last image stay black
+    buf = io.BytesIO()
+    Image.fromarray(np.uint8((square * 255).clip(0, 255))).save(buf, format="PNG")
+    _write(save_path, "sprite.png", buf.getvalue())
 
 
 def get_embedding_info(metadata, label_img, subdir, global_step, tag):
-    info = EmbeddingInfo()
-    info.tensor_name = f"{tag}:{str(global_step).zfill(5)}"
-    info.tensor_path = _gfile_join(subdir, "tensors.tsv")
+    """The projector config entry for one add_embedding call (files relative to the run dir)."""
+    info = EmbeddingInfo(tensor_name=f"{tag}:{str(global_step).zfill(5)}",
+                         tensor_path=_gfile_join(subdir, "tensors.tsv"))
+    if label_img is not None:
+        height, width = label_img.shape[2], label_img.shape[3]
+        info.sprite.single_image_dim.extend([width, height])
+        info.sprite.image_path = _gfile_join(subdir, "sprite.png")
     if metadata is not None:
         info.metadata_path = _gfile_join(subdir, "metadata.tsv")
-    if label_img is not None:
-        info.sprite.image_path = _gfile_join(subdir, "sprite.png")
-        info.sprite.single_image_dim.extend([label_img.shape[3], label_img.shape[2]])
     return info
 
 
 def write_pbtxt(save_path, contents):
-    with tf.io.gfile.GFile(_gfile_join(save_path, "projector_config.pbtxt"), "wb") as f:
-        f.write(tf.compat.as_bytes(contents))
+    _write(save_path, "projector_config.pbtxt", tf.compat.as_bytes(contents))
 
 
 def make_mat(matlist, save_path):
-    with tf.io.gfile.GFile(_gfile_join(save_path, "tensors.tsv"), "wb") as f:
-        for x in matlist:
-            f.write(tf.compat.as_bytes("\t".join(str(i.item()) for i in x) + "\n"))
+    rows = ["\t".join(str(v.item()) for v in row) + "\n" for row in matlist]
+    _write(save_path, "tensors.tsv", tf.compat.as_bytes("".join(rows)))

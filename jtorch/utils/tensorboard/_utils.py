@@ -29,50 +29,53 @@ def _prepare_video(V):
     b, t, c, h, w = V.shape
     if V.dtype == np.uint8:
         V = np.float32(V) / 255.0
-    if not (b & (b - 1)) == 0:  # pad the batch to the next power of 2
+    rows = 2 ** ((b.bit_length() - 1) // 2)
+    if b & (b - 1):  # not a power of two: blank videos up to the next one
         V = np.concatenate((V, np.zeros(shape=(int(2 ** b.bit_length() - b), t, c, h, w))), axis=0)
-    n_rows = 2 ** ((b.bit_length() - 1) // 2)
-    n_cols = V.shape[0] // n_rows
-    V = np.reshape(V, (n_rows, n_cols, t, c, h, w))
-    V = np.transpose(V, axes=(2, 0, 4, 1, 5, 3))
-    return np.reshape(V, (t, n_rows * h, n_cols * w, c))
+    cols = V.shape[0] // rows
+    # (rows, cols, t, c, h, w) -> (t, rows, h, cols, w, c): one frame is the grid of all videos
+    grid = V.reshape(rows, cols, t, c, h, w).transpose(2, 0, 4, 1, 5, 3)
+    return grid.reshape(t, rows * h, cols * w, c)
 
 
 def make_grid(I, ncols=8):
     """Tile an N1HW or N3HW numpy batch into one 3HW canvas."""
     if not isinstance(I, np.ndarray):
         raise AssertionError("plugin error, should pass numpy array here")
-    if I.shape[1] == 1:
-        I = np.concatenate([I, I, I], 1)
-    if I.ndim != 4 or I.shape[1] != 3:
+    if I.shape[1] == 1:  # grey: repeat into RGB
+        I = np.repeat(I, 3, axis=1)
+    if not (I.ndim == 4 and I.shape[1] == 3):
         raise AssertionError("Input should be a 4D numpy array with 3 channels")
-    nimg, H, W = I.shape[0], I.shape[2], I.shape[3]
-    ncols = min(nimg, ncols)
-    nrows = int(np.ceil(float(nimg) / ncols))
+    count, _, H, W = I.shape
+    ncols = min(count, ncols)
+    nrows = -(-count // ncols)
     canvas = np.zeros((3, H * nrows, W * ncols), dtype=I.dtype)
-    for i in range(nimg):
+    for i, img in enumerate(I):
         y, x = divmod(i, ncols)
-        canvas[:, y * H:(y + 1) * H, x * W:(x + 1) * W] = I[i]
+        canvas[:, y * H:(y + 1) * H, x * W:(x + 1) * W] = img
     return canvas
+
+
+# target layout per number of dimensions; anything else gives None, as in torch
+_LAYOUTS = {4: "NCHW", 3: "HWC", 2: "HW"}
 
 
 def convert_to_HWC(tensor, input_format):
     """Numpy image in `input_format` (NCHW/CHW/HWC/HW, any order) -> HWC with 3 channels (or 4)."""
+    # torch's messages, with the spaces its line continuations leave in them
     if len(set(input_format)) != len(input_format):
-        raise AssertionError(f"You can not use the same dimension shorthand twice. \
-            input_format: {input_format}")
-    if len(tensor.shape) != len(input_format):
-        raise AssertionError(f"size of input tensor and input format are different. \
-        tensor shape: {tensor.shape}, input_format: {input_format}")
-    input_format = input_format.upper()
-    if len(input_format) == 4:
-        tensor_NCHW = tensor.transpose([input_format.find(c) for c in "NCHW"])
-        return make_grid(tensor_NCHW).transpose(1, 2, 0)
-    if len(input_format) == 3:
-        tensor_HWC = tensor.transpose([input_format.find(c) for c in "HWC"])
-        if tensor_HWC.shape[2] == 1:
-            tensor_HWC = np.concatenate([tensor_HWC, tensor_HWC, tensor_HWC], 2)
-        return tensor_HWC
-    if len(input_format) == 2:
-        tensor = tensor.transpose([input_format.find(c) for c in "HW"])
-        return np.stack([tensor, tensor, tensor], 2)
+        raise AssertionError("You can not use the same dimension shorthand twice." + " " * 13
+                             + f"input_format: {input_format}")
+    if tensor.ndim != len(input_format):
+        raise AssertionError("size of input tensor and input format are different." + " " * 9
+                             + f"tensor shape: {tensor.shape}, input_format: {input_format}")
+    fmt = input_format.upper()
+    target = _LAYOUTS.get(len(fmt))
+    if target is None:
+        return None
+    moved = tensor.transpose([fmt.find(axis) for axis in target])
+    if target == "NCHW":
+        return make_grid(moved).transpose(1, 2, 0)
+    if target == "HW":
+        return np.stack([moved] * 3, 2)
+    return np.concatenate([moved] * 3, 2) if moved.shape[2] == 1 else moved
