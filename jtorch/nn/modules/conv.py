@@ -20,6 +20,41 @@ def _ntuple(n):
 _single, _pair, _triple = _ntuple(1), _ntuple(2), _ntuple(3)
 
 
+_PADDING_STRINGS = {"same", "valid"}
+_PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
+
+
+def _validate(in_channels, out_channels, groups, stride, padding, padding_mode):
+    """torch's constructor checks, in torch's order and words."""
+    if groups <= 0:
+        raise ValueError("groups must be a positive integer")
+    for label, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if channels % groups:
+            raise ValueError(f"{label} must be divisible by groups")
+    if isinstance(padding, str):
+        if padding not in _PADDING_STRINGS:
+            raise ValueError(f"Invalid padding string {padding!r}, should be one of {_PADDING_STRINGS}")
+        if padding == "same" and any(s != 1 for s in stride):
+            raise ValueError("padding='same' is not supported for strided convolutions")
+    if padding_mode not in _PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of {_PADDING_MODES}, but got padding_mode='{padding_mode}'")
+
+
+def _explicit_pads(padding, kernel_size, dilation):
+    """The padding as F.pad amounts (last spatial dim first, before/after pairs) for non-"zeros" modes.
+
+    "same" puts the odd extra element after, as torch does."""
+    if padding == "valid":
+        return [0] * (2 * len(kernel_size))
+    if padding == "same":
+        pads = []
+        for d, k in zip(dilation[::-1], kernel_size[::-1]):
+            reach = d * (k - 1)
+            pads += [reach // 2, reach - reach // 2]
+        return pads
+    return [p for p in padding[::-1] for _ in "lr"]
+
+
 class _ConvNd(Module):
     __constants__ = ["stride", "padding", "dilation", "groups", "padding_mode", "output_padding", "in_channels",
                      "out_channels", "kernel_size"]
@@ -27,80 +62,42 @@ class _ConvNd(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, transposed,
                  output_padding, groups, bias, padding_mode, device=None, dtype=None):
         super().__init__()
-        if groups <= 0:
-            raise ValueError("groups must be a positive integer")
-        if in_channels % groups != 0:
-            raise ValueError("in_channels must be divisible by groups")
-        if out_channels % groups != 0:
-            raise ValueError("out_channels must be divisible by groups")
-        valid_padding_strings = {"same", "valid"}
-        if isinstance(padding, str):
-            if padding not in valid_padding_strings:
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of {valid_padding_strings}")
-            if padding == "same" and any(s != 1 for s in stride):
-                raise ValueError("padding='same' is not supported for strided convolutions")
-        valid_padding_modes = {"zeros", "reflect", "replicate", "circular"}
-        if padding_mode not in valid_padding_modes:
-            raise ValueError(f"padding_mode must be one of {valid_padding_modes}, but got padding_mode='{padding_mode}'")
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.kernel_size = kernel_size
-        self.stride = stride
-        self.padding = padding
-        self.dilation = dilation
-        self.transposed = transposed
-        self.output_padding = output_padding
-        self.groups = groups
-        self.padding_mode = padding_mode
-        if isinstance(self.padding, str):
-            self._reversed_padding_repeated_twice = [0, 0] * len(kernel_size)
-            if padding == "same":
-                for d, k, i in zip(dilation, kernel_size, range(len(kernel_size) - 1, -1, -1)):
-                    total_padding = d * (k - 1)
-                    left_pad = total_padding // 2
-                    self._reversed_padding_repeated_twice[2 * i] = left_pad
-                    self._reversed_padding_repeated_twice[2 * i + 1] = total_padding - left_pad
-        else:
-            self._reversed_padding_repeated_twice = [p for p in reversed(self.padding) for _ in range(2)]
-        if transposed:
-            shape = (in_channels, out_channels // groups, *kernel_size)
-        else:
-            shape = (out_channels, in_channels // groups, *kernel_size)
-        self.weight = Parameter(empty(shape, device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(empty(out_channels, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        _validate(in_channels, out_channels, groups, stride, padding, padding_mode)
+        self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, kernel_size
+        self.stride, self.padding, self.dilation = stride, padding, dilation
+        self.transposed, self.output_padding = transposed, output_padding
+        self.groups, self.padding_mode = groups, padding_mode
+        self._reversed_padding_repeated_twice = _explicit_pads(padding, kernel_size, dilation)
+        # transposed kernels are stored (in, out/groups, *k), regular ones (out, in/groups, *k)
+        lead, per_group = (in_channels, out_channels) if transposed else (out_channels, in_channels)
+        where = {"device": device, "dtype": dtype}
+        self.weight = Parameter(empty((lead, per_group // groups, *kernel_size), **where))
+        self.register_parameter("bias", Parameter(empty(out_channels, **where)) if bias else None)
         self.reset_parameters()
 
     def reset_parameters(self):
+        # torch's default: kaiming-uniform weight with a=sqrt(5), bias uniform in +-1/sqrt(fan_in)
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        fan_in = init._calculate_fan_in_and_fan_out(self.weight)[0] if self.bias is not None else 0
+        if fan_in:
+            limit = 1 / math.sqrt(fan_in)
+            init.uniform_(self.bias, -limit, limit)
 
     def extra_repr(self):
-        s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
-        if self.padding != (0,) * len(self.padding):
-            s += ", padding={padding}"
-        if self.dilation != (1,) * len(self.dilation):
-            s += ", dilation={dilation}"
-        if self.output_padding != (0,) * len(self.output_padding):
-            s += ", output_padding={output_padding}"
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        for name, neutral in (("padding", 0), ("dilation", 1), ("output_padding", 0)):
+            value = getattr(self, name)
+            if value != (neutral,) * len(value):
+                text += f", {name}={value}"
         if self.groups != 1:
-            s += ", groups={groups}"
+            text += f", groups={self.groups}"
         if self.bias is None:
-            s += ", bias=False"
-        if self.padding_mode != "zeros":
-            s += ", padding_mode={padding_mode}"
-        return s.format(**self.__dict__)
+            text += ", bias=False"
+        return text if self.padding_mode == "zeros" else f"{text}, padding_mode={self.padding_mode}"
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        if not hasattr(self, "padding_mode"):
-            self.padding_mode = "zeros"
+        self.__dict__.setdefault("padding_mode", "zeros")  # pickles from before padding_mode existed
 
 
 def _conv_class(nd, tuple_fn, fn):
