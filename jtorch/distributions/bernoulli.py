@@ -8,12 +8,12 @@ from jtorch.nn.functional import softplus
 from . import constraints
 from .distribution import _validated
 from .exp_family import ExponentialFamily
-from .utils import _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _GivenParameter, _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Bernoulli"]
 
 
-class Bernoulli(ExponentialFamily):
+class Bernoulli(_GivenParameter, ExponentialFamily):
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     has_enumerate_support = True
     support = constraints.boolean
@@ -28,13 +28,6 @@ class Bernoulli(ExponentialFamily):
     def expand(self, batch_shape, _instance=None):
         return self._expand_declared(Bernoulli, batch_shape, _instance)
 
-    @property
-    def _param(self):
-        return getattr(self, self._given)
-
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
-
     @lazy_property
     def logits(self):
         return probs_to_logits(self.probs, is_binary=True)
@@ -43,7 +36,6 @@ class Bernoulli(ExponentialFamily):
     def probs(self):
         return logits_to_probs(self.logits, is_binary=True)
 
-    param_shape = property(lambda self: self._param.size())
     mean = property(lambda self: self.probs)
     variance = property(lambda self: self.probs * (1 - self.probs))
 

@@ -5,18 +5,15 @@ import jtorch as torch
 from jtorch.nn.functional import softplus
 from . import constraints
 from .distribution import Distribution, _validated
-from .utils import _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _GivenParameter, _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Binomial"]
 
 
-class Binomial(Distribution):
+class Binomial(_GivenParameter, Distribution):
     has_enumerate_support = True
-    arg_constraints = {
-        "total_count": constraints.nonnegative_integer,
-        "probs": constraints.unit_interval,
-        "logits": constraints.real,
-    }
+    arg_constraints = {"total_count": constraints.nonnegative_integer,
+                       "probs": constraints.unit_interval, "logits": constraints.real}
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None) -> None:
         self._given, value = _probs_or_logits(probs, logits)
@@ -28,16 +25,9 @@ class Binomial(Distribution):
     def expand(self, batch_shape, _instance=None):
         return self._expand_declared(Binomial, batch_shape, _instance)
 
-    @property
-    def _param(self):
-        return getattr(self, self._given)
-
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
-
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
-        return constraints.integer_interval(0, self.total_count)
+        return constraints.integer_interval(0, self.total_count)  # 0 .. n successes
 
     @lazy_property
     def logits(self):
@@ -47,7 +37,6 @@ class Binomial(Distribution):
     def probs(self):
         return logits_to_probs(self.logits, is_binary=True)
 
-    param_shape = property(lambda self: self._param.size())
     mean = property(lambda self: self.total_count * self.probs)
     variance = property(lambda self: self.total_count * self.probs * (1 - self.probs))
 

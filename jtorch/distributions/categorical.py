@@ -6,12 +6,12 @@ import math
 import jtorch as torch
 from . import constraints
 from .distribution import Distribution, _validated
-from .utils import _probs_or_logits, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _GivenParameter, _probs_or_logits, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Categorical"]
 
 
-class Categorical(Distribution):
+class Categorical(_GivenParameter, Distribution):
     has_enumerate_support = True
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
 
@@ -30,16 +30,10 @@ class Categorical(Distribution):
     def expand(self, batch_shape, _instance=None):
         return self._expand_declared(Categorical, batch_shape, _instance)
 
-    @property
-    def _param(self):
-        return getattr(self, self._given)
-
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
-
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
-        return constraints.integer_interval(0, self._num_events - 1)
+        last = self._num_events - 1
+        return constraints.integer_interval(0, last)
 
     @lazy_property
     def logits(self):
@@ -49,7 +43,6 @@ class Categorical(Distribution):
     def probs(self):
         return logits_to_probs(self.logits)
 
-    param_shape = property(lambda self: self._param.size())
     mode = property(lambda self: self.probs.argmax(dim=-1))
 
     def _undefined(self):

@@ -1,120 +1,60 @@
-from __future__ import annotations
+"""Constraints: the sets a distribution's parameters and values live in (torch.distributions.constraints).
 
-
-from collections.abc import Callable
-from typing import Any
-
-
-r"""
-The following constraints are implemented:
-
-- ``constraints.boolean``
-- ``constraints.cat``
-- ``constraints.corr_cholesky``
-- ``constraints.dependent``
-- ``constraints.greater_than(lower_bound)``
-- ``constraints.greater_than_eq(lower_bound)``
-- ``constraints.independent(constraint, reinterpreted_batch_ndims)``
-- ``constraints.integer_interval(lower_bound, upper_bound)``
-- ``constraints.interval(lower_bound, upper_bound)``
-- ``constraints.less_than(upper_bound)``
-- ``constraints.lower_cholesky``
-- ``constraints.lower_triangular``
-- ``constraints.MixtureSameFamilyConstraint(base_constraint)``
-- ``constraints.multinomial``
-- ``constraints.nonnegative``
-- ``constraints.nonnegative_integer``
-- ``constraints.one_hot``
-- ``constraints.positive_integer``
-- ``constraints.positive``
-- ``constraints.positive_semidefinite``
-- ``constraints.positive_definite``
-- ``constraints.real_vector``
-- ``constraints.real``
-- ``constraints.simplex``
-- ``constraints.symmetric``
-- ``constraints.stack``
-- ``constraints.square``
-- ``constraints.symmetric``
-- ``constraints.unit_interval``
+A constraint answers `check(value)`: a boolean tensor, one entry per event (an event being the
+last `event_dim` dimensions). The singletons and factories at the bottom are the public names;
+the private class names are torch's, because `repr` prints them without the underscore.
 """
+from __future__ import annotations
 
 import jtorch as torch
 
-
-__all__ = [
-    "Constraint",
-    "boolean",
-    "cat",
-    "corr_cholesky",
-    "dependent",
-    "dependent_property",
-    "greater_than",
-    "greater_than_eq",
-    "independent",
-    "integer_interval",
-    "interval",
-    "half_open_interval",
-    "is_dependent",
-    "less_than",
-    "lower_cholesky",
-    "lower_triangular",
-    "MixtureSameFamilyConstraint",
-    "multinomial",
-    "nonnegative",
-    "nonnegative_integer",
-    "one_hot",
-    "positive",
-    "positive_semidefinite",
-    "positive_definite",
-    "positive_integer",
-    "real",
-    "real_vector",
-    "simplex",
-    "square",
-    "stack",
-    "symmetric",
-    "unit_interval",
+__all__ = [  # noqa: RUF022 (grouped by kind)
+    "Constraint", "MixtureSameFamilyConstraint", "dependent", "dependent_property", "is_dependent",
+    "independent", "cat", "stack", "boolean", "one_hot", "real", "real_vector", "simplex", "multinomial",
+    "greater_than", "greater_than_eq", "less_than", "interval", "half_open_interval", "integer_interval",
+    "positive", "nonnegative", "unit_interval", "nonnegative_integer", "positive_integer",
+    "lower_triangular", "lower_cholesky", "corr_cholesky", "square", "symmetric",
+    "positive_semidefinite", "positive_definite",
 ]
 
 
 class Constraint:
+    """A set of values. `is_discrete`: whether it is countable; `event_dim`: how many rightmost
+    dimensions form one element."""
 
-    is_discrete = False  # Default to continuous.
-    event_dim = 0  # Default to univariate.
+    is_discrete = False
+    event_dim = 0
 
     def check(self, value):
         raise NotImplementedError
 
     def __repr__(self):
-        return self.__class__.__name__[1:] + "()"
+        return f"{type(self).__name__[1:]}()"
 
+
+# -- constraints known only once a distribution exists ------------------------------------------
 
 class _Dependent(Constraint):
+    """A placeholder for a set that depends on other parameters; it cannot be checked."""
 
     def __init__(self, *, is_discrete=NotImplemented, event_dim=NotImplemented):
-        self._is_discrete = is_discrete
-        self._event_dim = event_dim
+        self._is_discrete, self._event_dim = is_discrete, event_dim
         super().__init__()
 
-    @property
-    def is_discrete(self) -> bool:
-        if self._is_discrete is NotImplemented:
-            raise NotImplementedError(".is_discrete cannot be determined statically")
-        return self._is_discrete
+    def _known(self, attr):
+        value = getattr(self, "_" + attr)
+        if value is NotImplemented:
+            raise NotImplementedError(f".{attr} cannot be determined statically")
+        return value
 
-    @property
-    def event_dim(self) -> int:
-        if self._event_dim is NotImplemented:
-            raise NotImplementedError(".event_dim cannot be determined statically")
-        return self._event_dim
+    is_discrete = property(lambda self: self._known("is_discrete"))
+    event_dim = property(lambda self: self._known("event_dim"))
 
-    def __call__(self, *, is_discrete=NotImplemented, event_dim=NotImplemented):
-        if is_discrete is NotImplemented:
-            is_discrete = self._is_discrete
-        if event_dim is NotImplemented:
-            event_dim = self._event_dim
-        return _Dependent(is_discrete=is_discrete, event_dim=event_dim)
+    def __call__(self, **changes):
+        """A copy with is_discrete and/or event_dim changed (NotImplemented: keep this one's)."""
+        now = {"is_discrete": self._is_discrete, "event_dim": self._event_dim}
+        now.update((k, v) for k, v in changes.items() if v is not NotImplemented)
+        return _Dependent(**now)
 
     def check(self, x):
         raise ValueError("Cannot determine validity of dependent constraint")
@@ -125,398 +65,309 @@ def is_dependent(constraint):
 
 
 class _DependentProperty(property, _Dependent):
+    """A property whose value, on an instance, is the real constraint; on the class it reads as
+    a dependent constraint (so argument validation skips it). Usable bare or with keywords:
+    `@dependent_property` or `@dependent_property(is_discrete=True, event_dim=0)`."""
 
-    def __init__(
-        self,
-        fn: Callable[..., Any] | None = None,
-        *,
-        is_discrete: bool | None = NotImplemented,
-        event_dim: int | None = NotImplemented,
-    ) -> None:
-        super().__init__(fn)
-        self._is_discrete = is_discrete
-        self._event_dim = event_dim
+    def __init__(self, fn=None, *, is_discrete=NotImplemented, event_dim=NotImplemented):
+        property.__init__(self, fn)
+        self._is_discrete, self._event_dim = is_discrete, event_dim
 
-    def __call__(self, fn: Callable[..., Any]) -> "_DependentProperty":
-        return _DependentProperty(
-            fn, is_discrete=self._is_discrete, event_dim=self._event_dim
-        )
+    def __call__(self, fn):
+        return type(self)(fn, is_discrete=self._is_discrete, event_dim=self._event_dim)
+
+
+# -- wrappers over another constraint ----------------------------------------------------------
+
+def _all_over_last(ok, n: int):
+    """ok reduced with `all` over its last n dimensions."""
+    if n == 0:
+        return ok
+    return ok.reshape(tuple(ok.shape[:ok.dim() - n]) + (-1,)).all(-1)
 
 
 class _IndependentConstraint(Constraint):
+    """base_constraint with `reinterpreted_batch_ndims` more dimensions folded into each event."""
 
     def __init__(self, base_constraint, reinterpreted_batch_ndims):
         if not isinstance(base_constraint, Constraint):
-            raise AssertionError(
-                f"base_constraint must be a Constraint, got {type(base_constraint).__name__}"
-            )
-        if not isinstance(reinterpreted_batch_ndims, int):
-            raise AssertionError(
-                f"reinterpreted_batch_ndims must be an int, got {type(reinterpreted_batch_ndims).__name__}"
-            )
-        if reinterpreted_batch_ndims < 0:
-            raise AssertionError(
-                f"reinterpreted_batch_ndims must be >= 0, got {reinterpreted_batch_ndims}"
-            )
-        self.base_constraint = base_constraint
-        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
+            raise AssertionError(f"base_constraint must be a Constraint, got {type(base_constraint).__name__}")
+        n = reinterpreted_batch_ndims
+        if not isinstance(n, int):
+            raise AssertionError(f"reinterpreted_batch_ndims must be an int, got {type(n).__name__}")
+        if n < 0:
+            raise AssertionError(f"reinterpreted_batch_ndims must be >= 0, got {n}")
+        self.base_constraint, self.reinterpreted_batch_ndims = base_constraint, n
         super().__init__()
 
-    @property
-    def is_discrete(self) -> bool:
-        return self.base_constraint.is_discrete
-
-    @property
-    def event_dim(self) -> int:
-        return self.base_constraint.event_dim + self.reinterpreted_batch_ndims
+    is_discrete = property(lambda self: self.base_constraint.is_discrete)
+    event_dim = property(lambda self: self.base_constraint.event_dim + self.reinterpreted_batch_ndims)
 
     def check(self, value):
-        result = self.base_constraint.check(value)
-        if result.dim() < self.reinterpreted_batch_ndims:
-            expected = self.base_constraint.event_dim + self.reinterpreted_batch_ndims
-            raise ValueError(
-                f"Expected value.dim() >= {expected} but got {value.dim()}"
-            )
-        result = result.reshape(
-            result.shape[: result.dim() - self.reinterpreted_batch_ndims] + (-1,)
-        )
-        result = result.all(-1)
-        return result
+        ok = self.base_constraint.check(value)
+        n = self.reinterpreted_batch_ndims
+        if ok.dim() < n:
+            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.dim()}")
+        return _all_over_last(ok, n)
 
     def __repr__(self):
-        return f"{self.__class__.__name__[1:]}({repr(self.base_constraint)}, {self.reinterpreted_batch_ndims})"
+        return f"{type(self).__name__[1:]}({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
 
 
 class MixtureSameFamilyConstraint(Constraint):
+    """A component's constraint applied to a mixture's value (the component dimension restored)."""
 
     def __init__(self, base_constraint):
         if not isinstance(base_constraint, Constraint):
-            raise AssertionError(
-                f"base_constraint must be a Constraint, got {type(base_constraint).__name__}"
-            )
+            raise AssertionError(f"base_constraint must be a Constraint, got {type(base_constraint).__name__}")
         self.base_constraint = base_constraint
         super().__init__()
 
-    @property
-    def is_discrete(self) -> bool:
-        return self.base_constraint.is_discrete
-
-    @property
-    def event_dim(self) -> int:
-        return self.base_constraint.event_dim
+    is_discrete = property(lambda self: self.base_constraint.is_discrete)
+    event_dim = property(lambda self: self.base_constraint.event_dim)
 
     def check(self, value):
-        unsqueezed_value = value.unsqueeze(-1 - self.event_dim)
-        result = self.base_constraint.check(unsqueezed_value)
-        if value.dim() < self.event_dim:
-            raise ValueError(
-                f"Expected value.dim() >= {self.event_dim} but got {value.dim()}"
-            )
-        num_dim_to_keep = value.dim() - self.event_dim
-        result = result.reshape(result.shape[:num_dim_to_keep] + (-1,))
-        result = result.all(-1)
-        return result
+        k = self.event_dim
+        ok = self.base_constraint.check(value.unsqueeze(-1 - k))
+        if value.dim() < k:
+            raise ValueError(f"Expected value.dim() >= {k} but got {value.dim()}")
+        return _all_over_last(ok, ok.dim() - (value.dim() - k))
 
     def __repr__(self):
-        return f"{self.__class__.__name__}({repr(self.base_constraint)})"
+        return f"{type(self).__name__}({self.base_constraint!r})"
 
 
-class _Boolean(Constraint):
-
-    is_discrete = True
-
-    def check(self, value):
-        return (value == 0) | (value == 1)
-
-
-class _OneHot(Constraint):
-
-    is_discrete = True
-    event_dim = 1
-
-    def check(self, value):
-        is_boolean = (value == 0) | (value == 1)
-        is_normalized = value.sum(-1).eq(1)
-        return is_boolean.all(-1) & is_normalized
-
+# -- sets of numbers given by bounds -----------------------------------------------------------
 
 class _Bounded(Constraint):
-    """A constraint with bounds given at construction, named in `_bounds` (torch's attribute names)."""
+    """A set given by named bounds (`_bounds`, torch's attribute names) and a predicate `_test`."""
 
-    _bounds = ()
+    _bounds: tuple = ()
 
-    def __init__(self, *bounds, **named):
-        values = dict(zip(self._bounds, bounds), **named)
-        if len(bounds) > len(self._bounds) or set(values) != set(self._bounds):
+    def __init__(self, *values, **named):
+        named.update(zip(self._bounds, values))
+        if len(values) > len(self._bounds) or sorted(named) != sorted(self._bounds):
             raise TypeError(f"{type(self).__name__}() takes {', '.join(self._bounds)}")
-        for name in self._bounds:
-            setattr(self, name, values[name])
+        self.__dict__.update(named)
         super().__init__()
 
+    def check(self, value):
+        ok = self._test(value, *(getattr(self, b) for b in self._bounds))
+        return ok & (value % 1 == 0) if self.is_discrete else ok
+
     def __repr__(self):
-        return self.__class__.__name__[1:] + "(" + ", ".join(f"{k}={getattr(self, k)}" for k in self._bounds) + ")"
+        shown = ", ".join(f"{b}={getattr(self, b)}" for b in self._bounds)
+        return f"{type(self).__name__[1:]}({shown})"
 
 
-class _IntegerInterval(_Bounded):
-    _bounds = ("lower_bound", "upper_bound")
-    is_discrete = True
-
-    def check(self, value):
-        return (
-            (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
-        )
+def _bounded(name, bounds, test, discrete=False):
+    return type(name, (_Bounded,), {"_bounds": bounds, "_test": staticmethod(test), "is_discrete": discrete,
+                                    "__module__": __name__, "__qualname__": name})
 
 
-class _IntegerLessThan(_Bounded):
-    _bounds = ("upper_bound",)
-    is_discrete = True
-
-    def check(self, value):
-        return (value % 1 == 0) & (value <= self.upper_bound)
-
-
-class _IntegerGreaterThan(_Bounded):
-    _bounds = ("lower_bound",)
-    is_discrete = True
-
-    def check(self, value):
-        return (value % 1 == 0) & (value >= self.lower_bound)
+_LO, _HI, _BOTH = ("lower_bound",), ("upper_bound",), ("lower_bound", "upper_bound")
+_GreaterThan = _bounded("_GreaterThan", _LO, lambda v, lo: lo < v)
+_GreaterThanEq = _bounded("_GreaterThanEq", _LO, lambda v, lo: lo <= v)
+_LessThan = _bounded("_LessThan", _HI, lambda v, hi: v < hi)
+_Interval = _bounded("_Interval", _BOTH, lambda v, lo, hi: (lo <= v) & (v <= hi))
+_HalfOpenInterval = _bounded("_HalfOpenInterval", _BOTH, lambda v, lo, hi: (lo <= v) & (v < hi))
+_IntegerGreaterThan = _bounded("_IntegerGreaterThan", _LO, lambda v, lo: v >= lo, True)
+_IntegerLessThan = _bounded("_IntegerLessThan", _HI, lambda v, hi: v <= hi, True)
+_IntegerInterval = _bounded("_IntegerInterval", _BOTH, lambda v, lo, hi: (lo <= v) & (v <= hi), True)
 
 
 class _Real(Constraint):
+    def check(self, value):
+        return value == value  # only NaN differs from itself
+
+
+def _zero_or_one(value):
+    return (value == 0) | (value == 1)
+
+
+class _Boolean(Constraint):
+    is_discrete = True
 
     def check(self, value):
-        return value == value  # False for NANs.
+        return _zero_or_one(value)
 
 
-class _GreaterThan(_Bounded):
-    _bounds = ("lower_bound",)
+# -- sets of vectors ----------------------------------------------------------------------------
 
-    def check(self, value):
-        return self.lower_bound < value
-
-
-class _GreaterThanEq(_Bounded):
-    _bounds = ("lower_bound",)
+class _OneHot(Constraint):
+    event_dim, is_discrete = 1, True
 
     def check(self, value):
-        return self.lower_bound <= value
-
-
-class _LessThan(_Bounded):
-    _bounds = ("upper_bound",)
-
-    def check(self, value):
-        return value < self.upper_bound
-
-
-class _Interval(_Bounded):
-    _bounds = ("lower_bound", "upper_bound")
-
-    def check(self, value):
-        return (self.lower_bound <= value) & (value <= self.upper_bound)
-
-
-class _HalfOpenInterval(_Bounded):
-    _bounds = ("lower_bound", "upper_bound")
-
-    def check(self, value):
-        return (self.lower_bound <= value) & (value < self.upper_bound)
+        return _zero_or_one(value).all(-1) & (value.sum(-1) == 1)
 
 
 class _Simplex(Constraint):
-
     event_dim = 1
 
     def check(self, value):
-        return torch.all(value >= 0, dim=-1) & ((value.sum(-1) - 1).abs() < 1e-6)
+        return (value >= 0).all(dim=-1) & ((value.sum(-1) - 1).abs() < 1e-6)
 
 
 class _Multinomial(Constraint):
+    """Non-negative counts whose total is at most upper_bound."""
 
-    is_discrete = True
-    event_dim = 1
+    event_dim, is_discrete = 1, True
 
     def __init__(self, upper_bound):
         self.upper_bound = upper_bound
 
     def check(self, x):
-        return (x >= 0).all(dim=-1) & (x.sum(dim=-1) <= self.upper_bound)
+        total = x.sum(-1)
+        return (total <= self.upper_bound) & (x >= 0).all(-1)
+
+
+# -- sets of matrices -----------------------------------------------------------------------------
+
+def _is_lower(value):
+    return (value.tril() == value).flatten(-2).all(-1)
 
 
 class _LowerTriangular(Constraint):
-
     event_dim = 2
 
     def check(self, value):
-        value_tril = value.tril()
-        return (value_tril == value).view(value.shape[:-2] + (-1,)).min(-1)[0]
+        return _is_lower(value)
 
 
 class _LowerCholesky(Constraint):
+    """Lower triangular with a positive diagonal."""
 
     event_dim = 2
 
     def check(self, value):
-        value_tril = value.tril()
-        lower_triangular = (
-            (value_tril == value).view(value.shape[:-2] + (-1,)).min(-1)[0]
-        )
-
-        positive_diagonal = (value.diagonal(dim1=-2, dim2=-1) > 0).min(-1)[0]
-        return lower_triangular & positive_diagonal
+        return _is_lower(value) & (value.diagonal(dim1=-2, dim2=-1) > 0).all(-1)
 
 
 class _CorrCholesky(Constraint):
+    """Cholesky factor of a correlation matrix: lower Cholesky with rows of unit length."""
 
     event_dim = 2
 
     def check(self, value):
-        tol = (
-            torch.finfo(value.dtype).eps * value.size(-1) * 10
-        )  # 10 is an adjustable fudge factor
-        row_norm = torch.linalg.norm(value.detach(), dim=-1)
-        unit_row_norm = (row_norm - 1.0).abs().le(tol).all(dim=-1)
-        return _LowerCholesky().check(value) & unit_row_norm
+        slack = 10 * value.shape[-1] * torch.finfo(value.dtype).eps
+        unit_rows = ((torch.linalg.norm(value.detach(), dim=-1) - 1).abs() <= slack).all(-1)
+        return _LowerCholesky().check(value) & unit_rows
 
 
 class _Square(Constraint):
-
     event_dim = 2
 
     def check(self, value):
-        return torch.full(
-            size=value.shape[:-2],
-            fill_value=(value.shape[-2] == value.shape[-1]),
-            dtype=torch.bool,
-            device=value.device,
-        )
+        rows, cols = value.shape[-2:]
+        return torch.full(tuple(value.shape[:-2]), rows == cols, dtype=torch.bool, device=value.device)
+
+    def _when_square(self, value, test):
+        # the shape decides squareness statically; only square matrices reach `test`
+        return test(value) if value.shape[-2] == value.shape[-1] else _Square.check(self, value)
 
 
 class _Symmetric(_Square):
-
     def check(self, value):
-        square_check = super().check(value)
-        if not square_check.all():
-            return square_check
-        return torch.isclose(value, value.mT, atol=1e-6).all(-2).all(-1)
+        return self._when_square(value, lambda m: torch.isclose(m, m.mT, atol=1e-6).flatten(-2).all(-1))
+
+    def _if_all_symmetric(self, value, test):
+        """torch's rule for definiteness: when any matrix of the batch fails the symmetry check,
+        the answer is the symmetry check itself; else it is `test` (chosen without a sync)."""
+        symmetric = _Symmetric.check(self, value)
+        return self._when_square(value, lambda m: torch.where(symmetric.all(), test(m), symmetric))
 
 
 class _PositiveSemidefinite(_Symmetric):
-
     def check(self, value):
-        sym_check = super().check(value)
-        if not sym_check.all():
-            return sym_check
-        return torch.linalg.eigvalsh(value).ge(0).all(-1)
+        return self._if_all_symmetric(value, lambda m: (torch.linalg.eigvalsh(m) >= 0).all(-1))
 
 
 class _PositiveDefinite(_Symmetric):
-
     def check(self, value):
-        sym_check = super().check(value)
-        if not sym_check.all():
-            return sym_check
-        # cholesky of a matrix that is not positive definite comes back with nans
-        return torch.linalg.cholesky(value).isfinite().flatten(-2).all(-1)
+        # jax's Cholesky of a matrix that is not positive definite is NaN rather than an error
+        return self._if_all_symmetric(value, lambda m: torch.linalg.cholesky(m).isfinite().flatten(-2).all(-1))
 
+
+# -- constraints over slices ------------------------------------------------------------------
 
 class _Cat(Constraint):
+    """cseq[i] applied to consecutive slices of lengths[i] along `dim` (torch.cat's layout)."""
 
     def __init__(self, cseq, dim=0, lengths=None):
-        if not all(isinstance(c, Constraint) for c in cseq):
-            raise AssertionError("All elements of cseq must be Constraint instances")
         self.cseq = list(cseq)
-        if lengths is None:
-            lengths = [1] * len(self.cseq)
-        self.lengths = list(lengths)
+        if not all(isinstance(c, Constraint) for c in self.cseq):
+            raise AssertionError("All elements of cseq must be Constraint instances")
+        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
         if len(self.lengths) != len(self.cseq):
-            raise AssertionError(
-                f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})"
-            )
+            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})")
         self.dim = dim
         super().__init__()
 
-    @property
-    def is_discrete(self) -> bool:
-        return any(c.is_discrete for c in self.cseq)
-
-    @property
-    def event_dim(self) -> int:
-        return max(c.event_dim for c in self.cseq)
+    is_discrete = property(lambda self: any(c.is_discrete for c in self.cseq))
+    event_dim = property(lambda self: max(c.event_dim for c in self.cseq))
 
     def check(self, value):
-        if not (-value.dim() <= self.dim < value.dim()):
-            raise AssertionError(
-                f"dim {self.dim} out of range for value with {value.dim()} dimensions"
-            )
-        checks = []
-        start = 0
-        for constr, length in zip(self.cseq, self.lengths):
-            v = value.narrow(self.dim, start, length)
-            checks.append(constr.check(v))
-            start = start + length  # avoid += for jit compat
-        return torch.cat(checks, self.dim)
+        _check_dim(self.dim, value)
+        offsets = [sum(self.lengths[:i]) for i in range(len(self.lengths))]
+        parts = [c.check(value.narrow(self.dim, at, n)) for c, at, n in zip(self.cseq, offsets, self.lengths)]
+        return torch.cat(parts, self.dim)
 
 
 class _Stack(Constraint):
+    """cseq[i] applied to the i-th slice along `dim` (torch.stack's layout)."""
 
     def __init__(self, cseq, dim=0):
-        if not all(isinstance(c, Constraint) for c in cseq):
-            raise AssertionError("All elements of cseq must be Constraint instances")
         self.cseq = list(cseq)
+        if not all(isinstance(c, Constraint) for c in self.cseq):
+            raise AssertionError("All elements of cseq must be Constraint instances")
         self.dim = dim
         super().__init__()
 
-    @property
-    def is_discrete(self) -> bool:
-        return any(c.is_discrete for c in self.cseq)
+    is_discrete = property(lambda self: any(c.is_discrete for c in self.cseq))
 
     @property
     def event_dim(self) -> int:
-        dim = max(c.event_dim for c in self.cseq)
-        if self.dim + dim < 0:
-            dim += 1
-        return dim
+        inner = max(c.event_dim for c in self.cseq)
+        # a negative stacking dim that reaches into the events adds one event dimension
+        return inner + 1 if self.dim + inner < 0 else inner
 
     def check(self, value):
-        if not (-value.dim() <= self.dim < value.dim()):
-            raise AssertionError(
-                f"dim {self.dim} out of range for value with {value.dim()} dimensions"
-            )
-        vs = [value.select(self.dim, i) for i in range(value.size(self.dim))]
-        return torch.stack(
-            [constr.check(v) for v, constr in zip(vs, self.cseq)], self.dim
-        )
+        _check_dim(self.dim, value)
+        n = value.size(self.dim)
+        return torch.stack([c.check(value.select(self.dim, i)) for c, i in zip(self.cseq, range(n))], self.dim)
 
 
-# Public interface.
+def _check_dim(dim, value):
+    if not -value.dim() <= dim < value.dim():
+        raise AssertionError(f"dim {dim} out of range for value with {value.dim()} dimensions")
+
+
+# -- public names ---------------------------------------------------------------------------------
 dependent = _Dependent()
 dependent_property = _DependentProperty
 independent = _IndependentConstraint
+cat = _Cat
+stack = _Stack
+multinomial = _Multinomial
+
 boolean = _Boolean()
 one_hot = _OneHot()
-nonnegative_integer = _IntegerGreaterThan(0)
-positive_integer = _IntegerGreaterThan(1)
-integer_interval = _IntegerInterval
 real = _Real()
 real_vector = independent(real, 1)
-positive = _GreaterThan(0.0)
-nonnegative = _GreaterThanEq(0.0)
+simplex = _Simplex()
+
 greater_than = _GreaterThan
 greater_than_eq = _GreaterThanEq
 less_than = _LessThan
-multinomial = _Multinomial
-unit_interval = _Interval(0.0, 1.0)
 interval = _Interval
 half_open_interval = _HalfOpenInterval
-simplex = _Simplex()
-lower_triangular = _LowerTriangular()
-lower_cholesky = _LowerCholesky()
-corr_cholesky = _CorrCholesky()
-square = _Square()
-symmetric = _Symmetric()
-positive_semidefinite = _PositiveSemidefinite()
-positive_definite = _PositiveDefinite()
-cat = _Cat
-stack = _Stack
+integer_interval = _IntegerInterval
+positive = _GreaterThan(0.0)
+nonnegative = _GreaterThanEq(0.0)
+unit_interval = _Interval(0.0, 1.0)
+nonnegative_integer = _IntegerGreaterThan(0)
+positive_integer = _IntegerGreaterThan(1)
+
+lower_triangular, lower_cholesky, corr_cholesky = _LowerTriangular(), _LowerCholesky(), _CorrCholesky()
+square, symmetric = _Square(), _Symmetric()
+positive_semidefinite, positive_definite = _PositiveSemidefinite(), _PositiveDefinite()

@@ -1,110 +1,67 @@
+"""Independent(base, n): the base distribution with its n rightmost batch dimensions read as
+event dimensions (log_prob and entropy sum over them)."""
 from __future__ import annotations
 
 from typing import Generic, TypeVar
 
 import jtorch as torch
-from .utils import _size
-from jtorch import Size, Tensor
 from . import constraints
 from .distribution import Distribution
 from .utils import _sum_rightmost
 
-
 __all__ = ["Independent"]
-
 
 D = TypeVar("D", bound=Distribution)
 
 
 class Independent(Distribution, Generic[D]):
-
     arg_constraints: dict[str, constraints.Constraint] = {}
     base_dist: D
 
-    def __init__(
-        self,
-        base_distribution: D,
-        reinterpreted_batch_ndims: int,
-        validate_args: bool | None = None,
-    ) -> None:
-        if reinterpreted_batch_ndims > len(base_distribution.batch_shape):
-            raise ValueError(
-                "Expected reinterpreted_batch_ndims <= len(base_distribution.batch_shape), "
-                f"actual {reinterpreted_batch_ndims} vs {len(base_distribution.batch_shape)}"
-            )
-        shape: Size = base_distribution.batch_shape + base_distribution.event_shape
-        event_dim: int = reinterpreted_batch_ndims + len(base_distribution.event_shape)
-        batch_shape = shape[: len(shape) - event_dim]
-        event_shape = shape[len(shape) - event_dim :]
-        self.base_dist = base_distribution
-        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
-        super().__init__(batch_shape, event_shape, validate_args=validate_args)
+    def __init__(self, base_distribution: D, reinterpreted_batch_ndims: int, validate_args=None) -> None:
+        n, base = reinterpreted_batch_ndims, base_distribution
+        if n > len(base.batch_shape):
+            raise ValueError("Expected reinterpreted_batch_ndims <= len(base_distribution.batch_shape), "
+                             f"actual {n} vs {len(base.batch_shape)}")
+        self.base_dist, self.reinterpreted_batch_ndims = base, n
+        cut = len(base.batch_shape) - n
+        super().__init__(base.batch_shape[:cut], base.batch_shape[cut:] + base.event_shape,
+                         validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Independent, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new.base_dist = self.base_dist.expand(
-            batch_shape + self.event_shape[: self.reinterpreted_batch_ndims]
-        )
-        new.reinterpreted_batch_ndims = self.reinterpreted_batch_ndims
-        super(Independent, new).__init__(
-            batch_shape, self.event_shape, validate_args=False
-        )
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_declared(Independent, batch_shape, _instance)
 
-    @property
-    def has_rsample(self) -> bool:
-        return self.base_dist.has_rsample
+    has_rsample = property(lambda self: self.base_dist.has_rsample)
 
     @property
     def has_enumerate_support(self) -> bool:
-        if self.reinterpreted_batch_ndims > 0:
-            return False
-        return self.base_dist.has_enumerate_support
+        return self.reinterpreted_batch_ndims == 0 and self.base_dist.has_enumerate_support
 
     @constraints.dependent_property
     def support(self):
-        result = self.base_dist.support
-        if self.reinterpreted_batch_ndims:
-            result = constraints.independent(result, self.reinterpreted_batch_ndims)
-        return result
+        inner, n = self.base_dist.support, self.reinterpreted_batch_ndims
+        return constraints.independent(inner, n) if n else inner
 
-    @property
-    def mean(self) -> Tensor:
-        return self.base_dist.mean
+    mean = property(lambda self: self.base_dist.mean)
+    mode = property(lambda self: self.base_dist.mode)
+    variance = property(lambda self: self.base_dist.variance)
 
-    @property
-    def mode(self) -> Tensor:
-        return self.base_dist.mode
-
-    @property
-    def variance(self) -> Tensor:
-        return self.base_dist.variance
-
-    def sample(self, sample_shape=torch.Size()) -> Tensor:
+    def sample(self, sample_shape=torch.Size()):
         return self.base_dist.sample(sample_shape)
 
-    def rsample(self, sample_shape: _size = torch.Size()) -> Tensor:
+    def rsample(self, sample_shape=torch.Size()):
         return self.base_dist.rsample(sample_shape)
 
     def log_prob(self, value):
-        log_prob = self.base_dist.log_prob(value)
-        return _sum_rightmost(log_prob, self.reinterpreted_batch_ndims)
+        return _sum_rightmost(self.base_dist.log_prob(value), self.reinterpreted_batch_ndims)
 
     def entropy(self):
-        entropy = self.base_dist.entropy()
-        return _sum_rightmost(entropy, self.reinterpreted_batch_ndims)
+        return _sum_rightmost(self.base_dist.entropy(), self.reinterpreted_batch_ndims)
 
     def enumerate_support(self, expand=True):
-        if self.reinterpreted_batch_ndims > 0:
-            raise NotImplementedError(
-                "Enumeration over cartesian product is not implemented"
-            )
+        if self.reinterpreted_batch_ndims:
+            raise NotImplementedError("Enumeration over cartesian product is not implemented")
         return self.base_dist.enumerate_support(expand=expand)
 
     def __repr__(self):
-        return (
-            self.__class__.__name__
-            + f"({self.base_dist}, {self.reinterpreted_batch_ndims})"
-        )
+        return f"{type(self).__name__}({self.base_dist}, {self.reinterpreted_batch_ndims})"

@@ -61,6 +61,22 @@ def _probs_or_logits(probs, logits):
     return ("probs", probs) if logits is None else ("logits", logits)
 
 
+class _GivenParameter:
+    """For distributions taking probs or logits: `_given` names the one passed in, and the
+    parameter-shaped helpers read it."""
+
+    @property
+    def _param(self):
+        return getattr(self, self._given)
+
+    @property
+    def param_shape(self):
+        return self._param.size()
+
+    def _new(self, *args, **kwargs):
+        return self._param.new(*args, **kwargs)
+
+
 def logits_to_probs(logits: Tensor, is_binary: bool = False) -> Tensor:
     return torch.sigmoid(logits) if is_binary else torch.softmax(logits, dim=-1)
 
