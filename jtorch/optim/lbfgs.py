@@ -20,87 +20,105 @@ _ARRAY_KEYS = ("d", "old_dirs", "old_stps", "ro", "al", "H_diag", "prev_flat_gra
 
 
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
-    if bounds is not None:
-        xmin_bound, xmax_bound = bounds
-    else:
-        xmin_bound, xmax_bound = (x1, x2) if x1 <= x2 else (x2, x1)
+    """Minimiser of the cubic matching value and slope at x1 and x2, clamped to bounds (default: [x1, x2])."""
+    lo, hi = sorted((x1, x2)) if bounds is None else bounds
+    if x1 > x2:  # the formula below steps back from the right-hand point; d1 and d2 are symmetric
+        x1, f1, g1, x2, f2, g2 = x2, f2, g2, x1, f1, g1
     d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
-    d2_square = d1 ** 2 - g1 * g2
-    if d2_square >= 0:
-        d2 = np.sqrt(d2_square)
-        if x1 <= x2:
-            min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
-        else:
-            min_pos = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2))
-        return min(max(min_pos, xmin_bound), xmax_bound)
-    return (xmin_bound + xmax_bound) / 2.0
+    disc = d1 ** 2 - g1 * g2
+    if not disc >= 0:  # no real minimiser (or nan): bisect
+        return (lo + hi) / 2.0
+    d2 = np.sqrt(disc)
+    guess = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+    return min(max(guess, lo), hi)
 
 
 def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, max_ls=25):
+    """Line search along d for a step meeting the strong Wolfe conditions (Nocedal & Wright, alg. 3.5/3.6).
+
+    A point is [step, loss, flat grad, directional derivative]. Returns (loss, grad, step, evaluations).
+    """
+    evals = 0
+
+    def probe(step):
+        nonlocal evals
+        evals += 1
+        loss, grad = obj_func(x, step, d)
+        return [step, loss, grad, grad.dot(d)]
+
+    def armijo_fails(pt):
+        return pt[1] > (f + c1 * pt[0] * gtd)
+
+    def curvature_ok(pt):
+        return abs(pt[3]) <= -c2 * gtd
+
     d_norm = np.abs(d).max()
-    g = g.copy()
-    f_new, g_new = obj_func(x, t, d)
-    ls_func_evals = 1
-    gtd_new = g_new.dot(d)
-    t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
-    done = False
-    ls_iter = 0
-    while ls_iter < max_ls:
-        if f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
-            bracket, bracket_f = [t_prev, t], [f_prev, f_new]
-            bracket_g, bracket_gtd = [g_prev, g_new.copy()], [gtd_prev, gtd_new]
+    start = [0, f, g.copy(), gtd]
+    prev, cur = start, probe(t)
+    done, bracket, n = False, None, 0
+    # phase 1: grow the step until [prev, cur] must contain an acceptable point
+    while n < max_ls:
+        if armijo_fails(cur) or (n > 1 and cur[1] >= prev[1]):
+            bracket = [prev, cur]
             break
-        if abs(gtd_new) <= -c2 * gtd:
-            bracket, bracket_f, bracket_g = [t], [f_new], [g_new]
-            done = True
+        if curvature_ok(cur):
+            bracket, done = [cur], True
             break
-        if gtd_new >= 0:
-            bracket, bracket_f = [t_prev, t], [f_prev, f_new]
-            bracket_g, bracket_gtd = [g_prev, g_new.copy()], [gtd_prev, gtd_new]
+        if cur[3] >= 0:
+            bracket = [prev, cur]
             break
-        min_step = t + 0.01 * (t - t_prev)
-        max_step = t * 10
-        tmp = t
-        t = _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(min_step, max_step))
-        t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, g_new.copy(), gtd_new
-        f_new, g_new = obj_func(x, t, d)
-        ls_func_evals += 1
-        gtd_new = g_new.dot(d)
-        ls_iter += 1
-    if ls_iter == max_ls:
-        bracket, bracket_f, bracket_g = [0, t], [f, f_new], [g, g_new]
+        step = cur[0]
+        nxt = _cubic_interpolate(prev[0], prev[1], prev[3], step, cur[1], cur[3],
+                                 bounds=(step + 0.01 * (step - prev[0]), step * 10))
+        prev, cur = cur, probe(nxt)
+        n += 1
+    if n == max_ls:
+        bracket = [start, cur]
+
+    # phase 2 (zoom): shrink the bracket; `low` indexes its end with the lower loss
+    def order():
+        return (0, 1) if bracket[0][1] <= bracket[-1][1] else (1, 0)
+
+    low, high = order()
     insuf_progress = False
-    low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[-1] else (1, 0)
-    while not done and ls_iter < max_ls:
-        if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
+    while not done and n < max_ls:
+        a, b = bracket[0], bracket[1]
+        if abs(b[0] - a[0]) * d_norm < tolerance_change:
             break
-        t = _cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1], bracket_gtd[1])
-        eps = 0.1 * (max(bracket) - min(bracket))
-        if min(max(bracket) - t, t - min(bracket)) < eps:
-            if insuf_progress or t >= max(bracket) or t <= min(bracket):
-                t = max(bracket) - eps if abs(t - max(bracket)) < abs(t - min(bracket)) else min(bracket) + eps
-                insuf_progress = False
-            else:
-                insuf_progress = True
-        else:
-            insuf_progress = False
-        f_new, g_new = obj_func(x, t, d)
-        ls_func_evals += 1
-        gtd_new = g_new.dot(d)
-        ls_iter += 1
-        if f_new > (f + c1 * t * gtd) or f_new >= bracket_f[low_pos]:
-            bracket[high_pos], bracket_f[high_pos] = t, f_new
-            bracket_g[high_pos], bracket_gtd[high_pos] = g_new.copy(), gtd_new
-            low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[1] else (1, 0)
-        else:
-            if abs(gtd_new) <= -c2 * gtd:
-                done = True
-            elif gtd_new * (bracket[high_pos] - bracket[low_pos]) >= 0:
-                bracket[high_pos], bracket_f[high_pos] = bracket[low_pos], bracket_f[low_pos]
-                bracket_g[high_pos], bracket_gtd[high_pos] = bracket_g[low_pos], bracket_gtd[low_pos]
-            bracket[low_pos], bracket_f[low_pos] = t, f_new
-            bracket_g[low_pos], bracket_gtd[low_pos] = g_new.copy(), gtd_new
-    return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals
+        step = _cubic_interpolate(a[0], a[1], a[3], b[0], b[1], b[3])
+        top, bottom = max(a[0], b[0]), min(a[0], b[0])
+        eps = 0.1 * (top - bottom)
+        # too close to an end twice running (or outside): move eps inside, towards the nearer end
+        stuck = min(top - step, step - bottom) < eps
+        if stuck and (insuf_progress or step >= top or step <= bottom):
+            step = top - eps if abs(step - top) < abs(step - bottom) else bottom + eps
+            stuck = False
+        insuf_progress = stuck
+        pt = probe(step)
+        n += 1
+        if armijo_fails(pt) or pt[1] >= bracket[low][1]:
+            bracket[high] = pt
+            low, high = order()
+            continue
+        if curvature_ok(pt):
+            done = True
+        elif pt[3] * (bracket[high][0] - bracket[low][0]) >= 0:
+            bracket[high] = bracket[low]
+        bracket[low] = pt
+    best = bracket[low]
+    return best[1], best[2], best[0], evals
+
+
+def _two_loop(grad, dirs, steps, ro, H_diag, al, dt):
+    """The two-loop recursion: -H grad for the inverse-Hessian estimate H built from the stored pairs."""
+    q = -grad
+    for i in reversed(range(len(dirs))):
+        al[i] = steps[i].dot(q) * ro[i]
+        q = q + (-al[i]) * dirs[i]
+    r = q * dt(H_diag)
+    for i in range(len(dirs)):
+        r += (al[i] - dirs[i].dot(r) * ro[i]) * steps[i]
+    return r
 
 
 def _to_numpy(v):
@@ -161,11 +179,11 @@ class LBFGS(Optimizer):
         self._set_params(new)
 
     def _directional_evaluate(self, closure, x, t, d):
+        """Loss and flat gradient at x + t * d; the parameters are put back to x afterwards."""
         self._add_grad(t, d)
-        loss = float(closure())
-        flat_grad = self._gather_flat_grad()
+        result = float(closure()), self._gather_flat_grad()
         self._set_params(x)
-        return loss, flat_grad
+        return result
 
     def state_dict(self):
         sd = super().state_dict()
@@ -195,10 +213,9 @@ class LBFGS(Optimizer):
         state.setdefault("n_iter", 0)
 
         orig_loss = call()
-        loss = float(orig_loss)
         current_evals = 1
-        state["func_evals"] += 1
-        flat_grad = self._gather_flat_grad()
+        state["func_evals"] += current_evals
+        loss, flat_grad = float(orig_loss), self._gather_flat_grad()
         if np.abs(flat_grad).max() <= tolerance_grad:
             return orig_loss
 
@@ -218,27 +235,15 @@ class LBFGS(Optimizer):
                 y = flat_grad - prev_flat_grad
                 s = d * dt(t)
                 ys = y.dot(s)
-                if ys > 1e-10:
+                if ys > 1e-10:  # only pairs with positive curvature keep H positive definite
                     if len(old_dirs) == history_size:
-                        old_dirs.pop(0)
-                        old_stps.pop(0)
-                        ro.pop(0)
+                        del old_dirs[0], old_stps[0], ro[0]
                     old_dirs.append(y)
                     old_stps.append(s)
                     ro.append(dt(1.0) / ys)
                     H_diag = ys / y.dot(y)
-                num_old = len(old_dirs)
-                if "al" not in state:
-                    state["al"] = [None] * history_size
-                al = state["al"]
-                q = -flat_grad
-                for i in range(num_old - 1, -1, -1):
-                    al[i] = old_stps[i].dot(q) * ro[i]
-                    q = q + (-al[i]) * old_dirs[i]
-                d = r = q * dt(H_diag)
-                for i in range(num_old):
-                    be_i = old_dirs[i].dot(r) * ro[i]
-                    r += (al[i] - be_i) * old_stps[i]
+                al = state.setdefault("al", [None] * history_size)
+                d = _two_loop(flat_grad, old_dirs, old_stps, ro, H_diag, al, dt)
             prev_flat_grad = flat_grad.copy()
             prev_loss = loss
             if state["n_iter"] == 1:
@@ -246,27 +251,24 @@ class LBFGS(Optimizer):
             else:
                 t = lr
             gtd = flat_grad.dot(d)
-            if gtd > -tolerance_change:
+            if gtd > -tolerance_change:  # no longer a descent direction
                 break
             ls_func_evals = 0
-            if line_search_fn is not None:
-                if line_search_fn != "strong_wolfe":
-                    raise RuntimeError("only 'strong_wolfe' is supported")
-                x_init = self._get_params()
-
-                def obj_func(x, t, d):
-                    return self._directional_evaluate(call, x, t, d)
-                loss, flat_grad, t, ls_func_evals = _strong_wolfe(obj_func, x_init, t, d, loss, flat_grad, gtd,
-                                                                  max_ls=max_eval - current_evals)
+            if line_search_fn is None:  # fixed step t; re-evaluate unless this is the last iteration
+                self._add_grad(t, d)
+                if n_iter != max_iter:
+                    ls_func_evals = 1
+                    loss, flat_grad = float(call()), self._gather_flat_grad()
+                    opt_cond = np.abs(flat_grad).max() <= tolerance_grad
+            elif line_search_fn == "strong_wolfe":
+                start = self._get_params()
+                loss, flat_grad, t, ls_func_evals = _strong_wolfe(
+                    lambda x, step, direction: self._directional_evaluate(call, x, step, direction),
+                    start, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals)
                 self._add_grad(t, d)
                 opt_cond = np.abs(flat_grad).max() <= tolerance_grad
             else:
-                self._add_grad(t, d)
-                if n_iter != max_iter:
-                    loss = float(call())
-                    flat_grad = self._gather_flat_grad()
-                    opt_cond = np.abs(flat_grad).max() <= tolerance_grad
-                    ls_func_evals = 1
+                raise RuntimeError("only 'strong_wolfe' is supported")
             current_evals += ls_func_evals
             state["func_evals"] += ls_func_evals
             if n_iter == max_iter or current_evals >= max_eval or opt_cond:
