@@ -5,7 +5,6 @@ fuse into the next sync; the number of models averaged is fed as a scalar input.
 """
 import itertools
 import math
-import warnings
 from copy import deepcopy
 
 from .. import _dtype
@@ -69,13 +68,8 @@ class AveragedModel(Module):
         if device is not None:
             self.module = self.module.to(device)
         self.register_buffer("n_averaged", tensor(0, dtype=_dtype.int64, device=device))
-        self.avg_fn = avg_fn
-        self.multi_avg_fn = multi_avg_fn
-        self.use_buffers = use_buffers
-
-    def forward(self, *args, **kwargs):
-        return self.module(*args, **kwargs)
-
+        self.avg_fn, self.multi_avg_fn = avg_fn, multi_avg_fn
+        self.use_buffers = use_buffers  # average buffers too, instead of copying them
     def update_parameters(self, model):
         if self.use_buffers:
             mine = list(itertools.chain(self.module.parameters(), self.module.buffers()))
@@ -98,41 +92,54 @@ class AveragedModel(Module):
                     b_swa._assign(b_model.detach())
             self.n_averaged._assign(tensor(n + 1, dtype=_dtype.int64))
 
+    def forward(self, *args, **kwargs):
+        return self.module(*args, **kwargs)
+
 
 def update_bn(loader, model, device=None):
     """Recompute BatchNorm running statistics with one pass over `loader`."""
     from ..nn.modules.batchnorm import _BatchNorm
+
+    norms = [m for m in model.modules() if isinstance(m, _BatchNorm)]
+    if not norms:
+        return
+    saved_momentum = {}
     with no_grad():
-        momenta = {}
-        for module in model.modules():
-            if isinstance(module, _BatchNorm):
-                module.reset_running_stats()
-                momenta[module] = module.momentum
-        if not momenta:
-            return
+        for bn in norms:
+            bn.reset_running_stats()
+            saved_momentum[bn] = bn.momentum
+            bn.momentum = None  # None: a plain average over every batch of the pass
         was_training = model.training
         model.train()
-        for module in momenta:
-            module.momentum = None
-        for input in loader:
-            if isinstance(input, (list, tuple)):
-                input = input[0]
-            if device is not None:
-                input = input.to(device)
-            model(input)
-        for bn_module in momenta:
-            bn_module.momentum = momenta[bn_module]
+        for batch in loader:
+            x = batch[0] if isinstance(batch, (list, tuple)) else batch
+            model(x if device is None else x.to(device))
+        for bn, momentum in saved_momentum.items():
+            bn.momentum = momentum
         model.train(was_training)
+
+
+def _linear(t):
+    return t
+
+
+def _cosine(t):
+    return (1 - math.cos(math.pi * t)) / 2
+
+
+def _start_lr(lr, swa_lr, alpha):
+    """The lr a blend `alpha * swa_lr + (1 - alpha) * start` began from."""
+    return swa_lr if alpha == 1 else (lr - alpha * swa_lr) / (1 - alpha)
 
 
 class SWALR(LRScheduler):
     """Anneals each group's lr to a fixed swa_lr over anneal_epochs (cos or linear)."""
 
     def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos", last_epoch=-1):
-        swa_lrs = _format_param("swa_lr", optimizer, swa_lr)
-        for swa_lr, group in zip(swa_lrs, optimizer.param_groups):
-            group["swa_lr"] = swa_lr
-        if anneal_strategy not in ["cos", "linear"]:
+        targets = _format_param("swa_lr", optimizer, swa_lr)
+        for group, target in zip(optimizer.param_groups, targets):
+            group["swa_lr"] = target
+        if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
         self._set_anneal_func(anneal_strategy)
         if not isinstance(anneal_epochs, int) or anneal_epochs < 0:
@@ -140,38 +147,29 @@ class SWALR(LRScheduler):
         self.anneal_epochs = anneal_epochs
         super().__init__(optimizer, last_epoch)
 
-    @staticmethod
-    def _linear_anneal(t):
-        return t
-
-    @staticmethod
-    def _cosine_anneal(t):
-        return (1 - math.cos(math.pi * t)) / 2
-
-    @staticmethod
-    def _get_initial_lr(lr, swa_lr, alpha):
-        if alpha == 1:
-            return swa_lr
-        return (lr - alpha * swa_lr) / (1 - alpha)
+    _linear_anneal = staticmethod(_linear)
+    _cosine_anneal = staticmethod(_cosine)
+    _get_initial_lr = staticmethod(_start_lr)
 
     def get_lr(self):
-        if not self._get_lr_called_within_step:
-            warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
-                          UserWarning, stacklevel=2)
+        self._warn_outside_step()
         step = self._step_count - 1
         if self.anneal_epochs == 0:
             step = max(1, step)
-        prev_t = max(0, min(1, (step - 1) / max(1, self.anneal_epochs)))
-        prev_alpha = self.anneal_func(prev_t)
-        prev_lrs = [self._get_initial_lr(group["lr"], group["swa_lr"], prev_alpha)
-                    for group in self.optimizer.param_groups]
-        t = max(0, min(1, step / max(1, self.anneal_epochs)))
-        alpha = self.anneal_func(t)
-        return [group["swa_lr"] * alpha + lr * (1 - alpha) for group, lr in zip(self.optimizer.param_groups, prev_lrs)]
+        span = max(1, self.anneal_epochs)
+
+        def alpha_at(s):
+            return self.anneal_func(max(0, min(1, s / span)))
+
+        # recover where the previous step's blend started, then blend at this step's alpha
+        groups = self.optimizer.param_groups
+        prev_alpha, alpha = alpha_at(step - 1), alpha_at(step)
+        starts = [_start_lr(group["lr"], group["swa_lr"], prev_alpha) for group in groups]
+        return [group["swa_lr"] * alpha + start * (1 - alpha) for group, start in zip(groups, starts)]
 
     def _set_anneal_func(self, anneal_strategy):
         self._anneal_strategy = anneal_strategy
-        self.anneal_func = self._cosine_anneal if anneal_strategy == "cos" else self._linear_anneal
+        self.anneal_func = _cosine if anneal_strategy == "cos" else _linear
 
     def state_dict(self):
         return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "anneal_func")}
