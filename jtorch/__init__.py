@@ -59,7 +59,9 @@ from ._dtype import (  # noqa: E402
     float16 as float16, float32 as float32, float64 as float64, get_default_dtype as get_default_dtype,
     half as half, iinfo as iinfo, int as int, int8 as int8, int16 as int16, int32 as int32, int64 as int64,
     long as long, promote_types as promote_types, set_default_dtype as set_default_dtype, short as short,
-    uint8 as uint8,
+    uint8 as uint8, uint16 as uint16, uint32 as uint32, uint64 as uint64, float8_e4m3fn as float8_e4m3fn,
+    float8_e4m3fnuz as float8_e4m3fnuz, float8_e5m2 as float8_e5m2, float8_e5m2fnuz as float8_e5m2fnuz,
+    float8_e8m0fnu as float8_e8m0fnu,
 )
 from ._ops.creation import (  # noqa: E402
     arange as arange, as_tensor as as_tensor, asarray as asarray, empty as empty, empty_like as empty_like,
@@ -85,6 +87,9 @@ from . import jit as jit, onnx as onnx, serialization as serialization  # noqa: 
 from . import amp as amp, cpu as cpu, distributed as distributed  # noqa: E402
 from . import fft as fft, linalg as linalg, random as random, return_types as return_types  # noqa: E402
 from . import distributions as distributions, func as func, special as special, testing as testing  # noqa: E402
+from . import _dynamo as _dynamo, compiler as compiler, types as types, version as version  # noqa: E402
+from . import library as library  # noqa: E402
+from .library import ops as ops  # noqa: E402
 from .func import vmap as vmap  # noqa: E402 - torch.vmap is torch.func.vmap
 from .amp import autocast as autocast  # noqa: E402
 from .amp.autocast_mode import (  # noqa: E402
@@ -99,7 +104,7 @@ from .serialization import load as load, save as save  # noqa: E402
 # Every op in the table is a jtorch.<name> function (the table is the one definition).
 globals().update({_n: _f for _n, _f in _ops.registry.FUNCTIONS.items() if not _n.startswith("_")})
 
-__version__ = "2.13.0+jtorch.0.1.0"  # the torch API version jtorch follows, then its own
+from .version import __version__ as __version__  # noqa: E402  the torch API version, then jtorch's
 
 
 def __getattr__(name):

@@ -15,9 +15,11 @@ class dtype:
         self.name = name
         self.np = np.dtype(np_dtype)
         kind = self.np.kind
-        self.is_floating_point = kind == "f" or self.np == ml_dtypes.bfloat16
+        # ml_dtypes' narrow floats (bfloat16, float8_*) are numpy kind 'V'
+        self.is_floating_point = kind == "f" or name.startswith(("float", "bfloat"))
         self.is_complex = kind == "c"
-        self.is_signed = kind in "fc" or kind == "i" or self.is_floating_point
+        # float8_e8m0fnu holds only exponents: no sign bit
+        self.is_signed = (kind in "fc" or kind == "i" or self.is_floating_point) and name != "float8_e8m0fnu"
         self.itemsize = self.np.itemsize
 
     def __repr__(self):
@@ -42,10 +44,19 @@ int16 = dtype("int16", np.int16)
 int32 = dtype("int32", np.int32)
 int64 = dtype("int64", np.int64)
 bool = dtype("bool", np.bool_)  # noqa: A001 - torch.bool
+uint16 = dtype("uint16", np.uint16)
+uint32 = dtype("uint32", np.uint32)
+uint64 = dtype("uint64", np.uint64)
+float8_e4m3fn = dtype("float8_e4m3fn", ml_dtypes.float8_e4m3fn)
+float8_e5m2 = dtype("float8_e5m2", ml_dtypes.float8_e5m2)
+float8_e4m3fnuz = dtype("float8_e4m3fnuz", ml_dtypes.float8_e4m3fnuz)
+float8_e5m2fnuz = dtype("float8_e5m2fnuz", ml_dtypes.float8_e5m2fnuz)
+float8_e8m0fnu = dtype("float8_e8m0fnu", ml_dtypes.float8_e8m0fnu)
 half, float, double, cfloat, cdouble = float16, float32, float64, complex64, complex128  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 
-ALL = (float16, bfloat16, float32, float64, complex64, complex128, uint8, int8, int16, int32, int64, bool)
+ALL = (float16, bfloat16, float32, float64, complex64, complex128, uint8, int8, int16, int32, int64, bool,
+       uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)
 _BY_NP = {d.np: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL}
 _BY_NAME.update(half=float16, float=float32, double=float64, short=int16, int=int32, long=int64)
@@ -173,11 +184,13 @@ class finfo:
         info = ml_dtypes.finfo(d.np)
         self.dtype = d.name
         self.bits = info.bits
-        self.eps = _b.float(info.eps)
+        # c10 gives float8_e5m2fnuz's epsilon as 2**-3 (ml_dtypes: 2**-2); torch's number is the one users see
+        self.eps = 0.125 if d.name == "float8_e5m2fnuz" else _b.float(info.eps)
         self.max = _b.float(info.max)
         self.min = _b.float(info.min)
         self.tiny = self.smallest_normal = _b.float(info.tiny)
-        self.resolution = 10.0 ** -_b.int(info.precision)
+        # C++'s digits10: decimal digits the stored mantissa bits always hold
+        self.resolution = 10.0 ** -_b.int(info.nmant * 0.30102999566398120)
 
     def __repr__(self):
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "

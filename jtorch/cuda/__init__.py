@@ -150,3 +150,11 @@ class device:
 
 
 from . import amp as amp  # noqa: E402,F401
+from .graphs import (  # noqa: E402,F401
+    CUDAGraph as CUDAGraph, graph as graph, graph_pool_handle as graph_pool_handle,
+    is_current_stream_capturing as is_current_stream_capturing, make_graphed_callables as make_graphed_callables,
+)
+from .streams import (  # noqa: E402,F401
+    Event as Event, ExternalStream as ExternalStream, Stream as Stream, StreamContext as StreamContext,
+    current_stream as current_stream, default_stream as default_stream, set_stream as set_stream, stream as stream,
+)

@@ -8,5 +8,7 @@ from .distributed_c10d import (  # noqa: F401
     init_process_group as init_process_group, is_available as is_available, is_gloo_available as is_gloo_available,
     is_initialized as is_initialized, is_mpi_available as is_mpi_available, is_nccl_available as is_nccl_available,
     is_torchelastic_launched as is_torchelastic_launched, monitored_barrier as monitored_barrier,
-    new_group as new_group, reduce as reduce,
+    new_group as new_group, reduce as reduce, all_to_all_single as all_to_all_single,
+    get_process_group_ranks as get_process_group_ranks,
 )
+from .device_mesh import DeviceMesh as DeviceMesh, init_device_mesh as init_device_mesh  # noqa: E402

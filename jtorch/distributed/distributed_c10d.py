@@ -278,3 +278,27 @@ def barrier(group=None, async_op=False, device_ids=None):
 
 def monitored_barrier(group=None, timeout=None, wait_all_ranks=False):
     return barrier(group)
+
+
+def get_process_group_ranks(group):
+    """The global ranks in `group` (jtorch's groups span every process)."""
+    _require_init()
+    ranks = getattr(group, "ranks", None)
+    return list(ranks) if ranks is not None else list(range(get_world_size()))
+
+
+def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=None, group=None, async_op=False):
+    """Scatter `input`'s pieces to every rank and gather theirs into `output` (a copy in a single process)."""
+    _require_init()
+    if _multi():
+        vals = _gather_processes(input)  # (world, *shape): take piece `rank` of every process's input
+        world, rank = get_world_size(), get_rank()
+        if input_split_sizes is None:
+            pieces = [np.array_split(v, world)[rank] for v in vals]
+        else:
+            bounds = np.cumsum([0] + list(input_split_sizes))
+            pieces = [v[bounds[rank]:bounds[rank + 1]] for v in vals]
+        _set(output, np.concatenate(pieces).reshape(tuple(output.shape)))
+    else:
+        _set(output, np.asarray(input.detach().numpy()).reshape(tuple(output.shape)))
+    return _done(async_op)

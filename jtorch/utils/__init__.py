@@ -1,2 +1,2 @@
 """torch.utils: data loading and activation checkpointing."""
-from . import checkpoint as checkpoint, data as data
+from . import _pytree as _pytree, checkpoint as checkpoint, data as data, hooks as hooks

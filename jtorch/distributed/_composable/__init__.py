@@ -1,0 +1,1 @@
+"""torch.distributed._composable: the per-module (composable) distributed APIs."""

@@ -1,0 +1,104 @@
+"""torch.distributed.device_mesh: an n-d grid of ranks with named dimensions.
+
+The mesh is bookkeeping (which rank sits where); it runs no collectives itself. jtorch's ranks are processes
+(one process drives all of its host's devices), so a mesh must hold exactly get_world_size() ranks.
+"""
+import math
+
+from . import distributed_c10d as _c10d
+
+__all__ = ["init_device_mesh", "DeviceMesh"]
+
+
+class DeviceMesh:
+    """DeviceMesh(device_type, mesh, *, mesh_dim_names=None): `mesh` is a tensor (or nested list) of ranks."""
+
+    def __init__(self, device_type, mesh=None, *, mesh_dim_names=None, backend_override=None, _init_backend=True,
+                 _rank=None, _layout=None, _rank_map=None, _root_mesh=None):
+        import numpy as np
+        from .._tensor import Tensor
+        if mesh is None:
+            raise ValueError("DeviceMesh needs a mesh (a tensor of ranks)")
+        ranks = mesh.numpy() if isinstance(mesh, Tensor) else np.asarray(mesh)
+        self.device_type = device_type
+        self._ranks = ranks.astype(np.int64)
+        if mesh_dim_names is not None and len(mesh_dim_names) != self._ranks.ndim:
+            raise RuntimeError(f"mesh_dim_names {mesh_dim_names} must have one name per mesh dimension "
+                               f"({self._ranks.ndim})")
+        self.mesh_dim_names = tuple(mesh_dim_names) if mesh_dim_names is not None else None
+        self._rank = _rank if _rank is not None else (_c10d.get_rank() if _c10d.is_initialized() else 0)
+
+    @property
+    def mesh(self):
+        from .._ops.creation import tensor
+        return tensor(self._ranks)
+
+    @property
+    def ndim(self):
+        return self._ranks.ndim
+
+    @property
+    def shape(self):
+        return tuple(self._ranks.shape)
+
+    def size(self, mesh_dim=None):
+        return int(self._ranks.size) if mesh_dim is None else int(self._ranks.shape[self._dim(mesh_dim)])
+
+    def get_rank(self):
+        return self._rank
+
+    def get_coordinate(self):
+        import numpy as np
+        where = np.argwhere(self._ranks == self._rank)
+        return [int(c) for c in where[0]] if len(where) else None
+
+    def get_local_rank(self, mesh_dim=None):
+        if mesh_dim is None and self.ndim > 1:
+            raise RuntimeError("Optional kwarg `mesh_dim` needs to be specified when device_mesh.ndim > 1.")
+        coord = self.get_coordinate()
+        return coord[self._dim(mesh_dim or 0)]
+
+    def get_group(self, mesh_dim=None):
+        return _c10d.group.WORLD
+
+    def _dim(self, mesh_dim):
+        if isinstance(mesh_dim, str):
+            if not self.mesh_dim_names or mesh_dim not in self.mesh_dim_names:
+                raise KeyError(f"Mesh dimension '{mesh_dim}' does not exist. "
+                               f"Available mesh dimensions are: mesh_dim_names={self.mesh_dim_names}")
+            return self.mesh_dim_names.index(mesh_dim)
+        return mesh_dim
+
+    def __getitem__(self, names):
+        names = (names,) if isinstance(names, str) else tuple(names)
+        dims = [self._dim(n) for n in names]
+        coord = self.get_coordinate() or [0] * self.ndim
+        index = tuple(slice(None) if d in dims else coord[d] for d in range(self.ndim))
+        sub = self._ranks[index]
+        order = sorted(range(len(dims)), key=lambda i: dims[i])  # numpy keeps the mesh's dimension order
+        return DeviceMesh(self.device_type, sub.transpose([order.index(i) for i in range(len(dims))]),
+                          mesh_dim_names=names, _rank=self._rank)
+
+    def __eq__(self, other):
+        return (isinstance(other, DeviceMesh) and self.device_type == other.device_type
+                and self.shape == other.shape and (self._ranks == other._ranks).all()
+                and self.mesh_dim_names == other.mesh_dim_names)
+
+    def __hash__(self):
+        return hash((self.device_type, self._ranks.tobytes(), self.shape, self.mesh_dim_names))
+
+    def __repr__(self):
+        names = f", mesh_dim_names={self.mesh_dim_names}" if self.mesh_dim_names else ""
+        return f"DeviceMesh('{self.device_type}', {self._ranks.tolist()}{names})"
+
+
+def init_device_mesh(device_type, mesh_shape, *, mesh_dim_names=None, backend_override=None):
+    """A mesh of `mesh_shape` over every rank, in rank order (the default process group must span them)."""
+    import numpy as np
+    if mesh_dim_names is not None and len(mesh_dim_names) != len(mesh_shape):
+        raise RuntimeError("mesh_shape and mesh_dim_names should have same length!")
+    world = _c10d.get_world_size() if _c10d.is_initialized() else 1
+    if math.prod(mesh_shape) != world:
+        raise RuntimeError(f"the mesh shape {tuple(mesh_shape)} holds {math.prod(mesh_shape)} ranks but the world "
+                           f"has {world} (jtorch's ranks are processes; one process drives all of its devices)")
+    return DeviceMesh(device_type, np.arange(world).reshape(mesh_shape), mesh_dim_names=mesh_dim_names)
