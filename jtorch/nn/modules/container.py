@@ -2,7 +2,7 @@
 import collections
 import operator
 from collections import OrderedDict
-from itertools import chain, islice
+from itertools import chain, groupby, islice
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
@@ -10,12 +10,93 @@ from .module import Module, _addindent
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Container"]
 
+_Iterable = collections.abc.Iterable
+
+
+# -- helpers the containers share ----------------------------------------------------------------------
+
+def _position(length, idx):
+    """idx as a position in 0..length-1 (negative counts from the end); IndexError in torch's words."""
+    i = operator.index(idx)
+    if i < -length or i >= length:
+        raise IndexError(f"index {i} is out of range")
+    return i % length
+
+
+def _abs_string_index(self, idx):
+    """The registered name of position idx (negative counts from the end), as torch's lists do."""
+    return str(_position(len(self), idx))
+
+
+def _renumber(self):
+    """Re-key the children "0", "1", ... in their current order (after a deletion left a gap)."""
+    object.__setattr__(self, "_modules", {str(i): m for i, m in enumerate(self._modules.values())})
+
+
+def _shift_in(children, at, module):
+    """Place `module` under key str(at), moving the children from `at` on one key up."""
+    last = len(children)
+    while last > at:
+        children[str(last)] = children[str(last - 1)]
+        last -= 1
+    children[str(at)] = module
+
+
+def _pop(self, key):
+    item = self[key]
+    del self[key]
+    return item
+
+
+def _dir_without_indices(self):
+    # children named "0", "1", ... are reached by indexing, not attribute access
+    return [name for name in Module.__dir__(self) if not name.isdigit()]
+
+
+def _as_parameter(value):
+    return Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
+
+
+def _checked_pairs(owner, entries):
+    """(key, value) from an iterable of 2-element iterables, validated lazily with torch's messages."""
+    for j, pair in enumerate(entries):
+        if not isinstance(pair, _Iterable):
+            raise TypeError(f"{owner} update sequence element #{j} should be Iterable; is{type(pair).__name__}")
+        if len(pair) != 2:
+            raise ValueError(f"{owner} update sequence element #{j} has length {len(pair)}; 2 is required")
+        yield pair[0], pair[1]
+
+
+def _param_str(p, type_name):
+    size_str = "x".join(str(size) for size in p.size())
+    device_str = f" ({p.device})" if p.device.type == "cuda" else ""
+    kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
+    return f"{kind} containing: [{type_name} of size {size_str}{device_str}]"
+
+
+def _entries_repr(pairs, type_name):
+    """One "  (key): ..." line per entry; `type_name(tensor)` names a tensor's type."""
+    def describe(value):
+        if isinstance(value, Tensor):
+            return _param_str(value, type_name(value))
+        return "Object of type: " + type(value).__name__
+    return "\n".join(f"  ({key}): {describe(value)}" for key, value in pairs)
+
+
+# -- the containers ------------------------------------------------------------------------------------
 
 class Container(Module):
+    """torch's deprecated container: children passed as keyword arguments."""
+
     def __init__(self, **kwargs):
         super().__init__()
-        for key, value in kwargs.items():
-            self.add_module(key, value)
+        for name in kwargs:
+            self.add_module(name, kwargs[name])
+
+
+def _require_sequential(other):
+    if not isinstance(other, Sequential):
+        raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
 
 
 class Sequential(Module):
@@ -23,20 +104,14 @@ class Sequential(Module):
 
     def __init__(self, *args):
         super().__init__()
-        if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for key, module in args[0].items():
-                self.add_module(key, module)
-        else:
-            for idx, module in enumerate(args):
-                self.add_module(str(idx), module)
+        named = args[0].items() if len(args) == 1 and isinstance(args[0], OrderedDict) else \
+            ((str(i), m) for i, m in enumerate(args))
+        for name, module in named:
+            self.add_module(name, module)
 
     def _get_item_by_idx(self, iterator, idx):
-        size = len(self)
-        idx = operator.index(idx)
-        if not -size <= idx < size:
-            raise IndexError(f"index {idx} is out of range")
-        idx %= size
-        return next(islice(iterator, idx, None))
+        """The idx-th item of `iterator`, one of self._modules' views."""
+        return next(islice(iterator, _position(len(self), idx), None))
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
@@ -44,54 +119,43 @@ class Sequential(Module):
         return self._get_item_by_idx(self._modules.values(), idx)
 
     def __setitem__(self, idx, module):
-        key = self._get_item_by_idx(self._modules.keys(), idx)
-        setattr(self, key, module)
+        setattr(self, self._get_item_by_idx(self._modules.keys(), idx), module)
 
     def __delitem__(self, idx):
         if isinstance(idx, slice):
-            for key in list(self._modules.keys())[idx]:
-                delattr(self, key)
+            doomed = list(self._modules)[idx]
         else:
-            delattr(self, self._get_item_by_idx(self._modules.keys(), idx))
-        self._modules = OrderedDict(zip([str(i) for i in range(len(self._modules))], self._modules.values()))
+            doomed = [self._get_item_by_idx(self._modules.keys(), idx)]
+        for name in doomed:
+            delattr(self, name)
+        _renumber(self)
 
     def __setattr__(self, name, value):
-        if name == "_modules":
-            object.__setattr__(self, name, dict(value))
-        else:
-            super().__setattr__(name, value)
+        # _modules stays a plain dict whatever mapping is assigned to it
+        if name != "_modules":
+            return super().__setattr__(name, value)
+        object.__setattr__(self, name, dict(value))
 
     def __len__(self):
         return len(self._modules)
 
     def __add__(self, other):
-        if not isinstance(other, Sequential):
-            raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
-        ret = Sequential()
-        for layer in chain(self, other):
-            ret.append(layer)
-        return ret
+        _require_sequential(other)
+        return Sequential().extend(chain(self, other))
 
     def __iadd__(self, other):
-        if not isinstance(other, Sequential):
-            raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
-        for layer in other:
-            self.append(layer)
-        return self
+        _require_sequential(other)
+        return self.extend(other)
 
     def __mul__(self, other):
         if not isinstance(other, int) or other <= 0:
             raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
-        ret = Sequential()
-        for _ in range(other):
-            for layer in self:
-                ret.append(layer)
-        return ret
+        layers = list(self)
+        return Sequential().extend(layers * other)
 
     __rmul__ = __mul__
-
-    def __dir__(self):
-        return [key for key in super().__dir__() if not key.isdigit()]
+    __dir__ = _dir_without_indices
+    pop = _pop
 
     def __iter__(self):
         return iter(self._modules.values())
@@ -103,14 +167,10 @@ class Sequential(Module):
     def insert(self, index, module):
         if not isinstance(module, Module):
             raise AssertionError(f"module should be of type: {Module}")
-        n = len(self._modules)
-        if not (-n <= index <= n):
+        size = len(self._modules)
+        if index < -size or index > size:
             raise IndexError(f"Index out of range: {index}")
-        if index < 0:
-            index += n
-        for i in range(n, index, -1):
-            self._modules[str(i)] = self._modules[str(i - 1)]
-        self._modules[str(index)] = module
+        _shift_in(self._modules, index + size if index < 0 else index, module)
         return self
 
     def extend(self, sequential):
@@ -118,25 +178,10 @@ class Sequential(Module):
             self.append(layer)
         return self
 
-    def pop(self, key):
-        v = self[key]
-        del self[key]
-        return v
-
     def forward(self, input):
         for module in self:
             input = module(input)
         return input
-
-
-def _abs_string_index(self, idx):
-    """The registered name of position idx (negative counts from the end), as torch's lists do."""
-    idx = operator.index(idx)
-    if not (-len(self) <= idx < len(self)):
-        raise IndexError(f"index {idx} is out of range")
-    if idx < 0:
-        idx += len(self)
-    return str(idx)
 
 
 class ModuleList(Module):
@@ -148,6 +193,8 @@ class ModuleList(Module):
             self += modules
 
     _get_abs_string_index = _abs_string_index
+    __dir__ = _dir_without_indices
+    pop = _pop
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
@@ -155,17 +202,16 @@ class ModuleList(Module):
         return self._modules[self._get_abs_string_index(idx)]
 
     def __setitem__(self, idx, module):
-        idx = self._get_abs_string_index(idx)
-        setattr(self, str(idx), module)
+        setattr(self, self._get_abs_string_index(idx), module)
 
     def __delitem__(self, idx):
         if isinstance(idx, slice):
-            for k in range(len(self._modules))[idx]:
-                delattr(self, str(k))
+            doomed = [str(k) for k in range(len(self._modules))[idx]]
         else:
-            delattr(self, self._get_abs_string_index(idx))
-        str_indices = [str(i) for i in range(len(self._modules))]
-        object.__setattr__(self, "_modules", dict(zip(str_indices, self._modules.values())))
+            doomed = [self._get_abs_string_index(idx)]
+        for name in doomed:
+            delattr(self, name)
+        _renumber(self)
 
     def __len__(self):
         return len(self._modules)
@@ -177,54 +223,33 @@ class ModuleList(Module):
         return self.extend(modules)
 
     def __add__(self, other):
-        combined = ModuleList()
-        for i, module in enumerate(chain(self, other)):
-            combined.add_module(str(i), module)
-        return combined
+        return ModuleList(list(chain(self, other)))
 
     def __repr__(self):
-        list_of_reprs = [repr(item) for item in self]
-        if len(list_of_reprs) == 0:
+        # runs of children with the same repr collapse to "(i-j): n x <repr>"
+        lines, first = [], 0
+        for text, run in groupby(repr(m) for m in self):
+            count = sum(1 for _ in run)
+            last = first + count - 1
+            entry = f"({first}): {text}" if count == 1 else f"({first}-{last}): {count} x {text}"
+            lines.append(_addindent(entry, 2))
+            first = last + 1
+        if not lines:
             return self._get_name() + "()"
-        start_end_indices = [[0, 0]]
-        repeated_blocks = [list_of_reprs[0]]
-        for i, r in enumerate(list_of_reprs[1:], 1):
-            if r == repeated_blocks[-1]:
-                start_end_indices[-1][1] += 1
-                continue
-            start_end_indices.append([i, i])
-            repeated_blocks.append(r)
-        lines = []
-        for (start_id, end_id), b in zip(start_end_indices, repeated_blocks):
-            local_repr = f"({start_id}): {b}"
-            if start_id != end_id:
-                local_repr = f"({start_id}-{end_id}): {end_id - start_id + 1} x {b}"
-            lines.append(_addindent(local_repr, 2))
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
-    def __dir__(self):
-        return [key for key in super().__dir__() if not key.isdigit()]
-
     def insert(self, index, module):
-        for i in range(len(self._modules), index, -1):
-            self._modules[str(i)] = self._modules[str(i - 1)]
-        self._modules[str(index)] = module
+        _shift_in(self._modules, index, module)
 
     def append(self, module):
         self.add_module(str(len(self)), module)
         return self
 
-    def pop(self, key):
-        v = self[key]
-        del self[key]
-        return v
-
     def extend(self, modules):
-        if not isinstance(modules, collections.abc.Iterable):
+        if not isinstance(modules, _Iterable):
             raise TypeError("ModuleList.extend should be called with an iterable, but got " + type(modules).__name__)
-        offset = len(self)
-        for i, module in enumerate(modules):
-            self.add_module(str(offset + i), module)
+        for position, module in enumerate(modules, len(self)):
+            self.add_module(str(position), module)
         return self
 
 
@@ -235,6 +260,8 @@ class ModuleDict(Module):
         super().__init__()
         if modules is not None:
             self.update(modules)
+
+    pop = _pop
 
     def __getitem__(self, key):
         return self._modules[key]
@@ -257,11 +284,6 @@ class ModuleDict(Module):
     def clear(self):
         self._modules.clear()
 
-    def pop(self, key):
-        v = self[key]
-        del self[key]
-        return v
-
     def keys(self):
         return self._modules.keys()
 
@@ -272,28 +294,12 @@ class ModuleDict(Module):
         return self._modules.values()
 
     def update(self, modules):
-        if not isinstance(modules, collections.abc.Iterable):
+        if not isinstance(modules, _Iterable):
             raise TypeError("ModuleDict.update should be called with an iterable of key/value pairs, but got " +
                             type(modules).__name__)
-        if isinstance(modules, (OrderedDict, ModuleDict, collections.abc.Mapping)):
-            for key, module in modules.items():
-                self[key] = module
-        else:
-            for j, m in enumerate(modules):
-                if not isinstance(m, collections.abc.Iterable):
-                    raise TypeError("ModuleDict update sequence element #" + str(j) + " should be Iterable; is" +
-                                    type(m).__name__)
-                if not len(m) == 2:
-                    raise ValueError("ModuleDict update sequence element #" + str(j) + " has length " +
-                                     str(len(m)) + "; 2 is required")
-                self[m[0]] = m[1]
-
-
-def _param_str(p, type_name):
-    size_str = "x".join(str(size) for size in p.size())
-    device_str = f" ({p.device})" if p.device.type == "cuda" else ""
-    kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-    return f"{kind} containing: [{type_name} of size {size_str}{device_str}]"
+        mapping = isinstance(modules, (OrderedDict, ModuleDict, collections.abc.Mapping))
+        for key, module in (modules.items() if mapping else _checked_pairs("ModuleDict", modules)):
+            self[key] = module
 
 
 class ParameterList(Module):
@@ -306,21 +312,18 @@ class ParameterList(Module):
             self += values
 
     _get_abs_string_index = _abs_string_index
+    __dir__ = _dir_without_indices
 
     def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            start, stop, step = idx.indices(len(self))
-            out = self.__class__()
-            for i in range(start, stop, step):
-                out.append(self[i])
-            return out
-        return getattr(self, self._get_abs_string_index(idx))
+        if not isinstance(idx, slice):
+            return getattr(self, self._get_abs_string_index(idx))
+        part = self.__class__()
+        for i in range(len(self))[idx]:
+            part.append(self[i])
+        return part
 
     def __setitem__(self, idx, param):
-        idx = self._get_abs_string_index(idx)
-        if isinstance(param, Tensor) and not isinstance(param, Parameter):
-            param = Parameter(param)
-        return setattr(self, str(idx), param)
+        setattr(self, self._get_abs_string_index(idx), _as_parameter(param))
 
     def __len__(self):
         return self._size
@@ -331,17 +334,13 @@ class ParameterList(Module):
     def __iadd__(self, parameters):
         return self.extend(parameters)
 
-    def __dir__(self):
-        return [key for key in super().__dir__() if not key.isdigit()]
-
     def append(self, value):
-        new_idx = len(self)
         self._size += 1
-        self[new_idx] = value
+        self[self._size - 1] = value
         return self
 
     def extend(self, values):
-        if not isinstance(values, collections.abc.Iterable) or isinstance(values, Tensor):
+        if isinstance(values, Tensor) or not isinstance(values, _Iterable):
             raise TypeError("ParameterList.extend should be called with an iterable, but got " +
                             type(values).__name__)
         for value in values:
@@ -349,13 +348,7 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self):
-        lines = []
-        for k, p in enumerate(self):
-            if isinstance(p, Tensor):
-                lines.append("  (" + str(k) + "): " + _param_str(p, p.dtype))
-            else:
-                lines.append("  (" + str(k) + "): Object of type: " + type(p).__name__)
-        return "\n".join(lines)
+        return _entries_repr(enumerate(self), lambda t: t.dtype)
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterList should not be called.")
@@ -366,25 +359,24 @@ class ParameterDict(Module):
 
     def __init__(self, parameters=None):
         super().__init__()
-        self._keys = {}
+        self._keys = {}  # insertion order of the keys (the values live in _parameters / __dict__)
         if parameters is not None:
             self.update(parameters)
 
+    pop = _pop
+
     def _key_to_attr(self, key):
-        if not isinstance(key, str):
-            raise TypeError("Index given to ParameterDict cannot be used as a key as it is not a string (type is '"
-                            f"{type(key).__name__}'). Open an issue on github if you need non-string keys.")
-        return key
+        if isinstance(key, str):
+            return key
+        raise TypeError("Index given to ParameterDict cannot be used as a key as it is not a string (type is '"
+                        f"{type(key).__name__}'). Open an issue on github if you need non-string keys.")
 
     def __getitem__(self, key):
         return getattr(self, self._key_to_attr(key))
 
     def __setitem__(self, key, value):
-        self._keys[key] = None
-        attr = self._key_to_attr(key)
-        if isinstance(value, Tensor) and not isinstance(value, Parameter):
-            value = Parameter(value)
-        setattr(self, attr, value)
+        self._keys[key] = None  # recorded before the key check, as torch does
+        setattr(self, self._key_to_attr(key), _as_parameter(value))
 
     def __delitem__(self, key):
         del self._keys[key]
@@ -403,7 +395,7 @@ class ParameterDict(Module):
         return key in self._keys
 
     def copy(self):
-        return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
+        return ParameterDict(OrderedDict(self.items()))
 
     def setdefault(self, key, default=None):
         if key not in self:
@@ -411,20 +403,13 @@ class ParameterDict(Module):
         return self[key]
 
     def clear(self):
-        for k in list(self._keys):
-            del self[k]
-
-    def pop(self, key):
-        v = self[key]
-        del self[key]
-        return v
+        for key in list(self._keys):
+            del self[key]
 
     def popitem(self):
-        k, _ = self._keys.popitem()
-        self._keys[k] = None
-        val = self[k]
-        del self[k]
-        return k, val
+        key = self._keys.popitem()[0]  # KeyError on an empty dict, as dict.popitem
+        self._keys[key] = None
+        return key, self.pop(key)
 
     def get(self, key, default=None):
         return self[key] if key in self else default
@@ -442,38 +427,25 @@ class ParameterDict(Module):
         return (self[k] for k in self._keys)
 
     def update(self, parameters):
-        if not isinstance(parameters, collections.abc.Iterable):
+        if not isinstance(parameters, _Iterable):
             raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but got " +
                             type(parameters).__name__)
         if isinstance(parameters, (OrderedDict, ParameterDict)):
-            for key, parameter in parameters.items():
-                self[key] = parameter
+            pairs = parameters.items()
         elif isinstance(parameters, collections.abc.Mapping):
-            for key, parameter in sorted(parameters.items()):
-                self[key] = parameter
+            pairs = sorted(parameters.items())  # plain mappings are taken in key order, as in torch
         else:
-            for j, p in enumerate(parameters):
-                if not isinstance(p, collections.abc.Iterable):
-                    raise TypeError("ParameterDict update sequence element #" + str(j) + " should be Iterable; is" +
-                                    type(p).__name__)
-                if not len(p) == 2:
-                    raise ValueError("ParameterDict update sequence element #" + str(j) + " has length " +
-                                     str(len(p)) + "; 2 is required")
-                self[p[0]] = p[1]
+            pairs = _checked_pairs("ParameterDict", parameters)
+        for key, value in pairs:
+            self[key] = value
 
     def extra_repr(self):
-        lines = []
-        for k, p in self.items():
-            if isinstance(p, Tensor):
-                lines.append("  (" + str(k) + "): " + _param_str(p, p.type()))
-            else:
-                lines.append("  (" + str(k) + "): Object of type: " + type(p).__name__)
-        return "\n".join(lines)
+        return _entries_repr(self.items(), lambda t: t.type())
 
     def __call__(self, input):
         raise RuntimeError("ParameterDict should not be called.")
 
     def __or__(self, other):
-        copy = self.copy()
-        copy.update(other)
-        return copy
+        merged = self.copy()
+        merged.update(other)
+        return merged
