@@ -207,11 +207,10 @@ class autocast:
 
     def __call__(self, func):
         if not callable(func):
-            raise TypeError(
-                f"autocast()(func) requires a callable, but got {type(func).__name__}. "
-                f"Did you mean to use autocast as a context manager? For example:\n"
-                f"    with torch.autocast(device_type=...):\n"
-                f"        output = model(input)")
+            example = "\n".join(["For example:", "    with torch.autocast(device_type=...):",
+                                  "        output = model(input)"])
+            raise TypeError(f"autocast()(func) requires a callable, but got {type(func).__name__}. "
+                            "Did you mean to use autocast as a context manager? " + example)
 
         @functools.wraps(func)
         def decorate_autocast(*args, **kwargs):

@@ -39,19 +39,18 @@ class GradScaler:
                 warnings.warn("torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.",
                               stacklevel=2)
                 self._enabled = False
-        if self._enabled:
-            if growth_factor <= 1.0:
-                raise AssertionError("The growth factor must be > 1.0.")
-            if backoff_factor >= 1.0:
-                raise AssertionError("The backoff factor must be < 1.0.")
-            self._init_scale = init_scale
-            self._scale = None            # float32 value as a Python float, set by the first scale()
-            self._growth_factor = growth_factor
-            self._backoff_factor = backoff_factor
-            self._growth_interval = growth_interval
-            self._init_growth_tracker = 0
-            self._growth_tracker = None
-            self._per_optimizer_states = defaultdict(_refresh_per_optimizer_state)
+        if not self._enabled:
+            return  # a disabled scaler keeps no state at all, as in torch
+        for bad, message in ((growth_factor <= 1.0, "The growth factor must be > 1.0."),
+                             (backoff_factor >= 1.0, "The backoff factor must be < 1.0.")):
+            if bad:
+                raise AssertionError(message)
+        self._init_scale, self._init_growth_tracker = init_scale, 0
+        # the live values (scale: a float32 value held as a Python float) start at the first scale()
+        self._scale = self._growth_tracker = None
+        self._growth_factor, self._backoff_factor = growth_factor, backoff_factor
+        self._growth_interval = growth_interval
+        self._per_optimizer_states = defaultdict(_refresh_per_optimizer_state)
 
     def _lazy_init_scale_growth_tracker(self):
         self._scale = float(np.float32(self._init_scale))
@@ -75,12 +74,10 @@ class GradScaler:
         def apply_scale(val):
             if isinstance(val, T):
                 return val * self._scale
-            if isinstance(val, abc.Iterable):
-                iterable = map(apply_scale, val)
-                if isinstance(val, (list, tuple)):
-                    return type(val)(iterable)
-                return iterable
-            raise ValueError("outputs must be a Tensor or an iterable of Tensors")
+            if not isinstance(val, abc.Iterable):
+                raise ValueError("outputs must be a Tensor or an iterable of Tensors")
+            scaled = map(apply_scale, val)  # other iterables stay lazy, as in torch
+            return type(val)(scaled) if isinstance(val, (list, tuple)) else scaled
         return apply_scale(outputs)
 
     def _unscale_grads_(self, optimizer, inv_scale, allow_fp16):
@@ -102,14 +99,17 @@ class GradScaler:
 
     def unscale_(self, optimizer):
         """Divide the optimizer's gradients by the scale (in place) and record inf/nan."""
-        if not self._enabled:
-            return
+        if self._enabled:
+            self._unscale(optimizer)
+
+    def _unscale(self, optimizer):
         self._check_scale_growth_tracker("unscale_")
         optimizer_state = self._per_optimizer_states[id(optimizer)]
-        if optimizer_state["stage"] is OptState.UNSCALED:
-            raise RuntimeError("unscale_() has already been called on this optimizer since the last update().")
-        elif optimizer_state["stage"] is OptState.STEPPED:
+        stage = optimizer_state["stage"]
+        if stage is OptState.STEPPED:
             raise RuntimeError("unscale_() is being called after step().")
+        if stage is OptState.UNSCALED:
+            raise RuntimeError("unscale_() has already been called on this optimizer since the last update().")
         # torch takes the reciprocal in float64, then rounds to float32
         inv_scale = float(np.float32(1.0 / np.float64(self._scale)))
         optimizer_state["found_inf_per_device"] = {"device": self._unscale_grads_(optimizer, inv_scale, False)}
@@ -202,15 +202,10 @@ class GradScaler:
 
     def state_dict(self):
         """scale, growth_factor, backoff_factor, growth_interval, _growth_tracker ({} when disabled)."""
-        if self._enabled:
-            return {
-                "scale": self.get_scale(),
-                "growth_factor": self._growth_factor,
-                "backoff_factor": self._backoff_factor,
-                "growth_interval": self._growth_interval,
-                "_growth_tracker": self._get_growth_tracker(),
-            }
-        return {}
+        if not self._enabled:
+            return {}
+        return dict(scale=self.get_scale(), growth_factor=self._growth_factor, backoff_factor=self._backoff_factor,
+                    growth_interval=self._growth_interval, _growth_tracker=self._get_growth_tracker())
 
     def load_state_dict(self, state_dict):
         if not self._enabled:
@@ -234,11 +229,9 @@ class GradScaler:
             if len(self._per_optimizer_states) != 0:
                 raise AssertionError("A GradScaler instance may only be pickled at the beginning "
                                      "of an iteration, or at the end after scaler.update().")
-            state["_init_scale"] = self.get_scale()
-            state["_init_growth_tracker"] = self._get_growth_tracker()
-            state["_scale"] = None
-            state["_growth_tracker"] = None
-            state["_per_optimizer_states"] = None
+            # the copy restarts from the current values at its first scale()
+            state.update(_init_scale=self.get_scale(), _init_growth_tracker=self._get_growth_tracker(),
+                         _scale=None, _growth_tracker=None, _per_optimizer_states=None)
         return state
 
     def __setstate__(self, state):
