@@ -70,22 +70,16 @@ class StackDataset(Dataset):
     """Samples are tuples (or dicts) of the given datasets' samples at the same index."""
 
     def __init__(self, *args, **kwargs):
-        if args:
-            if kwargs:
-                raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like "
-                                 "input/output, but both types are given.")
-            self._length = len(args[0])
-            if any(self._length != len(d) for d in args):
-                raise ValueError("Size mismatch between datasets")
-            self.datasets = args
-        elif kwargs:
-            tmp = list(kwargs.values())
-            self._length = len(tmp[0])
-            if any(self._length != len(d) for d in tmp):
-                raise ValueError("Size mismatch between datasets")
-            self.datasets = kwargs
-        else:
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like "
+                             "input/output, but both types are given.")
+        members = list(args or kwargs.values())
+        if not members:
             raise ValueError("At least one dataset should be passed")
+        self._length = len(members[0])
+        if any(len(d) != self._length for d in members):
+            raise ValueError("Size mismatch between datasets")
+        self.datasets = args or kwargs  # the tuple or dict form decides the sample's form
 
     def __getitem__(self, index):
         if isinstance(self.datasets, dict):
@@ -99,51 +93,47 @@ class StackDataset(Dataset):
 class ConcatDataset(Dataset):
     @staticmethod
     def cumsum(sequence):
-        r, s = [], 0
-        for e in sequence:
-            s += len(e)
-            r.append(s)
-        return r
+        return list(itertools.accumulate(len(part) for part in sequence))
 
     def __init__(self, datasets):
         self.datasets = list(datasets)
-        if len(self.datasets) == 0:
+        if not self.datasets:
             raise AssertionError("datasets should not be an empty iterable")
-        for d in self.datasets:
-            if isinstance(d, IterableDataset):
-                raise AssertionError("ConcatDataset does not support IterableDataset")
-        self.cumulative_sizes = self.cumsum(self.datasets)
+        if any(isinstance(part, IterableDataset) for part in self.datasets):
+            raise AssertionError("ConcatDataset does not support IterableDataset")
+        self.cumulative_sizes = self.cumsum(self.datasets)  # end offset of each part
 
     def __len__(self):
         return self.cumulative_sizes[-1]
 
     def __getitem__(self, idx):
+        total = len(self)
         if idx < 0:
-            if -idx > len(self):
+            if idx < -total:
                 raise ValueError("absolute value of index should not exceed dataset length")
-            idx = len(self) + idx
-        dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
-        sample_idx = idx if dataset_idx == 0 else idx - self.cumulative_sizes[dataset_idx - 1]
-        return self.datasets[dataset_idx][sample_idx]
+            idx += total
+        part = bisect.bisect_right(self.cumulative_sizes, idx)
+        start = self.cumulative_sizes[part - 1] if part else 0
+        return self.datasets[part][idx - start]
 
 
 class ChainDataset(IterableDataset):
     def __init__(self, datasets):
         self.datasets = datasets
 
-    def __iter__(self):
-        for d in self.datasets:
-            if not isinstance(d, IterableDataset):
+    def _members(self):
+        # checked lazily, member by member, as torch does
+        for part in self.datasets:
+            if not isinstance(part, IterableDataset):
                 raise AssertionError("ChainDataset only supports IterableDataset")
-            yield from d
+            yield part
+
+    def __iter__(self):
+        for part in self._members():
+            yield from part
 
     def __len__(self):
-        total = 0
-        for d in self.datasets:
-            if not isinstance(d, IterableDataset):
-                raise AssertionError("ChainDataset only supports IterableDataset")
-            total += len(d)
-        return total
+        return sum(len(part) for part in self._members())
 
 
 class Subset(Dataset):
@@ -152,9 +142,9 @@ class Subset(Dataset):
         self.indices = indices
 
     def __getitem__(self, idx):
-        if isinstance(idx, list):
-            return self.dataset[[self.indices[i] for i in idx]]
-        return self.dataset[self.indices[idx]]
+        # a list of positions is passed on as one list (datasets may fetch batches)
+        picked = [self.indices[i] for i in idx] if isinstance(idx, list) else self.indices[idx]
+        return self.dataset[picked]
 
     def _batch_fetch(self, indices):
         fetch = getattr(self.dataset, "_batch_fetch", None)
