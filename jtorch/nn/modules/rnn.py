@@ -22,59 +22,70 @@ from .module import Module
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 
 
+def _validate(mode, hidden_size, num_layers, dropout, proj_size):
+    """torch's RNN constructor checks, in torch's order and words."""
+    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1:
+        raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
+                         "element being zeroed")
+    if not isinstance(hidden_size, int):
+        raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+    # evaluated one at a time: a later comparison may not even be valid when an earlier one fails
+    size_rules = ((lambda: hidden_size <= 0, "hidden_size must be greater than zero"),
+                  (lambda: num_layers <= 0, "num_layers must be greater than zero"),
+                  (lambda: proj_size < 0, "proj_size should be a positive integer or zero to disable projections"),
+                  (lambda: proj_size >= hidden_size, "proj_size has to be smaller than hidden_size"))
+    for violated, message in size_rules:
+        if violated():
+            raise ValueError(message)
+    if dropout > 0 and num_layers == 1:
+        warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                      f"expects num_layers greater than 1, but got dropout={dropout} and "
+                      f"num_layers={num_layers}")
+    if mode not in _GATES:
+        raise ValueError("Unrecognized RNN mode: " + mode)
+
+
+def _uniform_reset(module):
+    """torch's recurrent init: every parameter drawn from U(-k, k) with k = 1/sqrt(hidden_size)."""
+    k = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    with no_grad():
+        for p in module.parameters():
+            p.uniform_(-k, k)
+
+
+def _direction_params(layer, suffix, rows, width_in, width_out, bias, proj_size, hidden_size):
+    """(name, shape) of one layer-direction's parameters, in torch's registration order."""
+    tag = f"_l{layer}{suffix}"
+    params = [("weight_ih" + tag, (rows, width_in)), ("weight_hh" + tag, (rows, width_out))]
+    if bias:
+        params += [("bias_ih" + tag, (rows,)), ("bias_hh" + tag, (rows,))]
+    if proj_size > 0:
+        params.append(("weight_hr" + tag, (proj_size, hidden_size)))
+    return params
+
+
 class RNNBase(Module):
     """Shared machinery of RNN, LSTM and GRU."""
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, proj_size=0, device=None, dtype=None):
         super().__init__()
-        self.mode = mode
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bias = bias
-        self.batch_first = batch_first
-        self.dropout = float(dropout)
-        self.bidirectional = bidirectional
-        self.proj_size = proj_size
-        num_directions = 2 if bidirectional else 1
-        if (not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1 or isinstance(dropout, bool)):
-            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
-                             "element being zeroed")
-        if not isinstance(hidden_size, int):
-            raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
-        if hidden_size <= 0:
-            raise ValueError("hidden_size must be greater than zero")
-        if num_layers <= 0:
-            raise ValueError("num_layers must be greater than zero")
-        if proj_size < 0:
-            raise ValueError("proj_size should be a positive integer or zero to disable projections")
-        if proj_size >= hidden_size:
-            raise ValueError("proj_size has to be smaller than hidden_size")
-        if dropout > 0 and num_layers == 1:
-            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
-                          f"expects num_layers greater than 1, but got dropout={dropout} and "
-                          f"num_layers={num_layers}")
-        if mode not in _GATES:
-            raise ValueError("Unrecognized RNN mode: " + mode)
-        gate_size = _GATES[mode] * hidden_size
-        self._flat_weights_names = []
-        self._all_weights = []
+        rate = float(dropout)  # converted before validation, so a non-number fails here as in torch
+        _validate(mode, hidden_size, num_layers, dropout, proj_size)
+        self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
+        self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
+        self.dropout, self.bidirectional, self.proj_size = rate, bidirectional, proj_size
+        rows = _GATES[mode] * hidden_size
+        width_out = proj_size if proj_size > 0 else hidden_size  # what each direction emits per step
+        suffixes = ("", "_reverse") if bidirectional else ("",)
+        self._flat_weights_names, self._all_weights = [], []
         for layer in range(num_layers):
-            for direction in range(num_directions):
-                real_hidden = proj_size if proj_size > 0 else hidden_size
-                layer_input = input_size if layer == 0 else real_hidden * num_directions
-                suffix = "_reverse" if direction == 1 else ""
-                shapes = [("weight_ih_l{}{}", (gate_size, layer_input)), ("weight_hh_l{}{}", (gate_size, real_hidden))]
-                if bias:
-                    shapes += [("bias_ih_l{}{}", (gate_size,)), ("bias_hh_l{}{}", (gate_size,))]
-                if proj_size > 0:
-                    shapes += [("weight_hr_l{}{}", (proj_size, hidden_size))]
-                names = []
-                for fmt, shape in shapes:
-                    name = fmt.format(layer, suffix)
+            width_in = input_size if layer == 0 else width_out * len(suffixes)
+            for suffix in suffixes:
+                params = _direction_params(layer, suffix, rows, width_in, width_out, bias, proj_size, hidden_size)
+                for name, shape in params:
                     setattr(self, name, Parameter(empty(shape, dtype=dtype, device=device)))
-                    names.append(name)
+                names = [name for name, _ in params]
                 self._flat_weights_names.extend(names)
                 self._all_weights.append(names)
         self.reset_parameters()
@@ -91,26 +102,14 @@ class RNNBase(Module):
         pass
 
     def reset_parameters(self):
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        with no_grad():
-            for weight in self.parameters():
-                weight.uniform_(-stdv, stdv)
+        _uniform_reset(self)
 
     def extra_repr(self):
-        s = "{input_size}, {hidden_size}"
-        if self.proj_size != 0:
-            s += ", proj_size={proj_size}"
-        if self.num_layers != 1:
-            s += ", num_layers={num_layers}"
-        if self.bias is not True:
-            s += ", bias={bias}"
-        if self.batch_first is not False:
-            s += ", batch_first={batch_first}"
-        if self.dropout != 0:
-            s += ", dropout={dropout}"
-        if self.bidirectional is not False:
-            s += ", bidirectional={bidirectional}"
-        return s.format(**self.__dict__)
+        optional = (("proj_size", self.proj_size != 0), ("num_layers", self.num_layers != 1),
+                    ("bias", self.bias is not True), ("batch_first", self.batch_first is not False),
+                    ("dropout", self.dropout != 0), ("bidirectional", self.bidirectional is not False))
+        extras = [f"{name}={getattr(self, name)}" for name, shown in optional if shown]
+        return ", ".join([f"{self.input_size}, {self.hidden_size}"] + extras)
 
     def _name(self):
         return {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(self.mode, self.mode)
@@ -187,17 +186,14 @@ class RNN(RNNBase):
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
-        if len(args) > 3:
-            self.nonlinearity = args[3]
-            args = args[:3] + args[4:]
+        if len(args) > 3:  # nonlinearity is RNN's fourth positional argument
+            nonlinearity, args = args[3], args[:3] + args[4:]
         else:
-            self.nonlinearity = kwargs.pop("nonlinearity", "tanh")
-        if self.nonlinearity == "tanh":
-            mode = "RNN_TANH"
-        elif self.nonlinearity == "relu":
-            mode = "RNN_RELU"
-        else:
-            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.")
+            nonlinearity = kwargs.pop("nonlinearity", "tanh")
+        self.nonlinearity = nonlinearity
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
+        mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
         super().__init__(mode, *args, **kwargs)
 
     def forward(self, input, hx=None):
@@ -237,32 +233,26 @@ class GRU(RNNBase):
 class RNNCellBase(Module):
     def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
         super().__init__()
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.bias = bias
-        self.weight_ih = Parameter(empty((num_chunks * hidden_size, input_size), dtype=dtype, device=device))
-        self.weight_hh = Parameter(empty((num_chunks * hidden_size, hidden_size), dtype=dtype, device=device))
-        if bias:
-            self.bias_ih = Parameter(empty((num_chunks * hidden_size,), dtype=dtype, device=device))
-            self.bias_hh = Parameter(empty((num_chunks * hidden_size,), dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
+        rows = num_chunks * hidden_size  # the gates stacked along dim 0
+        where = {"dtype": dtype, "device": device}
+        for name, width in (("weight_ih", input_size), ("weight_hh", hidden_size)):
+            setattr(self, name, Parameter(empty((rows, width), **where)))
+        for name in ("bias_ih", "bias_hh"):
+            self.register_parameter(name, Parameter(empty((rows,), **where)) if bias else None)
         self.reset_parameters()
 
     def extra_repr(self):
-        s = "{input_size}, {hidden_size}"
-        if "bias" in self.__dict__ and self.bias is not True:
-            s += ", bias={bias}"
-        if "nonlinearity" in self.__dict__ and self.nonlinearity != "tanh":
-            s += ", nonlinearity={nonlinearity}"
-        return s.format(**self.__dict__)
+        own = self.__dict__  # only the plain attributes count (a subclass may hold them elsewhere)
+        text = f"{self.input_size}, {self.hidden_size}"
+        if "bias" in own and own["bias"] is not True:
+            text += f", bias={own['bias']}"
+        if "nonlinearity" in own and own["nonlinearity"] != "tanh":
+            text += f", nonlinearity={own['nonlinearity']}"
+        return text
 
     def reset_parameters(self):
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        with no_grad():
-            for weight in self.parameters():
-                weight.uniform_(-stdv, stdv)
+        _uniform_reset(self)
 
     def _cell(self, mode, input, hx, cx):
         name = type(self).__name__
