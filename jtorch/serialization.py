@@ -12,13 +12,15 @@ weights-only unpickler allows; `weights_only=False` maps torch.* globals onto jt
 import _compat_pickle
 import collections
 import contextlib
+import functools
 import io
 import math
 import operator
 import os
 import pickle
+import secrets
 import struct
-import tempfile
+import time
 import uuid
 import zipfile
 import zlib
@@ -140,17 +142,35 @@ def _is_param(t):
     return type(t).__name__ == "Parameter"
 
 
+def _bytes_of(data):
+    """A flat byte view of bytes or of a C-contiguous array, without copying it."""
+    if isinstance(data, np.ndarray):
+        return memoryview(data.reshape(-1).view(np.uint8)) if data.size else memoryview(b"")
+    return memoryview(data)
+
+
+_CHUNK = 1 << 24  # bytes per write: bounds the crc pass and the write to one cache-friendly piece
+
+
 def _write_zip(out, name, records):
-    """Write (record name, bytes) pairs as a stored zip with 64-byte aligned data."""
+    """Write (record name, bytes or array) pairs as a stored zip whose record data start 64-byte aligned.
+
+    Each record is streamed from its buffer into the archive: no copy of the data is made.
+    """
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
         for rec, data in records:
+            view = _bytes_of(data)
             full = f"{name}/{rec}"
             info = zipfile.ZipInfo(full, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED
-            offset = zf.fp.tell() + 30 + len(full.encode()) + 4
-            pad = (-offset) % _ALIGN
+            info.file_size = len(view)
+            zip64 = len(view) * 1.05 > zipfile.ZIP64_LIMIT  # zipfile's rule: it then appends a 20-byte field
+            start = zf.fp.tell() + 30 + len(full.encode()) + 4 + (20 if zip64 else 0)
+            pad = (-start) % _ALIGN
             info.extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
-            zf.writestr(info, data)
+            with zf.open(info, "w", force_zip64=zip64) as dest:
+                for i in range(0, len(view), _CHUNK):
+                    dest.write(view[i:i + _CHUNK])
 
 
 def _archive_name(path):
@@ -168,7 +188,7 @@ def _serialize(obj, f, protocol, name):
         arr = st.array
         if arr.dtype.byteorder == ">":
             arr = arr.astype(arr.dtype.newbyteorder("<"))
-        records.append((f"data/{key}", arr.tobytes()))
+        records.append((f"data/{key}", arr))  # written straight from the array's memory
     records.append(("version", b"3\n"))
     records.append((".data/serialization_id", uuid.uuid4().hex.encode().ljust(40, b"0")))
     _write_zip(f, name, records)
@@ -178,8 +198,10 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_
          _disable_byteorder_record=False):
     """torch.save: write `obj` in PyTorch's zip checkpoint format (loadable by real torch).
 
-    A path is written atomically: to a temporary file in the same folder, flushed and
-    fsynced, then renamed over the target, so a crash never leaves a half-written file.
+    A path is written atomically: to `.<name>.jtorch-tmp-<pid>-<random>` in the same folder,
+    fsynced, then renamed over the target, so a crash never leaves a half-written file; the
+    temp file is removed if the save fails, and the next save of the path removes those of
+    killed processes. Storage bytes go from the tensors' memory to the file without a copy.
     """
     if pickle_module is not None and pickle_module is not pickle:
         raise NotImplementedError("jtorch.save: pickle_module other than the standard pickle")
@@ -194,14 +216,93 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_
 
 # -- loading -----------------------------------------------------------------------------
 
-def _atomic_write(path, content):
-    """Write bytes (or call content(fh)) to a temp file beside `path`, fsync, then rename over it."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+_TMP_TAG = ".jtorch-tmp-"  # temp files: .<target name>.jtorch-tmp-<pid>-<random>, beside the target
+_STALE_AFTER_S = 24 * 3600  # a temp this old is stale even if its pid is alive again (pids get reused)
+
+
+def _pid_alive(pid):
+    if pid == os.getpid():
+        return True  # another thread of this process may be saving the same path right now
     try:
-        with os.fdopen(fd, "wb") as fh:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, under another user
+        return True
+    return True
+
+
+def _sweep_stale_temps(folder, base):
+    """Remove temp files left by earlier saves of this target whose process died mid-save (killed)."""
+    prefix = f".{base}{_TMP_TAG}"
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix)]
+    except OSError:
+        return
+    now = time.time()
+    for n in names:
+        pid, sep, tag = n[len(prefix):].partition("-")
+        if not (pid.isdigit() and sep and tag.isalnum()):
+            continue  # not a name jtorch made
+        full = os.path.join(folder, n)
+        with contextlib.suppress(OSError):
+            if not _pid_alive(int(pid)) or now - os.stat(full).st_mtime > _STALE_AFTER_S:
+                os.unlink(full)
+
+
+_WRITEBACK_STEP = 1 << 25
+
+
+@functools.lru_cache(maxsize=None)
+def _writeback_starter():
+    """Linux's sync_file_range(fd, offset, nbytes, SYNC_FILE_RANGE_WRITE): start writing pages to disk, no wait."""
+    try:
+        import ctypes
+        fn = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError, ImportError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return lambda fd, offset, nbytes: fn(fd, offset, nbytes, 2)
+
+
+class _EagerWriteback:
+    """A file whose data starts going to disk while later data is still being written, so the fsync
+    that makes a save durable waits for little more than the last piece (instead of the whole file)."""
+
+    def __init__(self, fh, start):
+        self._fh, self._start, self._done = fh, start, 0
+
+    def write(self, data):
+        n = self._fh.write(data)
+        end = self._fh.tell()
+        if end - self._done >= _WRITEBACK_STEP:
+            self._fh.flush()
+            self._start(self._fh.fileno(), self._done, end - self._done)
+            self._done = end
+        return n
+
+    def __getattr__(self, name):  # tell, seek, flush, ... as the file's own
+        return getattr(self._fh, name)
+
+
+def _atomic_write(path, content):
+    """Write bytes (or call content(fh)) to a temp file beside `path`, fsync, then rename over it.
+
+    The temp file is removed if writing fails; ones left by a killed process are removed by the
+    next save of the same path. The result gets the permissions open(path, "wb") would give it.
+    """
+    folder, base = os.path.split(os.path.abspath(path))
+    _sweep_stale_temps(folder, base)
+    tmp = os.path.join(folder, f".{base}{_TMP_TAG}{os.getpid()}-{secrets.token_hex(6)}")
+    fh = os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), "wb")
+    try:
+        with fh:
+            with contextlib.suppress(OSError):  # overwriting keeps the target's mode, as an in-place write would
+                os.chmod(tmp, os.stat(path).st_mode & 0o7777)
             if callable(content):
-                content(fh)
+                start = _writeback_starter()
+                content(_EagerWriteback(fh, start) if start is not None else fh)
             else:
                 fh.write(content)
             fh.flush()
@@ -299,14 +400,16 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=Fals
     arr = storage.array
     offset, size, stride = _check_view(arr.size, storage_offset, size, stride)
     numel = math.prod(size)
+    # No copy here: the device transfer copies, or on CPU shares the (read-only, checked) storage memory,
+    # as torch's tensors share theirs; a memmap then stays mapped while a tensor uses it (torch's mmap=True).
     if numel == 0:
         out = np.zeros(size, arr.dtype)
     elif is_contiguous(size, stride):
-        out = np.array(arr[offset:offset + numel].reshape(size))  # own the bytes: the storage may be a memmap
+        out = arr[offset:offset + numel].reshape(size)
     else:
         isz = arr.itemsize
-        out = np.array(np.lib.stride_tricks.as_strided(arr[offset:], size, tuple(s * isz for s in stride),
-                                                       writeable=False))
+        out = np.ascontiguousarray(np.lib.stride_tricks.as_strided(arr[offset:], size, tuple(x * isz for x in stride),
+                                                                   writeable=False))
     t = _concrete(out, device=_target_device(storage.location))
     if requires_grad:
         t.requires_grad_(True)
@@ -557,7 +660,12 @@ def _record_data_offset(fh, info, end):
 
 def _read_exact(fh, start, numel, npdt):
     """numel elements read from the file straight into a fresh array (no intermediate bytes object)."""
-    raw = np.empty(numel * npdt.itemsize, np.uint8)  # bytes first: bfloat16 has no buffer-protocol code
+    nbytes = numel * npdt.itemsize
+    # 64-byte aligned, so that on CPU the tensor can use this memory as is (jax aliases aligned host arrays);
+    # bytes first: bfloat16 has no buffer-protocol code
+    spare = np.empty(nbytes + _ALIGN, np.uint8)
+    skip = (-spare.ctypes.data) % _ALIGN
+    raw = spare[skip:skip + nbytes]
     fh.seek(start)
     view = memoryview(raw)
     got = 0
@@ -566,6 +674,7 @@ def _read_exact(fh, start, numel, npdt):
         if not n:
             raise _zip_error(f"reading storage data: the file ends {len(view) - got} bytes early")
         got += n
+    raw.flags.writeable = False  # tensors may share this memory
     return raw.view(npdt)
 
 
@@ -641,7 +750,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
             path = os.fspath(f)
             with open(path, "rb") as fh:
                 return _load_stream(fh, weights_only, path if mmap else None)
-        if not getattr(f, "seekable", lambda: True)():
+        if not _seekable(f):  # torch refuses these; zipfile needs to seek, so read it all first
             f = io.BytesIO(f.read())
         return _load_stream(f, weights_only, None)
     finally:
@@ -667,8 +776,17 @@ def _open_zip(fh):
         raise _zip_error(f"reading zip archive: {e}") from None
 
 
+def _seekable(f):
+    if not (hasattr(f, "seek") and hasattr(f, "tell")):
+        return False
+    try:
+        return f.seekable() if hasattr(f, "seekable") else (f.seek(f.tell()), True)[1]
+    except (OSError, ValueError):
+        return False
+
+
 def _load_stream(fh, weights_only, mmap_path):
-    start = fh.tell() if fh.seekable() else 0
+    start = fh.tell()
     if not _is_zip(fh):
         if mmap_path is not None:
             raise RuntimeError(f"mmap can only be used with files saved with `torch.save({mmap_path}, "
