@@ -33,6 +33,18 @@ _DETERMINISM_CHECKS = ("default", "none")
 _debug_enabled = [None]
 
 
+# torch's warnings when use_reentrant is not given (worded as torch words them)
+_REENTRANT_ADVICE = ("use_reentrant=False is recommended, but if you need to preserve the current default behavior, "
+                     "you can pass use_reentrant=True. Refer to docs for more details on the differences between "
+                     "the two variants.")
+_CHECKPOINT_REENTRANT_WARNING = (
+    "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in PyTorch 2.9, "
+    "calling checkpoint without use_reentrant will raise an exception. " + _REENTRANT_ADVICE)
+_SEQUENTIAL_REENTRANT_WARNING = (
+    "torch.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be passed explicitly. In "
+    "version 2.9 we will raise an exception if use_reentrant is not passed. " + _REENTRANT_ADVICE)
+
+
 class CheckpointError(RuntimeError):
     pass
 
@@ -135,13 +147,7 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
     """torch.utils.checkpoint.checkpoint: `function(*args, **kwargs)` with its intermediate
     activations recomputed in the backward pass (one jax.checkpoint op) instead of stored."""
     if use_reentrant is None:
-        warnings.warn(
-            "torch.utils.checkpoint: the use_reentrant parameter should be "
-            "passed explicitly. Starting in PyTorch 2.9, calling checkpoint "
-            "without use_reentrant will raise an exception. use_reentrant=False is "
-            "recommended, but if you need to preserve the current default "
-            "behavior, you can pass use_reentrant=True. Refer to docs for more "
-            "details on the differences between the two variants.", stacklevel=2)
+        warnings.warn(_CHECKPOINT_REENTRANT_WARNING, stacklevel=2)
         use_reentrant = True
     kwargs.pop("preserve_rng_state", True)  # keys are op inputs: the rng state is always preserved
     if kwargs and use_reentrant:
@@ -170,33 +176,27 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
 def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):  # noqa: A002
     """torch.utils.checkpoint.checkpoint_sequential: checkpoint all but the last of `segments` chunks."""
     if use_reentrant is None:
-        warnings.warn(
-            "torch.utils.checkpoint.checkpoint_sequential: the use_reentrant "
-            "parameter should be passed explicitly. "
-            "In version 2.9 we will raise an exception if use_reentrant "
-            "is not passed. use_reentrant=False is "
-            "recommended, but if you need to preserve the current default "
-            "behavior, you can pass use_reentrant=True. Refer to docs for more "
-            "details on the differences between the two variants.", stacklevel=2)
+        warnings.warn(_SEQUENTIAL_REENTRANT_WARNING, stacklevel=2)
         use_reentrant = True
     preserve = kwargs.pop("preserve_rng_state", True)
     if kwargs:
         raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
-
-    def run_function(start, end, functions):
-        def forward(input):  # noqa: A002
-            for j in range(start, end + 1):
-                input = functions[j](input)
-            return input
-        return forward
-
     from ..nn.modules.container import Sequential
+
     if isinstance(functions, Sequential):
         functions = list(functions.children())
-    segment_size = len(functions) // segments
-    end = -1
-    for start in range(0, segment_size * (segments - 1), segment_size):
-        end = start + segment_size - 1
-        input = checkpoint(run_function(start, end, functions), input, use_reentrant=use_reentrant,
+
+    def run_segment(first, stop):
+        def forward(x):
+            for j in range(first, stop):
+                x = functions[j](x)
+            return x
+        return forward
+
+    size = len(functions) // segments
+    ran = 0  # functions already run inside checkpoints; the last segment runs plainly
+    for first in range(0, size * (segments - 1), size):
+        ran = first + size
+        input = checkpoint(run_segment(first, ran), input, use_reentrant=use_reentrant,
                            preserve_rng_state=preserve)
-    return run_function(end + 1, len(functions) - 1, functions)(input)
+    return run_segment(ran, len(functions))(input)
