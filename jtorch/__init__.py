@@ -52,7 +52,9 @@ from ._config import (  # noqa: E402
     set_num_interop_threads as set_num_interop_threads, set_num_threads as set_num_threads, typename as typename,
     use_deterministic_algorithms as use_deterministic_algorithms,
 )
-from ._device import device as device  # noqa: E402
+from ._device import (  # noqa: E402
+    device as device, get_default_device as get_default_device, set_default_device as set_default_device,
+)
 from ._dtype import (  # noqa: E402
     bfloat16 as bfloat16, bool as bool, cdouble as cdouble, cfloat as cfloat, complex64 as complex64,
     complex128 as complex128, double as double, dtype as dtype, finfo as finfo, float as float,
@@ -89,6 +91,7 @@ from . import fft as fft, linalg as linalg, random as random, return_types as re
 from . import distributions as distributions, func as func, special as special, testing as testing  # noqa: E402
 from . import _dynamo as _dynamo, compiler as compiler, types as types, version as version  # noqa: E402
 from . import library as library  # noqa: E402
+from .storage import UntypedStorage as UntypedStorage  # noqa: E402
 from .library import ops as ops  # noqa: E402
 from .func import vmap as vmap  # noqa: E402 - torch.vmap is torch.func.vmap
 from .amp import autocast as autocast  # noqa: E402

@@ -253,3 +253,16 @@ def reconcile(values):
     else:
         target = jax.devices()[0]
     return [jax.device_put(v, target) if committed(v) and len(v.sharding.device_set) == 1 else v for v in values]
+
+
+def get_default_device():
+    """torch.get_default_device: where factory functions put new tensors (jax's default device here)."""
+    chosen = jax.config.jax_default_device
+    if chosen is None:
+        return default_device()
+    return _from_jax(chosen) if not isinstance(chosen, str) else device(chosen)
+
+
+def set_default_device(d):
+    """torch.set_default_device: new tensors land on `d` (jax's default device is set to it); None resets."""
+    jax.config.update("jax_default_device", None if d is None else jax_device(d))

@@ -149,11 +149,42 @@ def _reshape(input, shape):
     return (_view if _viewable(input, shape) else _reshape_copy)(input, shape=shape)
 
 
+@op(method=False, function=False, grad_name="ViewBackward0", differentiable=False)
+def _view_dtype(input, *, dtype):
+    """The same bytes read as `dtype`; the last dimension scales by the ratio of element sizes."""
+    src = input.astype(jnp.uint8) if input.dtype == jnp.bool_ else input
+    to = jnp.uint8 if dtype == np.bool_ else dtype
+    a, b = np.dtype(src.dtype).itemsize, np.dtype(to).itemsize
+    if a < b:  # (..., n) -> (..., n * a / b): group the narrow elements, then bitcast each group
+        src = jnp.reshape(src, src.shape[:-1] + (src.shape[-1] * a // b, b // a))
+    out = lax.bitcast_convert_type(src, to)
+    if a > b:  # bitcast adds a trailing axis of the narrow elements
+        out = jnp.reshape(out, out.shape[:-2] + (out.shape[-2] * out.shape[-1],))
+    return out.astype(jnp.bool_) if dtype == np.bool_ else out
+
+
+def _view_as_dtype(self, d):
+    """Tensor.view(dtype). jtorch gives the reinterpreted values; unlike torch the result does not share
+    memory with self (an in-place write to one is not seen in the other)."""
+    a, b = self.dtype.itemsize, d.itemsize
+    if a != b:
+        if self.dim() == 0:
+            raise RuntimeError("self.dim() cannot be 0 to view " + f"{self.dtype} as {d} (different element sizes)")
+        if self.shape[-1] * a % b:
+            raise RuntimeError(f"self.size(-1) must be divisible by {b // a} to view {self.dtype} as {d} "
+                               "(different element sizes), " + f"but got {self.shape[-1]}")
+    return _view_dtype(self, dtype=d.np)
+
+
 @public(function=False)
-def view(self, *shape):
+def view(self, *shape, dtype=None, size=None):
     from .. import _dtype
+    if dtype is not None:  # view(dtype=torch.float16)
+        return _view_as_dtype(self, _dtype.to_dtype(dtype))
+    if size is not None:
+        shape = (size,)
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
-        raise NotImplementedError("jtorch has no lowering for torch.Tensor.view(dtype) yet")
+        return _view_as_dtype(self, shape[0])
     shape = _infer_size(_shape_arg(shape), self.numel())
     if not _viewable(self, shape):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "

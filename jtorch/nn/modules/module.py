@@ -13,6 +13,8 @@ from ..parameter import Parameter
 
 __all__ = ["Module"]
 
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"  # the state_dict key of get_extra_state() (libraries read it)
+
 
 class _IncompatibleKeys(collections.namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     __slots__ = ()
