@@ -157,6 +157,10 @@ _IMPLS["iota"] = lambda *, dtype, shape, dimension, **_: np.broadcast_to(
     shape)
 
 
+_IMPLS["stack"] = lambda *xs, axis, **_: np.stack(xs, axis=axis)
+_IMPLS["unstack"] = lambda x, *, axis, **_: [np.take(x, i, axis=axis) for i in range(np.shape(x)[axis])]
+
+
 @_impl("split")
 def _split(x, *, sizes, axis, **_):
     return np.split(x, np.cumsum(sizes)[:-1], axis=axis)
@@ -244,6 +248,41 @@ def _sort(*operands, dimension, num_keys, **_):
     return [np.take_along_axis(np.asarray(o), order, axis=dimension) for o in operands]
 
 
+@_impl("top_k")
+def _top_k(x, *, k, axis=-1, **_):
+    order = np.flip(np.argsort(x, axis=axis, kind="stable"), axis)
+    # ties keep their original order, as XLA's does
+    order = np.take(order, np.arange(np.shape(x)[axis]), axis=axis)
+    idx = np.take(order, np.arange(k), axis=axis)
+    return [np.take_along_axis(np.asarray(x), idx, axis=axis), idx.astype(np.int32)]
+
+
+def _reduce_window(fn, pad_value):
+    def run(x, *, window_dimensions, window_strides, padding, base_dilation, window_dilation, **_):
+        if any(d != 1 for d in tuple(base_dilation) + tuple(window_dilation)):
+            raise HostEvalError("reduce_window with dilation")
+        x = np.asarray(x)
+        fill = pad_value(x.dtype)
+        x = np.pad(x, list(padding), constant_values=fill)
+        win = np.lib.stride_tricks.sliding_window_view(x, window_dimensions)
+        win = win[tuple(slice(None, None, s) for s in window_strides)]
+        return fn(win, axis=tuple(range(x.ndim, 2 * x.ndim))).astype(x.dtype)
+    return run
+
+
+def _lowest(dt):
+    return -np.inf if dt.kind == "f" else (np.iinfo(dt).min if dt.kind in "iu" else False)
+
+
+def _highest(dt):
+    return np.inf if dt.kind == "f" else (np.iinfo(dt).max if dt.kind in "iu" else True)
+
+
+_IMPLS.update({"reduce_window_sum": _reduce_window(np.sum, lambda dt: 0),
+               "reduce_window_max": _reduce_window(np.max, _lowest),
+               "reduce_window_min": _reduce_window(np.min, _highest)})
+
+
 def _window_index(operand_shape, starts, slice_sizes, clamp):
     """Index arrays that read windows of `slice_sizes` at `starts` (shape batch + (ndim,))."""
     dims = np.asarray(operand_shape)
@@ -261,21 +300,26 @@ def _window_index(operand_shape, starts, slice_sizes, clamp):
     return tuple(index), ok
 
 
-def _full_starts(indices, start_index_map, ndim):
+def _full_starts(indices, start_index_map, ndim, operand_batching_dims, indices_batching_dims):
+    """Each window's start in every operand dim (batch shape + (ndim,)): the index vector's
+    entries, and along a batching dim the window's own position in that indices dim."""
     indices = np.asarray(indices)
-    starts = np.zeros(indices.shape[:-1] + (ndim,), np.int64)
+    batch = indices.shape[:-1]
+    starts = np.zeros(batch + (ndim,), np.int64)
     for k, d in enumerate(start_index_map):
         starts[..., d] = indices[..., k]
+    for d, j in zip(operand_batching_dims, indices_batching_dims):
+        starts[..., d] = np.arange(batch[j]).reshape([-1 if i == j else 1 for i in range(len(batch))])
     return starts
 
 
 @_impl("gather")
 def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_value=None, **_):
     dn = dimension_numbers
-    if dn.operand_batching_dims:
-        raise HostEvalError("gather with batching dims")
     operand = np.asarray(operand)
-    starts = _full_starts(indices, dn.start_index_map, operand.ndim)
+    starts = _full_starts(indices, dn.start_index_map, operand.ndim, dn.operand_batching_dims,
+                          dn.start_indices_batching_dims)
+    dropped = set(dn.collapsed_slice_dims) | set(dn.operand_batching_dims)
     clip = "CLIP" in str(mode) or "PROMISE" in str(mode)
     index, ok = _window_index(operand.shape, starts, slice_sizes, clamp=clip)
     win = operand[index]  # batch + slice_sizes
@@ -283,7 +327,7 @@ def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_valu
     if not clip:
         fill = fill_value if fill_value is not None else (np.nan if operand.dtype.kind in "fc" else 0)
         win = np.where(ok.reshape(ok.shape + (1,) * operand.ndim), win, np.asarray(fill).astype(operand.dtype))
-    win = win.reshape(win.shape[:nb] + tuple(n for d, n in enumerate(slice_sizes) if d not in dn.collapsed_slice_dims))
+    win = win.reshape(win.shape[:nb] + tuple(n for d, n in enumerate(slice_sizes) if d not in dropped))
     rank = win.ndim
     batch_pos = [p for p in range(rank) if p not in dn.offset_dims]
     perm = [0] * rank
@@ -297,12 +341,12 @@ def _gather(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_valu
 def _scatter(combine):
     def run(operand, indices, updates, *, dimension_numbers, mode, **params):
         dn = dimension_numbers
-        if dn.operand_batching_dims or params.get("update_jaxpr") is None and combine is None:
-            raise HostEvalError("scatter with batching dims")
         out = np.array(operand)
         updates = np.asarray(updates)
-        starts = _full_starts(indices, dn.scatter_dims_to_operand_dims, out.ndim)
-        win_dims = [d for d in range(out.ndim) if d not in dn.inserted_window_dims]
+        starts = _full_starts(indices, dn.scatter_dims_to_operand_dims, out.ndim, dn.operand_batching_dims,
+                              dn.scatter_indices_batching_dims)
+        dropped = set(dn.inserted_window_dims) | set(dn.operand_batching_dims)
+        win_dims = [d for d in range(out.ndim) if d not in dropped]
         sizes = [1] * out.ndim
         upd_win = [updates.shape[p] for p in dn.update_window_dims]
         for d, n in zip(win_dims, upd_win):
@@ -350,6 +394,12 @@ def _threefry2x32(k1, k2, x1, x2, **_):
     return [x[0], x[1]]
 
 
+@_impl("iota_2x32_shape")
+def _iota_2x32(*, shape, **_):
+    flat = np.arange(math.prod(shape), dtype=np.uint64).reshape(shape)
+    return [(flat >> np.uint64(32)).astype(np.uint32), (flat & np.uint64(0xFFFFFFFF)).astype(np.uint32)]
+
+
 def _key_prim(build):
     """A key primitive evaluated by tracing jax's implementation on raw key data."""
     def run(*args, _avals, **params):
@@ -357,7 +407,7 @@ def _key_prim(build):
         jaxpr = _KEY_TRACES.get(key)
         if jaxpr is None:
             jaxpr = _KEY_TRACES[key] = jax.make_jaxpr(build(_avals, **params))(*args)
-        return eval_jaxpr(jaxpr, args)
+        return eval_jaxpr(jaxpr, args)[0]
     run.needs_avals = True
     return run
 
@@ -467,7 +517,7 @@ def _host_executable(prog, donate=()):
                 _traces[key] = False
         fn, _ = _ORIGINAL_EXECUTABLE(prog, ())
         return [np.asarray(v) for v in fn(*leaves)]
-    return run, False
+    return run, None  # never a new compiled program: nothing to count or note
 
 
 _ORIGINAL_EXECUTABLE = _program.executable
@@ -482,8 +532,10 @@ def _no_compile(*args, **kwargs):
 def install(jax_ok):
     """Route this worker process's syncs through numpy. `jax_ok`: whether JAX may still run here
     (false in a fork of a process whose JAX runtime started: any compile there would hang)."""
+    from ..._ops import creation
     _state["jax_ok"] = jax_ok
     _program.executable = _host_executable
+    creation.keep_on_host = True
     if not jax_ok:
         from jax._src import compiler
         compiler.backend_compile_and_load = _no_compile

@@ -53,12 +53,17 @@ class ExceptionWrapper:
     def reraise(self):
         msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
         if self.exc_type is KeyError:
-            msg = repr(msg)
+            msg = _VerbatimMessage(msg)  # KeyError prints repr(arg): keep the traceback's lines readable
         try:
             exception = self.exc_type(msg)
         except Exception:
             raise RuntimeError(msg) from None
         raise exception
+
+
+class _VerbatimMessage(str):
+    def __repr__(self):
+        return str(self)
 
 
 class _IterableDatasetStopIteration:

@@ -1,0 +1,163 @@
+"""DataLoader workers that run jtorch ops, die, or fail to start: each risky case runs in a
+child interpreter with a timeout, so a hang fails the test instead of blocking the suite."""
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+import numpy as np
+import pytest
+
+import jtorch
+from jtorch.utils.data import DataLoader, Dataset
+
+_PRELUDE = textwrap.dedent("""
+    import os, signal, sys, time
+    import jtorch
+    from jtorch.utils.data import DataLoader, Dataset
+
+    class Ops(Dataset):
+        # jtorch ops in __getitem__: creation, arithmetic, indexing, a reduction, randomness
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, i):
+            x = jtorch.arange(4.0) * i + 1
+            noise = jtorch.rand(2)
+            return (x[1:] / 2).sum() + (noise >= 0).float().sum(), x.argmax()
+""")
+
+
+def _run(body, timeout=90):
+    """Run `body` after the prelude in a fresh interpreter; (returncode, stdout + stderr)."""
+    code = _PRELUDE + "\nif __name__ == '__main__':\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    with tempfile.TemporaryDirectory() as d:
+        script = os.path.join(d, "loader_case.py")  # a file: spawned workers import the script's classes
+        with open(script, "w") as f:
+            f.write(code)
+        try:
+            p = subprocess.run([sys.executable, script], capture_output=True, text=True, timeout=timeout, env=env)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"hung for {timeout} s")
+    return p.returncode, p.stdout + p.stderr
+
+
+def _expected():
+    return [[(1 + 2 * i) * 1.5 + 2.0, 3 if i else 0] for i in range(6)]  # sum(x[1:] / 2) + 2, argmax
+
+
+@pytest.mark.parametrize("context", [None, "spawn"])
+def test_workers_running_jtorch_ops(context):
+    # the parent runs JAX before the workers start: a forked worker inherits a started XLA runtime
+    rc, out = _run(f"""
+        jtorch.ones(2).sum().item()
+        dl = DataLoader(Ops(), batch_size=2, num_workers=2, multiprocessing_context={context!r}, timeout=60)
+        rows = [[s, int(a)] for b in dl for s, a in zip(b[0].tolist(), b[1].tolist())]
+        print("ROWS", rows)
+    """, timeout=120)
+    assert rc == 0, out
+    rows = eval(out.split("ROWS", 1)[1].strip().splitlines()[0])
+    assert np.allclose(np.array(rows), np.array(_expected()))
+
+
+def test_failed_iterator_start_exits():
+    rc, out = _run("""
+        class Batches:
+            def __iter__(self):
+                yield [0]
+                raise ValueError("sampler broke")
+
+            def __len__(self):
+                return 2
+
+        jtorch.ones(2).sum().item()
+        iter(DataLoader(Ops(), batch_sampler=Batches(), num_workers=2))
+    """, timeout=60)
+    assert rc != 0 and "ValueError: sampler broke" in out
+
+
+def test_killed_worker_is_reported_with_its_signal():
+    rc, out = _run("""
+        class Dies(Dataset):
+            def __len__(self):
+                return 4
+
+            def __getitem__(self, i):
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        t0 = time.monotonic()
+        try:
+            list(DataLoader(Dies(), num_workers=1))
+        except RuntimeError as e:
+            print("ERR", repr(str(e)), repr(str(e.__cause__)), round(time.monotonic() - t0, 3))
+    """)
+    assert "ERR" in out, out
+    line = out.split("ERR", 1)[1].split("\n")[0]
+    assert "is killed by signal: Killed." in line, out
+    assert float(line.split()[-1]) < 1.0, out  # torch: 0.1-0.3 s; the worker dies on its first item
+    msg = line.split("'")[1]
+    assert msg.startswith("DataLoader worker (pid(s) ") and msg.endswith(") exited unexpectedly")
+
+
+def test_exit_code_is_reported():
+    rc, out = _run("""
+        class Exits(Dataset):
+            def __len__(self):
+                return 2
+
+            def __getitem__(self, i):
+                os._exit(3)
+
+        try:
+            list(DataLoader(Exits(), num_workers=1))
+        except RuntimeError as e:
+            print("ERR", str(e.__cause__))
+    """)
+    assert "exited unexpectedly with exit code 3. Details are lost due to multiprocessing." in out, out
+
+
+class _Missing(Dataset):
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, i):
+        return {}["no such key"]
+
+
+@pytest.mark.filterwarnings("ignore:os.fork")  # torch's own loader forks this JAX process
+def test_key_error_carries_the_worker_traceback_like_torch():
+    with pytest.raises(KeyError) as ours:
+        list(DataLoader(_Missing(), num_workers=1))
+    text = str(ours.value)
+    assert text.startswith("Caught KeyError in DataLoader worker process 0.\nOriginal Traceback (most recent call "
+                           "last):\n")
+    assert 'return {}["no such key"]' in text and text.rstrip().endswith("KeyError: 'no such key'")
+    torch = pytest.importorskip("torch")
+    with pytest.raises(KeyError) as theirs:
+        list(torch.utils.data.DataLoader(_Missing(), num_workers=1))
+    assert str(theirs.value).split("\n", 2)[:2] == text.split("\n", 2)[:2]
+    assert str(theirs.value).rstrip().splitlines()[-1] == text.rstrip().splitlines()[-1]
+
+
+class _Aug(Dataset):
+    """jtorch ops per item, as a transform pipeline would run them."""
+
+    def __len__(self):
+        return 8
+
+    def __getitem__(self, i):
+        x = jtorch.arange(12.0).reshape(3, 4) + i
+        y = jtorch.nn.functional.pad(x, (1, 1)).flip(1)[:, 1:-1]
+        return jtorch.stack([y.softmax(1).sum(0), y.mean(0)]), (x > 5).long().sum()
+
+
+def test_fork_workers_match_main_process():
+    jtorch.ones(1).sum().item()  # JAX has started in this process before the fork
+    main = [[t.tolist() for t in b] for b in DataLoader(_Aug(), batch_size=4)]
+    workers = [[t.tolist() for t in b] for b in DataLoader(_Aug(), batch_size=4, num_workers=2, timeout=60)]
+    assert len(main) == len(workers) == 2
+    for m, w in zip(main, workers):
+        np.testing.assert_allclose(np.array(w[0]), np.array(m[0]), rtol=1e-6)
+        assert w[1] == m[1]
