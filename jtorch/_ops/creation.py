@@ -24,13 +24,21 @@ def _tensor_cls():
     return registry._Tensor
 
 
+# DataLoader workers set this: their tensors hold numpy arrays, computed there with numpy
+# (jtorch/utils/data/_host_eval.py), since a forked worker cannot run XLA
+keep_on_host = False
+
+
 def _concrete(arr, dtype=None, device=None, requires_grad=False, cls=None):
     """A concrete Tensor holding a numpy array (moved to the device)."""
     dt = _dtype.from_np(arr.dtype) if dtype is None else _dtype.to_dtype(dtype)
     if arr.dtype != dt.np:
         arr = arr.astype(dt.np)
     dev = None if device is None else jax_device(device)
-    value = jax.device_put(arr, dev) if dev is not None else jnp.asarray(arr)
+    if keep_on_host:
+        value = arr
+    else:
+        value = jax.device_put(arr, dev) if dev is not None else jnp.asarray(arr)
     t = (cls or _tensor_cls())._from_lazy(Lazy(tuple(arr.shape), dt, value=value))
     if requires_grad:
         t.requires_grad_(True)
