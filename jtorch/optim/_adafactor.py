@@ -2,7 +2,7 @@
 import jax.numpy as jnp
 import numpy as np
 
-from .optimizer import Optimizer, cast, lerp, rule, step_state, zeros
+from .optimizer import Optimizer, cast, check, lerp, rule, step_state, zeros
 
 
 class Adafactor(Optimizer):
@@ -14,16 +14,11 @@ class Adafactor(Optimizer):
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
             raise ValueError(f"Learning rate should be >= 0 but is: {lr}")
-        if not 0.0 >= beta2_decay:
-            raise ValueError(f"beta2_decay should be <= 0 but is: {beta2_decay}")
-        if eps[0] is not None and not 0.0 <= eps[0]:
-            raise ValueError(f"epsilon1 should be >= 0 but is: {eps[0]}")
-        if not 0.0 <= eps[1]:
-            raise ValueError(f"epsilon2 should be >= 0 but is: {eps[1]}")
-        if not 1.0 <= d:
-            raise ValueError(f"Clipping threshold d should be >= 1 but is: {d}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"weight_decay should be >= 0 but is: {weight_decay}")
+        check(beta2_decay <= 0.0, f"beta2_decay should be <= 0 but is: {beta2_decay}")
+        check(eps[0] is None or 0.0 <= eps[0], f"epsilon1 should be >= 0 but is: {eps[0]}")
+        check(0.0 <= eps[1], f"epsilon2 should be >= 0 but is: {eps[1]}")
+        check(1.0 <= d, f"Clipping threshold d should be >= 1 but is: {d}")
+        check(0.0 <= weight_decay, f"weight_decay should be >= 0 but is: {weight_decay}")
         defaults = dict(lr=lr, beta2_decay=beta2_decay, eps=eps, d=d, weight_decay=weight_decay, foreach=foreach,
                         maximize=maximize)
         super().__init__(params, defaults)

@@ -3,7 +3,7 @@ import math
 
 import jax.numpy as jnp
 
-from .optimizer import Optimizer, cast, lerp, rule
+from .optimizer import Optimizer, cast, check, lerp, rule
 
 EPS = 1e-7
 DEFAULT_A, DEFAULT_B, DEFAULT_C = 3.4445, -4.775, 2.0315
@@ -20,20 +20,17 @@ class Muon(Optimizer):
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
             raise ValueError(f"Learning rate should be >= 0 but is: {lr}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"momentum should be >= 0 but is: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"weight decay should be >= 0 but is: {weight_decay}")
-        if adjust_lr_fn is not None and adjust_lr_fn not in ["original", "match_rms_adamw"]:
-            raise ValueError(f"Adjust learning rate function {adjust_lr_fn} is not supported")
+        check(0.0 <= momentum, f"momentum should be >= 0 but is: {momentum}")
+        check(0.0 <= weight_decay, f"weight decay should be >= 0 but is: {weight_decay}")
+        check(adjust_lr_fn in (None, "original", "match_rms_adamw"),
+              f"Adjust learning rate function {adjust_lr_fn} is not supported")
         defaults = dict(lr=lr, weight_decay=weight_decay, momentum=momentum, nesterov=nesterov,
                         ns_coefficients=ns_coefficients, eps=eps, ns_steps=ns_steps, adjust_lr_fn=adjust_lr_fn)
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                if p.ndim != 2:
-                    raise ValueError(f"Muon only supports 2D parameters whereas we found a parameter with size: "
-                                     f"{p.size()}")
+                check(p.ndim == 2, f"Muon only supports 2D parameters whereas we found a parameter with size: "
+                                   f"{p.size()}")
 
     def _state_names(self, group):
         return ("momentum_buffer",)

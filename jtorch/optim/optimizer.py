@@ -150,13 +150,12 @@ class Optimizer:
                             "but got " + _typename(params))
         self.state = defaultdict(dict)
         self.param_groups = []
-        param_groups = list(params)
-        if len(param_groups) == 0:
+        groups = list(params)
+        if not groups:
             raise ValueError("optimizer got an empty parameter list")
-        if not isinstance(param_groups[0], dict):
-            param_groups = [{"params": param_groups}]
-        for param_group in param_groups:
-            self.add_param_group(dict(param_group))
+        # a plain list of tensors is one group; each group dict is copied so the caller's stays untouched
+        for group in groups if isinstance(groups[0], dict) else [{"params": groups}]:
+            self.add_param_group(dict(group))
 
     def __getstate__(self):
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
@@ -167,15 +166,11 @@ class Optimizer:
         self.__dict__.setdefault("_optimizer_step_post_hooks", {})
 
     def __repr__(self):
-        format_string = self.__class__.__name__ + " ("
+        text = type(self).__name__ + " ("
         for i, group in enumerate(self.param_groups):
-            format_string += "\n"
-            format_string += f"Parameter Group {i}\n"
-            for key in sorted(group.keys()):
-                if key != "params":
-                    format_string += f"    {key}: {group[key]}\n"
-        format_string += ")"
-        return format_string
+            settings = "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")
+            text += f"\nParameter Group {i}\n" + settings
+        return text + ")"
 
     # -- param groups -----------------------------------------------------------------------
     def add_param_group(self, param_group):
@@ -426,15 +421,13 @@ def lerp(start, end, weight):
 def check_lr(lr):
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
-    if not 0.0 <= lr:
+    if not 0.0 <= lr:  # not `lr < 0`: nan is rejected too
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
 def check_betas(betas):
-    if not 0.0 <= betas[0] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-    if not 0.0 <= betas[1] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    for i in (0, 1):
+        check(0.0 <= betas[i] < 1.0, f"Invalid beta parameter at index {i}: {betas[i]}")
 
 
 def check(ok, message):

@@ -18,14 +18,14 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
+    # options added after SGD first shipped: groups pickled before them get torch's fill-ins
+    _LATER_OPTIONS = {"nesterov": False, "maximize": False, "foreach": None, "differentiable": False, "fused": False}
+
     def __setstate__(self, state):
         super().__setstate__(state)
         for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
+            for key, value in self._LATER_OPTIONS.items():
+                group.setdefault(key, value)
 
     def _state_names(self, group):
         return ("momentum_buffer",) if group["momentum"] != 0 else ()
