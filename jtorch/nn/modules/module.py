@@ -20,9 +20,9 @@ class _IncompatibleKeys(collections.namedtuple("IncompatibleKeys", ["missing_key
     __slots__ = ()
 
     def __repr__(self):
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
+        if self.missing_keys or self.unexpected_keys:
+            return super().__repr__()
+        return "<All keys matched successfully>"
 
     __str__ = __repr__
 
@@ -83,12 +83,32 @@ def _typename(obj):
 
 
 def _addindent(s_, num_spaces):
-    s = s_.split("\n")
-    if len(s) == 1:
-        return s_
-    first = s.pop(0)
-    s = [(num_spaces * " ") + line for line in s]
-    return first + "\n" + "\n".join(s)
+    """Indent every line of s_ but the first by num_spaces (a child's repr nested in its parent's)."""
+    first, *rest = s_.split("\n")
+    pad = "\n" + " " * num_spaces
+    return first + "".join(pad + line for line in rest)
+
+
+def _forget(name, *stores):
+    """Remove `name` from each dict or set in `stores` (an attribute changing kind)."""
+    for store in stores:
+        if isinstance(store, dict):
+            store.pop(name, None)
+        else:
+            store.discard(name)
+
+
+def _register(table, hook, prepend=False, marks=()):
+    """Add `hook` to `table` under a new handle; for each (side_table, on) in `marks`, the hook's id is
+    recorded in side_table when `on` (and the handle removes it from there too)."""
+    handle = RemovableHandle(table, extra_dict=tuple(side for side, _ in marks))
+    table[handle.id] = hook
+    for side, on in marks:
+        if on:
+            side[handle.id] = True
+    if prepend:
+        _move_to_front(table, handle.id)
+    return handle
 
 
 def _to_tensor(value):
@@ -151,10 +171,8 @@ class Module:
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' (torch Tensor or None "
                             "required)")
         self._buffers[name] = tensor
-        if persistent:
-            self._non_persistent_buffers_set.discard(name)
-        else:
-            self._non_persistent_buffers_set.add(name)
+        transient = self._non_persistent_buffers_set
+        (transient.discard if persistent else transient.add)(name)
 
     def register_parameter(self, name, param):
         if "_parameters" not in self.__dict__:
@@ -167,17 +185,14 @@ class Module:
             raise KeyError('parameter name can\'t be empty string ""')
         if hasattr(self, name) and name not in self._parameters:
             raise KeyError(f"attribute '{name}' already exists")
-        if param is None:
-            self._parameters[name] = None
-        elif not isinstance(param, Parameter):
+        if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' (torch.nn.Parameter or "
                             "None required)")
-        elif param.grad_fn is not None:
+        if param is not None and param.grad_fn is not None:
             raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be created "
                              f"explicitly. To express '{name}' as a function of another Tensor, compute the value in "
                              "the forward() method.")
-        else:
-            self._parameters[name] = param
+        self._parameters[name] = param
 
     def add_module(self, name, module):
         if not isinstance(module, Module) and module is not None:
@@ -244,64 +259,55 @@ class Module:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):
-        def remove_from(*dicts_or_sets):
-            for d in dicts_or_sets:
-                if name in d:
-                    if isinstance(d, dict):
-                        del d[name]
-                    else:
-                        d.discard(name)
-
-        params = self.__dict__.get("_parameters")
+        # Parameters, child modules and buffers go to their own tables; a name keeps its kind while it is
+        # reassigned (None allowed); anything else is a plain attribute.
+        state = self.__dict__
+        params = state.get("_parameters")
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            remove_from(self.__dict__, self._buffers, self._modules, self._non_persistent_buffers_set)
-            self.register_parameter(name, value)
-        elif params is not None and name in params:
+            _forget(name, state, self._buffers, self._modules, self._non_persistent_buffers_set)
+            return self.register_parameter(name, value)
+        if params is not None and name in params:
             if value is not None:
                 raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' (torch.nn.Parameter or "
                                 "None expected)")
-            self.register_parameter(name, value)
-        else:
-            modules = self.__dict__.get("_modules")
-            if isinstance(value, Module):
-                if modules is None:
-                    raise AttributeError("cannot assign module before Module.__init__() call")
-                remove_from(self.__dict__, self._parameters, self._buffers, self._non_persistent_buffers_set)
-                modules[name] = value
-            elif modules is not None and name in modules:
-                if value is not None:
-                    raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' (torch.nn.Module "
-                                    "or None expected)")
-                modules[name] = value
-            else:
-                buffers = self.__dict__.get("_buffers")
-                is_buffer = isinstance(value, Tensor) and getattr(value, "_is_buffer", False)
-                if is_buffer or (buffers is not None and name in buffers):
-                    if value is not None and not isinstance(value, Tensor):
-                        raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' (torch.nn.Buffer, "
-                                        "torch.Tensor or None expected)")
-                    if is_buffer:
-                        persistent = value.__dict__.pop("persistent", True)
-                        value.__dict__.pop("_is_buffer", None)
-                        remove_from(self.__dict__, self._parameters, self._modules)
-                        self.register_buffer(name, value, persistent)
-                    else:
-                        buffers[name] = value
-                else:
-                    object.__setattr__(self, name, value)
+            return self.register_parameter(name, value)
+        children = state.get("_modules")
+        if isinstance(value, Module):
+            if children is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            _forget(name, state, self._parameters, self._buffers, self._non_persistent_buffers_set)
+            children[name] = value
+            return None
+        if children is not None and name in children:
+            if value is not None:
+                raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' (torch.nn.Module "
+                                "or None expected)")
+            children[name] = value
+            return None
+        buffers = state.get("_buffers")
+        marked = isinstance(value, Tensor) and getattr(value, "_is_buffer", False)  # an nn.Buffer
+        if not marked and (buffers is None or name not in buffers):
+            return object.__setattr__(self, name, value)
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' (torch.nn.Buffer, "
+                            "torch.Tensor or None expected)")
+        if not marked:
+            buffers[name] = value
+            return None
+        persistent = value.__dict__.pop("persistent", True)
+        value.__dict__.pop("_is_buffer", None)
+        _forget(name, state, self._parameters, self._modules)
+        return self.register_buffer(name, value, persistent)
 
     def __delattr__(self, name):
-        if name in self._parameters:
-            del self._parameters[name]
-        elif name in self._buffers:
-            del self._buffers[name]
-            self._non_persistent_buffers_set.discard(name)
-        elif name in self._modules:
-            del self._modules[name]
-        else:
-            object.__delattr__(self, name)
+        for table in (self._parameters, self._buffers, self._modules):
+            if name in table:
+                del table[name]
+                self._non_persistent_buffers_set.discard(name)  # holds buffer names only
+                return
+        object.__delattr__(self, name)
 
     def __dir__(self):
         module_attrs = dir(self.__class__)
@@ -360,17 +366,15 @@ class Module:
             yield module
 
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):
-        if memo is None:
-            memo = set()
-        if self not in memo:
-            if remove_duplicate:
-                memo.add(self)
-            yield prefix, self
-            for name, module in self._modules.items():
-                if module is None:
-                    continue
-                submodule_prefix = prefix + ("." if prefix else "") + name
-                yield from module.named_modules(memo, submodule_prefix, remove_duplicate)
+        seen = set() if memo is None else memo
+        if self in seen:
+            return
+        if remove_duplicate:
+            seen.add(self)
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child.named_modules(seen, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
     __hash__ = object.__hash__
 
@@ -379,8 +383,8 @@ class Module:
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         self.training = mode
-        for module in self.children():
-            module.train(mode)
+        for child in self.children():
+            child.train(mode)  # each child's own train(), which a subclass may override
         return self
 
     def eval(self):
@@ -428,9 +432,8 @@ class Module:
                     grad_applied = fn(param.grad)
                 if grad_applied is not param.grad:
                     param._grad = grad_applied
-        for key, buf in self._buffers.items():
-            if buf is not None:
-                self._buffers[key] = fn(buf)
+        for key in [k for k, b in self._buffers.items() if b is not None]:
+            self._buffers[key] = fn(self._buffers[key])
         return self
 
     def to(self, *args, **kwargs):
@@ -480,33 +483,15 @@ class Module:
 
     # -- calling and hooks -----------------------------------------------------------------------------------
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-        handle = RemovableHandle(self._forward_pre_hooks, extra_dict=(self._forward_pre_hooks_with_kwargs,))
-        self._forward_pre_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_pre_hooks_with_kwargs[handle.id] = True
-        if prepend:
-            _move_to_front(self._forward_pre_hooks, handle.id)
-        return handle
+        return _register(self._forward_pre_hooks, hook, prepend, [(self._forward_pre_hooks_with_kwargs, with_kwargs)])
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
-        handle = RemovableHandle(self._forward_hooks, extra_dict=(self._forward_hooks_with_kwargs,
-                                                                   self._forward_hooks_always_called))
-        self._forward_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_hooks_with_kwargs[handle.id] = True
-        if always_call:
-            self._forward_hooks_always_called[handle.id] = True
-        if prepend:
-            _move_to_front(self._forward_hooks, handle.id)
-        return handle
+        return _register(self._forward_hooks, hook, prepend, [(self._forward_hooks_with_kwargs, with_kwargs),
+                                                              (self._forward_hooks_always_called, always_call)])
 
     def register_full_backward_hook(self, hook, prepend=False):
         """hook(module, grad_input, grad_output) -> None or new grad_input, called during backward."""
-        handle = RemovableHandle(self._backward_hooks)
-        self._backward_hooks[handle.id] = hook
-        if prepend:
-            _move_to_front(self._backward_hooks, handle.id)
-        return handle
+        return _register(self._backward_hooks, hook, prepend)
 
     def register_backward_hook(self, hook):
         warnings.warn("Using a non-full backward hook when the forward contains multiple autograd Nodes is "
@@ -515,11 +500,7 @@ class Module:
 
     def register_full_backward_pre_hook(self, hook, prepend=False):
         """hook(module, grad_output) -> None or new grad_output, called before the module's input grads."""
-        handle = RemovableHandle(self._backward_pre_hooks)
-        self._backward_pre_hooks[handle.id] = hook
-        if prepend:
-            _move_to_front(self._backward_pre_hooks, handle.id)
-        return handle
+        return _register(self._backward_pre_hooks, hook, prepend)
 
     def _forward_with_backward_hooks(self, args, kwargs):
         """Route gradients through hooks: inputs pass an identity op (so their grad is this module's share),
@@ -628,12 +609,12 @@ class Module:
 
     # -- state dict --------------------------------------------------------------------------------------------
     def _save_to_state_dict(self, destination, prefix, keep_vars):
-        for name, param in self._parameters.items():
-            if param is not None:
-                destination[prefix + name] = param if keep_vars else param.detach()
-        for name, buf in self._buffers.items():
-            if buf is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = buf if keep_vars else buf.detach()
+        transient = self._non_persistent_buffers_set
+        saved = itertools.chain(self._parameters.items(),
+                                ((k, b) for k, b in self._buffers.items() if k not in transient))
+        for name, value in saved:
+            if value is not None:
+                destination[prefix + name] = value if keep_vars else value.detach()
         if type(self).get_extra_state is not Module.get_extra_state:
             destination[prefix + "_extra_state"] = self.get_extra_state()
 
@@ -648,30 +629,25 @@ class Module:
         if destination is None:
             destination = collections.OrderedDict()
             destination._metadata = collections.OrderedDict()
-        local_metadata = dict(version=self._version)
+        local_metadata = {"version": self._version}  # this module's entry, keyed by its dotted path
         if hasattr(destination, "_metadata"):
             destination._metadata[prefix[:-1]] = local_metadata
-        for hook in self._state_dict_pre_hooks.values():
-            hook(self, prefix, keep_vars)
+        for before in self._state_dict_pre_hooks.values():
+            before(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
-        for name, module in self._modules.items():
-            if module is not None:
-                module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
-        for hook in self._state_dict_hooks.values():
-            result = hook(self, destination, prefix, local_metadata)
-            if result is not None:
-                destination = result
+        for name, child in self._modules.items():
+            if child is not None:
+                child.state_dict(destination=destination, prefix=f"{prefix}{name}.", keep_vars=keep_vars)
+        for after in self._state_dict_hooks.values():
+            replaced = after(self, destination, prefix, local_metadata)
+            destination = destination if replaced is None else replaced
         return destination
 
     def register_state_dict_pre_hook(self, hook):
-        handle = RemovableHandle(self._state_dict_pre_hooks)
-        self._state_dict_pre_hooks[handle.id] = hook
-        return handle
+        return _register(self._state_dict_pre_hooks, hook)
 
     def register_state_dict_post_hook(self, hook):
-        handle = RemovableHandle(self._state_dict_hooks)
-        self._state_dict_hooks[handle.id] = hook
-        return handle
+        return _register(self._state_dict_hooks, hook)
 
     _register_state_dict_hook = register_state_dict_post_hook
 
@@ -681,14 +657,10 @@ class Module:
 
     def _register_load_state_dict_pre_hook(self, hook, with_module=False):
         """As torch: without `with_module` the hook does not take the module first."""
-        handle = RemovableHandle(self._load_state_dict_pre_hooks)
-        self._load_state_dict_pre_hooks[handle.id] = _WithModule(hook, self) if with_module else hook
-        return handle
+        return _register(self._load_state_dict_pre_hooks, _WithModule(hook, self) if with_module else hook)
 
     def register_load_state_dict_post_hook(self, hook):
-        handle = RemovableHandle(self._load_state_dict_post_hooks)
-        self._load_state_dict_post_hooks[handle.id] = hook
-        return handle
+        return _register(self._load_state_dict_post_hooks, hook)
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs, assign=False):
@@ -729,21 +701,21 @@ class Module:
                 error_msgs.append(f'While copying the parameter named "{key}", whose dimensions in the model are '
                                   f"{param.shape} and whose dimensions in the checkpoint are {input_param.shape}, an "
                                   f"exception occurred : {ex.args}.")
-        extra_state_key = prefix + "_extra_state"
-        if type(self).set_extra_state is not Module.set_extra_state:
-            if extra_state_key in state_dict:
-                self.set_extra_state(state_dict[extra_state_key])
-            elif strict:
-                missing_keys.append(extra_state_key)
-        if strict:
-            for key in state_dict.keys():
-                if key.startswith(prefix) and key != extra_state_key:
-                    input_name = key[len(prefix):].split(".", 1)
-                    if len(input_name) > 1:
-                        if input_name[0] not in self._modules:
-                            unexpected_keys.append(key)
-                    elif input_name[0] not in local_state:
-                        unexpected_keys.append(key)
+        extra_key = prefix + "_extra_state"
+        keeps_extra = type(self).set_extra_state is not Module.set_extra_state
+        if keeps_extra and extra_key in state_dict:
+            self.set_extra_state(state_dict[extra_key])
+        elif keeps_extra and strict:
+            missing_keys.append(extra_key)
+        if not strict:
+            return
+        for key in state_dict.keys():
+            if not key.startswith(prefix) or key == extra_key:
+                continue
+            # "a.b..." must name a child "a"; a bare "a" must be one of this module's own entries
+            head, dot, _ = key[len(prefix):].partition(".")
+            if head not in (self._modules if dot else local_state):
+                unexpected_keys.append(key)
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
         if not isinstance(state_dict, collections.abc.Mapping):
@@ -789,23 +761,13 @@ class Module:
         return ""
 
     def __repr__(self):
-        extra_lines = []
-        extra_repr = self.extra_repr()
-        if extra_repr:
-            extra_lines = extra_repr.split("\n")
-        child_lines = []
-        for key, module in self._modules.items():
-            mod_str = _addindent(repr(module), 2)
-            child_lines.append("(" + key + "): " + mod_str)
-        lines = extra_lines + child_lines
-        main_str = self._get_name() + "("
-        if lines:
-            if len(extra_lines) == 1 and not child_lines:
-                main_str += extra_lines[0]
-            else:
-                main_str += "\n  " + "\n  ".join(lines) + "\n"
-        main_str += ")"
-        return main_str
+        extra = self.extra_repr()
+        own = extra.split("\n") if extra else []
+        children = [f"({name}): {_addindent(repr(child), 2)}" for name, child in self._modules.items()]
+        if not children and len(own) <= 1:  # short form: Name() or Name(<one line>)
+            return f"{self._get_name()}({''.join(own)})"
+        body = "\n  ".join(own + children)
+        return f"{self._get_name()}(\n  {body}\n)"
 
 
 def _move_to_front(d, key):
