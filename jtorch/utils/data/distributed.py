@@ -26,15 +26,14 @@ class DistributedSampler(Sampler):
                 rank = dist.get_rank()
         if rank >= num_replicas or rank < 0:
             raise ValueError(f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]")
-        self.dataset = dataset
-        self.num_replicas = num_replicas
-        self.rank = rank
-        self.epoch = 0
-        self.drop_last = drop_last
-        if self.drop_last and len(self.dataset) % self.num_replicas != 0:
-            self.num_samples = math.ceil((len(self.dataset) - self.num_replicas) / self.num_replicas)
+        self.dataset, self.num_replicas, self.rank = dataset, num_replicas, rank
+        self.epoch, self.drop_last = 0, drop_last
+        n = len(dataset)
+        if drop_last and n % num_replicas:
+            # drop the uneven tail: every rank gets the same number of samples
+            self.num_samples = math.ceil((n - num_replicas) / num_replicas)
         else:
-            self.num_samples = math.ceil(len(self.dataset) / self.num_replicas)
+            self.num_samples = math.ceil(n / num_replicas)
         self.total_size = self.num_samples * self.num_replicas
         self.shuffle = shuffle
         self.seed = seed
@@ -45,14 +44,12 @@ class DistributedSampler(Sampler):
             indices = np.random.default_rng(self.seed + self.epoch).permutation(n).tolist()
         else:
             indices = list(range(n))
-        if not self.drop_last:
-            padding_size = self.total_size - len(indices)
-            if padding_size <= len(indices):
-                indices += indices[:padding_size]
-            else:
-                indices += (indices * math.ceil(padding_size / len(indices)))[:padding_size]
-        else:
-            indices = indices[: self.total_size]
+        if self.drop_last:
+            indices = indices[:self.total_size]
+        else:  # pad by repeating from the start (as many times as needed)
+            missing = self.total_size - len(indices)
+            repeats = math.ceil(missing / len(indices)) if missing > len(indices) else 1
+            indices += (indices * repeats)[:missing]
         if len(indices) != self.total_size:
             raise AssertionError(f"Number of indices ({len(indices)}) does not match total_size ({self.total_size})")
         indices = indices[self.rank:self.total_size:self.num_replicas]

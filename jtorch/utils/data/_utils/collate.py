@@ -47,27 +47,51 @@ def _stack_arrays(batch):
     return to_tensor(np.stack(batch))
 
 
+def _registered_fn(collate_fn_map, elem):
+    """The collate function for elem's exact type, else for the first registered type it is an instance of."""
+    if collate_fn_map is None:
+        return None
+    exact = collate_fn_map.get(type(elem))
+    if exact is not None:
+        return exact
+    return next((fn for kind, fn in collate_fn_map.items() if isinstance(elem, kind)), None)
+
+
+def _like_mapping(template, values):
+    """`values` (a dict) as the mapping type of `template` where that type allows it, else a plain dict."""
+    try:
+        if isinstance(template, collections.abc.MutableMapping):
+            out = copy.copy(template)  # keeps extra attributes (e.g. a defaultdict's factory)
+            out.update(values)
+            return out
+        return type(template)(values)
+    except TypeError:
+        return values
+
+
+def _like_sequence(template, values):
+    """`values` (a list) as the sequence type of `template` where that type allows it, else the list."""
+    try:
+        if isinstance(template, collections.abc.MutableSequence):
+            out = copy.copy(template)
+            for i, v in enumerate(values):
+                out[i] = v
+            return out
+        return type(template)(values)
+    except TypeError:
+        return values
+
+
 def collate(batch, *, collate_fn_map=None):
     """torch.utils.data._utils.collate.collate: recurse into containers, dispatch leaves by type."""
     elem = batch[0]
     elem_type = type(elem)
-    if collate_fn_map is not None:
-        if elem_type in collate_fn_map:
-            return collate_fn_map[elem_type](batch, collate_fn_map=collate_fn_map)
-        for collate_type in collate_fn_map:
-            if isinstance(elem, collate_type):
-                return collate_fn_map[collate_type](batch, collate_fn_map=collate_fn_map)
+    fn = _registered_fn(collate_fn_map, elem)
+    if fn is not None:
+        return fn(batch, collate_fn_map=collate_fn_map)
     if isinstance(elem, collections.abc.Mapping):
-        try:
-            if isinstance(elem, collections.abc.MutableMapping):
-                clone = copy.copy(elem)
-                clone.update({key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map)
-                              for key in elem})
-                return clone
-            return elem_type({key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map)
-                              for key in elem})
-        except TypeError:
-            return {key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map) for key in elem}
+        return _like_mapping(elem, {key: collate([sample[key] for sample in batch], collate_fn_map=collate_fn_map)
+                                    for key in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
         return elem_type(*(collate(samples, collate_fn_map=collate_fn_map) for samples in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
@@ -75,18 +99,8 @@ def collate(batch, *, collate_fn_map=None):
         elem_size = len(next(it))
         if not all(len(e) == elem_size for e in it):
             raise RuntimeError("each element in list of batch should be of equal size")
-        transposed = list(zip(*batch))
-        if isinstance(elem, tuple):
-            return [collate(samples, collate_fn_map=collate_fn_map) for samples in transposed]
-        try:
-            if isinstance(elem, collections.abc.MutableSequence):
-                clone = copy.copy(elem)
-                for i, samples in enumerate(transposed):
-                    clone[i] = collate(samples, collate_fn_map=collate_fn_map)
-                return clone
-            return elem_type([collate(samples, collate_fn_map=collate_fn_map) for samples in transposed])
-        except TypeError:
-            return [collate(samples, collate_fn_map=collate_fn_map) for samples in transposed]
+        columns = [collate(samples, collate_fn_map=collate_fn_map) for samples in zip(*batch)]
+        return columns if isinstance(elem, tuple) else _like_sequence(elem, columns)
     raise TypeError(default_collate_err_msg_format.format(elem_type))
 
 
@@ -151,28 +165,13 @@ def default_convert(data):
             return data
         return to_tensor(np.asarray(data))
     if isinstance(data, collections.abc.Mapping):
-        try:
-            if isinstance(data, collections.abc.MutableMapping):
-                clone = copy.copy(data)
-                clone.update({key: default_convert(data[key]) for key in data})
-                return clone
-            return elem_type({key: default_convert(data[key]) for key in data})
-        except TypeError:
-            return {key: default_convert(data[key]) for key in data}
+        return _like_mapping(data, {key: default_convert(data[key]) for key in data})
     if isinstance(data, tuple) and hasattr(data, "_fields"):
         return elem_type(*(default_convert(d) for d in data))
     if isinstance(data, tuple):
         return [default_convert(d) for d in data]
     if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
-        try:
-            if isinstance(data, collections.abc.MutableSequence):
-                clone = copy.copy(data)
-                for i, d in enumerate(data):
-                    clone[i] = default_convert(d)
-                return clone
-            return elem_type([default_convert(d) for d in data])
-        except TypeError:
-            return [default_convert(d) for d in data]
+        return _like_sequence(data, [default_convert(d) for d in data])
     return data
 
 
