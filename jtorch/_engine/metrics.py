@@ -14,11 +14,12 @@ def add_seconds(name, s):
 
 
 def snapshot():
-    """A plain dict: compiles, cache_hits, syncs, syncs_by_reason, compile_seconds, execute_seconds."""
+    """A plain dict: compiles, cache_hits, evictions, syncs, syncs_by_reason, compile_seconds, execute_seconds."""
     by_reason = {k[5:]: v for k, v in _counts.items() if k.startswith("sync:")}
     return {
         "compiles": _counts["compiles"],
         "cache_hits": _counts["cache_hits"],
+        "evictions": _counts["evictions"],
         "syncs": sum(by_reason.values()),
         "syncs_by_reason": by_reason,
         "ops_recorded": _counts["ops"],

@@ -4,6 +4,9 @@ A `Program` is the structure of a subgraph with its concrete leaves abstracted a
 leaf avals, the op entries in topological order, and which slots are outputs. Two steps
 of the same training loop give equal Programs, so they share one compiled executable.
 """
+import collections
+import os
+
 import jax
 
 from . import metrics, modes
@@ -95,18 +98,44 @@ def _concrete(lz):
     return lz.value is not None
 
 
-_cache = {}
+# Compiled programs, least recently used first. Each one holds an XLA executable (several MB
+# on CPU), so a loop whose shapes never repeat would otherwise grow without bound.
+_cache = collections.OrderedDict()
+_site_of = {}                      # cache key -> the call site that compiled it
+_held = collections.Counter()      # call site -> programs of it still cached
+max_programs = int(os.environ.get("JTORCH_MAX_PROGRAMS", "512"))
 
 
 def executable(prog, donate=()):
-    """(jitted function, is_new) for a Program, compiled once per structure."""
+    """(jitted function, cache key or None): the key is given when the program is new."""
     # an op with a reverse-mode-only rule (jax.custom_vjp) lowers its plain form while a
     # forward-mode transform traces (modes.state.forward_mode): those programs are cached apart
     key = (prog, donate, modes.state.forward_mode > 0)
     fn = _cache.get(key)
     if fn is not None:
+        _cache.move_to_end(key)
         metrics.count("cache_hits")
-        return fn, False
+        return fn, None
     metrics.count("compiles")
     fn = _cache[key] = jax.jit(lambda *leaves: prog.run(leaves), donate_argnums=donate)
-    return fn, True
+    evict(max_programs)
+    return fn, key
+
+
+def evict(limit):
+    """Drop the least recently used programs until at most `limit` remain."""
+    while len(_cache) > max(limit, 0):
+        key, _ = _cache.popitem(last=False)
+        metrics.count("evictions")
+        site = _site_of.pop(key, None)
+        if site is not None:
+            _held[site] -= 1
+            if not _held[site]:
+                del _held[site]
+
+
+def note_site(key, site):
+    """Remember which call site compiled the program cached under `key`."""
+    if key in _cache:
+        _site_of[key] = site
+        _held[site] += 1

@@ -18,7 +18,7 @@ from . import metrics, modes, program
 # Each thread keeps weak references to the tensors it created pending since its last sync in
 # modes.state.live (a plain list: appending a weakref is far cheaper per op than a WeakSet,
 # and Tensor.__eq__ is elementwise anyway).
-_sites = {}                # call site -> list of Programs compiled there
+_sites = {}                # call site -> [programs compiled there, the latest two of them]
 _warned = set()
 RECOMPILE_WARN_LIMIT = 4   # distinct programs at one call site before the warning
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -68,7 +68,7 @@ def run(roots, reason):
     donate = _donatable(roots, leaves, nodes)
     fn, new = program.executable(prog, donate)
     if new:
-        _note_compile(prog, reason)
+        _note_compile(prog, new, reason)
     t0 = time.perf_counter()
     args = [lz.value for lz in leaves]
     try:
@@ -136,16 +136,21 @@ def _call_site():
     return ("<unknown>", 0) if f is None else (f.f_code.co_filename, f.f_lineno)
 
 
-def _note_compile(prog, reason):
+def _note_compile(prog, key, reason):
     filename, lineno = _call_site()
     site = f"{filename}:{lineno} ({reason})"
-    seen = _sites.setdefault(site, [])
-    seen.append(prog)
-    if len(seen) > RECOMPILE_WARN_LIMIT and site not in _warned:
+    program.note_site(key, site)
+    seen = _sites.get(site)
+    if seen is None:
+        seen = _sites[site] = [0, None, None]
+    seen[0] += 1
+    seen[1:] = seen[2], prog
+    if seen[0] > RECOMPILE_WARN_LIMIT and site not in _warned:
         _warned.add(site)
         warnings.warn_explicit(
-            f"jtorch: {site} has compiled {len(seen)} different programs; the latest change: "
-            f"{describe_change(seen[-2], prog)}. Each new shape, dtype or static argument compiles again "
+            f"jtorch: {site} has compiled {seen[0]} different programs ({program._held[site]} of them still "
+            f"cached, at most {program.max_programs} in all); the latest change: {describe_change(seen[1], prog)}. "
+            "Each new shape, dtype or static argument compiles again "
             "(pad batches to fixed shapes or pass changing numbers as tensors/Python floats).",
             RuntimeWarning, filename, lineno)
 
