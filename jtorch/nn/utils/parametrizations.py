@@ -1,5 +1,5 @@
 """torch.nn.utils.parametrizations: orthogonal, spectral_norm and weight_norm as parametrizations."""
-from enum import Enum, auto
+from enum import Enum
 
 import jax
 import jax.numpy as jnp
@@ -46,10 +46,15 @@ def _make_orthogonal(A):
     return Q * R.diagonal(dim1=-2, dim2=-1).sgn().unsqueeze(-2)
 
 
-class _OrthMaps(Enum):
-    matrix_exp = auto()
-    cayley = auto()
-    householder = auto()
+# the three maps from (lower-triangular data) matrices to orthogonal ones
+_OrthMaps = Enum("_OrthMaps", ["matrix_exp", "cayley", "householder"])
+
+
+def _householder_product(X):
+    """Q from the reflectors stored below X's diagonal, column signs taken from X's diagonal."""
+    V = X.tril(diagonal=-1)
+    tau = 2.0 / (1.0 + (V * V).sum(dim=-2))  # makes each I - tau v v^T orthogonal for v's implicit unit head
+    return _F["orgqr"](V, tau) * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
 
 
 class _Orthogonal(Module):
@@ -57,40 +62,37 @@ class _Orthogonal(Module):
         super().__init__()
         if weight.is_complex() and orthogonal_map == _OrthMaps.householder:
             raise ValueError("The householder parametrization does not support complex tensors.")
-        self.shape = weight.shape
-        self.orthogonal_map = orthogonal_map
+        self.shape, self.orthogonal_map = weight.shape, orthogonal_map
         if use_trivialization:
+            # filled in by right_inverse; its presence is what marks the trivialization
             self.register_buffer("base", None)
+
+    def _skew_to_orthogonal(self, X, n, k):
+        # the skew part of X's lower triangle (zero-padded to n x n) mapped by exp or the Cayley transform
+        L = X.tril()
+        if n != k:
+            L = _F["cat"]([L, L.new_zeros(n, n - k).expand(*L.shape[:-2], -1, -1)], dim=-1)
+        A = L - L.mH
+        if self.orthogonal_map == _OrthMaps.matrix_exp:
+            Q = _F["matrix_exp"](A)
+        else:  # cayley: (I - A/2)^-1 (I + A/2)
+            from ...linalg import solve
+            Id = eye(n, dtype=A.dtype, device=A.device)
+            Q = solve(_F["add"](Id, A, alpha=-0.5), _F["add"](Id, A, alpha=0.5))
+        return Q[..., :k] if n != k else Q
 
     def forward(self, X):
         n, k = X.size(-2), X.size(-1)
-        transposed = n < k
-        if transposed:
-            X = X.mT
-            n, k = k, n
-        if self.orthogonal_map in (_OrthMaps.matrix_exp, _OrthMaps.cayley):
-            X = X.tril()
-            if n != k:
-                X = _F["cat"]([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
-            A = X - X.mH
-            if self.orthogonal_map == _OrthMaps.matrix_exp:
-                Q = _F["matrix_exp"](A)
-            else:
-                from ...linalg import solve
-                Id = eye(n, dtype=A.dtype, device=A.device)
-                Q = solve(_F["add"](Id, A, alpha=-0.5), _F["add"](Id, A, alpha=0.5))
-            if n != k:
-                Q = Q[..., :k]
+        wide = n < k  # worked on as the tall transpose
+        if wide:
+            X, n, k = X.mT, k, n
+        if self.orthogonal_map == _OrthMaps.householder:
+            Q = _householder_product(X)
         else:
-            A = X.tril(diagonal=-1)
-            tau = 2.0 / (1.0 + (A * A).sum(dim=-2))
-            Q = _F["orgqr"](A, tau)
-            Q = Q * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
+            Q = self._skew_to_orthogonal(X, n, k)
         if hasattr(self, "base"):
             Q = self.base @ Q
-        if transposed:
-            Q = Q.mT
-        return Q
+        return Q.mT if wide else Q
 
     def right_inverse(self, Q):
         with no_grad():
@@ -138,17 +140,14 @@ def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization
     if orth_enum is None:
         raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", "householder". '
                          f"Got: {orthogonal_map}")
-    orth = _Orthogonal(weight, orth_enum, use_trivialization=use_trivialization)
-    parametrize.register_parametrization(module, name, orth, unsafe=True)
-    return module
+    parametrization = _Orthogonal(weight, orth_enum, use_trivialization=use_trivialization)
+    return parametrize.register_parametrization(module, name, parametrization, unsafe=True)
 
 
 class _WeightNorm(Module):
     def __init__(self, dim=0):
         super().__init__()
-        if dim is None:
-            dim = -1
-        self.dim = dim
+        self.dim = -1 if dim is None else dim  # None: the norm over the whole tensor
 
     def forward(self, weight_g, weight_v):
         return _weight_norm(weight_v, weight_g, self.dim)
@@ -183,17 +182,16 @@ class _SpectralNorm(Module):
         if n_power_iterations <= 0:
             raise ValueError("Expected n_power_iterations to be positive, but "
                              f"got n_power_iterations={n_power_iterations}")
-        self.dim = dim if dim >= 0 else dim + ndim
-        self.eps = eps
-        if ndim > 1:
-            self.n_power_iterations = n_power_iterations
-            weight_mat = self._reshape_weight_to_matrix(weight)
-            h, w = weight_mat.size()
-            u = weight_mat.new_empty(h).normal_(0, 1)
-            v = weight_mat.new_empty(w).normal_(0, 1)
-            self.register_buffer("_u", F.normalize(u, dim=0, eps=self.eps))
-            self.register_buffer("_v", F.normalize(v, dim=0, eps=self.eps))
-            self._power_method(weight_mat, 15)
+        self.dim, self.eps = dim % ndim, eps
+        if ndim <= 1:
+            return  # a vector is simply divided by its norm: no power iteration state
+        self.n_power_iterations = n_power_iterations
+        mat = self._reshape_weight_to_matrix(weight)
+        rows, cols = mat.size()
+        # random unit starting vectors, refined by 15 iterations so the first forward is already close
+        for buffer, size in (("_u", rows), ("_v", cols)):
+            self.register_buffer(buffer, F.normalize(mat.new_empty(size).normal_(0, 1), dim=0, eps=eps))
+        self._power_method(mat, 15)
 
     def _reshape_weight_to_matrix(self, weight):
         if weight.ndim <= 1:

@@ -37,10 +37,8 @@ def cached():
 
 
 def _register_parameter_or_buffer(module, name, X):
-    if isinstance(X, Parameter):
-        module.register_parameter(name, X)
-    else:
-        module.register_buffer(name, X)
+    register = module.register_parameter if isinstance(X, Parameter) else module.register_buffer
+    register(name, X)
 
 
 def _maybe_set(dest, src):
@@ -56,9 +54,10 @@ class ParametrizationList(ModuleList):
         if len(modules) == 0:
             raise ValueError("ParametrizationList requires one or more modules.")
         super().__init__(modules)
-        self.unsafe = unsafe
         original_shape, original_dtype = original.shape, original.dtype
 
+        # the value to store: right_inverse through the chain, last parametrization first (skipping
+        # those that have none or raise NotImplementedError)
         with no_grad():
             new = original
             for module in reversed(list(self)):
@@ -70,32 +69,14 @@ class ParametrizationList(ModuleList):
         if not isinstance(new, (Tensor, collections.abc.Sequence)):
             raise ValueError("'right_inverse' must return a Tensor or a Sequence of tensors (list, tuple...). "
                              f"Got {type(new).__name__}")
-
+        self.unsafe = unsafe
         self.is_tensor = isinstance(new, Tensor)
-        self.ntensors = 1 if self.is_tensor else len(new)
         if self.is_tensor:
-            if original.dtype != new.dtype:
-                raise ValueError("When `right_inverse` outputs one tensor, it may not change the dtype.\n"
-                                 f"original.dtype: {original.dtype}\n"
-                                 f"right_inverse(original).dtype: {new.dtype}")
-            if original.device != new.device:
-                raise ValueError("When `right_inverse` outputs one tensor, it may not change the device.\n"
-                                 f"original.device: {original.device}\n"
-                                 f"right_inverse(original).device: {new.device}")
-            # keep the same object, so the optimizer that already holds it keeps working
-            with no_grad():
-                _maybe_set(original, new)
-            _register_parameter_or_buffer(self, "original", original)
+            self.ntensors = 1
+            self._adopt_one(original, new)
         else:
-            for i, originali in enumerate(new):
-                if not isinstance(originali, Tensor):
-                    raise ValueError("'right_inverse' must return a Tensor or a Sequence of tensors "
-                                     "(list, tuple...). "
-                                     f"Got element {i} of the sequence with type {type(originali).__name__}.")
-                if isinstance(original, Parameter):
-                    originali = Parameter(originali, original.requires_grad)
-                originali.requires_grad_(original.requires_grad)
-                _register_parameter_or_buffer(self, f"original{i}", originali)
+            self.ntensors = len(new)
+            self._adopt_many(original, new)
 
         if not self.unsafe:
             Z = self()
@@ -111,6 +92,32 @@ class ParametrizationList(ModuleList):
                                  "`unsafe` flag is enabled.\n"
                                  f"unparametrized shape: {original_shape}\n"
                                  f"parametrized shape: {Z.shape}")
+
+    def _adopt_one(self, original, new):
+        for attr in ("dtype", "device"):
+            before, after = getattr(original, attr), getattr(new, attr)
+            if before != after:
+                raise ValueError(f"When `right_inverse` outputs one tensor, it may not change the {attr}.\n"
+                                 f"original.{attr}: {before}\n"
+                                 f"right_inverse(original).{attr}: {after}")
+        # keep the same object, so the optimizer that already holds it keeps working
+        with no_grad():
+            _maybe_set(original, new)
+        _register_parameter_or_buffer(self, "original", original)
+
+    def _adopt_many(self, original, parts):
+        # each part becomes original<i>, a Parameter when the original was one, with its requires_grad
+        wants_grad, as_parameter = original.requires_grad, isinstance(original, Parameter)
+        for i, part in enumerate(parts):
+            if not isinstance(part, Tensor):
+                raise ValueError("'right_inverse' must return a Tensor or a Sequence of tensors "
+                                 "(list, tuple...). "
+                                 f"Got element {i} of the sequence with type {type(part).__name__}.")
+            if as_parameter:
+                part = Parameter(part, wants_grad)
+            else:
+                part.requires_grad_(wants_grad)
+            _register_parameter_or_buffer(self, f"original{i}", part)
 
     def right_inverse(self, value):
         """Store right_inverse(value) (through every parametrization, last first) in the original(s)."""
@@ -161,16 +168,15 @@ def _inject_new_class(module):
     cls = module.__class__
 
     def default_deepcopy(self, memo):
-        obj = memo.get(id(self), None)
-        if obj is not None:
-            return obj
-        replica = self.__new__(self.__class__)
-        memo[id(self)] = replica
-        replica.__dict__ = deepcopy(self.__dict__, memo)
-        for slot in copyreg._slotnames(self.__class__):
-            if hasattr(self, slot):
-                setattr(replica, slot, deepcopy(getattr(self, slot), memo))
-        return replica
+        # copies __dict__ and slots directly: the injected __getstate__ refuses to serialize
+        done = memo.get(id(self))
+        if done is not None:
+            return done
+        twin = memo[id(self)] = self.__new__(type(self))
+        twin.__dict__ = deepcopy(self.__dict__, memo)
+        for slot in [name for name in copyreg._slotnames(type(self)) if hasattr(self, name)]:
+            setattr(twin, slot, deepcopy(getattr(self, slot), memo))
+        return twin
 
     def getstate(self):
         raise RuntimeError("Serialization of parametrized modules is only supported through state_dict(). See:\n"
@@ -206,71 +212,69 @@ def _inject_property(module, tensor_name):
     setattr(module.__class__, tensor_name, property(get_parametrized, set_original))
 
 
+def _check_stacked(module, tensor_name, parametrization):
+    """A parametrization added on top of existing ones must keep module.<tensor_name>'s dtype and shape,
+    and so must its right_inverse (when it has a working one)."""
+    current = getattr(module, tensor_name)
+    result = parametrization(current)
+    if not isinstance(result, Tensor):
+        raise ValueError(f"A parametrization must return a tensor. Got {type(result).__name__}.")
+    for attr in ("dtype", "shape"):
+        want, got = getattr(current, attr), getattr(result, attr)
+        if got != want:
+            raise ValueError(f"Registering a parametrization may not change the {attr} of the tensor, unless the "
+                             "`unsafe` flag is enabled.\n"
+                             f"module.{tensor_name}.{attr}: {want}\n"
+                             f"parametrization(module.{tensor_name}).{attr}: {got}")
+    if not hasattr(parametrization, "right_inverse"):
+        return
+    try:
+        back = parametrization.right_inverse(result)
+    except NotImplementedError:
+        return
+    if not isinstance(back, Tensor):
+        raise ValueError(f"parametrization.right_inverse must return a tensor. Got: {type(back).__name__}")
+    for attr in ("dtype", "shape"):
+        want, got = getattr(current, attr), getattr(back, attr)
+        if got != want:
+            raise ValueError("The tensor returned by parametrization.right_inverse must have the same "
+                             f"{attr} as module.{tensor_name}, unless the `unsafe` flag is enabled.\n"
+                             f"module.{tensor_name}.{attr}: {want}\n"
+                             f"returned {attr}: {got}")
+
+
 def register_parametrization(module, tensor_name, parametrization, *, unsafe=False):
     """Make `module.<tensor_name>` return `parametrization(original)`; the original moves to
     `module.parametrizations.<tensor_name>.original`."""
     parametrization.train(module.training)
     if is_parametrized(module, tensor_name):
         if not unsafe:
-            Y = getattr(module, tensor_name)
-            X = parametrization(Y)
-            if not isinstance(X, Tensor):
-                raise ValueError(f"A parametrization must return a tensor. Got {type(X).__name__}.")
-            if X.dtype != Y.dtype:
-                raise ValueError("Registering a parametrization may not change the dtype of the tensor, unless the "
-                                 "`unsafe` flag is enabled.\n"
-                                 f"module.{tensor_name}.dtype: {Y.dtype}\n"
-                                 f"parametrization(module.{tensor_name}).dtype: {X.dtype}")
-            if X.shape != Y.shape:
-                raise ValueError("Registering a parametrization may not change the shape of the tensor, unless the "
-                                 "`unsafe` flag is enabled.\n"
-                                 f"module.{tensor_name}.shape: {Y.shape}\n"
-                                 f"parametrization(module.{tensor_name}).shape: {X.shape}")
-            if hasattr(parametrization, "right_inverse"):
-                try:
-                    Z = parametrization.right_inverse(X)
-                except NotImplementedError:
-                    pass
-                else:
-                    if not isinstance(Z, Tensor):
-                        raise ValueError(
-                            f"parametrization.right_inverse must return a tensor. Got: {type(Z).__name__}")
-                    if Z.dtype != Y.dtype:
-                        raise ValueError("The tensor returned by parametrization.right_inverse must have the same "
-                                         f"dtype as module.{tensor_name}, unless the `unsafe` flag is enabled.\n"
-                                         f"module.{tensor_name}.dtype: {Y.dtype}\n"
-                                         f"returned dtype: {Z.dtype}")
-                    if Z.shape != Y.shape:
-                        raise ValueError("The tensor returned by parametrization.right_inverse must have the same "
-                                         f"shape as module.{tensor_name}, unless the `unsafe` flag is enabled.\n"
-                                         f"module.{tensor_name}.shape: {Y.shape}\n"
-                                         f"returned shape: {Z.shape}")
-        module.parametrizations[tensor_name].append(parametrization)
-        module.parametrizations[tensor_name].unsafe |= unsafe
-    elif tensor_name in module._buffers or tensor_name in module._parameters:
-        original = getattr(module, tensor_name)
-        # built first, so a bad parametrization leaves the module untouched
-        parametrizations = ParametrizationList([parametrization], original, unsafe=unsafe)
-        delattr(module, tensor_name)
-        if not is_parametrized(module):
-            _inject_new_class(module)
-            module.parametrizations = ModuleDict()
-        _inject_property(module, tensor_name)
-        module.parametrizations[tensor_name] = parametrizations
-    else:
+            _check_stacked(module, tensor_name, parametrization)
+        chain = module.parametrizations[tensor_name]
+        chain.append(parametrization)
+        chain.unsafe |= unsafe
+        return module
+    if tensor_name not in module._buffers and tensor_name not in module._parameters:
         raise ValueError(f"Module '{module}' does not have a parameter, a buffer, or a "
                          f"parametrized element with name '{tensor_name}'")
+    # built first, so a bad parametrization leaves the module untouched
+    chain = ParametrizationList([parametrization], getattr(module, tensor_name), unsafe=unsafe)
+    first = not is_parametrized(module)
+    delattr(module, tensor_name)
+    if first:
+        _inject_new_class(module)
+        module.parametrizations = ModuleDict()
+    _inject_property(module, tensor_name)
+    module.parametrizations[tensor_name] = chain
     return module
 
 
 def is_parametrized(module, tensor_name=None):
     """Whether `module` has a parametrization (on `tensor_name`, or on any tensor when None)."""
-    parametrizations = getattr(module, "parametrizations", None)
-    if parametrizations is None or not isinstance(parametrizations, ModuleDict):
+    table = getattr(module, "parametrizations", None)
+    if not isinstance(table, ModuleDict):
         return False
-    if tensor_name is None:
-        return len(parametrizations) > 0
-    return tensor_name in parametrizations
+    return len(table) > 0 if tensor_name is None else tensor_name in table
 
 
 def remove_parametrizations(module, tensor_name, leave_parametrized=True):
@@ -294,12 +298,13 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
         else:
             raise ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor "
                              "that is parametrized in terms of a sequence of tensors.")
-    delattr(module.__class__, tensor_name)
+    delattr(type(module), tensor_name)  # the injected property
     del module.parametrizations[tensor_name]
     _register_parameter_or_buffer(module, tensor_name, original)
-    if not is_parametrized(module):
+    if not is_parametrized(module):  # the last one: back to the class it had before
+        plain = type(module).__bases__[0]
         delattr(module, "parametrizations")
-        module.__class__ = module.__class__.__bases__[0]
+        module.__class__ = plain
     return module
 
 
