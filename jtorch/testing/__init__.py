@@ -414,10 +414,10 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
             result = result.uniform_(low, high)
         if dtype.is_complex:
             result = jtorch.view_as_complex(result)
-    if noncontiguous:
-        result = result[..., 1::2]
-    elif memory_format is not None:
+    if memory_format is not None and not noncontiguous:
         result = result.clone(memory_format=memory_format)
+    elif noncontiguous:  # the odd elements of a doubled last dimension
+        result = result[..., 1::2]
     if exclude_zero:  # in place, so a noncontiguous result stays a view
         result.masked_fill_(result == 0, 1 if is_int else jtorch.finfo(dtype.to_real()).tiny)
     if not is_int:

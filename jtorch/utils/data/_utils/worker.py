@@ -167,6 +167,8 @@ def worker_loop(kind_iterable, dataset, index_queue, data_queue, done_event, aut
             data_queue.put((idx, _dumps(data, worker_id)))
     except KeyboardInterrupt:
         pass
-    if done_event.is_set():
-        data_queue.cancel_join_thread()
-        data_queue.close()
+    if not done_event.is_set():
+        return
+    # shutting down: do not block on flushing what the main process will never read
+    data_queue.cancel_join_thread()
+    data_queue.close()
