@@ -138,10 +138,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             per_sample_weights = per_sample_weights.reshape(-1)
         num_bags = b
     elif input.dim() == 1:
-        if offsets is None:
-            raise ValueError("offsets has to be a 1D Tensor but got None")
-        if offsets.dim() != 1:
-            raise ValueError("offsets has to be a 1D Tensor")
+        if offsets is None or offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor" + (" but got None" if offsets is None else ""))
         num_bags = offsets.shape[0] - (1 if include_last_offset else 0)
     else:
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
