@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
-from . import registry
+from . import _checks, registry
 from .registry import op, public
 
 _TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
@@ -225,6 +225,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
+    _checks.nonzero_divisor(input, other)
     return _div_mode(input, other, rounding_mode=rounding_mode)
 
 
@@ -233,16 +234,19 @@ divide = alias("divide", "div")
 true_divide = alias("true_divide", "div")
 
 
+@_checks.before(_checks.nonzero_divisor)
 @op(tensors=("input", "other"), promote="same", inplace=True)
 def floor_divide(input, other):
     return jnp.floor_divide(input, other)
 
 
+@_checks.before(_checks.nonzero_divisor)
 @op(tensors=("input", "other"), promote="same", inplace=True)
 def remainder(input, other):
     return jnp.remainder(input, other)
 
 
+@_checks.before(_checks.nonzero_divisor)
 @op(tensors=("input", "other"), promote="same", inplace=True)
 def fmod(input, other):
     return jnp.fmod(input, other)
@@ -645,6 +649,7 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 
 @op("_where", tensors=("condition", "input", "other"), method=False, function=False, grad_name="WhereBackward0")
 def _where(condition, input, other, *, dtype):
+    _checks.broadcast_shapes(condition.shape, input.shape, other.shape)
     return jnp.where(condition, input.astype(dtype), other.astype(dtype))
 
 

@@ -14,7 +14,7 @@ from jax import lax
 
 from .. import _strides
 from .._engine import modes
-from . import registry
+from . import _checks, registry
 from .registry import op, public
 
 
@@ -439,6 +439,7 @@ def _gather(input, index, *, dim):
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     d = _wrap(dim, input.dim())
     _check_index("gather", input, d, index)
+    _checks.index_in_bounds(index, d, input.shape[d] if input.dim() else 1)
     if index.dim() == 0 and input.dim() == 0:
         return _gather(input, index.reshape(1), dim=0).reshape(())
     return _gather(input, index, dim=d)
@@ -494,6 +495,7 @@ def _scatter_call(name, input, dim, index, src, reduce, include_self=True):
     T = _tensor_cls()
     d = _wrap(dim, input.dim())
     _check_index(name, input, d, index, src if isinstance(src, T) and src.dim() else None)
+    _checks.index_in_bounds(index, d, input.shape[d] if input.dim() else 1)
     return _scatter(input, index, src, dim=d, reduce=reduce, include_self=include_self)
 
 
@@ -528,16 +530,9 @@ def index_select(input, dim, index):
     if index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     d = _wrap(dim, input.dim())
-    _check_range(index, input.shape[d] if input.dim() else 1)
+    if _checks.first_out_of_range(index, input.shape[d] if input.dim() else 1) is not None:
+        raise IndexError("index out of range in self")
     return _index_select(input, index.reshape(-1), dim=d)
-
-
-def _check_range(index, size):
-    lz = index._lazy
-    if lz.value is not None and index.numel() and not isinstance(lz.value, jax.core.Tracer):
-        arr = np.asarray(lz.value)
-        if (arr >= size).any() or (arr < -size).any():
-            raise IndexError("index out of range in self")
 
 
 @op(tensors=("input", "index"), method=False, function=False, grad_name="IndexSelectBackward0")
@@ -547,10 +542,17 @@ def _index_select(input, index, *, dim):
     return jnp.take(input, index, axis=dim, mode="clip")
 
 
-def _index_along(input, dim, index):
+def _index_along(input, dim, index, name):
     d = _wrap(dim, input.dim())
     if index.dim() > 1:
         raise IndexError("index_add_(): Index is supposed to be a vector")
+    size = input.shape[d] if input.dim() else 1
+    bad = _checks.first_out_of_range(index, size)
+    if bad is not None:  # torch's words differ by op only in the prefix and the error type
+        msg = f"index {bad} is out of bounds for dimension {d} with size {size}"
+        if name == "index_add":
+            raise RuntimeError(msg)
+        raise IndexError(f"index_copy_(): {msg}" if name == "index_copy" else msg)
     return d
 
 
@@ -567,19 +569,19 @@ def _index_add(input, index, source, alpha, *, dim, mode):
 
 @public()
 def index_add(input, dim, index, source, *, alpha=1):
-    d = _index_along(input, dim, index)
+    d = _index_along(input, dim, index, "index_add")
     return _index_add(input, index.reshape(-1), source, alpha, dim=d, mode="add")
 
 
 @public()
 def index_copy(input, dim, index, source):
-    d = _index_along(input, dim, index)
+    d = _index_along(input, dim, index, "index_copy")
     return _index_add(input, index.reshape(-1), source, None, dim=d, mode="copy")
 
 
 @public()
 def index_fill(input, dim, index, value):
-    d = _index_along(input, dim, index)
+    d = _index_along(input, dim, index, "index_fill")
     T = _tensor_cls()
     if isinstance(value, T) and value.dim() != 0:
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -649,13 +651,9 @@ def masked_scatter(input, mask, source):
 @public()
 def take(input, index):
     n = input.numel()
-    lz = index._lazy
-    if lz.value is not None and index.numel() and not isinstance(lz.value, jax.core.Tracer):
-        arr = np.asarray(lz.value)
-        bad = (arr >= n) | (arr < -n)
-        if bad.any():
-            raise IndexError(f"out of range: tried to access index {int(arr[bad].flat[0])} on a tensor of {n} "
-                             f"elements.")
+    bad = _checks.first_out_of_range(index, n, negatives_ok=True)
+    if bad is not None:
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
     return _take(input, index)
 
 

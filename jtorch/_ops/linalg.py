@@ -737,6 +737,9 @@ def _torch_norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 @op(tensors=("input", "weight", "bias"), promote="same", method=False, grad_name="AddmmBackward0")
 def linear(input, weight, bias=None):
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and "
+                           f"{weight.ndim}D")
     if input.shape[-1] != weight.shape[-1]:
         rows = 1
         for s in input.shape[:-1]:

@@ -7,7 +7,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype
-from . import registry
+from . import _checks, registry
 from .elementwise import takes_out
 from .registry import op, public
 
@@ -175,6 +175,7 @@ def _pick(input, idx, dim, keepdim):
 
 @op(method=False, function=False, grad_name="MaxBackward0")
 def _max_dim(input, *, dim, keepdim):
+    _checks.reduction_dims("max", input.shape, (dim,))
     if input.ndim == 0:
         return input, jnp.zeros((), jnp.int64)
     return _pick(input, jnp.argmax(input, axis=dim, keepdims=True), dim, keepdim)
@@ -182,6 +183,7 @@ def _max_dim(input, *, dim, keepdim):
 
 @op(method=False, function=False, grad_name="MinBackward0")
 def _min_dim(input, *, dim, keepdim):
+    _checks.reduction_dims("min", input.shape, (dim,))
     if input.ndim == 0:
         return input, jnp.zeros((), jnp.int64)
     return _pick(input, jnp.argmin(input, axis=dim, keepdims=True), dim, keepdim)
@@ -224,6 +226,7 @@ min = _extreme("min", _min_all, _min_dim, _binary("minimum"))  # noqa: A001
 
 
 def _arg(fn, input, dim, keepdim):
+    _checks.reduction_dims(fn.__name__, input.shape, None if dim is None else (_dim1(dim, input.ndim),))
     if dim is None:
         return fn(input.reshape(-1)).astype(jnp.int64).reshape((1,) * input.ndim if keepdim else ())
     if input.ndim == 0:
@@ -243,11 +246,13 @@ def argmin(input, dim=None, keepdim=False):
 
 @op()
 def amax(input, dim=(), keepdim=False):
+    _checks.reduction_dims("amax", input.shape, _dims(dim, input.ndim))
     return jnp.max(input, axis=_dims(dim, input.ndim), keepdims=keepdim)
 
 
 @op()
 def amin(input, dim=(), keepdim=False):
+    _checks.reduction_dims("amin", input.shape, _dims(dim, input.ndim))
     return jnp.min(input, axis=_dims(dim, input.ndim), keepdims=keepdim)
 
 

@@ -3,18 +3,13 @@ import builtins
 
 import jax
 import jax.numpy as jnp
-import numpy as np
-
+from . import _checks
 from .registry import op
 
 
 def _check_range(indices, num):
     """torch raises `index out of range in self`; only a concrete index can be checked without a sync."""
-    lz = indices._fresh_lazy()
-    if lz.value is None or indices.numel() == 0 or isinstance(lz.value, jax.core.Tracer):
-        return
-    arr = np.asarray(lz.value)
-    if arr.min() < 0 or arr.max() >= num:  # two reductions, no temporary arrays: this runs every step
+    if _checks.first_out_of_range(indices, num) is not None:
         raise IndexError("index out of range in self")
 
 

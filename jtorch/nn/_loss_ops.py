@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from .._ops import _checks
 from .._ops.registry import op
 
 
@@ -22,6 +23,7 @@ def _reduce(loss, reduction):
 @op(tensors=("input", "target", "weight"), promote="same", method=False, function=False,
     grad_name="MseLossBackward0")
 def _mse_loss(input, target, weight, *, reduction):
+    _checks.broadcast_shapes(input.shape, target.shape)
     se = jnp.square(input - target)
     if weight is None:
         return _reduce(se, reduction)
@@ -32,6 +34,7 @@ def _mse_loss(input, target, weight, *, reduction):
 @op(tensors=("input", "target", "weight"), promote="same", method=False, function=False,
     grad_name="L1LossBackward0")
 def _l1_loss(input, target, weight, *, reduction):
+    _checks.broadcast_shapes(input.shape, target.shape)
     d = jnp.abs(input - target)
     if weight is None:
         return _reduce(d, reduction)
@@ -41,6 +44,7 @@ def _l1_loss(input, target, weight, *, reduction):
 
 @op(tensors=("input", "target"), promote="same", method=False, function=False, grad_name="SmoothL1LossBackward0")
 def _smooth_l1_loss(input, target, *, reduction, beta):
+    _checks.broadcast_shapes(input.shape, target.shape)
     d = jnp.abs(input - target)
     if beta == 0:
         return _reduce(d, reduction)
@@ -50,6 +54,7 @@ def _smooth_l1_loss(input, target, *, reduction, beta):
 @op(tensors=("input", "target", "weight"), promote="same", method=False, function=False,
     grad_name="HuberLossBackward0")
 def _huber_loss(input, target, weight, *, reduction, delta):
+    _checks.broadcast_shapes(input.shape, target.shape)
     d = jnp.abs(input - target)
     loss = jnp.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
     if weight is None:
@@ -58,6 +63,15 @@ def _huber_loss(input, target, weight, *, reduction, delta):
     return jnp.sum(loss) / jnp.sum(weight) if reduction == "mean" else _reduce(loss, reduction)
 
 
+def _probabilities(input, target, weight=None, **_):
+    """torch's range checks of BCE's input and target, on values known on the host."""
+    for name, t in (("input", input), ("target", target)):
+        v = _checks.host_value(t)
+        if v is not None and v.size and not ((v >= 0) & (v <= 1)).all():  # NaN fails too
+            raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+
+
+@_checks.before(_probabilities)
 @op(tensors=("input", "target", "weight"), promote="same", method=False, function=False,
     grad_name="BinaryCrossEntropyBackward0")
 def _binary_cross_entropy(input, target, weight, *, reduction):

@@ -1,0 +1,118 @@
+"""torch's argument checks that depend on values or that jax would word differently.
+
+Value checks (an index out of range, an integer division by zero, a negative probability)
+need the numbers. They run when the tensor already holds an array (`host_value`): a pending
+value is never computed early just to check it, so such an input gets XLA's behaviour instead
+(an out-of-range gather index is clamped, a scatter's is dropped, an integer division by zero
+gives an arbitrary value) unless a later check sees the value.
+
+Shape checks run at trace time inside lowerings (shapes are static), so they cost nothing
+per call once an op's output shape is cached, and raise torch's message instead of jax's.
+"""
+import jax
+import numpy as np
+
+from . import registry
+
+
+def host_value(x):
+    """The numpy value of a Tensor or Python number when it is known without running anything,
+    else None (pending, traced, or not a number)."""
+    if isinstance(x, (bool, int, float)):
+        return np.asarray(x)
+    if not isinstance(x, registry._Tensor):
+        return None
+    v = x._fresh_lazy().value
+    if v is None or isinstance(v, jax.core.Tracer):
+        return None
+    return np.asarray(v)
+
+
+def _is_integral(x):
+    if isinstance(x, (bool, int)):
+        return True
+    return isinstance(x, registry._Tensor) and not (x.dtype.is_floating_point or x.dtype.is_complex)
+
+
+def nonzero_divisor(input, other):
+    """torch raises for an integer division (//, %, fmod, div with a rounding mode) by zero."""
+    if not (_is_integral(input) and _is_integral(other)):
+        return
+    v = host_value(other)
+    if v is not None and v.size and not v.all():
+        raise RuntimeError("ZeroDivisionError")
+
+
+def first_out_of_range(index, size, negatives_ok=False):
+    """The first index value (row-major) outside [0, size) (or [-size, size)), or None.
+    None as well when the index is not known on the host."""
+    v = host_value(index)
+    if v is None or not v.size:
+        return None
+    low = -size if negatives_ok else 0
+    if v.min() >= low and v.max() < size:  # two reductions, no temporaries: the common case
+        return None
+    return int(v[(v < low) | (v >= size)].flat[0])
+
+
+def index_in_bounds(index, dim, size):
+    """gather/scatter/index_add's RuntimeError for a known out-of-range index."""
+    bad = first_out_of_range(index, size)
+    if bad is not None:
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+
+
+def broadcast_shapes(*shapes):
+    """The broadcast shape, or torch's RuntimeError naming the first pair of sizes that clash."""
+    n = max((len(s) for s in shapes), default=0)
+    out = [1] * n
+    for s in shapes:
+        for i, size in enumerate(s):
+            d = n - len(s) + i
+            if size != out[d] and size != 1 and out[d] != 1:
+                raise RuntimeError(f"The size of tensor a ({out[d]}) must match the size of tensor b ({size}) at "
+                                   f"non-singleton dimension {d}")
+            if size != 1:
+                out[d] = size
+    return tuple(out)
+
+
+def reduction_dims(name, shape, dims):
+    """torch's IndexError for a reduction with no identity (max, argmax, ...) over nothing.
+    `dims`: the reduced dims (wrapped), or None for all of them."""
+    if dims is None:
+        if 0 in shape:
+            msg = f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            if name.startswith("arg"):
+                raise IndexError(msg)
+            raise RuntimeError(msg + " Specify the reduction dim with the 'dim' argument.")
+        return
+    for d in dims:
+        if shape and shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def before(check):
+    """Make a registered op's public function run `check(*args, **kwargs)` before it records.
+
+    The op's function, its Tensor method and its in-place form (`name_`) all take the
+    checked path; returns the checked function for the module to export."""
+    def deco(fn):
+        name = fn.__name__
+
+        def checked(*args, **kwargs):
+            check(*args, **kwargs)
+            return fn(*args, **kwargs)
+        checked.__name__ = checked.__qualname__ = name
+        checked.__doc__ = fn.__doc__
+        checked.__module__ = fn.__module__
+        checked.__wrapped__ = fn
+        if hasattr(fn, "op"):
+            checked.op = fn.op
+        for table in (registry.FUNCTIONS, registry.METHODS):
+            if table.get(name) is fn:
+                table[name] = checked
+        if name + "_" in registry.METHODS:
+            registry.METHODS[name + "_"] = registry._make_inplace(checked, name + "_")
+        return checked
+    return deco
