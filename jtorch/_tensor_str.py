@@ -1,4 +1,4 @@
-"""Tensor printing, a numpy port of ``torch/_tensor_str.py``.
+"""Tensor printing on numpy, giving the same text as torch's ``repr(tensor)``.
 
 Works on plain numpy arrays plus the torch dtype name so that jtorch's
 ``repr(tensor)`` matches PyTorch character for character. No torch or jax

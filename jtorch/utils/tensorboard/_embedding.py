@@ -1,4 +1,4 @@
-"""Projector (embedding) files, from torch.utils.tensorboard._embedding."""
+"""Projector (embedding) files, laid out as torch.utils.tensorboard writes them."""
 import io
 import math
 

@@ -1,4 +1,4 @@
-"""Image helpers from torch.utils.tensorboard._utils (figure rendering, grids, layout conversion)."""
+"""Image helpers with torch.utils.tensorboard._utils' names (figure rendering, grids, layout conversion)."""
 import numpy as np
 
 __all__ = ["figure_to_image", "make_grid", "convert_to_HWC"]

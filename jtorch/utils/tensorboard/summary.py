@@ -1,4 +1,4 @@
-"""Summary protobuf encoders, mirroring torch.utils.tensorboard.summary (BSD-licensed, adapted).
+"""Summary protobuf encoders with the interface (and output) of torch.utils.tensorboard.summary.
 
 Values arrive as jtorch tensors, numpy arrays or Python numbers and are turned into numpy with
 make_np; the protobufs come from tensorboard.compat.proto and the tensorboard plugins.
