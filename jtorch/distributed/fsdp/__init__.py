@@ -102,6 +102,8 @@ class ShardedOptimStateDictConfig(OptimStateDictConfig):
 
 @dataclasses.dataclass
 class StateDictSettings:
+    """What FSDP.get_state_dict_type returns: the model and optimizer state-dict settings in force."""
+
     state_dict_type: StateDictType
     state_dict_config: StateDictConfig
     optim_state_dict_config: OptimStateDictConfig
