@@ -102,7 +102,7 @@ class ShardedOptimStateDictConfig(OptimStateDictConfig):
 
 @dataclasses.dataclass
 class StateDictSettings:
-    """What FSDP.get_state_dict_type returns: the model and optimizer state-dict settings in force."""
+    """The model and optimizer state-dict settings of an FSDP module, grouped (torch's names and fields)."""
 
     state_dict_type: StateDictType
     state_dict_config: StateDictConfig
