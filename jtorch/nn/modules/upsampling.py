@@ -5,20 +5,21 @@ from .module import Module
 __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
 
+def _float_factor(scale_factor):
+    """Scale factors are kept as floats (a tuple stays a tuple of floats); a falsy one means none."""
+    if isinstance(scale_factor, tuple):
+        return tuple(map(float, scale_factor))
+    return float(scale_factor) if scale_factor else None
+
+
 class Upsample(Module):
     __constants__ = ["size", "scale_factor", "mode", "align_corners", "name", "recompute_scale_factor"]
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
                  recompute_scale_factor=None):
         super().__init__()
-        self.name = type(self).__name__
-        self.size = size
-        if isinstance(scale_factor, tuple):
-            self.scale_factor = tuple(float(factor) for factor in scale_factor)
-        else:
-            self.scale_factor = float(scale_factor) if scale_factor else None
-        self.mode = mode
-        self.align_corners = align_corners
+        self.name, self.size, self.scale_factor = type(self).__name__, size, _float_factor(scale_factor)
+        self.mode, self.align_corners = mode, align_corners
         self.recompute_scale_factor = recompute_scale_factor
 
     def forward(self, input):
@@ -26,12 +27,9 @@ class Upsample(Module):
                              recompute_scale_factor=self.recompute_scale_factor)
 
     def extra_repr(self):
-        if self.scale_factor is not None:
-            info = "scale_factor=" + repr(self.scale_factor)
-        else:
-            info = "size=" + repr(self.size)
-        info += ", mode=" + repr(self.mode)
-        return info
+        # the scale factor wins when both are set, as in torch
+        target = f"size={self.size!r}" if self.scale_factor is None else f"scale_factor={self.scale_factor!r}"
+        return f"{target}, mode={self.mode!r}"
 
 
 class UpsamplingNearest2d(Upsample):
