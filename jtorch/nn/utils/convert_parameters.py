@@ -14,22 +14,23 @@ def _check_param_device(param, old_param_device):
     return old_param_device
 
 
-def parameters_to_vector(parameters):
-    param_device = None
-    vec = []
+def _on_one_device(parameters):
+    """The parameters one by one, each checked to live on the first one's device before it is used."""
+    device = None
     for param in parameters:
-        param_device = _check_param_device(param, param_device)
-        vec.append(param.view(-1))
-    return cat(vec)
+        device = _check_param_device(param, device)
+        yield param
+
+
+def parameters_to_vector(parameters):
+    return cat([param.view(-1) for param in _on_one_device(parameters)])
 
 
 def vector_to_parameters(vec, parameters):
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
-    param_device = None
-    pointer = 0
-    for param in parameters:
-        param_device = _check_param_device(param, param_device)
-        num_param = param.numel()
-        param.data = vec[pointer:pointer + num_param].view_as(param).data
-        pointer += num_param
+    start = 0
+    for param in _on_one_device(parameters):
+        end = start + param.numel()
+        param.data = vec[start:end].view_as(param).data  # consecutive slices, in the given order
+        start = end
