@@ -531,10 +531,23 @@ def svdvals(A, *, driver=None, out=None):
     return _svdvals(A)
 
 
+def _hermitian_part(A, lower):
+    """The Hermitian matrix that one triangle of A stands for (torch never reads the other).
+
+    Its value comes from that triangle, its derivative is A's own: torch differentiates with
+    respect to the Hermitian matrix, so its gradient is that matrix's (symmetric) one. jax's
+    eigh derivative would otherwise use the unread triangle too."""
+    n = A.shape[-1]
+    tri = jnp.tril(A, -1) if lower else jnp.triu(A, 1)
+    diag = jnp.real(jnp.diagonal(A, axis1=-2, axis2=-1)).astype(A.dtype)
+    H = tri + jnp.conj(jnp.swapaxes(tri, -1, -2)) + diag[..., :, None] * jnp.eye(n, dtype=A.dtype)
+    return A + jax.lax.stop_gradient(H - A)
+
+
 @op(tensors=("A",), method=False, function=False, grad_name="LinalgEighBackward0")
 def _eigh(A, *, UPLO):
     _square("linalg.eigh", A)
-    w, v = jnp.linalg.eigh(A, UPLO=UPLO, symmetrize_input=False)
+    w, v = jnp.linalg.eigh(_hermitian_part(A, UPLO == "L"), UPLO=UPLO, symmetrize_input=False)
     return w, v
 
 
@@ -554,7 +567,27 @@ def eigvalsh(A, UPLO="L", *, out=None):
 def _pinv(A, *, hermitian, rtol):
     if A.ndim < 2:
         raise RuntimeError("linalg.pinv(A): The input tensor A must have at least 2 dimensions.")
-    return jnp.linalg.pinv(A, rtol=rtol, hermitian=hermitian)
+    if not hermitian:
+        return jnp.linalg.pinv(A, rtol=rtol)
+    # torch: eigenvalues of the lower triangle's Hermitian matrix, those at most rtol * max|w| dropped
+    _square("linalg.pinv", A)
+    w, v = jnp.linalg.eigh(_hermitian_part(A, True), symmetrize_input=False)
+    if rtol is None:
+        rtol = jnp.finfo(A.dtype).eps * A.shape[-1]
+    size = jnp.abs(w)
+    keep = size > rtol * jnp.max(size, axis=-1, keepdims=True)
+    inv = jnp.where(keep, 1 / jnp.where(keep, w, 1), 0).astype(A.dtype)
+    P = jax.lax.stop_gradient((v * inv[..., None, :]) @ _mH(v))
+    # the derivative is the general pseudo-inverse's (as torch's backward, with A itself): eigh's
+    # would only see the Hermitian part of a perturbation. D is zero with A's derivative.
+    A0 = jax.lax.stop_gradient(A)
+    D = A - A0
+    eye = jnp.eye(A.shape[-1], dtype=A.dtype)
+    return P + (-P @ D @ P + P @ _mH(P) @ _mH(D) @ (eye - A0 @ P) + (eye - P @ A0) @ _mH(D) @ _mH(P) @ P)
+
+
+def _mH(x):
+    return jnp.conj(jnp.swapaxes(x, -1, -2))
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
