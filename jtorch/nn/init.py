@@ -45,11 +45,10 @@ def _calculate_fan_in_and_fan_out(tensor):
 
 def _calculate_correct_fan(tensor, mode):
     mode = mode.lower()
-    valid_modes = ["fan_in", "fan_out"]
-    if mode not in valid_modes:
-        raise ValueError(f"Mode {mode} not supported, please use one of {valid_modes}")
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    return fan_in if mode == "fan_in" else fan_out
+    choices = ["fan_in", "fan_out"]  # in the order _calculate_fan_in_and_fan_out returns them
+    if mode not in choices:
+        raise ValueError(f"Mode {mode} not supported, please use one of {choices}")
+    return _calculate_fan_in_and_fan_out(tensor)[choices.index(mode)]
 
 
 def _set(tensor, value):
@@ -103,19 +102,18 @@ def eye_(tensor):
 
 def dirac_(tensor, groups=1):
     import numpy as np
-    dimensions = tensor.dim()
-    if dimensions not in [3, 4, 5]:
+    if tensor.dim() not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
-    sizes = tensor.size()
-    if sizes[0] % groups != 0:
+    out_total, in_chans, *spatial = tensor.size()
+    if out_total % groups:
         raise ValueError("dim 0 must be divisible by groups")
-    out_chans_per_grp = sizes[0] // groups
-    min_dim = min(out_chans_per_grp, sizes[1])
-    w = np.zeros(tuple(sizes), np.float64)
+    per_group = out_total // groups
+    centre = tuple(s // 2 for s in spatial)
+    # within each group, output channel d passes input channel d through at the kernel's centre
+    w = np.zeros(tuple(tensor.size()), np.float64)
     for g in range(groups):
-        for d in range(min_dim):
-            idx = (g * out_chans_per_grp + d, d) + tuple(s // 2 for s in sizes[2:])
-            w[idx] = 1
+        for d in range(min(per_group, in_chans)):
+            w[(g * per_group + d, d) + centre] = 1
     from .._ops.creation import tensor as _tensor
     return _set(tensor, _tensor(w, dtype=tensor.dtype))
 
@@ -133,25 +131,26 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
     return normal_(tensor, 0.0, std, generator)
 
 
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def _kaiming_std(tensor, a, mode, nonlinearity):
+    """gain / sqrt(fan) for the He initialisations; None for a tensor with no elements (torch warns, no-op)."""
     if 0 in tensor.shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return None
+    fan = _calculate_correct_fan(tensor, mode)  # validates mode before nonlinearity, as torch
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    std = _kaiming_std(tensor, a, mode, nonlinearity)
+    if std is None:
         return tensor
-    fan = _calculate_correct_fan(tensor, mode)
-    gain = calculate_gain(nonlinearity, a)
-    std = gain / math.sqrt(fan)
-    bound = math.sqrt(3.0) * std
-    return uniform_(tensor, -bound, bound, generator)
+    half_width = math.sqrt(3.0) * std  # U(-w, w) has standard deviation w / sqrt(3)
+    return uniform_(tensor, -half_width, half_width, generator)
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    if 0 in tensor.shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
-        return tensor
-    fan = _calculate_correct_fan(tensor, mode)
-    gain = calculate_gain(nonlinearity, a)
-    std = gain / math.sqrt(fan)
-    return normal_(tensor, 0.0, std, generator)
+    std = _kaiming_std(tensor, a, mode, nonlinearity)
+    return tensor if std is None else normal_(tensor, 0.0, std, generator)
 
 
 @op(method=False, function=False, differentiable=False)
