@@ -241,12 +241,12 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if not replacement and num_samples > input.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    _check_distribution(_checks.host_value(input), num_samples, replacement)
+    _check_distribution(_checks.host_value(input))
     key = _gen(generator)._key_leaf()
     return _multinomial(key, input, num_samples=int(num_samples), replacement=bool(replacement))
 
 
-def _check_distribution(p, num_samples, replacement):
+def _check_distribution(p):
     """torch's errors for probabilities known on the host (XLA would sample from garbage)."""
     if p is None or not p.size:
         return
@@ -254,9 +254,6 @@ def _check_distribution(p, num_samples, replacement):
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if (p.sum(-1) <= 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    if not replacement and ((p > 0).sum(-1) < num_samples).any():
-        raise RuntimeError("invalid multinomial distribution (with replacement=False, not enough non-negative "
-                           "category to sample)")
 
 
 @op(tensors=("key", "input"), method=False, function=False, differentiable=False)
