@@ -18,9 +18,7 @@ class Threshold(Module):
 
     def __init__(self, threshold, value, inplace=False):
         super().__init__()
-        self.threshold = threshold
-        self.value = value
-        self.inplace = inplace
+        self.threshold, self.value, self.inplace = threshold, value, inplace
 
     def forward(self, input):
         return F.threshold(input, self.threshold, self.value, self.inplace)
@@ -257,15 +255,11 @@ class PReLU(Module):
 class _SoftmaxBase(Module):
     __constants__ = ["dim"]
     _fn = None
+    _unpickle_defaults = {"dim": None}
 
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if not hasattr(self, "dim"):
-            self.dim = None
 
     def forward(self, input):
         return type(self)._fn(input, self.dim, _stacklevel=5)

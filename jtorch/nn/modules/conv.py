@@ -58,6 +58,7 @@ def _explicit_pads(padding, kernel_size, dilation):
 class _ConvNd(Module):
     __constants__ = ["stride", "padding", "dilation", "groups", "padding_mode", "output_padding", "in_channels",
                      "out_channels", "kernel_size"]
+    _unpickle_defaults = {"padding_mode": "zeros"}
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, transposed,
                  output_padding, groups, bias, padding_mode, device=None, dtype=None):
@@ -94,10 +95,6 @@ class _ConvNd(Module):
         if self.bias is None:
             text += ", bias=False"
         return text if self.padding_mode == "zeros" else f"{text}, padding_mode={self.padding_mode}"
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        self.__dict__.setdefault("padding_mode", "zeros")  # pickles from before padding_mode existed
 
 
 def _conv_class(nd, tuple_fn, fn):

@@ -321,8 +321,15 @@ class Module:
         state.pop("_backward_hook_tensors", None)  # this call's autograd intermediates are not state
         return state
 
+    # attributes added after some modules were pickled: set to these values when an unpickled module
+    # lacks them (a subclass lists its own)
+    _unpickle_defaults = {}
+
     def __setstate__(self, state):
         self.__dict__.update(state)
+        for name, value in type(self)._unpickle_defaults.items():
+            if not hasattr(self, name):
+                setattr(self, name, value)
 
     # -- iteration ------------------------------------------------------------------------------------
     def _named_members(self, get_members_fn, prefix="", recurse=True, remove_duplicate=True):

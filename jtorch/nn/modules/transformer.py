@@ -7,12 +7,12 @@ import copy
 
 from ..._ops.creation import full
 from .. import functional as F, init
+from ..parameter import Parameter
+from .module import Module
 from .attention import MultiheadAttention
 from .container import ModuleList
 from .dropout import Dropout
 from .linear import Linear
-from .module import Module
-from ..parameter import Parameter
 from .normalization import LayerNorm
 
 
@@ -53,6 +53,8 @@ class TransformerEncoderLayer(Module):
     """Self-attention and a feed-forward block, each with residual, dropout and LayerNorm
     (applied before the block with norm_first=True)."""
 
+    _unpickle_defaults = {"activation": F.relu}  # pickles from before the activation was configurable
+
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
                  batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
         super().__init__()
@@ -67,11 +69,6 @@ class TransformerEncoderLayer(Module):
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
         self.activation = _get_activation_fn(activation)
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if not hasattr(self, "activation"):
-            self.activation = F.relu
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         x = src
@@ -141,25 +138,27 @@ class TransformerDecoderLayer(Module):
         return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
 
+def _final_norm(stack, x):
+    """The optional norm after the last layer of an encoder or decoder stack."""
+    return x if stack.norm is None else stack.norm(x)
+
+
 class TransformerEncoder(Module):
     """A stack of `num_layers` deep copies of `encoder_layer`, then an optional norm."""
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
         super().__init__()
         self.layers = _get_clones(encoder_layer, num_layers)
-        self.num_layers = num_layers
-        self.norm = norm
-        self.enable_nested_tensor = enable_nested_tensor
-        self.use_nested_tensor = False
+        self.num_layers, self.norm = num_layers, norm
+        # accepted for torch's signature; jtorch has no nested-tensor fast path
+        self.enable_nested_tensor, self.use_nested_tensor = enable_nested_tensor, False
         self.mask_check = mask_check
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         output = src
         for mod in self.layers:
             output = mod(output, src_mask=mask, is_causal=bool(is_causal), src_key_padding_mask=src_key_padding_mask)
-        if self.norm is not None:
-            output = self.norm(output)
-        return output
+        return _final_norm(self, output)
 
 
 class TransformerDecoder(Module):
@@ -178,9 +177,7 @@ class TransformerDecoder(Module):
             output = mod(output, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
                          tgt_key_padding_mask=tgt_key_padding_mask, memory_key_padding_mask=memory_key_padding_mask,
                          tgt_is_causal=bool(tgt_is_causal), memory_is_causal=memory_is_causal)
-        if self.norm is not None:
-            output = self.norm(output)
-        return output
+        return _final_norm(self, output)
 
 
 class Transformer(Module):
@@ -206,9 +203,7 @@ class Transformer(Module):
             self.decoder = TransformerDecoder(layer, num_decoder_layers,
                                               LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw))
         self._reset_parameters()
-        self.d_model = d_model
-        self.nhead = nhead
-        self.batch_first = batch_first
+        self.d_model, self.nhead, self.batch_first = d_model, nhead, batch_first
 
     def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
                 tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
