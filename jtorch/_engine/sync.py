@@ -129,16 +129,25 @@ def _on_accelerator(_known=[]):  # noqa: B006 - a one-slot cache: jax.default_ba
 
 
 def _call_site():
-    """(file, line) of the user code that caused this sync (first frame outside jtorch)."""
+    """(file, line, tag) of the user code that caused this sync (first frame outside jtorch).
+
+    Code typed at a prompt has no file: every input is `<stdin>:1`. There the tag tells
+    inputs apart by their compiled content, so five different statements are five sites."""
     f = sys._getframe(2)
     while f is not None and f.f_code.co_filename.startswith(_PKG):
         f = f.f_back
-    return ("<unknown>", 0) if f is None else (f.f_code.co_filename, f.f_lineno)
+    if f is None:
+        return "<unknown>", 0, ""
+    code = f.f_code
+    tag = ""
+    if code.co_filename.startswith("<"):
+        tag = f" #{hash((code.co_code, code.co_names, repr(code.co_consts))) & 0xFFFFFF:06x}"
+    return code.co_filename, f.f_lineno, tag
 
 
 def _note_compile(prog, key, reason):
-    filename, lineno = _call_site()
-    site = f"{filename}:{lineno} ({reason})"
+    filename, lineno, tag = _call_site()
+    site = f"{filename}:{lineno}{tag} ({reason})"
     program.note_site(key, site)
     seen = _sites.get(site)
     if seen is None:

@@ -49,3 +49,18 @@ def test_recompile_warning_says_how_many_programs_the_site_holds(small_cache):
     assert msgs, [str(w.message) for w in caught]
     assert "of them still cached, at most 3 in all" in msgs[0]
     assert "3 of them still cached" in msgs[0] or "2 of them still cached" in msgs[0]
+
+
+def test_interactive_inputs_are_told_apart_by_content():
+    """At a prompt every input is `<stdin>:1`: different statements must not count as one site."""
+    scope = {"torch": torch}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for n in range(121, 127):  # six different inputs, each printing its own shape
+            exec(compile(f"(torch.ones({n}) * 5).sum().item()", "<stdin>", "single"), scope)
+        assert not [w for w in caught if "different programs" in str(w.message)]
+        for n in range(131, 137):  # one input run again and again with new shapes: that warns
+            scope["n"] = n
+            exec(compile("(torch.ones(n) * 7).sum().item()", "<stdin>", "single"), scope)
+    msgs = [str(w.message) for w in caught if "different programs" in str(w.message)]
+    assert len(msgs) == 1 and "<stdin>:1 #" in msgs[0]
