@@ -149,3 +149,26 @@ def test_hermitian_pinv_value_and_gradient(kind):
     (p_ours, g_ours), (p_theirs, g_theirs) = run(jtorch), run(torch)
     np.testing.assert_allclose(p_ours, p_theirs, atol=1e-10)
     np.testing.assert_allclose(g_ours, g_theirs, atol=1e-8)
+
+
+def test_jax_shape_errors_translate_to_torch_words():
+    import jax
+    import jax.numpy as jnp
+
+    from jtorch._ops import _checks
+
+    def error(fn, *shapes):
+        try:
+            jax.eval_shape(fn, *[jax.ShapeDtypeStruct(s, jnp.float32) for s in shapes])
+        except Exception as e:  # noqa: BLE001
+            return _checks.in_torch_words("op", e, shapes)
+        raise AssertionError("no error")
+
+    with pytest.raises(RuntimeError) as theirs:
+        torch.ones(3) - torch.ones(4)
+    assert str(error(lambda a, b: a - b, (3,), (4,))) == str(theirs.value)
+    with pytest.raises(RuntimeError) as theirs:
+        torch.where(torch.ones(2, 1) > 0, torch.ones(3), torch.ones(4))
+    assert str(error(lambda c, a, b: jnp.where(c > 0, a, b), (2, 1), (3,), (4,))) == str(theirs.value)
+    other = error(lambda a: a.reshape(7), (3,))
+    assert isinstance(other, RuntimeError) and str(other).startswith("op(): invalid arguments for shapes [3]: ")

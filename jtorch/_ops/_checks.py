@@ -9,6 +9,8 @@ gives an arbitrary value) unless a later check sees the value.
 Shape checks run at trace time inside lowerings (shapes are static), so they cost nothing
 per call once an op's output shape is cached, and raise torch's message instead of jax's.
 """
+import re
+
 import jax
 import numpy as np
 
@@ -90,6 +92,24 @@ def reduction_dims(name, shape, dims):
     for d in dims:
         if shape and shape[d] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+_SHAPE = re.compile(r"\(([0-9, ]*)\)")
+
+
+def in_torch_words(opname, error, input_shapes):
+    """The exception to raise for an error jax raised while tracing op `opname`: torch's
+    broadcasting message when jax's names incompatible shapes, else torch-style wording that
+    names the op and the input shapes. (For the op table's shape inference to call.)"""
+    msg = str(error)
+    if "shapes for broadcasting" in msg.lower():
+        shapes = [tuple(int(v) for v in m.split(",") if v.strip()) for m in _SHAPE.findall(msg.split(":", 1)[-1])]
+        try:
+            broadcast_shapes(*(shapes or input_shapes))
+        except RuntimeError as torch_error:
+            return torch_error
+    shapes = ", ".join(str(list(s)) for s in input_shapes)
+    return RuntimeError(f"{opname}(): invalid arguments for shapes {shapes}: {msg}")
 
 
 def before(check):
