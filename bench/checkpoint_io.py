@@ -6,10 +6,11 @@ Each measurement runs in a fresh child process that first builds the state dict
 (`tensors` float32 tensors of `mb` MiB each), so one library's caches and memory never
 affect the other's. Reported per library: seconds (best of `repeats`, runs alternate
 between the libraries) and peak RSS beyond what the process held before the call
-(Linux: the peak is reset through /proc/self/clear_refs just before the call). For load,
+(Linux: RSS sampled every millisecond during the call, and the kernel's peak reset through
+/proc/self/clear_refs just before it). For load,
 the loaded tensors themselves are part of the peak; "extra" subtracts their size.
 jtorch's save writes a temp file, fsyncs it and renames it over the target; torch writes
-in place without fsync. The file is read once before the load runs, so both libraries
+in place without fsync ("jtorch-nofsync" times jtorch's save with the fsync left out). The file is read once before the load runs, so both libraries
 load from the page cache.
 """
 import argparse
@@ -20,17 +21,38 @@ import sys
 import tempfile
 
 _CHILD = r"""
-import json, os, sys, time
+import json, os, sys, threading, time
 lib, op, path, n, mb = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
-def rss():
-    with open("/proc/self/status") as f:
-        d = dict(line.split(":", 1) for line in f)
-    return int(d["VmRSS"].split()[0]) * 1024, int(d["VmHWM"].split()[0]) * 1024
+def current():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE
 
-def reset_peak():
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")
+class Peak:
+    # the kernel's VmHWM misses memory freed through brk, so RSS is also sampled every millisecond
+    def __init__(self):
+        self.top, self.stop = current(), False
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+
+    def watch(self):
+        while not self.stop:
+            self.top = max(self.top, current())
+            time.sleep(0.001)
+
+    def __enter__(self):
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        self.before = current()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop = True
+        self.thread.join()
+        with open("/proc/self/status") as f:
+            hwm = int(dict(line.split(":", 1) for line in f)["VmHWM"].split()[0]) * 1024
+        self.extra = max(self.top, hwm, current()) - self.before
 
 numel = mb * 2**20 // 4
 if lib == "torch":
@@ -39,6 +61,8 @@ if lib == "torch":
     make = lambda i: torch.full((numel,), float(i))
 else:
     import jax, jtorch
+    if lib == "jtorch-nofsync":
+        jtorch.serialization._FSYNC = False
     mod = jtorch
     make = lambda i: jtorch.full((numel,), float(i))
     done = lambda out: jax.block_until_ready([t._value("bench") for t in out.values()])
@@ -47,24 +71,22 @@ if op == "save":
     if lib == "jtorch":
         done(sd)
     mod.save({"tiny": make(0)[:4].clone()}, path + ".warm")  # first-call imports out of the timing
-    reset_peak()
-    before = rss()[0]
-    t = time.perf_counter()
-    mod.save(sd, path)
-    dt = time.perf_counter() - t
+    with Peak() as peak:
+        t = time.perf_counter()
+        mod.save(sd, path)
+        dt = time.perf_counter() - t
 else:
     mod.load(path + ".warm")
     chunk = bytearray(1 << 20)  # small and reused: the peak should not count a read buffer
     with open(path, "rb") as f:
         while f.readinto(chunk):
             pass
-    reset_peak()
-    before = rss()[0]
-    t = time.perf_counter()
-    out = mod.load(path)
-    done(out)
-    dt = time.perf_counter() - t
-print("RESULT" + json.dumps({"s": dt, "peak_extra": rss()[1] - before}))
+    with Peak() as peak:
+        t = time.perf_counter()
+        out = mod.load(path)
+        done(out)
+        dt = time.perf_counter() - t
+print("RESULT" + json.dumps({"s": dt, "peak_extra": peak.extra}))
 """
 
 
@@ -72,8 +94,9 @@ def run(lib, op, path, n, mb, jtorch_path=None):
     env = dict(os.environ, XLA_PYTHON_CLIENT_PREALLOCATE="false", JAX_PLATFORMS="cpu")
     if jtorch_path and lib == "jtorch":  # another jtorch checkout (e.g. an older commit) to compare with
         env["PYTHONPATH"] = jtorch_path + os.pathsep + env.get("PYTHONPATH", "")
+    # cwd: the checkpoint's folder, so that `python -c` (cwd first on sys.path) imports the jtorch asked for
     r = subprocess.run([sys.executable, "-c", _CHILD, lib, op, path, str(n), str(mb)], capture_output=True,
-                       text=True, env=env, timeout=600)
+                       text=True, env=env, timeout=600, cwd=os.path.dirname(os.path.abspath(path)))
     if r.returncode:
         raise SystemExit(f"{lib} {op} failed:\n{r.stderr[-3000:]}")
     line = [ln for ln in r.stdout.splitlines() if ln.startswith("RESULT")][-1]
@@ -91,11 +114,13 @@ def main():
     total = args.tensors * args.mb * 2**20
     with tempfile.TemporaryDirectory(dir=args.dir) as d:
         paths = {lib: os.path.join(d, f"{lib}.pt") for lib in ("torch", "jtorch")}
-        res = {(lib, op): [] for lib in paths for op in ("save", "load")}
+        libs = {"save": ("torch", "jtorch", "jtorch-nofsync"), "load": ("torch", "jtorch")}
+        res = {(lib, op): [] for op in libs for lib in libs[op]}
         for _ in range(args.repeats):
             for op in ("save", "load"):
-                for lib in ("torch", "jtorch"):
-                    res[lib, op].append(run(lib, op, paths[lib], args.tensors, args.mb, args.jtorch_path))
+                for lib in libs[op]:
+                    path = paths[lib.split("-")[0]]
+                    res[lib, op].append(run(lib, op, path, args.tensors, args.mb, args.jtorch_path))
         # each library's file loads in the other (format compatibility on the large file)
         cross = {}
         for reader, writer in (("torch", "jtorch"), ("jtorch", "torch")):
@@ -104,14 +129,17 @@ def main():
     print(f"state dict: {args.tensors} x {args.mb} MiB float32 = {total / 2**20:.0f} MiB; best of {args.repeats}; "
           f"{os.cpu_count()} CPUs")
     for op in ("save", "load"):
-        best = {lib: min(res[lib, op], key=lambda r: r["s"]) for lib in paths}
-        peak = {lib: max(r["peak_extra"] for r in res[lib, op]) for lib in paths}
+        best = {lib: min(r["s"] for r in res[lib, op]) for lib in libs[op]}
+        median = {lib: sorted(r["s"] for r in res[lib, op])[len(res[lib, op]) // 2] for lib in libs[op]}
+        peak = {lib: max(r["peak_extra"] for r in res[lib, op]) for lib in libs[op]}
         held = total if op == "load" else 0  # the loaded tensors themselves
-        for lib in paths:
+        for lib in libs[op]:
             times = ", ".join(f"{r['s']:.2f}" for r in res[lib, op])
-            print(f"  {op:4s} {lib:6s}: {best[lib]['s']:6.2f} s (runs: {times}); peak RSS extra "
-                  f"{(peak[lib] - held) / 2**20:7.0f} MiB (max of runs)")
-        print(f"  {op:4s} jtorch / torch time: {best['jtorch']['s'] / best['torch']['s']:.2f}")
+            print(f"  {op:4s} {lib:14s}: best {best[lib]:5.2f} s, median {median[lib]:5.2f} s (runs: {times}); "
+                  f"peak RSS extra {(peak[lib] - held) / 2**20:5.0f} MiB (max of runs)")
+        for lib in libs[op][1:]:
+            print(f"  {op:4s} {lib} / torch: best {best[lib] / best['torch']:.2f}, "
+                  f"median {median[lib] / median['torch']:.2f}")
     for k, v in cross.items():
         print(f"  {k}: {v:.2f} s")
 

@@ -149,28 +149,103 @@ def _bytes_of(data):
     return memoryview(data)
 
 
-_CHUNK = 1 << 24  # bytes per write: bounds the crc pass and the write to one cache-friendly piece
+_CHUNK = 1 << 24  # bytes per write
+_ZIP64_AT = 0xFFFFFFFF  # sizes and offsets from here on need zip64 fields
+_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, 00:00:00: fixed, as torch writes it
+
+
+class _ZipWriter:
+    """The stored zip a checkpoint is: each record's data starts 64-byte aligned (torch's layout).
+
+    Record bytes are written straight from their buffer. On a seekable file the CRC-32 is computed
+    on a second thread while the same piece is being written, then patched into the local header;
+    on a stream it is computed first, so no data descriptor is ever needed.
+    """
+
+    def __init__(self, out):
+        self.out = out
+        self.seekable = _seekable(out)
+        self.pos = out.tell() if self.seekable else 0
+        self.entries = []  # (name bytes, flags, crc, size, header offset)
+        self.pool = None
+
+    def _write(self, b):
+        self.out.write(b)
+        self.pos += len(b)
+
+    def _crc(self, view):
+        crc = 0
+        for i in range(0, len(view), _CHUNK):
+            crc = zlib.crc32(view[i:i + _CHUNK], crc)
+        return crc
+
+    def add(self, name, data):
+        view = _bytes_of(data)
+        size, fname = len(view), name.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800  # utf-8 names
+        zip64 = size >= _ZIP64_AT
+        extra = struct.pack("<HHQQ", 1, 16, size, size) if zip64 else b""
+        pad = (-(self.pos + 30 + len(fname) + len(extra) + 4)) % _ALIGN
+        extra += b"FB" + struct.pack("<H", pad) + b"Z" * pad
+        overlap = self.seekable and size >= 2 * _CHUNK
+        crc = 0 if overlap else self._crc(view)
+        offset = self.pos
+        small = 0xFFFFFFFF if zip64 else size
+        self._write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 45 if zip64 else 20, 0, flags, 0, 0, _DOS_DATE,
+                                crc, small, small, len(fname), len(extra)) + fname + extra)
+        if overlap:  # crc of each piece on a worker thread while the piece is written (both release the GIL)
+            if self.pool is None:
+                import concurrent.futures
+                self.pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="jtorch-save-crc")
+            for i in range(0, size, _CHUNK):
+                piece = view[i:i + _CHUNK]
+                running = self.pool.submit(zlib.crc32, piece, crc)
+                self._write(piece)
+                crc = running.result()
+            end = self.out.tell()
+            self.out.seek(offset + 14)
+            self.out.write(struct.pack("<L", crc))
+            self.out.seek(end)
+        else:
+            for i in range(0, size, _CHUNK):
+                self._write(view[i:i + _CHUNK])
+        self.entries.append((fname, flags, crc, size, offset))
+
+    def finish(self):
+        start = self.pos
+        for fname, flags, crc, size, offset in self.entries:
+            extra = b""
+            if size >= _ZIP64_AT:
+                extra += struct.pack("<QQ", size, size)
+            if offset >= _ZIP64_AT:
+                extra += struct.pack("<Q", offset)
+            if extra:
+                extra = struct.pack("<HH", 1, len(extra)) + extra
+            small = 0xFFFFFFFF if size >= _ZIP64_AT else size
+            self._write(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 45 if extra else 20, 3, 45 if extra else 20,
+                                    0, flags, 0, 0, _DOS_DATE, crc, small, small, len(fname), len(extra), 0, 0, 0,
+                                    0o644 << 16, min(offset, 0xFFFFFFFF)) + fname + extra)
+        count, cd_size = len(self.entries), self.pos - start
+        if count >= 0xFFFF or start >= _ZIP64_AT or cd_size >= _ZIP64_AT:
+            at = self.pos
+            self._write(struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, cd_size, start))
+            self._write(struct.pack("<4sLQL", b"PK\x06\x07", 0, at, 1))
+        self._write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, min(count, 0xFFFF), min(count, 0xFFFF),
+                                min(cd_size, 0xFFFFFFFF), min(start, 0xFFFFFFFF), 0))
+        if hasattr(self.out, "flush"):
+            self.out.flush()
 
 
 def _write_zip(out, name, records):
-    """Write (record name, bytes or array) pairs as a stored zip whose record data start 64-byte aligned.
-
-    Each record is streamed from its buffer into the archive: no copy of the data is made.
-    """
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+    """Write (record name, bytes or array) pairs under `name/` as a checkpoint zip."""
+    zw = _ZipWriter(out)
+    try:
         for rec, data in records:
-            view = _bytes_of(data)
-            full = f"{name}/{rec}"
-            info = zipfile.ZipInfo(full, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_STORED
-            info.file_size = len(view)
-            zip64 = len(view) * 1.05 > zipfile.ZIP64_LIMIT  # zipfile's rule: it then appends a 20-byte field
-            start = zf.fp.tell() + 30 + len(full.encode()) + 4 + (20 if zip64 else 0)
-            pad = (-start) % _ALIGN
-            info.extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
-            with zf.open(info, "w", force_zip64=zip64) as dest:
-                for i in range(0, len(view), _CHUNK):
-                    dest.write(view[i:i + _CHUNK])
+            zw.add(f"{name}/{rec}", data)
+    finally:
+        if zw.pool is not None:
+            zw.pool.shutdown()
+    zw.finish()
 
 
 def _archive_name(path):
@@ -251,6 +326,7 @@ def _sweep_stale_temps(folder, base):
 
 
 _WRITEBACK_STEP = 1 << 25
+_FSYNC = True  # durable saves (power loss); torch does not fsync. bench/checkpoint_io.py times both ways.
 
 
 @functools.lru_cache(maxsize=None)
@@ -306,12 +382,15 @@ def _atomic_write(path, content):
             else:
                 fh.write(content)
             fh.flush()
-            os.fsync(fh.fileno())
+            if _FSYNC:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not _FSYNC:
+        return
     with contextlib.suppress(OSError):  # make the rename itself durable
         dfd = os.open(folder, os.O_RDONLY)
         try:
