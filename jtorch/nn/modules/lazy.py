@@ -87,10 +87,11 @@ class LazyLinear(LazyModuleMixin, Linear):
     def initialize_parameters(self, input):
         if self.has_uninitialized_params():
             with no_grad():
-                self.in_features = input.shape[-1]
-                self.weight.materialize((self.out_features, self.in_features))
-                if self.bias is not None:
-                    self.bias.materialize((self.out_features,))
+                self.in_features = input.shape[-1]  # the last dim of the first input
+                shapes = {"weight": (self.out_features, self.in_features), "bias": (self.out_features,)}
+                for name, shape in shapes.items():
+                    if getattr(self, name) is not None:
+                        getattr(self, name).materialize(shape)
                 self.reset_parameters()
         if self.in_features == 0:  # loaded from a state_dict: the weight knows it
             if input.shape[-1] != self.weight.shape[-1]:

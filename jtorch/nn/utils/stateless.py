@@ -47,10 +47,11 @@ def _swap_tensor(module, name, tensor):
     orig = getattr(module, name) if hasattr(module, name) else _MISSING
     if orig is not _MISSING and orig is not None and not isinstance(orig, Tensor):
         raise TypeError(f"attribute `{name}`: {orig} is not an instance of torch.Tensor")
-    if tensor is not _MISSING:
+    if tensor is _MISSING:
+        if hasattr(module, name):  # the name goes away again
+            delattr(module, name)
+    else:
         setattr(module, name, tensor)
-    elif hasattr(module, name):
-        delattr(module, name)
     return orig
 
 
