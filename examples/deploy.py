@@ -3,11 +3,12 @@
     python examples/deploy.py [--out DIR]
 
 Writes DIR/checkpoint.pt (PyTorch's format: `torch.load` reads it too), DIR/model.jit.pt
-(jax.export StableHLO + weights, batch size free) and DIR/model.onnx (needs `pip install onnx
-onnxruntime`; skipped without them), then prints the max abs difference of each artifact's
-outputs from the eager model's.
+(jax.export StableHLO + weights, batch size free; its serialization needs `pip install flatbuffers`,
+skipped without it) and DIR/model.onnx (needs `pip install onnx onnxruntime`; skipped without them),
+then prints the max abs difference of each artifact's outputs from the eager model's.
 """
 import argparse
+import importlib
 import os
 import subprocess
 import sys
@@ -42,9 +43,9 @@ def make_data(n=96, seed=0):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=None, help="folder for the artifacts (default: a temporary folder)")
-    ap.add_argument("--steps", type=int, default=30)
+    ap.add_argument("--steps", type=int, default=30, help="training steps before exporting (default: 30)")
     args = ap.parse_args()
     # full float32 matmuls/convolutions (a GPU would use TF32), so the artifacts compare to 1e-6
     jax.config.update("jax_default_matmul_precision", "highest")
@@ -71,8 +72,27 @@ def main():
     eager = model(test_x).detach().numpy()
     print(f"checkpoint  {ckpt}: max abs diff {np.abs(restored(test_x).detach().numpy() - eager).max():.2e}")
 
+    export_jit(model, x[:4], test_x, eager, out)
+    export_onnx(model, x[:4], test_x, eager, out)
+
+
+def _missing(*modules):
+    missing = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    return missing
+
+
+def export_jit(model, example, test_x, eager, out):
+    # jax.export writes its artifact with flatbuffers, which jax itself does not install
+    if _missing("flatbuffers"):
+        print("jit         skipped: pip install flatbuffers")
+        return
     jit_path = os.path.join(out, "model.jit.pt")
-    jit.trace(model, (x[:4],)).save(jit_path)
+    jit.trace(model, (example,)).save(jit_path)
     # run the artifact in a fresh process that never imports this script (so never sees Classifier)
     np.save(os.path.join(out, "test_x.npy"), test_x.numpy())
     code = ("import sys, numpy as np, jtorch.jit\n"
@@ -85,14 +105,15 @@ def main():
     jit_y = np.load(os.path.join(out, "jit_y.npy"))
     print(f"jit         {jit_path}: max abs diff {np.abs(jit_y - eager).max():.2e} (batch 10, traced with 4)")
 
-    try:
-        import onnxruntime as ort
-    except ImportError:
+
+def export_onnx(model, example, test_x, eager, out):
+    if _missing("onnx", "onnxruntime"):
         print("onnx        skipped: pip install onnx onnxruntime")
         return
+    import onnxruntime as ort
     onnx_path = os.path.join(out, "model.onnx")
     from jtorch import onnx as jtorch_onnx
-    jtorch_onnx.export(model, (x[:4],), onnx_path, input_names=["images"], output_names=["logits"],
+    jtorch_onnx.export(model, (example,), onnx_path, input_names=["images"], output_names=["logits"],
                       dynamic_axes={"images": {0: "batch"}, "logits": {0: "batch"}})
     sess = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
     (onnx_y,) = sess.run(None, {"images": test_x.numpy()})
