@@ -103,6 +103,7 @@ from .amp.autocast_mode import (  # noqa: E402
     set_autocast_dtype as set_autocast_dtype, set_autocast_enabled as set_autocast_enabled,
 )
 from .serialization import load as load, save as save  # noqa: E402
+from .utils.dlpack import from_dlpack as from_dlpack  # noqa: E402
 
 # Every op in the table is a jtorch.<name> function (the table is the one definition).
 globals().update({_n: _f for _n, _f in _ops.registry.FUNCTIONS.items() if not _n.startswith("_")})

@@ -358,8 +358,43 @@ class Tensor:
         return np.asarray(self._value("numpy"))
 
     def __array__(self, dtype=None, copy=None):
-        a = np.asarray(self._value("numpy"))
-        return a if dtype is None else a.astype(dtype)
+        v = self._value("numpy")
+        if copy is False:
+            # numpy's contract: copy=False must share memory or raise; a device buffer or a cast cannot
+            dev = self.device
+            if dev.type != "cpu" or (dtype is not None and np.dtype(dtype) != np.dtype(v.dtype)):
+                raise ValueError(f"Unable to avoid copy while creating an array as requested (a {self.dtype} "
+                                 f"tensor on {dev}{'' if dtype is None else ' cast to ' + str(np.dtype(dtype))}).")
+        a = np.asarray(v)
+        if dtype is not None and np.dtype(dtype) != a.dtype:
+            return a.astype(dtype)  # already a fresh, writable array
+        # jax's host view is read-only: copy=True asks for memory the caller may write
+        return np.array(a, copy=True) if copy else a
+
+    # -- JAX interop ----------------------------------------------------------------------
+    def _jax_value(self):
+        """The value as JAX sees it: pending values are computed; a tracer (inside jax.jit or
+        jax.grad of a function over tensors) is returned as is."""
+        lz = self._fresh_lazy()
+        if lz.value is None:
+            sync.materialize([lz], "jax")
+        return lz.value
+
+    def __jax_array__(self):
+        """jnp.asarray(t), jnp.sin(t): the tensor's own jax array, without a copy."""
+        v = self._jax_value()
+        return jax.numpy.asarray(v) if isinstance(v, np.ndarray) else v
+
+    def __dlpack__(self, *, stream=-1, max_version=None, dl_device=None, copy=None):
+        if self.requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        kwargs = {"max_version": max_version, "dl_device": dl_device, "copy": copy}
+        if stream is not None and stream != -1:
+            kwargs["stream"] = stream
+        return self.__jax_array__().__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self.__jax_array__().__dlpack_device__()
 
     def item(self):
         if self.numel() != 1:
@@ -544,5 +579,39 @@ def _wrap_dim(dim, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
 
+
+def _tree_flatten(t):
+    """A Tensor is a pytree node over its jax array (computed if pending), so jax.jit, jax.grad and
+    jax.tree_util take tensors; requires_grad comes back on a concrete rebuilt tensor."""
+    lz = t._fresh_lazy()
+    leaf = lz.value if lz.dtype is None else t._jax_value()
+    return (leaf,), (lz.requires_grad and lz.dtype is not None)
+
+
+def _tree_unflatten(cls, requires_grad, children):
+    leaf = children[0]
+    try:
+        lz = Lazy(tuple(leaf.shape), _dtype.from_np(leaf.dtype), value=leaf)
+    except (AttributeError, TypeError):
+        # jax rebuilds trees with placeholders (None, in_axes numbers, sentinels): hold one as is
+        lz = Lazy((), None, value=leaf)
+    t = object.__new__(cls)
+    t._init(lz)
+    if requires_grad and lz.dtype is not None and not isinstance(leaf, jax.core.Tracer) and \
+            (lz.dtype.is_floating_point or lz.dtype.is_complex):
+        t.requires_grad_(True)
+    return t
+
+
+def _register_pytree(cls):
+    jax.tree_util.register_pytree_node(cls, _tree_flatten, lambda aux, ch: _tree_unflatten(cls, aux, ch))
+
+
+def _init_subclass(cls, **kwargs):
+    _register_pytree(cls)  # jax registers exact types: every subclass (Parameter, Buffer, users') too
+
+
+Tensor.__init_subclass__ = classmethod(_init_subclass)
+_register_pytree(Tensor)
 
 registry._Tensor = Tensor

@@ -9,7 +9,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
-from .._device import device as _device, jax_device
+from .._device import (_from_jax as _device_of_jax, _note_placement, device as _device, device_of as _device_of,
+                       jax_device)
 from .._engine.graph import Lazy
 from . import registry
 from .registry import op, public
@@ -103,6 +104,8 @@ def _nested_values(data):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """torch.tensor: always copies `data` into a new leaf tensor."""
+    if isinstance(data, jax.Array):
+        return _from_jax_array(data, dtype, device, copy=True, requires_grad=requires_grad)
     return _concrete(_infer_np(data, dtype), dtype, device, requires_grad)
 
 
@@ -111,18 +114,60 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, T):
         out = data if dtype is None else data.to(_dtype.to_dtype(dtype))
         return out if device is None else out.to(device)
+    if isinstance(data, jax.Array):
+        return _from_jax_array(data, dtype, device)
     return _concrete(_infer_np(data, dtype), dtype, device)
 
 
 def from_numpy(ndarray):
+    """torch.from_numpy; a jax array is accepted too and shared as torch.as_tensor shares it."""
+    if isinstance(ndarray, jax.Array):
+        return _from_jax_array(ndarray)
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     return _concrete(ndarray)
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
-    t = as_tensor(obj, dtype, device)
+    if isinstance(obj, jax.Array):
+        t = _from_jax_array(obj, dtype, device, copy=bool(copy))
+    else:
+        t = as_tensor(obj, dtype, device)
     return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def _from_jax_array(arr, dtype=None, device=None, copy=False, requires_grad=False):
+    """A tensor over a jax array, on the array's own device: its buffer is shared (jax arrays are
+    immutable and jtorch's in-place ops rebind, so sharing is safe; a buffer the caller still
+    holds is never donated). A cast, a move to the `device` asked for, or `copy` runs on the
+    device; nothing goes through host memory."""
+    try:
+        dt = _dtype.from_np(arr.dtype)
+    except TypeError:
+        raise TypeError(f"jtorch has no dtype for a jax array of dtype {arr.dtype} "
+                        f"(on {_where(arr)})") from None
+    want = _dtype.to_dtype(dtype)
+    if want is not None and want is not dt:
+        arr, dt, copy = arr.astype(want.np), want, False
+    if device is not None:
+        dev = _device(f"cuda:{device}" if isinstance(device, int) else device)
+        here = _device_of(arr)
+        if here != dev and not (dev.type == here.type and dev.index is None):
+            arr, copy = jax.device_put(arr, jax_device(dev)), False
+    if copy:
+        arr = jnp.array(arr, copy=True)
+    if not isinstance(arr, jax.core.Tracer):
+        for d in arr.devices():
+            _note_placement(d)
+    t = _tensor_cls()._from_lazy(Lazy(tuple(arr.shape), dt, value=arr))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def _where(arr):
+    try:
+        return ", ".join(sorted(str(_device_of_jax(d)) for d in arr.devices()))
+    except Exception:  # noqa: BLE001 - a tracer has no devices
+        return "a traced value"
 
 
 def _size(size):
