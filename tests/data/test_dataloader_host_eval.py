@@ -35,6 +35,11 @@ CASES = {
     "casts": lambda: jtorch.stack([_x().clamp(-1, 2), _x().to(jtorch.int32).float(), _x().half().float()]),
     "where and softmax": lambda: jtorch.where(_x() > 0, _x(), -_x()).softmax(1),
     "pooling": lambda: jtorch.cat([F.max_pool2d(_x()[None, None], 2).flatten(), F.avg_pool2d(_x()[None, None], 2).flatten()]),
+    "conv": lambda: jtorch.cat([F.conv2d(_x()[None, None], jtorch.arange(6.0).reshape(1, 1, 2, 3), padding=1).flatten(),
+                                F.conv2d(jtorch.arange(32.0).reshape(1, 2, 4, 4), jtorch.ones(4, 1, 3, 3), stride=2,
+                                         groups=2, dilation=1).flatten(),
+                                F.conv1d(jtorch.arange(10.0).reshape(1, 2, 5), jtorch.ones(3, 2, 2), dilation=2).flatten(),
+                                F.conv_transpose2d(_x()[None, None], jtorch.ones(1, 2, 2, 2), stride=2).flatten()]),
     "random": lambda: jtorch.cat([jtorch.rand(3), jtorch.randn(4), jtorch.randint(0, 5, (4,)).float(),
                                   jtorch.randperm(5).float()]),
 }

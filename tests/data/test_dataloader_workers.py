@@ -142,22 +142,51 @@ def test_key_error_carries_the_worker_traceback_like_torch():
 
 
 class _Aug(Dataset):
-    """jtorch ops per item, as a transform pipeline would run them."""
+    """jtorch ops per item, as a transform pipeline would run them, on a tensor this process
+    computed with XLA before the workers forked."""
+
+    def __init__(self):
+        self.images = (jtorch.arange(2 * 3 * 6 * 6.0).reshape(2, 3, 6, 6) / 100).sin()
+        self.images.sum().item()  # concrete: an XLA array of the parent's
 
     def __len__(self):
         return 8
 
     def __getitem__(self, i):
-        x = jtorch.arange(12.0).reshape(3, 4) + i
-        y = jtorch.nn.functional.pad(x, (1, 1)).flip(1)[:, 1:-1]
-        return jtorch.stack([y.softmax(1).sum(0), y.mean(0)]), (x > 5).long().sum()
+        x = self.images[i % 2] + i  # indexing a concrete tensor
+        y = jtorch.nn.functional.pad(x, (1, 1)).flip(2)[:, :, 1:-1]
+        blur = jtorch.nn.functional.conv2d(y[None], jtorch.full((3, 1, 3, 3), 1 / 9), padding=1, groups=3)[0]
+        scale = jtorch.tensor([x.mean().item(), 2.0]).to("cpu")  # a sync and a new tensor mid-item
+        return blur.softmax(1) * scale[1], (x > i + 0.5).long().sum(), scale
 
 
+@pytest.mark.filterwarnings("ignore:jtorch.*compiled")  # one program per item index in the main process
 def test_fork_workers_match_main_process():
-    jtorch.ones(1).sum().item()  # JAX has started in this process before the fork
-    main = [[t.tolist() for t in b] for b in DataLoader(_Aug(), batch_size=4)]
-    workers = [[t.tolist() for t in b] for b in DataLoader(_Aug(), batch_size=4, num_workers=2, timeout=60)]
+    main = [[t.numpy() for t in b] for b in DataLoader(_Aug(), batch_size=4)]
+    workers = [[t.numpy() for t in b] for b in DataLoader(_Aug(), batch_size=4, num_workers=2, timeout=60)]
     assert len(main) == len(workers) == 2
     for m, w in zip(main, workers):
-        np.testing.assert_allclose(np.array(w[0]), np.array(m[0]), rtol=1e-6)
-        assert w[1] == m[1]
+        for a, b in zip(w, m):
+            assert a.dtype == b.dtype and a.shape == b.shape
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_forked_worker_raises_instead_of_hanging_on_xla():
+    rc, out = _run("""
+        import jax.numpy as jnp
+
+        class DirectJax(Dataset):
+            def __len__(self):
+                return 2
+
+            def __getitem__(self, i):
+                return float(jnp.ones(3).sum())  # plain JAX: cannot run after a fork
+
+        jtorch.ones(2).sum().item()
+        try:
+            list(DataLoader(DirectJax(), num_workers=1, timeout=60))
+        except RuntimeError as e:
+            print("ERR", repr(str(e)))
+    """)
+    assert "ERR 'Caught RuntimeError in DataLoader worker process 0." in out, out
+    assert "JAX cannot compile in a DataLoader worker forked after JAX started" in out, out

@@ -270,6 +270,50 @@ def _reduce_window(fn, pad_value):
     return run
 
 
+def _dilate(x, factors, axes):
+    if all(f == 1 for f in factors):
+        return x
+    shape = list(x.shape)
+    for f, ax in zip(factors, axes):
+        shape[ax] = (shape[ax] - 1) * f + 1 if shape[ax] else 0
+    out = np.zeros(shape, x.dtype)
+    sl = [slice(None)] * x.ndim
+    for f, ax in zip(factors, axes):
+        sl[ax] = slice(None, None, f)
+    out[tuple(sl)] = x
+    return out
+
+
+@_impl("conv_general_dilated")
+def _conv(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers,
+          feature_group_count, batch_group_count, preferred_element_type=None, **_):
+    if batch_group_count != 1:
+        raise HostEvalError("conv_general_dilated with batch groups")
+    lspec, rspec, ospec = dimension_numbers
+    x = np.transpose(np.asarray(lhs), lspec)  # N, C, spatial...
+    w = np.transpose(np.asarray(rhs), rspec)  # O, I, kernel...
+    nsp = x.ndim - 2
+    sp = tuple(range(2, 2 + nsp))
+    x = _dilate(x, lhs_dilation or (1,) * nsp, sp)
+    w = _dilate(w, rhs_dilation or (1,) * nsp, sp)
+    cut = [slice(None)] * 2 + [slice(max(-lo, 0), x.shape[2 + i] - max(-hi, 0)) for i, (lo, hi) in enumerate(padding)]
+    x = np.pad(x[tuple(cut)], [(0, 0)] * 2 + [(max(lo, 0), max(hi, 0)) for lo, hi in padding])
+    win = np.lib.stride_tricks.sliding_window_view(x, w.shape[2:], axis=sp)
+    win = win[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in window_strides)]
+    g = feature_group_count
+    n, c = win.shape[:2]
+    out_sp = win.shape[2:2 + nsp]
+    win = win.reshape((n, g, c // g) + win.shape[2:])
+    w = w.reshape((g, w.shape[0] // g) + w.shape[1:])
+    o_l, k_l = "opqrst"[:nsp], "uvwxyz"[:nsp]
+    res = np.einsum(f"ngi{o_l}{k_l},gji{k_l}->ngj{o_l}", win, w)
+    res = res.reshape((n, -1) + out_sp)
+    perm = [0] * res.ndim
+    for i, d in enumerate(ospec):
+        perm[d] = i
+    return np.transpose(res, perm).astype(preferred_element_type or np.result_type(lhs, rhs))
+
+
 def _lowest(dt):
     return -np.inf if dt.kind == "f" else (np.iinfo(dt).min if dt.kind in "iu" else False)
 
@@ -537,5 +581,10 @@ def install(jax_ok):
     _program.executable = _host_executable
     creation.keep_on_host = True
     if not jax_ok:
+        # any jax call that would lower or compile now raises instead of waiting forever; programs
+        # the parent compiled are forgotten, so none runs on the parent's XLA client either
         from jax._src import compiler
+        from jax._src.interpreters import mlir
+        jax.clear_caches()
         compiler.backend_compile_and_load = _no_compile
+        mlir.lower_jaxpr_to_module = _no_compile
