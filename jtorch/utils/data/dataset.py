@@ -9,13 +9,17 @@ import bisect
 import itertools
 import math
 import warnings
+from typing import Generic, TypeVar
 
 import numpy as np
 
 from ._utils import host_tensor, numpy_rng, tensor_numpy
 
 
-class Dataset:
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class Dataset(Generic[_T_co]):  # Dataset[T] in annotations and subclasses, as in torch
     def __getitem__(self, index):
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
 

@@ -5,13 +5,17 @@ jtorch.manual_seed) through a numpy RNG, so they are reproducible run to run and
 JAX program. Their orders differ from torch's (different random streams).
 """
 import itertools
+from typing import Generic, TypeVar
 
 import numpy as np
 
 from ._utils import numpy_rng, tensor_numpy
 
 
-class Sampler:
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class Sampler(Generic[_T_co]):  # Sampler[List[int]] in annotations and subclasses, as in torch
     """Base class: an iterable of indices (or of index lists, for batch samplers)."""
 
     def __init__(self, data_source=None):
