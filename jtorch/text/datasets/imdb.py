@@ -5,7 +5,10 @@ aclImdb_v1.tar.gz there when the network allows.
 """
 import glob
 import os
+import shlex
 import tarfile
+
+from .synthetic import make_imdb_corpus
 
 URL = "http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 MAP_LABELS = {"neg": 1, "pos": 2}
@@ -33,13 +36,35 @@ def ensure_aclimdb(folder):
         except OSError as e:
             if _from_tfds(folder):
                 return folder
+            root = shlex.quote(os.path.dirname(parent) or ".")
             raise FileNotFoundError(
                 f"IMDB dataset not found at {os.path.abspath(folder)} and it could not be downloaded ({e}). "
                 f"Provide the extracted aclImdb folder there (with train/ and test/, each holding pos/ and neg/ "
-                f"*.txt files), or put {os.path.basename(URL)} in {os.path.abspath(parent)}; "
-                f"jtorch.text.datasets.synthetic.make_imdb_corpus writes a small synthetic one.") from None
+                f"*.txt files), or put {os.path.basename(URL)} in {os.path.abspath(parent)}. No package ships "
+                f"the reviews for offline use: `jtorch data imdb {root}` downloads them when the network "
+                f"allows, and `jtorch data imdb {root} --synthetic` writes a small synthetic corpus in the same "
+                f"layout (for trying a pipeline, not for real accuracy).") from None
     with tarfile.open(tar_path) as tf:
         tf.extractall(parent, filter="data")
+    return folder
+
+
+def prepare_imdb(root=".data", synthetic=False, n_train=4000, n_test=2000):
+    """`jtorch data imdb ROOT`: make ROOT/IMDB/aclImdb ready (downloaded when the network allows; with
+    synthetic=True a generated corpus of n_train / n_test reviews instead) and let the legacy API's
+    ROOT/imdb/aclImdb find the same folder. Existing reviews are left untouched. Returns the folder."""
+    folder = os.path.join(root, "IMDB", "aclImdb")
+    if not os.path.isdir(folder):
+        if synthetic:
+            make_imdb_corpus(root, n_train=n_train, n_test=n_test, seed=0, layout="current")
+        else:
+            ensure_aclimdb(folder)
+    legacy = os.path.join(root, "imdb")
+    if not os.path.lexists(legacy):  # a case-insensitive file system already sees IMDB as imdb
+        try:
+            os.symlink("IMDB", legacy, target_is_directory=True)
+        except OSError:  # no symlinks here (Windows without the privilege): only the current API finds it
+            pass
     return folder
 
 

