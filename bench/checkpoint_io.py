@@ -8,7 +8,9 @@ affect the other's. Reported per library: seconds (best of `repeats`, runs alter
 between the libraries) and peak RSS beyond what the process held before the call
 (Linux: RSS sampled every millisecond during the call, and the kernel's peak reset through
 /proc/self/clear_refs just before it). For load,
-the loaded tensors themselves are part of the peak; "extra" subtracts their size.
+the loaded tensors themselves are part of the peak; "extra" subtracts their size. CPU is the
+user + system time of the child's threads during the call: on a busy machine it varies less
+than the wall time.
 jtorch's save writes a temp file, fsyncs it and renames it over the target; torch writes
 in place without fsync ("jtorch-nofsync" times jtorch's save with the fsync left out). The file is read once before the load runs, so both libraries
 load from the page cache.
@@ -24,6 +26,10 @@ _CHILD = r"""
 import json, os, sys, threading, time
 lib, op, path, n, mb = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 PAGE = os.sysconf("SC_PAGE_SIZE")
+
+def cpu():  # user + system seconds of all threads; the sampling thread's share is included (small)
+    t = os.times()
+    return t.user + t.system
 
 def current():
     with open("/proc/self/statm") as f:
@@ -72,9 +78,9 @@ if op == "save":
         done(sd)
     mod.save({"tiny": make(0)[:4].clone()}, path + ".warm")  # first-call imports out of the timing
     with Peak() as peak:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu()
         mod.save(sd, path)
-        dt = time.perf_counter() - t
+        dt, dc = time.perf_counter() - t, cpu() - c
 else:
     mod.load(path + ".warm")
     chunk = bytearray(1 << 20)  # small and reused: the peak should not count a read buffer
@@ -82,11 +88,11 @@ else:
         while f.readinto(chunk):
             pass
     with Peak() as peak:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu()
         out = mod.load(path)
         done(out)
-        dt = time.perf_counter() - t
-print("RESULT" + json.dumps({"s": dt, "peak_extra": peak.extra}))
+        dt, dc = time.perf_counter() - t, cpu() - c
+print("RESULT" + json.dumps({"s": dt, "cpu": dc, "peak_extra": peak.extra}))
 """
 
 
@@ -133,10 +139,11 @@ def main():
         median = {lib: sorted(r["s"] for r in res[lib, op])[len(res[lib, op]) // 2] for lib in libs[op]}
         peak = {lib: max(r["peak_extra"] for r in res[lib, op]) for lib in libs[op]}
         held = total if op == "load" else 0  # the loaded tensors themselves
+        cpu = {lib: sorted(r["cpu"] for r in res[lib, op])[len(res[lib, op]) // 2] for lib in libs[op]}
         for lib in libs[op]:
             times = ", ".join(f"{r['s']:.2f}" for r in res[lib, op])
             print(f"  {op:4s} {lib:14s}: best {best[lib]:5.2f} s, median {median[lib]:5.2f} s (runs: {times}); "
-                  f"peak RSS extra {(peak[lib] - held) / 2**20:5.0f} MiB (max of runs)")
+                  f"median CPU {cpu[lib]:5.2f} s; peak RSS extra {(peak[lib] - held) / 2**20:5.0f} MiB (max of runs)")
         for lib in libs[op][1:]:
             print(f"  {op:4s} {lib} / torch: best {best[lib] / best['torch']:.2f}, "
                   f"median {median[lib] / median['torch']:.2f}")
