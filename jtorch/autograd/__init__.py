@@ -173,4 +173,4 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 __all__ = ["Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode"]
-from . import functional as functional  # noqa: E402
+from . import functional as functional, graph as graph  # noqa: E402

@@ -104,9 +104,9 @@ class BlockMask:
 
     @property
     def shape(self):
+        """(B, H, Q_LEN, KV_LEN)."""
         b, h = self._bh or (1, 1)
-        q, kv = self.seq_lengths
-        return (b, h, -(-q // self.BLOCK_SIZE[0]), -(-kv // self.BLOCK_SIZE[1]))
+        return (b, h) + self.seq_lengths
 
     def dense_mask(self, device=None):
         """The token-level (B, H, Q, KV) boolean mask."""

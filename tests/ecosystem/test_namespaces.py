@@ -1,0 +1,235 @@
+"""torch namespaces libraries import (pytree, distributed.tensor, library, compiler, flex attention, fx, hub,
+new dtypes, ...): each behaves as torch's does, checked against real torch where torch can run it here."""
+import collections
+import os
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="the specification is real torch")
+import jtorch  # noqa: E402
+
+NT = collections.namedtuple("NT", "x y")
+TREES = [{"a": [1, (2, 3)], "b": None}, [NT(1, [2]), collections.OrderedDict(z=3)], (), 5,
+         collections.deque([1, 2], maxlen=3)]
+
+
+@pytest.mark.parametrize("tree", TREES, ids=range(len(TREES)))
+def test_pytree_matches_torch(tree):
+    import torch.utils._pytree as tp
+
+    import jtorch.utils._pytree as jp
+    tl, ts = tp.tree_flatten(tree)
+    jl, js = jp.tree_flatten(tree)
+    assert jl == tl and repr(js) == repr(ts) and jp.treespec_pprint(js) == tp.treespec_pprint(ts)
+    assert jp.tree_unflatten(jl, js) == tree
+    assert str(jp.tree_flatten_with_path(tree)[0]) == str(tp.tree_flatten_with_path(tree)[0])
+    if not any(isinstance(x, NT) for x in (tree if isinstance(tree, list) else [tree])):
+        assert jp.treespec_dumps(js) == tp.treespec_dumps(ts)
+        assert jp.treespec_loads(jp.treespec_dumps(js)) == js
+
+
+def test_pytree_registered_node_and_map():
+    import jtorch.utils._pytree as jp
+
+    class Box:
+        def __init__(self, a, b):
+            self.a, self.b = a, b
+
+    jp.register_pytree_node(Box, lambda x: ([x.a, x.b], None), lambda v, c: Box(*v),
+                            serialized_type_name="test.Box")
+    out = jp.tree_map(lambda v: v * 10, {"k": Box(1, [2])})
+    assert (out["k"].a, out["k"].b) == (10, [20])
+    assert jp.tree_map_only(int, str, [1.0, 2]) == [1.0, "2"]
+    with pytest.raises(ValueError, match="already registered"):
+        jp.register_pytree_node(Box, lambda x: ([], None), lambda v, c: Box(0, 0))
+    assert jp.tree_leaves(jtorch.Size([2, 3])) == [2, 3]
+
+
+def test_shard_arithmetic_matches_torch():
+    from torch.distributed.tensor.placement_types import Shard as TShard
+
+    from jtorch.distributed.tensor import Partial, Replicate, Shard
+    for size, n in [(10, 3), (7, 4), (2, 4), (0, 2), (5, 1)]:
+        assert [Shard.local_shard_size_and_offset(size, n, r) for r in range(n)] == \
+            [TShard.local_shard_size_and_offset(size, n, r) for r in range(n)]
+    assert (repr(Shard(1)), str(Shard(1)), repr(Replicate()), repr(Partial())) == \
+        ("Shard(dim=1)", "S(1)", "Replicate()", "Partial(sum)")
+    assert Shard(0) == Shard(0) != Shard(1) and len({Shard(0), Shard(0), Replicate()}) == 2
+
+
+def test_device_mesh_and_local_shapes():
+    from jtorch.distributed.device_mesh import DeviceMesh, init_device_mesh
+    from jtorch.distributed.tensor import Replicate, Shard
+    from jtorch.distributed.tensor._utils import compute_local_shape_and_global_offset
+    mesh = DeviceMesh("cpu", [[0, 1], [2, 3]], mesh_dim_names=("dp", "tp"), _rank=3)
+    assert mesh.shape == (2, 2) and mesh.get_coordinate() == [1, 1] and mesh["tp"].mesh.tolist() == [2, 3]
+    assert compute_local_shape_and_global_offset((10, 6), mesh, [Shard(0), Replicate()]) == ((5, 6), (5, 0))
+    assert compute_local_shape_and_global_offset((10, 6), mesh, [Shard(0), Shard(1)]) == ((5, 3), (5, 3))
+    with pytest.raises(RuntimeError, match="holds 4 ranks"):
+        init_device_mesh("cpu", (2, 2))
+
+
+def test_dtensor_and_fsdp_raise_naming_the_reason():
+    from jtorch.distributed import fsdp, tensor
+    assert not isinstance(jtorch.zeros(2), tensor.DTensor)
+    with pytest.raises(NotImplementedError, match="DTensor"):
+        tensor.distribute_tensor(jtorch.zeros(2))
+    with pytest.raises(NotImplementedError, match="FSDP"):
+        fsdp.fully_shard(jtorch.nn.Linear(2, 2))
+    assert fsdp.MixedPrecisionPolicy().cast_forward_inputs is True
+
+
+@pytest.mark.parametrize("name", ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz",
+                                  "float8_e8m0fnu", "uint16", "uint32", "uint64"])
+def test_new_dtypes_match_torch(name):
+    t, j = getattr(torch, name), getattr(jtorch, name)
+    assert (j.is_floating_point, j.is_signed, j.itemsize, repr(j)) == (t.is_floating_point, t.is_signed,
+                                                                        t.itemsize, repr(t))
+    info, jinfo = (torch.finfo, jtorch.finfo) if t.is_floating_point else (torch.iinfo, jtorch.iinfo)
+    a, b = info(t), jinfo(j)
+    fields = ["bits", "max", "min"] + (["eps", "tiny", "resolution"] if t.is_floating_point else [])
+    assert [getattr(b, f) for f in fields] == [getattr(a, f) for f in fields]
+    if t.is_floating_point and name != "float8_e8m0fnu":
+        x = [0.5, -1.75, 3.0, 100.0]
+        got = jtorch.tensor(x).to(j).to(jtorch.float32).tolist()
+        assert got == torch.tensor(x).to(t).to(torch.float32).tolist()
+
+
+@pytest.mark.parametrize("to", ["uint8", "int32", "float16", "int64", "bool"])
+def test_view_dtype_matches_torch(to):
+    x = np.arange(8, dtype=np.float32).reshape(2, 4) - 3.5
+    got = jtorch.tensor(x).view(getattr(jtorch, to))
+    want = torch.tensor(x).view(getattr(torch, to))
+    assert tuple(got.shape) == tuple(want.shape) and np.array_equal(got.numpy(), want.numpy())
+    assert np.array_equal(jtorch.tensor(x).view(dtype=jtorch.int32).numpy(), torch.tensor(x).view(torch.int32))
+    with pytest.raises(RuntimeError, match="divisible"):
+        jtorch.zeros(2, 3, dtype=jtorch.uint8).view(jtorch.int32)
+
+
+def test_untyped_storage_reads_a_file(tmp_path):
+    path = tmp_path / "b.bin"
+    data = np.arange(6, dtype=np.float32)
+    path.write_bytes(b"\x00" * 4 + data.tobytes())
+    s = jtorch.UntypedStorage.from_file(str(path), shared=False, nbytes=28)
+    t = jtorch.asarray(s[4:28], dtype=jtorch.uint8).view(jtorch.float32)
+    assert s.nbytes() == 28 and t.tolist() == data.tolist()
+
+
+@pytest.mark.filterwarnings("ignore:flex_attention called without torch.compile")
+def test_flex_attention_matches_torch():
+    from torch.nn.attention.flex_attention import create_block_mask as tc, flex_attention as tf
+
+    from jtorch.nn.attention.flex_attention import create_block_mask as jc, flex_attention as jf
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.standard_normal(s).astype(np.float32) for s in [(2, 4, 8, 16), (2, 2, 8, 16), (2, 2, 8, 16)])
+
+    def causal(b, h, qi, ki):
+        return qi >= ki
+
+    def score(s, b, h, qi, ki):
+        return s + (qi - ki).to(s.dtype) * 0.1
+
+    want = tf(*map(torch.tensor, (q, k, v)), score_mod=score, block_mask=tc(causal, None, None, 8, 8, device="cpu"),
+              enable_gqa=True)
+    jbm = jc(causal, None, None, 8, 8)
+    got = jf(*map(jtorch.tensor, (q, k, v)), score_mod=score, block_mask=jbm, enable_gqa=True)
+    np.testing.assert_allclose(got.numpy(), want.numpy(), atol=2e-6)
+    assert jbm.shape == (1, 1, 8, 8)
+    with pytest.raises(ValueError, match="enable_gqa=True"):
+        jf(*map(jtorch.tensor, (q, k, v)))
+
+
+def test_custom_op_with_autograd_matches_torch():
+    def define(mod, ns):
+        @mod.library.custom_op(f"{ns}::cube", mutates_args=())
+        def cube(x: mod.Tensor) -> mod.Tensor:
+            return x * x * x
+
+        def setup(ctx, inputs, output):
+            ctx.save_for_backward(inputs[0])
+
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 3 * x * x + 1  # deliberately not the true derivative: the rule must be the one used
+
+        cube.register_autograd(backward, setup_context=setup)
+        return cube
+    tcube, jcube = define(torch, "jt_test_t"), define(jtorch, "jt_test_j")
+    xt = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    xj = jtorch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    tcube(xt).sum().backward()
+    jtorch.ops.jt_test_j.cube(xj).sum().backward()
+    assert xj.grad.tolist() == xt.grad.tolist()
+
+
+def test_compiler_probes():
+    assert jtorch.compiler.is_compiling() is False
+    seen = []
+
+    @jtorch.compile
+    def f(x):
+        seen.append(jtorch.compiler.is_compiling())
+        return x * 2
+
+    f(jtorch.ones(2))  # the first call runs lazily (it finds the state), the second is traced by jax
+    f(jtorch.ones(2))
+    assert seen == [False, True]
+    assert jtorch._dynamo.disable(f) is f and jtorch.compiler.disable()(f) is f
+
+
+def test_feature_probes_answer_what_works():
+    import jax
+    has_gpu = any(d.platform == "gpu" for d in jax.devices())
+    assert jtorch.cuda.is_available() is has_gpu
+    assert (jtorch.version.cuda is not None) is has_gpu
+    assert jtorch.distributed.is_available() is True  # jtorch's process groups run on jax.distributed
+    assert jtorch.__version__.startswith("2.13.0") and jtorch.version.__version__ == jtorch.__version__
+
+
+def test_fx_graph_runs_and_tracing_says_why():
+    import operator
+    g = jtorch.fx.Graph()
+    x = g.placeholder("x")
+    y = g.call_function(operator.mul, (x, 3))
+    z = g.call_method("relu", (y,))
+    g.output(z)
+    gm = jtorch.fx.GraphModule(jtorch.nn.Module(), g)
+    assert gm(jtorch.tensor([-1.0, 2.0])).tolist() == [0.0, 6.0]
+    assert [n.op for n in g.nodes] == ["placeholder", "call_function", "call_method", "output"]
+    with pytest.raises(NotImplementedError, match="__torch_function__"):
+        jtorch.fx.symbolic_trace(jtorch.nn.Linear(2, 2))
+
+
+def test_hub_dir_follows_torch_home(monkeypatch, tmp_path):
+    import torch.hub
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    assert jtorch.hub.get_dir() == torch.hub.get_dir() == os.path.join(str(tmp_path), "hub")
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "hubconf.py").write_text("def tiny(n=2):\n    return n * 3\n")
+    assert jtorch.hub.load(str(tmp_path / "repo"), "tiny", 5, source="local") == 15
+
+
+def test_multi_grad_hook_matches_torch():
+    def run(lib):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = lib.tensor([3.0], requires_grad=True)
+        got = []
+        lib.autograd.graph.register_multi_grad_hook((a, b), lambda gs: got.append([g.tolist() for g in gs]))
+        ((a * 2).sum() + (b * b).sum()).backward()
+        return got
+    assert run(jtorch) == run(torch)
+
+
+def test_generic_data_classes():
+    from typing import List
+    class MySampler(jtorch.utils.data.Sampler[List[int]]):
+        def __iter__(self):
+            return iter([[0, 1]])
+
+    class MyData(jtorch.utils.data.Dataset[int]):
+        def __getitem__(self, i):
+            return i
+
+    assert list(MySampler()) == [[0, 1]] and isinstance(MySampler(), jtorch.utils.data.Sampler)
+    assert MyData()[3] == 3 and isinstance(MyData(), jtorch.utils.data.Dataset)
