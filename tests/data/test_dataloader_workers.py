@@ -190,3 +190,19 @@ def test_forked_worker_raises_instead_of_hanging_on_xla():
     """)
     assert "ERR 'Caught RuntimeError in DataLoader worker process 0." in out, out
     assert "JAX cannot compile in a DataLoader worker forked after JAX started" in out, out
+
+
+class _Five(Dataset):
+    def __len__(self):
+        return 5
+
+    def __getitem__(self, i):
+        return i
+
+
+def test_persistent_iterator_outlives_its_loader():
+    import gc
+    it = iter(DataLoader(_Five(), batch_size=2, num_workers=1, persistent_workers=True, timeout=60))
+    gc.collect()  # the loader is gone; its iterator (and workers) are still in use
+    assert [b.tolist() for b in it] == [[0, 1], [2, 3], [4]]
+    it._shutdown()

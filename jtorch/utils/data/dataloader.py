@@ -161,11 +161,6 @@ class DataLoader:
             return length
         return len(self._index_sampler)
 
-    def __del__(self):
-        it = self.__dict__.get("_iterator")
-        if it is not None:
-            it._shutdown()
-
 
 def _pin_device(loader):
     """The device batches go to ahead of use, or None (pin_memory off, or no accelerator)."""
