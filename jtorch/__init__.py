@@ -17,8 +17,13 @@ _jax.config.update("jax_default_matmul_precision", "highest")
 def _persistent_compilation_cache():
     """Keep programs that took over a second to compile on disk, as torch.compile's inductor does, so the
     next run of a script loads them instead of compiling again. JTORCH_CACHE_DIR picks the folder ("" turns
-    it off); a cache folder set for JAX itself (JAX_COMPILATION_CACHE_DIR) wins."""
-    import importlib.util
+    it off); a cache folder set for JAX itself (JAX_COMPILATION_CACHE_DIR) wins.
+
+    With filelock installed JAX evicts least recently used entries, reading the `-atime` file it writes
+    beside each `-cache` entry; a single entry without one (written with eviction off, or by a process
+    killed between JAX's two writes) makes every later eviction scan, hence every cache write of every
+    process, fail with FileNotFoundError. So processes without filelock keep to a subfolder of their own,
+    and each process with it first drops such entries, under JAX's lock."""
     import os
     if _jax.config.jax_compilation_cache_dir is not None:
         return
@@ -29,12 +34,26 @@ def _persistent_compilation_cache():
     if not path:
         return
     try:
+        import filelock
+    except ImportError:
+        filelock = None
+        path = os.path.join(path, "unbounded")
+    try:
         os.makedirs(path, exist_ok=True)
     except OSError:  # a read-only home: compile every run, as before
         return
     _jax.config.update("jax_compilation_cache_dir", path)
-    if importlib.util.find_spec("filelock") is not None:  # JAX evicts least recently used entries with it
-        _jax.config.update("jax_compilation_cache_max_size", 2 << 30)
+    if filelock is None:
+        return
+    _jax.config.update("jax_compilation_cache_max_size", 2 << 30)
+    try:
+        with filelock.FileLock(os.path.join(path, ".lockfile"), timeout=2):  # the lock JAX takes for the folder
+            names = set(os.listdir(path))
+            for name in names:
+                if name.endswith("-cache") and name[:-len("cache")] + "atime" not in names:
+                    os.remove(os.path.join(path, name))
+    except OSError:  # lock busy (filelock.Timeout is a TimeoutError) or folder read-only: JAX reports the rest
+        pass
 
 
 _persistent_compilation_cache()
