@@ -98,18 +98,24 @@ _SHAPE = re.compile(r"\(([0-9, ]*)\)")
 
 
 def in_torch_words(opname, error, input_shapes):
-    """The exception to raise for an error jax raised while tracing op `opname`: torch's
-    broadcasting message when jax's names incompatible shapes, else torch-style wording that
-    names the op and the input shapes. (For the op table's shape inference to call.)"""
+    """The exception to raise for an error jax raised while tracing op `opname`.
+
+    Broadcasting failures get torch's message, from the op's input shapes in argument order
+    (as torch reports them) or, when those broadcast, from the shapes jax names. Other
+    TypeErrors name the op and its input shapes; any other error is returned unchanged
+    (lowerings raise torch's own errors). For the op table's shape inference to raise."""
     msg = str(error)
     if "shapes for broadcasting" in msg.lower():
-        shapes = [tuple(int(v) for v in m.split(",") if v.strip()) for m in _SHAPE.findall(msg.split(":", 1)[-1])]
-        try:
-            broadcast_shapes(*(shapes or input_shapes))
-        except RuntimeError as torch_error:
-            return torch_error
-    shapes = ", ".join(str(list(s)) for s in input_shapes)
-    return RuntimeError(f"{opname}(): invalid arguments for shapes {shapes}: {msg}")
+        named = [tuple(int(v) for v in m.split(",") if v.strip()) for m in _SHAPE.findall(msg.split(":", 1)[-1])]
+        for shapes in (input_shapes, named):
+            try:
+                broadcast_shapes(*shapes)
+            except RuntimeError as torch_error:
+                return torch_error
+    if isinstance(error, TypeError):
+        shapes = ", ".join(str(list(s)) for s in input_shapes)
+        return RuntimeError(f"{opname}(): invalid arguments for shapes {shapes}: {msg}")
+    return error
 
 
 def before(check):
