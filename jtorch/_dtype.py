@@ -213,3 +213,15 @@ class iinfo:
 
     def __repr__(self):
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+# torch's names for its scalar types, as its kernels spell them in errors ("not implemented for 'Long'")
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+                 "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def scalar_name(d):
+    """'Float' for float32 (a jtorch dtype, a numpy dtype or its name)."""
+    key = d.name if isinstance(d, dtype) else str(d)
+    return _SCALAR_NAMES.get(key, key)

@@ -567,10 +567,7 @@ _TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", 
 _TYPE_BY_NAME = {v: _dtype.to_dtype(k) for k, v in _TYPE_NAMES.items()}
 
 
-def _type_name(d):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
-            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-            "complex64": "ComplexFloat", "complex128": "ComplexDouble"}[d.name]
+_type_name = _dtype.scalar_name
 
 
 def _wrap_dim(dim, ndim):

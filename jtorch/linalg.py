@@ -7,9 +7,10 @@ from ._ops.linalg import (  # noqa: F401
 )
 from ._ops.linalg import matmul as matmul, matrix_exp as matrix_exp, matrix_power as matrix_power  # noqa: F401
 from ._ops.linalg import orgqr as householder_product, vdot as vdot  # noqa: F401
+from ._ops.linalg import LinAlgError as LinAlgError
 from ._ops.reduction import return_type as _return_type
 
-__all__ = ["cholesky", "cross", "det", "eigh", "eigvalsh", "householder_product", "inv", "matmul", "matrix_exp",
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "householder_product", "inv", "matmul", "matrix_exp",
            "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
            "solve_triangular", "svd", "svdvals", "vdot", "vector_norm"]
 

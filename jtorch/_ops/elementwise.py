@@ -10,13 +10,7 @@ from .. import _dtype
 from . import _checks, registry
 from .registry import op, public
 
-_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
-         "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-         "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-
-
-def _tname(np_dtype):
-    return _TYPE.get(str(np_dtype), str(np_dtype))
+_tname = _dtype.scalar_name
 
 
 def _is_int(x):

@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .. import _strides
+from .. import _dtype, _strides
 from .._engine import modes
 from . import _checks, creation as _creation, registry
 from .registry import op, public
@@ -301,6 +301,8 @@ def setitem(self, index, value):
     if not isinstance(value, T):
         from .creation import tensor
         value = tensor(value, dtype=self.dtype)
+    elif tensors:
+        _put_dtypes_match(self, value)
     # ints become 0-d index inputs: `buf[i] = v` in a loop compiles once, not once per i
     dyn = []
     for e in spec:
@@ -317,8 +319,17 @@ def _index_tuple(input, indices):
     return spec, tensors
 
 
+def _put_dtypes_match(dest, source):
+    """torch's advanced-index writes never cast the values (slicing writes, copy_, do)."""
+    if source.dtype is not dest.dtype:
+        raise RuntimeError("Index put requires the source and destination dtypes match, got "
+                           f"{_dtype.scalar_name(dest.dtype)} for the destination and "
+                           f"{_dtype.scalar_name(source.dtype)} for the source.")
+
+
 @public()
 def index_put(input, indices, values, accumulate=False):
+    _put_dtypes_match(input, values)
     spec, tensors = _index_tuple(input, indices)
     return _index_put([input, values] + tensors, spec=spec, accumulate=bool(accumulate))
 

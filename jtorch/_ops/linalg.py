@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
+from ._checks import host_value
 from .registry import op, public
 from .movement import _wrap as _wrap_dim
 from .reduction import return_type
@@ -23,13 +24,8 @@ def _mat(shape):
 _C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "int16": "short int",
             "int8": "signed char", "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
             "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
-_T_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "int16": "Short",
-            "int8": "Char", "uint8": "Byte", "bool": "Bool", "float16": "Half", "bfloat16": "BFloat16",
-            "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-
-
 def _tname(a):
-    return _T_NAMES.get(str(a.dtype), str(a.dtype))
+    return _dtype.scalar_name(a.dtype)
 
 
 def _same_dtype(a, b, style="scalar"):
@@ -500,6 +496,28 @@ def _torch_qr(input, some=True):
     return return_type("qr", ("Q", "R"))(*_qr(input, mode="reduced" if some else "complete"))
 
 
+class _LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a factorisation LAPACK could not complete."""
+
+
+_LinAlgError.__module__ = "torch._C"
+LinAlgError = _LinAlgError
+
+
+def _svd_input(A):
+    """torch's SVD (LAPACK gesdd) refuses a matrix holding NaN; XLA's returns NaN. Checked where
+    A's value is on the host (a pending A is not computed early to check it)."""
+    v = host_value(A)
+    if v is None or v.ndim < 2 or v.dtype.kind not in "fc":
+        return A
+    bad = np.isnan(v).any(axis=(-2, -1)).reshape(-1)
+    if bad.any():
+        batch = f"(Batch element {int(np.argmax(bad))}): " if v.ndim > 2 else ""
+        raise _LinAlgError(f"linalg.svd: {batch}The algorithm failed to converge because the input matrix "
+                           "contained non-finite values.")
+    return A
+
+
 @op(tensors=("A",), method=False, function=False, grad_name="LinalgSvdBackward0")
 def _svd(A, *, full_matrices):
     if A.ndim < 2:
@@ -510,12 +528,12 @@ def _svd(A, *, full_matrices):
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
     _no_out("linalg.svd", out)
-    return return_type("linalg_svd", ("U", "S", "Vh"))(*_svd(A, full_matrices=bool(full_matrices)))
+    return return_type("linalg_svd", ("U", "S", "Vh"))(*_svd(_svd_input(A), full_matrices=bool(full_matrices)))
 
 
 @public("svd")
 def _torch_svd(input, some=True, compute_uv=True):
-    U, S, Vh = _svd(input, full_matrices=not some)
+    U, S, Vh = _svd(_svd_input(input), full_matrices=not some)
     return return_type("svd", ("U", "S", "V"))(U, S, Vh.mH)
 
 
@@ -528,7 +546,7 @@ def _svdvals(A):
 
 def svdvals(A, *, driver=None, out=None):
     _no_out("linalg.svdvals", out)
-    return _svdvals(A)
+    return _svdvals(_svd_input(A))
 
 
 def _hermitian_part(A, lower):
@@ -594,12 +612,12 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     _no_out("linalg.pinv", out)
     if atol is not None:
         raise NotImplementedError("jtorch has no lowering for torch.linalg.pinv(atol=...) yet")
-    return _pinv(A, hermitian=bool(hermitian), rtol=rtol)
+    return _pinv(A if hermitian else _svd_input(A), hermitian=bool(hermitian), rtol=rtol)
 
 
 @public("pinverse")
 def _torch_pinverse(input, rcond=1e-15):
-    return _pinv(input, hermitian=False, rtol=rcond)
+    return _pinv(_svd_input(input), hermitian=False, rtol=rcond)
 
 
 @op(tensors=("A",), method=False, function=False, differentiable=False)
@@ -614,7 +632,7 @@ def _matrix_rank(A, *, atol, rtol, hermitian):
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
     _no_out("linalg.matrix_rank", out)
-    return _matrix_rank(A, atol=atol, rtol=rtol, hermitian=bool(hermitian))
+    return _matrix_rank(A if hermitian else _svd_input(A), atol=atol, rtol=rtol, hermitian=bool(hermitian))
 
 
 def _linalg_cross(input, other, *, dim=-1, out=None):

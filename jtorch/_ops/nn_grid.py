@@ -6,6 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _dtype
 from .nn import _HI
 from .registry import op, public
 
@@ -173,11 +174,7 @@ def _check_grid_sampler(input, grid, interpolation_mode):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_scalar_name(input.dtype)}\'')
 
 
-def _scalar_name(dtype):
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
-             "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-    name = str(dtype).replace("torch.", "")
-    return names.get(name, name)
+_scalar_name = _dtype.scalar_name
 
 
 @public("grid_sample", method=False, function=False)

@@ -74,9 +74,11 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if p == 1:
         return jnp.sum(a, axis=-1)
     if p == math.inf:
-        # torch gives every tied maximum the full gradient (jax's max would split it)
-        m = jax.lax.stop_gradient(jnp.max(a, axis=-1, keepdims=True))
-        return (m + jnp.sum(jnp.where(a == m, a - jax.lax.stop_gradient(a), 0), axis=-1, keepdims=True))[..., 0]
+        # torch gives every tied maximum the full gradient (jax's max would split it); its max skips
+        # NaN differences, and an infinite one stays infinite (inf - inf would make the tie term NaN)
+        m = jax.lax.stop_gradient(jnp.nanmax(a, axis=-1, keepdims=True))
+        tie = (a == m) & jnp.isfinite(a)
+        return (m + jnp.sum(jnp.where(tie, a - jax.lax.stop_gradient(a), 0), axis=-1, keepdims=True))[..., 0]
     if p == 2:
         return _safe_root(jnp.sum(d * d, axis=-1), 2)
     # |d|^p with a zero gradient where d == 0 (torch's, also for p < 1 where jax's is inf)

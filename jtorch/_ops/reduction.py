@@ -295,7 +295,9 @@ def cumprod(input, dim, *, dtype=None):
 
 @op()
 def logcumsumexp(input, dim):
-    x = input if _is_float(input) else input.astype(_dtype.get_default_dtype().np)
+    if not _is_float(input):  # torch has no integer kernel (it does not promote)
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_dtype.scalar_name(input.dtype)}\'')
+    x = input
     if x.ndim == 0:
         return x
     return jax.lax.cumlogsumexp(x, axis=_dim1(dim, x.ndim))
