@@ -123,6 +123,7 @@ from .amp.autocast_mode import (  # noqa: E402
 )
 from .serialization import load as load, save as save  # noqa: E402
 from .utils.dlpack import from_dlpack as from_dlpack  # noqa: E402
+from . import interop as interop  # noqa: E402 - modules as JAX functions, JAX functions as ops
 
 # Every op in the table is a jtorch.<name> function (the table is the one definition).
 globals().update({_n: _f for _n, _f in _ops.registry.FUNCTIONS.items() if not _n.startswith("_")})

@@ -1,0 +1,223 @@
+"""jtorch.interop: jtorch modules as pure JAX functions, and JAX functions as jtorch ops.
+
+Tensors and jax arrays cross without copies (`torch.as_tensor(jax_array)`, `jnp.asarray(tensor)`,
+DLPack; a Tensor is a jax pytree node). This module adds the two function-level bridges:
+
+- `functional(module)` returns `(params, buffers, apply_fn)`: dicts of jax arrays named as in the
+  module's `state_dict`, and a pure function `apply_fn(params, buffers, *args, **kwargs)` for
+  `jax.jit`, `jax.grad`, `jax.vmap` and optax. `load_params(module, params)` writes trained arrays
+  back into the module.
+- `call_jax(fn, *args)` runs a JAX function on jtorch tensors as ONE op of jtorch's lazy graph:
+  it fuses into the step's XLA program and `backward()` differentiates through it with JAX's own
+  derivative of `fn`. `@jax_op` makes a JAX function a jtorch function once and for all.
+
+Example::
+
+    params, buffers, apply = jtorch.interop.functional(model)
+    loss = lambda p, x, y: optax.softmax_cross_entropy_with_integer_labels(apply(p, buffers, x), y).mean()
+    grads = jax.jit(jax.grad(loss))(params, x, y)
+
+    @jtorch.interop.jax_op
+    def gelu_tanh(x):
+        return jax.nn.gelu(x, approximate=True)
+
+    y = gelu_tanh(torch.randn(3, requires_grad=True)); y.sum().backward()
+"""
+import functools
+
+import jax
+
+from ._ops import registry
+from ._ops.creation import _from_jax_array
+from ._tensor import Tensor
+from .autograd.grad_mode import no_grad
+from .jit._trace import _pure_function, _state_tensors
+
+__all__ = ["call_jax", "functional", "jax_op", "load_params"]
+
+
+# -- modules as pure functions ----------------------------------------------------------------
+
+def functional(module, *, return_buffers=False):
+    """A module as a pure JAX function: `(params, buffers, apply_fn)`.
+
+    params, buffers: dicts name -> jax array (the module's current values, shared, not copied), named
+    as in `module.state_dict()` (a tied parameter appears once, under its first name).
+
+    apply_fn(params, buffers, *args, key=None, **kwargs): runs `module(*args, **kwargs)` with those
+    values in place of the module's own, on jax arrays (or tracers) in and out. It is pure: the
+    module is left as it was, so apply_fn can be jitted, differentiated (`jax.grad` with respect to
+    params), vmapped and stepped with optax. `key` (a jax PRNG key) drives the module's random ops
+    (dropout) inside the call; without one they draw from jtorch's global generator when traced,
+    i.e. one fixed draw baked into a jitted function. With `return_buffers=True` apply_fn returns
+    `(output, new_buffers)`: what the call wrote into buffers (BatchNorm's running statistics in
+    training mode), which a pure function must hand back rather than store.
+
+    The train/eval mode is the module's when apply_fn traces (call `module.train()`/`.eval()` first).
+    This is the function `torch.jit.trace` compiles, given a public signature.
+    """
+    names, tensors = _state_tensors(module)
+    param_ids = {id(p) for p in module.parameters()}
+    params, buffers = {}, {}
+    for name, t in zip(names, tensors):
+        (params if id(t) in param_ids else buffers)[name] = t._jax_value()
+    buffer_names = list(buffers)
+
+    def call(args, kwargs, key):
+        from ._ops.random import default_generator as gen
+        saved = gen._trace_key, getattr(gen, "_trace_count", 0)
+        if key is not None:  # raw key data (uint32[2]), reaching here wrapped as a tensor like every input
+            gen._trace_key, gen._trace_count = key._jax_value(), 0
+        try:
+            out = module(*args, **kwargs)
+        finally:
+            gen._trace_key, gen._trace_count = saved
+        if not return_buffers:
+            return out
+        now = dict(module.named_buffers())
+        # as arrays now: the module's own tensors get their old values back when the call returns
+        return out, {n: now[n]._jax_value() for n in buffer_names if n in now}
+
+    pure = _pure_function(call, tensors, type(module).__name__)
+
+    def apply_fn(params, buffers, *args, key=None, **kwargs):
+        values = {**buffers, **params}
+        missing = [n for n in names if n not in values]
+        if missing:
+            raise KeyError(f"apply_fn: no value for {', '.join(missing)} of {type(module).__name__} (params and "
+                           "buffers must hold every name functional() returned)")
+        weights = [values[n] for n in names]
+        args, kwargs = _arrays((args, kwargs))
+        if key is not None:
+            key = jax.random.key_data(key) if jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key) else key
+        return pure(weights, args, kwargs, key)
+
+    apply_fn.__name__ = f"{type(module).__name__}_apply"
+    apply_fn.__doc__ = f"Pure forward of {type(module).__name__}: apply_fn(params, buffers, *args, key=None, " \
+                       "**kwargs)."
+    return params, buffers, apply_fn
+
+
+def load_params(module, params, buffers=None, *, strict=True):
+    """Write arrays (e.g. trained by JAX code) into the module's parameters and buffers by name.
+
+    The module's tensors keep their identity (an optimizer holding them keeps working) and take the
+    arrays' values without a copy; shapes must match, dtypes are cast to the module's.
+    `strict=True` (default) requires every parameter to be given, as load_state_dict does.
+    """
+    targets = dict(module.named_parameters())
+    given = dict(params)
+    if buffers is not None:
+        targets.update(module.named_buffers())
+        given.update(buffers)
+    unexpected = [k for k in given if k not in targets]
+    missing = [k for k in targets if k not in given] if strict else []
+    if unexpected or missing:
+        raise RuntimeError(f"Error(s) in loading params for {type(module).__name__}: missing keys {missing}, "
+                           f"unexpected keys {unexpected}")
+    with no_grad():
+        for name, value in given.items():
+            t = targets[name]
+            new = value if isinstance(value, Tensor) else _from_jax_array(jax.numpy.asarray(value))
+            if tuple(new.shape) != tuple(t.shape):
+                raise RuntimeError(f"size mismatch for {name}: copying a param with shape {list(new.shape)}, the "
+                                   f"shape in current model is {list(t.shape)}")
+            if new.dtype is not t.dtype:
+                new = new.to(t.dtype)
+            t.data = new
+    return module
+
+
+def _arrays(tree):
+    """Tensors in a tree of arguments as their jax arrays (apply_fn takes either)."""
+    return jax.tree_util.tree_map(lambda x: x._jax_value() if isinstance(x, Tensor) else x, tree,
+                                  is_leaf=lambda x: isinstance(x, Tensor))
+
+
+# -- JAX functions as jtorch ops ---------------------------------------------------------------
+
+def _lower(*arrays, fn, spec, kwspec):
+    """The op's lowering: the user's function on the input arrays; its output pytree, flattened."""
+    return tuple(jax.tree_util.tree_leaves(_unflat_call(fn, spec, kwspec, arrays)))
+
+
+def _opdef(name):
+    return registry.OpDef(name, _lower, (), ("fn", "spec", "kwspec"), None, False,
+                          registry._camel(name.rpartition(".")[2].rpartition(":")[2]) + "Backward0", True)
+
+
+_CALL_JAX = _opdef("call_jax")
+registry.OPS[_CALL_JAX.name] = _CALL_JAX
+_out_trees = {}  # (fn, spec, kwspec, input avals) -> output treedef
+
+
+def _split(value, tensors):
+    """('T', None) for a tensor argument (appended to tensors), ('C', value) for a static one."""
+    if isinstance(value, jax.Array) and not isinstance(value, Tensor):
+        value = _from_jax_array(value)
+    if isinstance(value, Tensor):
+        tensors.append(value)
+        return "T", None
+    value = registry._static(value)
+    try:
+        hash(value)
+    except TypeError:
+        raise TypeError(f"call_jax: a non-tensor argument must be hashable (it is part of the compiled "
+                        f"program's key), got {type(value).__name__}") from None
+    return "C", value
+
+
+def _call(opdef, fn, args, kwargs):
+    tensors = []
+    spec = tuple(_split(a, tensors) for a in args)
+    kwspec = tuple((k,) + _split(v, tensors) for k, v in kwargs.items())
+    static = (fn, spec, kwspec)
+    key = static + (tuple((t.shape, t.dtype) for t in tensors),)
+    tree = _out_trees.get(key)
+    if tree is None:
+        structs = [jax.ShapeDtypeStruct(tuple(t.shape), t.dtype.np) for t in tensors]
+        out = jax.eval_shape(lambda *xs: _unflat_call(fn, spec, kwspec, xs), *structs)
+        tree = _out_trees[key] = jax.tree_util.tree_structure(out)
+        if len(_out_trees) > 4096:
+            _out_trees.clear()
+    outs = registry.dispatch(opdef, tuple(tensors), static)
+    return jax.tree_util.tree_unflatten(tree, list(outs))
+
+
+def _unflat_call(fn, spec, kwspec, xs):
+    """fn(*args, **kwargs) with the tensor arguments taken, in order, from the arrays xs."""
+    it = iter(xs)
+    args = [next(it) if kind == "T" else value for kind, value in spec]
+    kwargs = {k: next(it) if kind == "T" else value for k, kind, value in kwspec}
+    return fn(*args, **kwargs)
+
+
+def call_jax(fn, *args, **kwargs):
+    """Run the JAX function `fn` on jtorch tensors (or jax arrays) as one differentiable op.
+
+    Tensor arguments reach `fn` as jax arrays; any other argument is static (it must be hashable,
+    and a new value compiles a new program). The result has fn's output structure with its arrays
+    as tensors. The op is recorded on jtorch's lazy graph like any built-in one: it fuses into the
+    step's program, and `backward()` differentiates through it with JAX's derivative of `fn`
+    (custom_vjp rules included). Pass the same function object each step (not a fresh lambda):
+    the function is part of the compiled program's key.
+    """
+    return _call(_CALL_JAX, fn, args, kwargs)
+
+
+def jax_op(fn=None, *, name=None):
+    """Decorator: make a JAX function a jtorch function (each call one op, as `call_jax`).
+
+    `name` (default: the function's module and qualified name) names the op, in error messages and
+    in `grad_fn` (`<NameBackward0>`).
+    """
+    def deco(f):
+        opdef = _opdef("jax_op::" + (name or f"{f.__module__}.{f.__qualname__}"))
+        registry.OPS[opdef.name] = opdef  # a later definition under the same name replaces it
+
+        @functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            return _call(opdef, f, args, kwargs)
+        wrapper.op = opdef
+        return wrapper
+    return deco if fn is None else deco(fn)
