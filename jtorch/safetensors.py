@@ -155,18 +155,37 @@ def _parse_header(buf):
 
 
 def load(data, device="cpu"):
-    """Tensors from safetensors bytes."""
+    """Tensors from safetensors bytes (bytes, bytearray, memoryview or a uint8 array)."""
     from ._ops.creation import _concrete
-    buf = memoryview(data).cast("B") if not isinstance(data, (bytes, bytearray)) else data
+    buf = memoryview(data).cast("B")
     _, entries, base = _parse_header(buf)
     out = {}
     for name, dt, shape, begin, end in entries:
         npdt = dt.np.newbyteorder("<") if dt.itemsize > 1 else dt.np
         arr = np.frombuffer(buf, dtype=npdt, count=math.prod(shape), offset=base + begin).reshape(shape)
+        if not buf.readonly:  # the caller may change its buffer later; the tensor must not see that
+            arr = arr.copy()
         out[name] = _concrete(arr.astype(dt.np, copy=False), device=device)
     return out
 
 
 def load_file(filename, device="cpu"):
+    """Tensors of a safetensors file: read once into one read-only buffer that the tensors use as is
+    where their data are 64-byte aligned (jax shares aligned host memory on CPU), else copy from."""
     with open(filename, "rb") as fh:
-        return load(fh.read(), device=device)
+        size = os.fstat(fh.fileno()).st_size
+        head = fh.read(8)
+        spare = np.empty(size + 64, np.uint8)
+        n = struct.unpack("<Q", head)[0] if len(head) == 8 else 0
+        skip = (-(spare.ctypes.data + 8 + min(n, size))) % 64  # start the data section on a 64-byte boundary
+        buf = spare[skip:skip + size]
+        buf[:len(head)] = np.frombuffer(head, np.uint8)
+        view, got = memoryview(buf), len(head)
+        while got < size:
+            k = fh.readinto(view[got:])
+            if not k:
+                break
+            got += k
+    buf = buf[:got]
+    buf.flags.writeable = False
+    return load(buf, device=device)
