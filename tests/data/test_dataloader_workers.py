@@ -206,3 +206,18 @@ def test_persistent_iterator_outlives_its_loader():
     gc.collect()  # the loader is gone; its iterator (and workers) are still in use
     assert [b.tolist() for b in it] == [[0, 1], [2, 3], [4]]
     it._shutdown()
+
+
+class _SeesParentGraph(Dataset):
+    def __len__(self):
+        return 1
+
+    def __getitem__(self, i):
+        from jtorch._engine import modes
+        return any(r() is not None and tuple(r().shape) == (7, 13) for r in modes.state.live)
+
+
+def test_forked_worker_does_not_compute_the_parents_pending_tensors():
+    pending = jtorch.ones(7, 13) * 2  # recorded, not computed, when the worker forks
+    seen = list(DataLoader(_SeesParentGraph(), batch_size=None, num_workers=1, timeout=60))
+    assert seen == [False] and pending._lazy.value is None

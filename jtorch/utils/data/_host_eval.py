@@ -576,7 +576,10 @@ def _no_compile(*args, **kwargs):
 def install(jax_ok):
     """Route this worker process's syncs through numpy. `jax_ok`: whether JAX may still run here
     (false in a fork of a process whose JAX runtime started: any compile there would hang)."""
+    from ..._engine import modes
     from ..._ops import creation
+    # a forked worker inherits the parent's list of pending tensors: its syncs must not compute them
+    modes.state.live.clear()
     _state["jax_ok"] = jax_ok
     _program.executable = _host_executable
     creation.keep_on_host = True
