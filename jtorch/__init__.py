@@ -109,7 +109,7 @@ from . import amp as amp, cpu as cpu, distributed as distributed  # noqa: E402
 from . import fft as fft, linalg as linalg, random as random, return_types as return_types  # noqa: E402
 from . import distributions as distributions, func as func, special as special, testing as testing  # noqa: E402
 from . import _dynamo as _dynamo, compiler as compiler, types as types, version as version  # noqa: E402
-from . import fx as fx, hub as hub, library as library  # noqa: E402
+from . import accelerator as accelerator, fx as fx, hub as hub, library as library, profiler as profiler  # noqa: E402,E501
 from .storage import UntypedStorage as UntypedStorage  # noqa: E402
 from .library import ops as ops  # noqa: E402
 from .func import vmap as vmap  # noqa: E402 - torch.vmap is torch.func.vmap

@@ -55,10 +55,11 @@ def _import(name):
         return None, f"{type(e).__name__}: {e}"
 
 
-def _own(value, top):
-    """True when `value` is torch's own (not a typing/stdlib name a torch module happens to import)."""
+def _own(value, top, holder=None):
+    """True when `value` is torch's own (not a typing/stdlib name a torch module happens to import); a module
+    counts only as a submodule of the one walked (not `torch` itself, imported into torch.backends.mkl)."""
     if inspect.ismodule(value):
-        return value.__name__.startswith(top)
+        return value.__name__.startswith((holder or top) + ".")
     mod = getattr(value, "__module__", None)
     if mod is None or not isinstance(mod, str):
         return True  # instances (dtypes, constants) belong to the module that holds them
@@ -79,7 +80,7 @@ def public_names(mod, top="torch"):
                 v = getattr(mod, n)
             except Exception:
                 continue
-            if _own(v, top):
+            if _own(v, top, getattr(mod, "__name__", None)):
                 out.append(n)
     return sorted(out)
 

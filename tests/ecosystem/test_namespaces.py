@@ -233,3 +233,51 @@ def test_generic_data_classes():
 
     assert list(MySampler()) == [[0, 1]] and isinstance(MySampler(), jtorch.utils.data.Sampler)
     assert MyData()[3] == 3 and isinstance(MyData(), jtorch.utils.data.Dataset)
+
+
+def test_accelerator_answers_as_torch_does_here():
+    import jax
+    has = jax.default_backend() in ("gpu", "tpu")
+    assert jtorch.accelerator.is_available() is has
+    assert (jtorch.accelerator.current_accelerator() is None) is (not has)
+    if not torch.accelerator.is_available() and not has:
+        for name in ("memory_allocated", "current_device_index", "synchronize", "empty_cache"):
+            with pytest.raises(RuntimeError, match="none is available") as theirs:
+                getattr(torch.accelerator, name)()
+            with pytest.raises(RuntimeError) as ours:
+                getattr(jtorch.accelerator, name)()
+            assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("kw", [dict(wait=1, warmup=1, active=2, repeat=2, skip_first=1),
+                                dict(wait=2, warmup=1, active=1, skip_first_wait=1), dict(wait=0, warmup=0, active=3)])
+def test_profiler_schedule_matches_torch(kw):
+    t, j = torch.profiler.schedule(**kw), jtorch.profiler.schedule(**kw)
+    assert [j(i).name for i in range(14)] == [t(i).name for i in range(14)]
+
+
+def test_profile_writes_a_trace(tmp_path):
+    with jtorch.profiler.profile(on_trace_ready=jtorch.profiler.tensorboard_trace_handler(str(tmp_path))) as prof:
+        with jtorch.profiler.record_function("forward"):
+            assert (jtorch.ones(3) * 2).sum().item() == 6.0
+    files = [f for _, _, fs in os.walk(tmp_path) for f in fs]
+    assert any(f.endswith(".trace.json.gz") for f in files)
+    with pytest.raises(NotImplementedError, match="key_averages"):
+        prof.key_averages()
+
+
+def test_backend_switches_are_recorded_like_torch():
+    assert jtorch.backends.cuda.flash_sdp_enabled() is torch.backends.cuda.flash_sdp_enabled()
+    jtorch.backends.cuda.enable_flash_sdp(False)
+    try:
+        assert jtorch.backends.cuda.flash_sdp_enabled() is False
+    finally:
+        jtorch.backends.cuda.enable_flash_sdp(True)
+    with jtorch.backends.cudnn.flags(enabled=False, deterministic=True):
+        assert (jtorch.backends.cudnn.enabled, jtorch.backends.cudnn.deterministic) == (False, True)
+    assert (jtorch.backends.cudnn.enabled, jtorch.backends.cudnn.deterministic) == (True, False)
+    with jtorch.nn.attention.sdpa_kernel([jtorch.nn.attention.SDPBackend.MATH]):
+        pass
+    with pytest.raises(AssertionError):
+        with jtorch.nn.attention.sdpa_kernel(["math"]):
+            pass

@@ -1,0 +1,5 @@
+"""torch.backends.kleidiai: no KleidiAI kernels in jtorch."""
+
+
+def is_available():
+    return False
