@@ -77,6 +77,11 @@ def data(name, root=None, synthetic=False):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["run"] and len(argv) > 1 and argv[1].startswith("--") and argv[1] != "--help":
+        # launcher options before the script (`jtorch run --nproc-per-node N train.py`): torchrun's job
+        from .distributed.run import main as launch
+        return launch(argv[1:])
     parser = argparse.ArgumentParser(prog="jtorch", description="Run PyTorch scripts on JAX through jtorch.")
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run a script with torch/torchvision/torchtext aliased to jtorch")

@@ -2,13 +2,16 @@
 
 One jtorch process drives all of its host's devices, so a single process (world_size 1)
 already trains data parallel over every local device (DistributedDataParallel shards the
-batch over a device mesh). Several hosts join through jax.distributed.initialize (from
-init_method='tcp://host:port' or MASTER_ADDR/MASTER_PORT/WORLD_SIZE/RANK) and the
-collectives below run through jax.experimental.multihost_utils; with one process they are
-the identity, as torch's are for world_size 1.
+batch over a device mesh). Several processes (one per host, or several on one host as
+`jtorch run --nproc-per-node N` starts them) join through jax.distributed.initialize
+(from init_method='tcp://host:port' or MASTER_ADDR/MASTER_PORT/WORLD_SIZE/RANK), and the
+collectives below are small jitted XLA programs over a mesh of one device per process, so
+JAX's own collectives (gloo between CPU processes) carry the data; with one process they
+are the identity, as torch's are for world_size 1.
 """
 import datetime
 import enum
+import errno
 import os
 
 import jax
@@ -113,33 +116,83 @@ def _require_init():
                          "init_process_group.")
 
 
+class DistError(RuntimeError):
+    """torch.distributed.DistError: a failure of the distributed runtime."""
+
+
+class DistNetworkError(DistError):
+    """torch.distributed.DistNetworkError: a network failure (e.g. the master port is taken)."""
+
+
+def _coordinator_address(init_method):
+    if init_method is not None and init_method.startswith("tcp://"):
+        return init_method[len("tcp://"):]
+    if init_method in (None, "env://"):
+        try:
+            return f"{os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}"
+        except KeyError as e:
+            raise ValueError(f"Error initializing torch.distributed using env:// rendezvous: environment "
+                             f"variable {e.args[0]} expected, but not set") from None
+    raise NotImplementedError(f"jtorch's init_process_group supports tcp:// and env:// init methods, "
+                              f"not {init_method!r}")
+
+
+def _check_port_free(address):
+    """Rank 0 hosts the coordinator: a taken port is torch's EADDRINUSE error, not a hang or a crash."""
+    import socket
+    host, _, port = address.rpartition(":")
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        try:
+            s.bind(("" if host in ("localhost", "127.0.0.1", "0.0.0.0") else host.strip("[]"), int(port)))
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise DistNetworkError(f"The server socket has failed to listen on any local network address. "
+                                       f"port: {port}, useIpv6: false, code: -{errno.EADDRINUSE}, name: EADDRINUSE, "
+                                       f"message: address already in use") from None
+            # an address of another host, or one not bindable here: let the coordinator report it
+
+
+def _start_jax_distributed(address, world_size, rank, timeout):
+    from jax._src import xla_bridge
+    if xla_bridge.backends_are_initialized():
+        raise RuntimeError("init_process_group with several processes must come before any tensor computation "
+                           "(jax.distributed has to start before JAX's backend)")
+    if jax.config.jax_cpu_collectives_implementation in (None, "none"):
+        # CPU processes exchange values through gloo (the default since jax 0.5; older ones had none)
+        jax.config.update("jax_cpu_collectives_implementation", "gloo")
+    if rank == 0:
+        _check_port_free(address)
+    seconds = int(timeout.total_seconds()) if timeout is not None else 300
+    try:
+        jax.distributed.initialize(coordinator_address=address, num_processes=world_size, process_id=rank,
+                                   initialization_timeout=max(1, seconds))
+    except Exception as e:  # jax reports a rendezvous that never completes as an XlaRuntimeError
+        raise DistError(f"init_process_group: rank {rank} could not join the {world_size} processes at "
+                        f"{address} within {seconds} s: {e}") from e
+
+
 def init_process_group(backend=None, init_method=None, timeout=None, world_size=-1, rank=-1, store=None,
                        group_name="", pg_options=None, device_id=None):
     """Join the process group. world_size 1 (the default without WORLD_SIZE) is this process alone;
     more processes call jax.distributed.initialize with the coordinator at MASTER_ADDR:MASTER_PORT
-    (or init_method='tcp://host:port')."""
+    (or init_method='tcp://host:port'), hosted by rank 0."""
     if _state["initialized"]:
         raise ValueError("trying to initialize the default process group twice!")
+    if store is not None:
+        raise NotImplementedError("jtorch's init_process_group rendezvouses through jax.distributed, not a Store")
+    joined = jax.distributed.is_initialized()  # started by the user already
     if world_size == -1:
-        world_size = int(os.environ.get("WORLD_SIZE", jax.process_count()))
+        world_size = int(os.environ["WORLD_SIZE"]) if "WORLD_SIZE" in os.environ else jax.process_count()
     if rank == -1:
-        rank = int(os.environ.get("RANK", jax.process_index()))
-    if world_size > 1 and jax.process_count() != world_size:
-        if init_method is not None and init_method.startswith("tcp://"):
-            address = init_method[len("tcp://"):]
-        elif init_method in (None, "env://"):
-            try:
-                address = f"{os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}"
-            except KeyError as e:
-                raise ValueError(f"Error initializing torch.distributed using env:// rendezvous: environment "
-                                 f"variable {e.args[0]} expected, but not set") from None
-        else:
-            raise NotImplementedError(f"jtorch's init_process_group supports tcp:// and env:// init methods, "
-                                      f"not {init_method!r}")
-        jax.distributed.initialize(coordinator_address=address, num_processes=world_size, process_id=rank)
-        _state["jax_initialized"] = True
-    elif rank >= world_size:
+        rank = int(os.environ["RANK"]) if "RANK" in os.environ else (jax.process_index() if joined else 0)
+    if not 0 <= rank < world_size:
         raise ValueError(f"Invalid rank {rank}, rank should be in the interval [0, {world_size - 1}]")
+    if world_size > 1 and not joined:
+        _start_jax_distributed(_coordinator_address(init_method), world_size, rank, timeout)
+        _state["jax_initialized"] = True
+    if jax.process_count() != world_size:
+        raise ValueError(f"world_size {world_size} does not match the {jax.process_count()} processes "
+                         f"jax.distributed joined")
     _state.update(initialized=True, backend=Backend(backend or ("nccl" if jax.default_backend() == "gpu" else "gloo")),
                   world_size=world_size, rank=rank)
 
@@ -177,10 +230,93 @@ def _multi():
     return is_initialized() and _state["world_size"] > 1
 
 
+# Across processes every collective is one small jitted XLA program over a 1-D mesh holding the
+# first device of each process (axis "rank"): the input enters as a (world_size, *shape) global
+# array whose row r lives on rank r, and XLA's collectives (gloo on CPU) move the data.
+
+def _process_mesh():
+    mesh = _state.get("process_mesh")
+    if mesh is None:
+        from jax.sharding import Mesh
+        first = {}
+        for d in jax.devices():
+            first.setdefault(d.process_index, d)
+        mesh = _state["process_mesh"] = Mesh(np.array([first[i] for i in range(jax.process_count())]), ("rank",))
+    return mesh
+
+
+def _sharding(spec):
+    from jax.sharding import NamedSharding, PartitionSpec
+    return NamedSharding(_process_mesh(), PartitionSpec(*spec))
+
+
+def _stacked(value):
+    """This process's `value` as its row of a (world_size, *shape) array spread over the processes."""
+    mesh = _process_mesh()
+    value = jax.numpy.asarray(value)
+    row = jax.device_put(value[None], mesh.devices[jax.process_index()])
+    return jax.make_array_from_single_device_arrays((mesh.size,) + value.shape, _sharding(("rank",)), [row])
+
+
+def _combine(op, rows):
+    """Reduce the leading (rank) axis of `rows` as torch's ReduceOp `op` does."""
+    jnp = jax.numpy
+    if op == ReduceOp.SUM:
+        return rows.sum(0, dtype=rows.dtype)
+    if op == ReduceOp.AVG:
+        total = rows.sum(0, dtype=rows.dtype)
+        n = rows.shape[0]
+        return total // n if jnp.issubdtype(rows.dtype, jnp.integer) else (total / n).astype(rows.dtype)
+    if op == ReduceOp.PRODUCT:
+        return rows.prod(0, dtype=rows.dtype)
+    if op == ReduceOp.MAX:
+        return rows.max(0)
+    if op == ReduceOp.MIN:
+        return rows.min(0)
+    bitwise = {ReduceOp.BAND: jnp.bitwise_and, ReduceOp.BOR: jnp.bitwise_or, ReduceOp.BXOR: jnp.bitwise_xor}
+    fn = bitwise[op]
+    out = rows[0]
+    for i in range(1, rows.shape[0]):
+        out = fn(out, rows[i])
+    return out
+
+
+_programs = {}
+
+
+def _program(kind, op=None, src=0):
+    """The jitted collective `kind` (cached; jax.jit caches each shape)."""
+    key = (kind, op, src)
+    fn = _programs.get(key)
+    if fn is None:
+        if kind == "reduce":
+            fn = jax.jit(lambda x: _combine(op, x), out_shardings=_sharding(()))
+        elif kind == "reduce_scatter":  # rows (world, world, *piece): rank r keeps reduced piece r
+            fn = jax.jit(lambda x: _combine(op, x), out_shardings=_sharding(("rank",)))
+        elif kind == "gather":
+            fn = jax.jit(lambda x: x, out_shardings=_sharding(()))
+        elif kind == "broadcast":
+            fn = jax.jit(lambda x: x[src], out_shardings=_sharding(()))
+        elif kind == "all_to_all":  # rows (world, world, *piece): rank r receives piece r of every rank
+            fn = jax.jit(lambda x: x.swapaxes(0, 1), out_shardings=_sharding(("rank",)))
+        _programs[key] = fn
+    return fn
+
+
+def _run(kind, value, **kw):
+    """Run collective `kind` on this process's numpy/jax `value`; return this process's part of the result."""
+    out = _program(kind, **kw)(_stacked(value))
+    local = out.addressable_data(0)
+    return np.asarray(local[0] if kind in ("reduce_scatter", "all_to_all") else local)
+
+
+def _local_value(tensor):
+    return np.asarray(tensor.detach().numpy())
+
+
 def _gather_processes(tensor):
     """numpy array (world_size, *shape) of every process's value of `tensor`."""
-    from jax.experimental import multihost_utils
-    return np.asarray(multihost_utils.process_allgather(np.asarray(tensor.detach().numpy()), tiled=False))
+    return _run("gather", _local_value(tensor))
 
 
 def _set(tensor, value):
@@ -194,31 +330,37 @@ def _done(async_op):
     return _Work() if async_op else None
 
 
+def _check_op(op, tensor, name):
+    if not isinstance(op, ReduceOp) or op in (ReduceOp.PREMUL_SUM, ReduceOp.UNUSED):
+        raise ValueError(f"{name}: unsupported reduce op {op!r}")
+    if op in (ReduceOp.BAND, ReduceOp.BOR, ReduceOp.BXOR) and tensor.is_floating_point():
+        raise RuntimeError(f"Cannot use ReduceOp.{op.name} with floating-point tensors")
+
+
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     """Reduce `tensor` across processes in place (identity in a single process)."""
     _require_init()
+    _check_op(op, tensor, "all_reduce")
     if _multi():
-        vals = _gather_processes(tensor)
-        fn = {ReduceOp.SUM: np.sum, ReduceOp.AVG: np.mean, ReduceOp.MAX: np.max, ReduceOp.MIN: np.min,
-              ReduceOp.PRODUCT: np.prod}.get(op)
-        if fn is None:
-            raise NotImplementedError(f"jtorch's all_reduce has no {op}")
-        _set(tensor, fn(vals, axis=0))
+        _set(tensor, _run("reduce", _local_value(tensor), op=op))
     return _done(async_op)
 
 
 def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
+    """Reduce onto rank `dst` (every rank gets the result here; torch leaves the others' unspecified)."""
     _require_init()
-    if _multi():
-        all_reduce(tensor, op)
+    all_reduce(tensor, op)
     return _done(async_op)
 
 
 def broadcast(tensor, src=0, group=None, async_op=False, group_src=None):
     """Copy rank `src`'s tensor to every process (identity in a single process)."""
     _require_init()
+    src = src if group_src is None else group_src
+    if not 0 <= src < get_world_size():
+        raise ValueError(f"Invalid src rank {src} for a group of {get_world_size()} ranks")
     if _multi():
-        _set(tensor, _gather_processes(tensor)[src])
+        _set(tensor, _run("broadcast", _local_value(tensor), src=src))
     return _done(async_op)
 
 
@@ -228,18 +370,79 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
     if len(tensor_list) != get_world_size():
         raise ValueError(f"all_gather expects a list of {get_world_size()} tensors, got {len(tensor_list)}")
     if _multi():
-        vals = _gather_processes(tensor)
-        for t, v in zip(tensor_list, vals):
+        for t, v in zip(tensor_list, _gather_processes(tensor)):
             _set(t, v)
     else:
-        _set(tensor_list[0], tensor.detach().numpy())
+        _set(tensor_list[0], _local_value(tensor))
     return _done(async_op)
 
 
 def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
+    """output_tensor <- every rank's input, concatenated along dim 0 (or stacked: (world_size, *shape))."""
     _require_init()
-    vals = _gather_processes(input_tensor) if _multi() else np.asarray(input_tensor.detach().numpy())[None]
+    if output_tensor.numel() != input_tensor.numel() * get_world_size():
+        raise ValueError("output tensor size must be equal to world_size times input tensor size")
+    vals = _gather_processes(input_tensor) if _multi() else _local_value(input_tensor)[None]
     _set(output_tensor, vals.reshape(tuple(output_tensor.shape)))
+    return _done(async_op)
+
+
+def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False):
+    """output <- input_list[rank] reduced over every rank."""
+    _require_init()
+    _check_op(op, output, "reduce_scatter")
+    if len(input_list) != get_world_size():
+        raise ValueError(f"reduce_scatter expects a list of {get_world_size()} tensors, got {len(input_list)}")
+    if _multi():
+        _set(output, _run("reduce_scatter", np.stack([_local_value(t) for t in input_list]), op=op))
+    else:
+        _set(output, _local_value(input_list[0]))
+    return _done(async_op)
+
+
+def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
+    """output <- piece `rank` (of world_size equal pieces along dim 0) of `input` reduced over every rank."""
+    _require_init()
+    _check_op(op, output, "reduce_scatter_tensor")
+    world = get_world_size()
+    if input.numel() != output.numel() * world:
+        raise ValueError("input tensor must be the same size as output size times world size")
+    pieces = _local_value(input).reshape((world,) + tuple(output.shape))
+    _set(output, _run("reduce_scatter", pieces, op=op) if _multi() else pieces[0])
+    return _done(async_op)
+
+
+def gather(tensor, gather_list=None, dst=0, group=None, async_op=False, group_dst=None):
+    """gather_list[i] <- rank i's tensor, on rank `dst` only."""
+    _require_init()
+    dst = dst if group_dst is None else group_dst
+    if get_rank() == dst:
+        if gather_list is None or len(gather_list) != get_world_size():
+            raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
+    elif gather_list:
+        raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
+    vals = _gather_processes(tensor) if _multi() else _local_value(tensor)[None]
+    if get_rank() == dst:
+        for t, v in zip(gather_list, vals):
+            _set(t, v)
+    return _done(async_op)
+
+
+def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False, group_src=None):
+    """tensor <- scatter_list[rank] of rank `src`."""
+    _require_init()
+    src = src if group_src is None else group_src
+    if get_rank() == src:
+        if scatter_list is None or len(scatter_list) != get_world_size():
+            raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
+        rows = np.stack([_local_value(t) for t in scatter_list])
+    else:
+        if scatter_list:
+            raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
+        rows = np.zeros((get_world_size(),) + tuple(tensor.shape), _local_value(tensor).dtype)
+    if _multi():
+        rows = _run("broadcast", rows, src=src)
+    _set(tensor, rows[get_rank()])
     return _done(async_op)
 
 
@@ -290,9 +493,12 @@ def get_process_group_ranks(group):
 def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=None, group=None, async_op=False):
     """Scatter `input`'s pieces to every rank and gather theirs into `output` (a copy in a single process)."""
     _require_init()
-    if _multi():
-        vals = _gather_processes(input)  # (world, *shape): take piece `rank` of every process's input
-        world, rank = get_world_size(), get_rank()
+    world = get_world_size()
+    if _multi() and input_split_sizes is None and output_split_sizes is None and input.shape[0] % world == 0:
+        pieces = _local_value(input).reshape((world, input.shape[0] // world) + tuple(input.shape[1:]))
+        _set(output, _run("all_to_all", pieces).reshape(tuple(output.shape)))
+    elif _multi():  # uneven splits: every rank's input, then this rank's piece of each
+        vals, rank = _gather_processes(input), get_rank()
         if input_split_sizes is None:
             pieces = [np.array_split(v, world)[rank] for v in vals]
         else:
@@ -300,5 +506,5 @@ def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=
             pieces = [v[bounds[rank]:bounds[rank + 1]] for v in vals]
         _set(output, np.concatenate(pieces).reshape(tuple(output.shape)))
     else:
-        _set(output, np.asarray(input.detach().numpy()).reshape(tuple(output.shape)))
+        _set(output, _local_value(input).reshape(tuple(output.shape)))
     return _done(async_op)
