@@ -27,13 +27,14 @@ import functools
 
 import jax
 
+from . import nn
 from ._ops import registry
 from ._ops.creation import _from_jax_array
 from ._tensor import Tensor
 from .autograd.grad_mode import no_grad
 from .jit._trace import _pure_function, _state_tensors
 
-__all__ = ["call_jax", "functional", "jax_op", "load_params"]
+__all__ = ["FlaxModule", "call_jax", "from_flax", "functional", "jax_op", "load_params", "to_flax"]
 
 
 # -- modules as pure functions ----------------------------------------------------------------
@@ -221,3 +222,149 @@ def jax_op(fn=None, *, name=None):
         wrapper.op = opdef
         return wrapper
     return deco if fn is None else deco(fn)
+
+
+# -- Flax NNX ----------------------------------------------------------------------------------
+
+def _to_state(treedef, order, impls, arrays):
+    """An NNX state from arrays in slot order (slot k holds state leaf order[k]; keys as raw data)."""
+    leaves = [None] * len(order)
+    for a, i, impl in zip(arrays, order, impls):
+        leaves[i] = a if impl is None else jax.random.wrap_key_data(a, impl=impl)
+    return jax.tree_util.tree_unflatten(treedef, leaves)
+
+
+def _flax_call(graphdef, treedef, order, impls, n_param, *arrays, **kwargs):
+    """The pure function a FlaxModule records: merge the state, call, return (output, new buffer values)."""
+    from flax import nnx
+    n = len(order)
+    model = nnx.merge(graphdef, _to_state(treedef, order, impls, arrays[:n]))
+    out = model(*arrays[n:], **kwargs)
+    new = jax.tree_util.tree_leaves(nnx.split(model)[1])
+    new = [new[i] if impl is None else jax.random.key_data(new[i]) for i, impl in zip(order, impls)]
+    return out, new[n_param:]
+
+
+class FlaxModule(nn.Module):
+    """A Flax NNX module as a jtorch ``nn.Module`` (see `from_flax`).
+
+    Its ``nnx.Param`` variables are jtorch Parameters and every other variable (batch statistics,
+    RNG keys and counts) a buffer, named by the variable's path (``lin.kernel``, ``layers.0.bias``),
+    so optimizers, ``state_dict`` and ``.to()`` see them. ``forward`` runs the NNX module as one
+    op (`call_jax`): gradients reach the parameters through ``backward()``, and what the call
+    writes into variables (running statistics, RNG counts) is stored back into the buffers.
+    ``train()``/``eval()`` also switch the NNX module's own mode.
+    """
+
+    def __init__(self, flax_module):
+        super().__init__()
+        from flax import nnx
+        graphdef, state = nnx.split(flax_module)
+        flat = list(nnx.to_flat_state(state))
+        leaves, self._treedef = jax.tree_util.tree_flatten(state)
+        if len(leaves) != len(flat) or any(x is not v.get_value() for x, (_, v) in zip(leaves, flat)):
+            raise RuntimeError(f"from_flax: the state of {type(flax_module).__name__} does not flatten to its "
+                               "variables' values in path order")
+        # parameters first: the call's trailing outputs are the buffers, slot by slot
+        self._order = tuple(sorted(range(len(flat)), key=lambda i: not isinstance(flat[i][1], nnx.Param)))
+        impls, self._slots = [], []
+        for i in self._order:
+            path, var = flat[i]
+            value, impl = leaves[i], None
+            if jax.dtypes.issubdtype(value.dtype, jax.dtypes.prng_key):
+                impl, value = jax.random.key_impl(value), jax.random.key_data(value)
+            t = _from_jax_array(jax.numpy.asarray(value))
+            owner = self
+            for part in map(str, path[:-1]):
+                if part not in owner._modules:
+                    owner.add_module(part, nn.Module())
+                owner = owner._modules[part]
+            name = str(path[-1])
+            if isinstance(var, nnx.Param):
+                owner.register_parameter(name, nn.Parameter(t, requires_grad=t.is_floating_point()))
+            else:
+                owner.register_buffer(name, t)
+            impls.append(impl)
+            self._slots.append((owner, name))
+        self._impls = tuple(impls)
+        self._n_param = sum(isinstance(var, nnx.Param) for _, var in flat)
+        self._set_graph(graphdef)
+
+    def _set_graph(self, graphdef):
+        self._graphdef = graphdef
+        # one function object per graph: it is the op's static key, so each step reuses one program
+        self._fn = functools.partial(_flax_call, graphdef, self._treedef, self._order, self._impls, self._n_param)
+
+    def _variables(self):
+        return [getattr(owner, name) for owner, name in self._slots]
+
+    def forward(self, *args, **kwargs):
+        out, new = call_jax(self._fn, *self._variables(), *args, **kwargs)
+        with no_grad():
+            for buf, value in zip(self._variables()[self._n_param:], new):
+                buf.copy_(value)
+        return out
+
+    def train(self, mode=True):
+        super().train(mode)
+        from flax import nnx
+        model = self.flax_module()
+        model.train() if mode else model.eval()
+        self._set_graph(nnx.split(model)[0])
+        return self
+
+    def flax_module(self):
+        """A new NNX module holding the current values (what jtorch trained shows in it)."""
+        from flax import nnx
+        arrays = [t._jax_value() for t in self._variables()]
+        return nnx.merge(self._graphdef, _to_state(self._treedef, self._order, self._impls, arrays))
+
+
+def from_flax(module):
+    """Wrap a Flax NNX module as a jtorch ``nn.Module`` (a `FlaxModule`); flax is imported only here."""
+    from flax import nnx
+    if not isinstance(module, nnx.Module):
+        raise TypeError(f"from_flax expects a flax.nnx.Module, got {type(module).__name__}")
+    return FlaxModule(module)
+
+
+_EXPORTED = []  # the nnx.Module subclass to_flax builds, made once flax is imported
+
+
+def _exported_class():
+    if _EXPORTED:
+        return _EXPORTED[0]
+    from flax import nnx
+
+    class JtorchModule(nnx.Module):
+        """A jtorch module as a Flax NNX module (see `to_flax`)."""
+
+        def __init__(self, module):
+            params, buffers, apply = functional(module, return_buffers=True)
+            self.params = nnx.Dict({k: nnx.Param(v) for k, v in params.items()})
+            self.buffers = nnx.Dict({k: nnx.BatchStat(v) for k, v in buffers.items()})
+            self.apply_fn = apply
+            self.module_name = type(module).__name__
+
+        def __call__(self, *args, key=None, **kwargs):
+            out, new = self.apply_fn({k: v[...] for k, v in self.params.items()},
+                                     {k: v[...] for k, v in self.buffers.items()}, *args, key=key, **kwargs)
+            for k, v in new.items():
+                self.buffers[k][...] = v
+            return out
+
+    _EXPORTED.append(JtorchModule)
+    return JtorchModule
+
+
+def to_flax(module):
+    """Export a jtorch module as a Flax NNX module.
+
+    Parameters become ``nnx.Param`` and buffers ``nnx.BatchStat`` variables in the dicts ``params`` and
+    ``buffers`` (keys as in ``state_dict``; values shared, not copied); calling it runs `functional`'s
+    pure forward, so ``nnx.jit``, ``nnx.grad`` and ``nnx.Optimizer`` work on it. Buffers the call
+    writes (running statistics) are stored in its variables. ``key=`` passes a PRNG key to the
+    module's random ops. The jtorch module's train/eval mode is the one it has when the call is
+    traced. ``load_params(module, {k: v[...] for k, v in m.params.items()})`` brings trained values back.
+    """
+    return _exported_class()(module)

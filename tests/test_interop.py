@@ -12,6 +12,9 @@ import pytest
 import jtorch as torch
 from jtorch import interop, nn
 
+# one training helper drives several optimizers: its call site compiles one program per optimizer, on purpose
+pytestmark = pytest.mark.filterwarnings("ignore:jtorch.*different programs:RuntimeWarning")
+
 
 def _mlp(seed=0):
     torch.manual_seed(seed)
@@ -242,3 +245,71 @@ def test_import_jtorch_leaves_optional_packages_out():
             "print(sorted(m for m in ('flax', 'orbax', 'tensorflow_datasets', 'tensorflow') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# -- Flax NNX ------------------------------------------------------------------------------------
+
+def _nnx_model():
+    nnx = pytest.importorskip("flax.nnx", reason="flax is an optional extra")
+
+    class Net(nnx.Module):
+        def __init__(self, rngs):
+            self.lin = nnx.Linear(3, 4, rngs=rngs)
+            self.bn = nnx.BatchNorm(4, rngs=rngs)
+            self.drop = nnx.Dropout(0.5, rngs=rngs)
+            self.layers = nnx.List([nnx.Linear(4, 2, rngs=rngs)])
+
+        def __call__(self, x):
+            return self.layers[0](self.drop(self.bn(self.lin(x))))
+    return nnx, Net(nnx.Rngs(0))
+
+
+def test_from_flax_parameters_gradients_and_state():
+    nnx, net = _nnx_model()
+    w = interop.from_flax(net)
+    assert [n for n, _ in w.named_parameters()] == ["bn.bias", "bn.scale", "layers.0.bias", "layers.0.kernel",
+                                                    "lin.bias", "lin.kernel"]
+    assert {"bn.mean", "bn.var", "drop.rngs.count", "drop.rngs.key"} <= set(w.state_dict())
+    x, _ = _data()
+    w.eval()
+    net.eval()
+    out = w(x)
+    (out ** 2).sum().backward()
+    grads = nnx.grad(lambda m: jnp.sum(m(jnp.asarray(x)) ** 2))(net)
+    np.testing.assert_allclose(out.detach().numpy(), net(jnp.asarray(x)), rtol=1e-5, atol=1e-6)
+    for path, name in ((("lin", "kernel"), "lin.kernel"), (("layers", 0, "bias"), "layers.0.bias"),
+                       (("bn", "scale"), "bn.scale")):
+        g = grads
+        for part in path:
+            g = g[part]
+        np.testing.assert_allclose(w.get_parameter(name).grad.numpy(), g[...], rtol=1e-5, atol=1e-6)
+
+    w.train()
+    net.train()
+    w(x)
+    net(jnp.asarray(x))  # the NNX module's own call updates its statistics and RNG count the same way
+    np.testing.assert_allclose(w.bn.mean.numpy(), net.bn.mean[...], rtol=1e-6)
+    assert int(w.drop.rngs.count) == int(net.drop.rngs.count[...]) == 1
+    opt = torch.optim.SGD(w.parameters(), lr=0.1)
+    opt.zero_grad()
+    (w(x) ** 2).mean().backward()
+    opt.step()
+    back = w.flax_module()
+    np.testing.assert_array_equal(back.lin.kernel[...], w.lin.kernel.detach().numpy())
+
+
+def test_to_flax_matches_jtorch():
+    nnx = pytest.importorskip("flax.nnx", reason="flax is an optional extra")
+    m = _mlp()
+    f = interop.to_flax(m)
+    x, _ = _data()
+    np.testing.assert_allclose(f(jnp.asarray(x)), m(x).detach().numpy(), rtol=1e-6)
+    grads = nnx.grad(lambda model: jnp.sum(model(jnp.asarray(x)) ** 2))(f)
+    (m(x) ** 2).sum().backward()
+    for name, p in m.named_parameters():
+        np.testing.assert_allclose(grads["params"][name][...], p.grad.numpy(), rtol=1e-5, atol=1e-6)
+    opt = nnx.Optimizer(f, optax.sgd(0.1), wrt=nnx.Param)
+    opt.update(f, grads)
+    interop.load_params(m, {k: v[...] for k, v in f.params.items()})
+    for name, p in m.named_parameters():
+        np.testing.assert_allclose(p.detach().numpy(), f.params[name][...], rtol=1e-6)
