@@ -172,13 +172,13 @@ def load(data, device="cpu"):
 def load_file(filename, device="cpu"):
     """Tensors of a safetensors file: read once into one read-only buffer that the tensors use as is
     where their data are 64-byte aligned (jax shares aligned host memory on CPU), else copy from."""
+    from .serialization import _host_buffer
     with open(filename, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         head = fh.read(8)
-        spare = np.empty(size + 64, np.uint8)
         n = struct.unpack("<Q", head)[0] if len(head) == 8 else 0
-        skip = (-(spare.ctypes.data + 8 + min(n, size))) % 64  # start the data section on a 64-byte boundary
-        buf = spare[skip:skip + size]
+        skip = (-(8 + min(n, size))) % 64  # the data section starts on a 64-byte boundary of the page
+        buf = _host_buffer(skip + size)[skip:]
         buf[:len(head)] = np.frombuffer(head, np.uint8)
         view, got = memoryview(buf), len(head)
         while got < size:

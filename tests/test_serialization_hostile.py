@@ -379,3 +379,14 @@ def test_legacy_sizes_that_lie(tmp_path):
     cut.write_bytes(_legacy_ckpt(tmp_path / "d.pt", {"w": _tensor(0, (4,), (1,))}, {"0": (4, FOUR)}).read_bytes()[:-3])
     with pytest.raises(RuntimeError, match="needs 16 bytes but the file holds 13 more"):
         serialization.load(cut)
+
+
+def test_bytearray_of_a_size_refused(tmp_path):
+    """bytearray is an allowed global (it is in torch's list too); called with a number from the file it
+    would allocate that many bytes, so only contents are accepted."""
+    obj = {"b": _Reduce(_Name("builtins", "bytearray"), (10**12,))}
+    path = _zip_ckpt(tmp_path / "ba.pt", obj, {})
+    with pytest.raises(pickle.UnpicklingError, match="bytearray from int refused"):
+        serialization.load(path)
+    ok = _zip_ckpt(tmp_path / "ok.pt", {"b": bytearray(b"\x00\xffab")}, {})
+    assert serialization.load(ok)["b"] == bytearray(b"\x00\xffab")
