@@ -2,7 +2,7 @@
 from . import registry  # noqa: F401
 from . import creation, elementwise, indexing, linalg, movement, random, reduction, sorting, sparse, attention, rnn  # noqa: F401
 from . import nn  # noqa: F401,E402  (torch.softmax, torch.conv2d, ... and Tensor.softmax)
-from . import nn_grid, numeric, special, spectral  # noqa: F401,E402
+from . import complex, nn_grid, numeric, special, spectral  # noqa: F401,E402
 from .._tensor import Tensor
 
 _F = registry.FUNCTIONS

@@ -281,3 +281,18 @@ def test_backend_switches_are_recorded_like_torch():
     with pytest.raises(AssertionError):
         with jtorch.nn.attention.sdpa_kernel(["math"]):
             pass
+
+
+@pytest.mark.parametrize("fn", ["conj_physical", "real", "imag", "angle", "resolve_conj", "resolve_neg"])
+def test_complex_parts_match_torch(fn):
+    for a in (np.array([1 + 2j, -3 - 0.5j], dtype=np.complex64), np.array([-1.0, 0.0, 2.0, np.nan], np.float32)):
+        try:
+            want = getattr(torch, fn)(torch.tensor(a)).numpy()
+        except RuntimeError as e:
+            with pytest.raises(RuntimeError, match=str(e)):
+                getattr(jtorch, fn)(jtorch.tensor(a))
+            continue
+        got = getattr(jtorch, fn)(jtorch.tensor(a)).numpy()
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-6, equal_nan=True)
+    assert jtorch.is_conj(jtorch.tensor([1j])) is False
