@@ -94,9 +94,10 @@ def jax_device(d):
     platform = _JAX_PLATFORM.get(d.type, d.type)
     try:
         devs = jax.devices(platform)
-    except RuntimeError:
-        raise RuntimeError(f"Found no {d.type} device: JAX has no '{platform}' backend on this machine "
-                           f"(available: {sorted({x.platform for x in jax.devices()})})") from None
+    except RuntimeError:  # torch without that backend asserts it; jtorch's cause is jax's install
+        raise AssertionError(f"Torch not compiled with {d.type.upper()} enabled (jtorch: found no {d.type} device, "
+                             f"JAX has no '{platform}' backend on this machine; available: "
+                             f"{sorted({x.platform for x in jax.devices()})})") from None
     index = d.index or 0
     if index >= len(devs):
         raise RuntimeError(f"{d.type}:{index} is not available: JAX sees {len(devs)} {d.type} device(s)")

@@ -3,6 +3,7 @@
 Methods come from the op table (jtorch._ops); this file holds only what is about the
 handle itself: autograd flags, views and in-place rebinding, sync points and conversions.
 """
+import warnings
 import weakref
 
 import jax
@@ -39,6 +40,12 @@ class Size(tuple):
 
 # in-place ops torch allows on a view whose elements share memory (an expand()): the rest raise
 _OVERLAP_OK = frozenset(("fill_", "zero_", "index_put_", "out"))
+# torch's words (its C++ Tensor::grad), for users who filter or match on them
+_NON_LEAF_GRAD = ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                  "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+                  "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access "
+                  "the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                  "github.com/pytorch/pytorch/pull/30531 for more information.")
 
 
 class _GradFn:
@@ -187,6 +194,8 @@ class Tensor:
 
     @property
     def grad(self):
+        if self._grad is None and not self._retains and not self.is_leaf:  # the usual slip: y.grad for x.grad
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter

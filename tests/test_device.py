@@ -69,9 +69,9 @@ def test_cuda_queries_without_gpu():
     assert jtorch.cuda.memory_allocated() == 0 and jtorch.cuda.max_memory_allocated() == 0
     jtorch.cuda.manual_seed_all(3)
     jtorch.cuda.synchronize()
-    with pytest.raises(RuntimeError, match="Found no cuda device"):
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):  # torch's CPU build too
         jtorch.ones(2).cuda()
-    with pytest.raises(RuntimeError, match="GPU"):
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
         jtorch.cuda.current_device()
 
 

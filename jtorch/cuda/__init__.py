@@ -21,7 +21,7 @@ def device_count():
 
 def current_device():
     if not is_available():
-        raise RuntimeError("Found no NVIDIA driver on your system: JAX has no GPU backend here")
+        raise AssertionError("Torch not compiled with CUDA enabled (jtorch: JAX has no GPU backend here)")
     return 0
 
 
@@ -133,7 +133,7 @@ def is_initialized():
 
 def init():
     if not is_available():
-        raise RuntimeError("Found no NVIDIA driver on your system: JAX has no GPU backend here")
+        raise AssertionError("Torch not compiled with CUDA enabled (jtorch: JAX has no GPU backend here)")
 
 
 class device:
