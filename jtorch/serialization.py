@@ -39,8 +39,6 @@ __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_g
 DEFAULT_PROTOCOL = 2
 _ALIGN = 64
 _MAGIC = 0x1950A86A20F9469CFC6C  # legacy (pre-1.6) torch.save files start with this pickled int
-_UNSAFE = ("Re-running `torch.load` with `weights_only` set to `False` will likely succeed, but it can result "
-           "in arbitrary code execution. Do it only if you got the file from a trusted source.")
 
 # torch storage class name <-> jtorch dtype
 _STORAGE = {"FloatStorage": "float32", "DoubleStorage": "float64", "HalfStorage": "float16",
@@ -679,7 +677,7 @@ class _Unpickler(pickle.Unpickler):
                 f"Weights only load failed. Unsupported global: GLOBAL {full} was not an allowed global by "
                 f"default. jtorch.load(..., weights_only=False) loads it, but it can run arbitrary code: do "
                 f"that only if you trust the file. Or allowlist it with "
-                f"`jtorch.serialization.add_safe_globals([{full}])`. {_UNSAFE}")
+                f"`jtorch.serialization.add_safe_globals([{full}])`.")
         if module == "torch" or module.startswith("torch."):
             return _jtorch_global(module, name)
         return super().find_class(module, name)

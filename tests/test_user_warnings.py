@@ -53,3 +53,18 @@ def test_cuda_without_gpu_raises_torchs_error(make):
     assert type(ours.value) is type(theirs.value) is AssertionError
     assert str(ours.value).startswith(str(theirs.value))  # torch's words, then jtorch's reason
     assert jtorch.device("cuda").type == "cuda"  # naming a device is fine, as in torch
+
+
+def test_weights_only_refusal_gives_each_advice_once(tmp_path):
+    import fractions
+    import pickle
+    path = str(tmp_path / "f.pt")
+    jtorch.save({"ratio": fractions.Fraction(1, 2)}, path)
+    with pytest.raises(pickle.UnpicklingError) as e:
+        jtorch.load(path)
+    msg = str(e.value)
+    assert msg.startswith("Weights only load failed. Unsupported global: GLOBAL fractions.Fraction was not an "
+                          "allowed global by default.")
+    assert msg.count("weights_only") == 1 and msg.count("arbitrary code") == 1, msg
+    assert msg.count("add_safe_globals([fractions.Fraction])") == 1, msg
+    assert jtorch.load(path, weights_only=False) == {"ratio": fractions.Fraction(1, 2)}
