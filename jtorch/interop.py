@@ -10,6 +10,9 @@ DLPack; a Tensor is a jax pytree node). This module adds the two function-level 
 - `call_jax(fn, *args)` runs a JAX function on jtorch tensors as ONE op of jtorch's lazy graph:
   it fuses into the step's XLA program and `backward()` differentiates through it with JAX's own
   derivative of `fn`. `@jax_op` makes a JAX function a jtorch function once and for all.
+- Flax NNX both ways: `from_flax(nnx_module)` is a jtorch `nn.Module`, `to_flax(module)` an
+  `nnx.Module`. `save_orbax`/`load_orbax` checkpoint modules and optimizers with orbax.
+  flax and orbax are optional: they are imported only inside these functions.
 
 Example::
 
@@ -24,17 +27,20 @@ Example::
     y = gelu_tanh(torch.randn(3, requires_grad=True)); y.sum().backward()
 """
 import functools
+import os
 
 import jax
+import numpy as np
 
-from . import nn
+from . import _dtype, nn
 from ._ops import registry
 from ._ops.creation import _from_jax_array
 from ._tensor import Tensor
 from .autograd.grad_mode import no_grad
 from .jit._trace import _pure_function, _state_tensors
 
-__all__ = ["FlaxModule", "call_jax", "from_flax", "functional", "jax_op", "load_params", "to_flax"]
+__all__ = ["FlaxModule", "call_jax", "from_flax", "functional", "jax_op", "load_orbax", "load_params", "save_orbax",
+           "to_flax"]
 
 
 # -- modules as pure functions ----------------------------------------------------------------
@@ -368,3 +374,115 @@ def to_flax(module):
     traced. ``load_params(module, {k: v[...] for k, v in m.params.items()})`` brings trained values back.
     """
     return _exported_class()(module)
+
+
+# -- orbax checkpoints ---------------------------------------------------------------------------
+
+def _state_tree(obj):
+    """Modules and optimizers as their state_dicts, through dicts, lists and tuples."""
+    from .optim.optimizer import Optimizer
+    if isinstance(obj, (nn.Module, Optimizer)):
+        return obj.state_dict()
+    if isinstance(obj, dict):
+        return {k: _state_tree(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_state_tree(v) for v in obj)
+    return obj
+
+
+def _encode(obj, path, arrays, specs):
+    """A JSON skeleton of a state tree; its tensors go to `arrays` (and their path, shape and dtype to specs)."""
+    if isinstance(obj, Tensor):
+        value = obj._jax_value()
+        arrays[f"t{len(specs)}"] = value
+        specs.append([path, list(obj.shape), obj.dtype.name])
+        return {"T": len(specs) - 1, "grad": bool(obj.requires_grad)}
+    if isinstance(obj, dict):
+        for k in obj:
+            if not isinstance(k, (str, int)):
+                raise TypeError(f"save_orbax: dict keys must be str or int, got {type(k).__name__} at {path or '/'}")
+        return {"D": [[k, _encode(v, f"{path}/{k}", arrays, specs)] for k, v in obj.items()]}
+    if isinstance(obj, (list, tuple)):
+        return {"L" if isinstance(obj, list) else "U": [_encode(v, f"{path}/{i}", arrays, specs)
+                                                        for i, v in enumerate(obj)]}
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return {"V": obj}
+    if isinstance(obj, np.generic):
+        return {"V": obj.item()}
+    raise TypeError(f"save_orbax: cannot store a {type(obj).__name__} at {path or '/'} (tensors, numbers, strings, "
+                    "None and dicts/lists/tuples of them can be stored)")
+
+
+def _decode(node, restored):
+    if "T" in node:
+        t = _from_jax_array(restored[f"t{node['T']}"])
+        return t.requires_grad_(True) if node["grad"] else t
+    if "D" in node:
+        return {k: _decode(v, restored) for k, v in node["D"]}
+    if "L" in node:
+        return [_decode(v, restored) for v in node["L"]]
+    if "U" in node:
+        return tuple(_decode(v, restored) for v in node["U"])
+    return node["V"]
+
+
+def save_orbax(directory, state, *, force=False):
+    """Save a state with orbax: a module, an optimizer, a state_dict, or a dict/list of them
+    (``{"model": model, "optim": optimizer, "epoch": 3}``).
+
+    Tensors are written by orbax from the device, each with its sharding (a tensor sharded over a
+    device mesh is written shard by shard); everything else (hyperparameters, the structure) goes into
+    the checkpoint's metadata. An existing directory raises orbax's ValueError unless `force=True`
+    (then it is overwritten). orbax is imported only here.
+    """
+    import orbax.checkpoint as ocp
+    arrays, specs = {}, []
+    skeleton = _encode(_state_tree(state), "", arrays, specs)
+    with ocp.StandardCheckpointer() as ckptr:
+        ckptr.save(os.path.abspath(directory), arrays, force=force,
+                   custom_metadata={"jtorch": {"skeleton": skeleton, "tensors": specs}})
+
+
+def load_orbax(directory, into=None):
+    """Read a checkpoint written by `save_orbax`; returns the saved state (state_dicts of tensors).
+
+    `into` (optional; the same kind of object that was saved: a module, an optimizer, or a dict/list of
+    them) receives the state through its `load_state_dict`, and each tensor is read straight into
+    the sharding and device of the tensor it replaces, so sharded state stays sharded. Without
+    `into`, tensors land on the default device.
+    """
+    import orbax.checkpoint as ocp
+    path = os.path.abspath(directory)
+    with ocp.StandardCheckpointer() as ckptr:
+        meta = (ckptr.metadata(path).custom_metadata or {}).get("jtorch")
+        if meta is None:
+            raise RuntimeError(f"load_orbax: {directory} is not a checkpoint written by jtorch.interop.save_orbax")
+        places = {}
+        if into is not None:  # where each tensor goes: the array it replaces, found by its path
+            like_arrays, like_specs = {}, []
+            _encode(_state_tree(into), "", like_arrays, like_specs)
+            places = {spec[0]: like_arrays[f"t{i}"] for i, spec in enumerate(like_specs)}
+        default = jax.sharding.SingleDeviceSharding(jax.devices()[0])
+        abstract = {}
+        for i, (where, shape, dtype) in enumerate(meta["tensors"]):
+            like = places.get(where)
+            sharding = like.sharding if like is not None and tuple(like.shape) == tuple(shape) else default
+            abstract[f"t{i}"] = jax.ShapeDtypeStruct(tuple(shape), _dtype.to_dtype(dtype).np, sharding=sharding)
+        restored = ckptr.restore(path, abstract) if abstract else {}
+    state = _decode(meta["skeleton"], restored)
+    if into is not None:
+        _load_into(into, state)
+    return state
+
+
+def _load_into(obj, state):
+    from .optim.optimizer import Optimizer
+    if isinstance(obj, (nn.Module, Optimizer)):
+        obj.load_state_dict(state)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in state:
+                _load_into(v, state[k])
+    elif isinstance(obj, (list, tuple)):
+        for v, s in zip(obj, state):
+            _load_into(v, s)

@@ -112,6 +112,11 @@ class Optax(Optimizer):
         defaults["maximize"] = maximize
         super().__init__(params, defaults)
 
+    def __getstate__(self):
+        # the transformation travels with a copy (copy.deepcopy); pickling needs it picklable, so save
+        # state_dict() instead, as with any optimizer
+        return {**super().__getstate__(), "tx": self.tx}
+
     def _state_key(self, group):
         return group["params"][0]
 
