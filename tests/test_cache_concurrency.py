@@ -16,7 +16,7 @@ if sys.argv[1] == "no-filelock":
 import jax, jtorch
 jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
 print(jax.config.jax_compilation_cache_dir)
-print(sum(jtorch.ones(n).sin().sum().item() for n in range(1, 7)))
+print(sum(jtorch.ones(n).sin().sum().item() for n in range(1, 4)))
 """
 
 
@@ -43,8 +43,8 @@ def test_processes_at_once_with_and_without_filelock(tmp_path):
     outs = [_finish(p) for p in procs]
     assert [o[0] for o in outs] == [folder, folder, os.path.join(folder, "unbounded")]
     assert outs[0][1] == outs[1][1] == outs[2][1]
-    assert len(_entries(folder, "-cache")) >= 6 and _entries(folder, "-cache") <= _entries(folder, "-atime")
-    assert len(_entries(os.path.join(folder, "unbounded"), "-cache")) >= 6  # kept apart: no -atime there
+    assert len(_entries(folder, "-cache")) >= 3 and _entries(folder, "-cache") <= _entries(folder, "-atime")
+    assert len(_entries(os.path.join(folder, "unbounded"), "-cache")) >= 3  # kept apart: no -atime there
 
 
 def test_entry_without_atime_is_dropped_at_startup(tmp_path):
@@ -53,4 +53,4 @@ def test_entry_without_atime_is_dropped_at_startup(tmp_path):
     (folder / "jit_f-0123-cache").write_bytes(b"half written")  # its writer was killed before the -atime
     _finish(_start(str(folder), "filelock"))
     cached = _entries(str(folder), "-cache")
-    assert "jit_f-0123" not in cached and len(cached) >= 6 and cached <= _entries(str(folder), "-atime")
+    assert "jit_f-0123" not in cached and len(cached) >= 3 and cached <= _entries(str(folder), "-atime")
