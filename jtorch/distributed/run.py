@@ -144,14 +144,43 @@ def _free_port():
 
 
 def _worker_command(ns):
-    script, args = ns.training_script, list(ns.training_script_args)
     if ns.no_python:
-        return [script] + args
-    # the worker aliases torch to jtorch before the user's code imports it (as `jtorch run` does)
-    boot = ("import runpy, sys; from jtorch.cli import install_aliases, run; install_aliases(); "
-            "sys.argv = sys.argv[1:]; runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)"
-            if ns.module else "import sys; from jtorch.cli import run; run(sys.argv[1], sys.argv[2:])")
-    return [sys.executable, "-u", "-c", boot, script] + args
+        return [ns.training_script] + list(ns.training_script_args)
+    kind = "module" if ns.module else "script"
+    return [sys.executable, "-u", "-c", "from jtorch.distributed.run import _worker_main; _worker_main()", kind,
+            ns.training_script] + list(ns.training_script_args)
+
+
+def _worker_main():
+    """A worker's entry: torch aliased to jtorch (as `jtorch run`), then the script or module.
+
+    A worker that fails leaves at once with its exit code: the normal interpreter exit would
+    first wait in jax.distributed's shutdown barrier for ranks that may be stuck in a
+    collective with it."""
+    import runpy
+    import traceback
+
+    from ..cli import install_aliases, run as run_script
+    kind, target, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    code = 0
+    try:
+        if kind == "module":
+            install_aliases()
+            sys.argv = [target] + args
+            runpy.run_module(target, run_name="__main__", alter_sys=True)
+        else:
+            run_script(target, args)
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if not isinstance(e.code, (int, type(None))):
+            print(e.code, file=sys.stderr)
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    if code:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _worker_env(ns, local_rank, run_id):
