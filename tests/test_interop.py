@@ -1,5 +1,6 @@
 """jtorch.interop (modules as pure JAX functions, JAX functions as ops) and optim.Optax."""
 import copy
+import re
 import subprocess
 import sys
 
@@ -355,3 +356,15 @@ print(w.sharding == sharding, w.tolist())
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split("\n")[-2] == "True [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]"
+
+
+def test_example_runs(tmp_path):
+    import os
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "jax_interop.py")
+    p = subprocess.run([sys.executable, script, "--steps", "2"], capture_output=True, text=True, cwd=tmp_path,
+                       timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    lines = p.stdout.splitlines()
+    assert len(lines) == 5 and lines[1].startswith("1. jax.jit + optax"), p.stdout
+    first, after = (float(v) for v in re.findall(r"\d+\.\d{4}", lines[1]))
+    assert first == pytest.approx(after, rel=1e-4)  # JAX's trained params, loaded into the jtorch module
