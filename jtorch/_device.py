@@ -1,4 +1,5 @@
 """torch.device on jax devices: 'cpu', 'cuda[:N]' (jax's gpu backend), 'tpu[:N]'."""
+import threading
 import weakref
 
 import jax
@@ -65,10 +66,35 @@ class device:
         return (device, (self.type, self.index))
 
     def __enter__(self):
+        """`with torch.device(d):` new tensors land on d inside the block (jax.default_device, per thread)."""
+        if self.type == "meta":
+            import warnings
+            warnings.warn("jtorch has no 'meta' device: tensors created inside `with torch.device('meta')` are "
+                          "real (allocated and initialised). Code that relies on meta tensors holding no values "
+                          "(it re-initialises only what it thinks was never initialised) may see different values "
+                          "than under torch.", UserWarning, stacklevel=2)
+            ctx = None
+        else:
+            ctx = jax.default_device(jax_device(self))
+            ctx.__enter__()
+        _device_contexts.stack.append(ctx)
         return self
 
     def __exit__(self, *exc):
+        ctx = _device_contexts.stack.pop()
+        if ctx is not None:
+            ctx.__exit__(*exc)
         return False
+
+
+class _DeviceContexts(threading.local):
+    """Per thread, the jax.default_device contexts `with torch.device(...)` entered, innermost last."""
+
+    def __init__(self):
+        self.stack = []
+
+
+_device_contexts = _DeviceContexts()
 
 
 def _typename(x):

@@ -296,3 +296,12 @@ def test_complex_parts_match_torch(fn):
         assert got.dtype == want.dtype
         np.testing.assert_allclose(got, want, rtol=1e-6, equal_nan=True)
     assert jtorch.is_conj(jtorch.tensor([1j])) is False
+
+
+def test_default_device_and_device_context():
+    assert jtorch.get_default_device() == jtorch.zeros(1).device
+    with jtorch.device("cpu"):
+        assert jtorch.get_default_device() == jtorch.device("cpu") and jtorch.zeros(1).device.type == "cpu"
+    with pytest.warns(UserWarning, match="no 'meta' device"):
+        with jtorch.device("meta"):
+            pass
