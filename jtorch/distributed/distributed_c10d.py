@@ -155,8 +155,9 @@ def _check_port_free(address):
 def _start_jax_distributed(address, world_size, rank, timeout):
     from jax._src import xla_bridge
     if xla_bridge.backends_are_initialized():
-        raise RuntimeError("init_process_group with several processes must come before any tensor computation "
-                           "(jax.distributed has to start before JAX's backend)")
+        raise RuntimeError("init_process_group with several processes must come before any tensor or device use "
+                           "(jax.distributed has to start before JAX's backend), unless the script is launched "
+                           "with `jtorch run --nproc-per-node N`, whose workers join before the script runs")
     if jax.config.jax_cpu_collectives_implementation in (None, "none"):
         # CPU processes exchange values through gloo (the default since jax 0.5; older ones had none)
         jax.config.update("jax_cpu_collectives_implementation", "gloo")
@@ -180,7 +181,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
         raise ValueError("trying to initialize the default process group twice!")
     if store is not None:
         raise NotImplementedError("jtorch's init_process_group rendezvouses through jax.distributed, not a Store")
-    joined = jax.distributed.is_initialized()  # started by the user already
+    joined = jax.distributed.is_initialized()  # by the user, or by jtorch's launcher at worker start
     if world_size == -1:
         world_size = int(os.environ["WORLD_SIZE"]) if "WORLD_SIZE" in os.environ else jax.process_count()
     if rank == -1:

@@ -152,8 +152,12 @@ def _worker_command(ns):
 
 
 def _worker_main():
-    """A worker's entry: torch aliased to jtorch (as `jtorch run`), then the script or module.
+    """A worker's entry: join the other workers, alias torch to jtorch (as `jtorch run`), then run
+    the script or module.
 
+    The worker joins jax.distributed before the script runs, because that must come before
+    JAX's backend starts, and scripts commonly touch devices (torch.cuda.is_available(),
+    building the model) before init_process_group(), which then finds the group joined.
     A worker that fails leaves at once with its exit code: the normal interpreter exit would
     first wait in jax.distributed's shutdown barrier for ranks that may be stuck in a
     collective with it."""
@@ -164,6 +168,10 @@ def _worker_main():
     kind, target, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     code = 0
     try:
+        if int(os.environ["WORLD_SIZE"]) > 1:
+            from .distributed_c10d import _start_jax_distributed
+            _start_jax_distributed(f"{os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}",
+                                   int(os.environ["WORLD_SIZE"]), int(os.environ["RANK"]), None)
         if kind == "module":
             install_aliases()
             sys.argv = [target] + args

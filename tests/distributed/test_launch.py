@@ -24,6 +24,7 @@ WORKER = textwrap.dedent("""
     from torch import nn
     from torch.utils.data.distributed import DistributedSampler
 
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")  # JAX's backend starts before the group
     dist.init_process_group()
     r, w = dist.get_rank(), dist.get_world_size()
     out = {"rank": r, "world": w, "initialized": dist.is_initialized(), "elastic": dist.is_torchelastic_launched(),
@@ -202,3 +203,22 @@ def test_taken_master_port_is_a_clear_error(tmp_path):
         in res.stderr
     assert "EADDRINUSE" in res.stderr and "rank      : 0 (local_rank: 0)" in res.stderr
     assert "joined" not in res.stdout
+
+
+def test_environment_of_a_second_node_and_a_worker_killed_by_a_signal(tmp_path):
+    """--no-python runs a plain executable: torchrun's variables for node 1 of 2, then rank 3 killed by SIGKILL."""
+    script = tmp_path / "worker.sh"
+    script.write_text('#!/bin/sh\necho "ENV $RANK $LOCAL_RANK $WORLD_SIZE $LOCAL_WORLD_SIZE $GROUP_RANK '
+                      '$GROUP_WORLD_SIZE $ROLE_RANK $MASTER_ADDR $MASTER_PORT $TORCHELASTIC_RUN_ID $*"\n'
+                      'if [ "$RANK" = 3 ]; then sleep 1; kill -KILL $$; fi\n')
+    script.chmod(0o755)
+    res = subprocess.run([sys.executable, "-m", "jtorch.distributed.run", "--nnodes", "2", "--node-rank", "1",
+                          "--nproc-per-node", "2", "--master-addr", "10.1.2.3", "--master-port", "1234",
+                          "--rdzv-id", "job7", "--no-python", str(script), "a", "--b"],
+                         capture_output=True, text=True, timeout=TIMEOUT)
+    lines = sorted(line for line in res.stdout.splitlines() if line.startswith("ENV "))
+    assert lines == ["ENV 2 0 4 2 1 2 2 10.1.2.3 1234 job7 a --b", "ENV 3 1 4 2 1 2 3 10.1.2.3 1234 job7 a --b"]
+    assert res.returncode == 1
+    root = res.stderr[res.stderr.index("Root Cause"):]
+    assert "rank      : 3 (local_rank: 1)" in root and "exitcode  : -9" in root
+    assert "Signal 9 (SIGKILL) received by PID" in root
