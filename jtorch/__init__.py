@@ -111,6 +111,13 @@ from . import distributions as distributions, func as func, special as special, 
 from . import _dynamo as _dynamo, compiler as compiler, types as types, version as version  # noqa: E402
 from . import accelerator as accelerator, fx as fx, hub as hub, library as library, profiler as profiler  # noqa: E402,E501
 from .storage import UntypedStorage as UntypedStorage  # noqa: E402
+from ._init_names import (  # noqa: E402
+    AcceleratorError as AcceleratorError, OutOfMemoryError as OutOfMemoryError, SymBool as SymBool,
+    SymFloat as SymFloat, SymInt as SymInt, e as e, frombuffer as frombuffer, get_device_module as get_device_module,
+    inf as inf, is_inference as is_inference, is_nonzero as is_nonzero, is_same_size as is_same_size,
+    is_signed as is_signed, is_warn_always_enabled as is_warn_always_enabled, nan as nan, newaxis as newaxis,
+    pi as pi, set_warn_always as set_warn_always,
+)
 from .library import ops as ops  # noqa: E402
 from .func import vmap as vmap  # noqa: E402 - torch.vmap is torch.func.vmap
 from .amp import autocast as autocast  # noqa: E402

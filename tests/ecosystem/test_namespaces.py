@@ -305,3 +305,22 @@ def test_default_device_and_device_context():
     with pytest.warns(UserWarning, match="no 'meta' device"):
         with jtorch.device("meta"):
             pass
+
+
+def test_init_names_match_torch():
+    assert (jtorch.pi, jtorch.e, jtorch.inf, jtorch.newaxis) == (torch.pi, torch.e, torch.inf, torch.newaxis)
+    assert issubclass(jtorch.OutOfMemoryError, RuntimeError) and not isinstance(3, jtorch.SymInt)
+    buf = bytearray(np.arange(5, dtype=np.int32).tobytes())
+    for kw in (dict(dtype=jtorch.int32), dict(dtype=jtorch.int32, count=2, offset=4), dict(dtype=jtorch.uint8)):
+        tkw = dict(kw, dtype=getattr(torch, repr(kw["dtype"]).split(".")[1]))
+        assert jtorch.frombuffer(buf, **kw).tolist() == torch.frombuffer(buf, **tkw).tolist()
+    for vals in ([1], [0], [1, 2], []):
+        try:
+            want = torch.is_nonzero(torch.tensor(vals))
+        except RuntimeError as err:
+            with pytest.raises(RuntimeError, match=str(err)):
+                jtorch.is_nonzero(jtorch.tensor(vals))
+        else:
+            assert jtorch.is_nonzero(jtorch.tensor(vals)) == want
+    assert jtorch.is_signed(jtorch.zeros(1, dtype=jtorch.uint8)) is False
+    assert jtorch.get_device_module("cpu") is jtorch.cpu
