@@ -81,6 +81,13 @@ WORKER = textwrap.dedent("""
         nn.functional.mse_loss(ddp(xb), yb).backward()
         opt.step()
     out["params"] = [p.detach().numpy().ravel().tolist() for p in model.parameters()]
+    bn = nn.BatchNorm1d(2)
+    ddp_bn = nn.parallel.DistributedDataParallel(bn)
+    with torch.no_grad():
+        bn.running_mean.fill_(r + 1.0)
+    ddp_bn.eval()
+    ddp_bn(torch.ones(2, 2))  # broadcast_buffers: the forward starts from rank 0's running stats
+    out["running_mean"] = bn.running_mean.tolist()
     print("RESULT " + json.dumps(out), flush=True)
     dist.destroy_process_group()
 """)
@@ -179,6 +186,7 @@ def test_two_processes_collectives_sampler_and_ddp(tmp_path):
         for got, want in zip(out[r]["params"], ref):
             np.testing.assert_allclose(got, want, atol=1e-5, rtol=0)
     assert out[0]["params"] == out[1]["params"]
+    assert out[0]["running_mean"] == out[1]["running_mean"] == [1.0, 1.0]
 
 
 def test_rank_exiting_stops_the_launch_naming_it(tmp_path):

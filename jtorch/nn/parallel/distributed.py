@@ -54,6 +54,10 @@ class DistributedDataParallel(ReplicatedModule, Module):
         if self._reducer is not None:
             from ...autograd.grad_mode import is_grad_enabled
             self._reducer.prepare(is_grad_enabled() and self.require_backward_grad_sync)
+            if self.broadcast_buffers:  # as torch: every forward starts from rank 0's buffers (e.g. BatchNorm stats)
+                buffers = list(self.module.buffers())
+                if buffers:
+                    _sync_module_states(buffers)
         return super().forward(*inputs, **kwargs)
 
     @contextlib.contextmanager
