@@ -452,6 +452,9 @@ def _check_view(numel, offset, size, stride):
         raise RuntimeError(f"Tensor: invalid storage offset {offset!r}") from None
     if offset < 0:
         raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    if max((offset,) + size + stride) >= 2**63:  # torch keeps these in int64 (and raises TypeError)
+        raise TypeError(f"Overflow when unpacking long: size {list(size)}, stride {list(stride)} and storage offset "
+                        f"{offset} must fit in int64")
     if len(size) != len(stride):
         raise RuntimeError(f"unequal size length ({len(size)}) and stride length ({len(stride)})")
     if any(n < 0 for n in size):

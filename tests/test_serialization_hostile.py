@@ -112,6 +112,7 @@ PROBES = {  # name: (storage offset, size, stride) over a 4-element float32 stor
     "negative_size": (0, (-2,), (1,)),
     "stride_length": (0, (2, 2), (1,)),
     "huge_stride": (0, (2,), (2**62,)),
+    "beyond_int64": (0, (0, 2**63), (1, 1)),
 }
 MODES = [(wo, mm) for wo in (True, False) for mm in (False, True)]
 
@@ -160,21 +161,25 @@ EXPECT = {
     "negative_size": r"invalid size \[-2\]",
     "stride_length": r"unequal size length \(2\) and stride length \(1\)",
     "huge_stride": "reaches element 4611686018427387904",
+    "beyond_int64": r"Overflow when unpacking long: size \[0, 9223372036854775808\]",
 }
+
+
+ERROR_TYPE = {"beyond_int64": TypeError}  # the rest: RuntimeError, as torch
 
 
 @pytest.mark.parametrize("weights_only,mmap", MODES, ids=[f"wo={w}-mmap={m}" for w, m in MODES])
 @pytest.mark.parametrize("probe", list(PROBES))
 def test_view_outside_storage_raises(probe_results, probe, weights_only, mmap):
     kind, msg = probe_results[f"{probe}|{weights_only}|{mmap}"]
-    assert kind == "RuntimeError", (kind, msg)
+    assert kind == ERROR_TYPE.get(probe, RuntimeError).__name__, (kind, msg)
     assert re.search(EXPECT[probe], msg), msg
 
 
 @pytest.mark.parametrize("probe", list(PROBES))
 def test_view_error_type_matches_torch(probe_files, probe):
     torch = pytest.importorskip("torch", reason="parity with torch needs PyTorch installed")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ERROR_TYPE.get(probe, RuntimeError)):
         torch.load(probe_files[probe], map_location="cpu")
 
 
