@@ -8,6 +8,8 @@ calls over persistent storage ids `('storage', torch.FloatStorage, key, location
 pickle with its own pickler (torch globals are emitted by name) and reads it with its own
 unpicklers: `weights_only=True` (the default, as in torch) allows only the globals torch's
 weights-only unpickler allows; `weights_only=False` maps torch.* globals onto jtorch.
+A file is untrusted either way: every record's size is checked against the pickle and the
+archive, and every tensor's size/stride/offset against its storage, before any array exists.
 """
 import _compat_pickle
 import collections
