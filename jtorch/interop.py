@@ -12,7 +12,8 @@ DLPack; a Tensor is a jax pytree node). This module adds the two function-level 
   derivative of `fn`. `@jax_op` makes a JAX function a jtorch function once and for all.
 - Flax NNX both ways: `from_flax(nnx_module)` is a jtorch `nn.Module`, `to_flax(module)` an
   `nnx.Module`. `save_orbax`/`load_orbax` checkpoint modules and optimizers with orbax.
-  flax and orbax are optional: they are imported only inside these functions.
+  `TFDSDataset` reads a prepared tensorflow-datasets dataset for `DataLoader`. flax, orbax and
+  tensorflow-datasets are optional: they are imported only inside these functions.
 
 Example::
 
@@ -38,9 +39,10 @@ from ._ops.creation import _from_jax_array
 from ._tensor import Tensor
 from .autograd.grad_mode import no_grad
 from .jit._trace import _pure_function, _state_tensors
+from .utils import data as _data
 
-__all__ = ["FlaxModule", "call_jax", "from_flax", "functional", "jax_op", "load_orbax", "load_params", "save_orbax",
-           "to_flax"]
+__all__ = ["FlaxModule", "TFDSDataset", "call_jax", "from_flax", "functional", "jax_op", "load_orbax", "load_params",
+           "save_orbax", "to_flax"]
 
 
 # -- modules as pure functions ----------------------------------------------------------------
@@ -486,3 +488,40 @@ def _load_into(obj, state):
     elif isinstance(obj, (list, tuple)):
         for v, s in zip(obj, state):
             _load_into(v, s)
+
+
+# -- tensorflow-datasets -------------------------------------------------------------------------
+
+class TFDSDataset(_data.Dataset):
+    """A tensorflow-datasets dataset prepared on disk, as a map-style torch ``Dataset``.
+
+    Reads through ``tfds.data_source`` (ArrayRecord files, random access, no TensorFlow needed), so
+    ``DataLoader`` shuffles and batches it like any dataset: each item is the example's feature dict
+    of numpy arrays and numbers (``transform`` is applied to it when given), which the default
+    collate turns into a dict of batched tensors.
+
+    Args:
+        name: the tfds dataset name (``"mnist"``, ``"my_dataset:1.0.0"``).
+        split: the split (``"train"``, ``"test[:10%]"``).
+        data_dir: where the prepared dataset lives (tfds's default directory when None).
+        download: prepare the dataset first when it is missing (False, the default: nothing is fetched,
+            and a dataset that is not on disk raises tfds's error).
+        transform: a function applied to each example.
+
+    The dataset must be prepared with ``file_format="array_record"`` (tfds's builders take it in
+    ``download_and_prepare``); tensorflow-datasets is imported only here.
+    """
+
+    def __init__(self, name, split="train", data_dir=None, *, download=False, transform=None):
+        import tensorflow_datasets as tfds
+        self.source = tfds.data_source(name, split=split, data_dir=data_dir, download=download)
+        self.transform = transform
+
+    def __len__(self):
+        return len(self.source)
+
+    def __getitem__(self, index):
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range for a dataset of {len(self)} examples")
+        example = self.source[index % len(self)]
+        return example if self.transform is None else self.transform(example)

@@ -368,3 +368,51 @@ def test_example_runs(tmp_path):
     assert len(lines) == 5 and lines[1].startswith("1. jax.jit + optax"), p.stdout
     first, after = (float(v) for v in re.findall(r"\d+\.\d{4}", lines[1]))
     assert first == pytest.approx(after, rel=1e-4)  # JAX's trained params, loaded into the jtorch module
+
+
+# -- tensorflow-datasets ---------------------------------------------------------------------------
+
+def test_tfds_dataset_through_dataloader(tmp_path):
+    tfds = pytest.importorskip("tensorflow_datasets", reason="tensorflow-datasets is an optional extra")
+    pytest.importorskip("array_record", reason="tfds.data_source reads ArrayRecord files")
+
+    class TinyBlobs(tfds.core.GeneratorBasedBuilder):
+        # a one-part module name: tfds then locates the builder's code without importlib_resources
+        __module__ = "tiny_blobs_builder"
+        VERSION = tfds.core.Version("1.0.0")
+
+        def _info(self):
+            return tfds.core.DatasetInfo(builder=self, features=tfds.features.FeaturesDict({
+                "x": tfds.features.Tensor(shape=(3,), dtype=np.float32),
+                "label": tfds.features.ClassLabel(num_classes=2)}))
+
+        def _split_generators(self, dl_manager):
+            return {"train": self._generate_examples(32)}
+
+        def _generate_examples(self, n):
+            rng = np.random.default_rng(0)
+            for i in range(n):
+                x = rng.normal(size=3).astype(np.float32)
+                yield i, {"x": x, "label": int(x.sum() > 0)}
+
+    TinyBlobs(data_dir=str(tmp_path), file_format="array_record").download_and_prepare()
+    ds = interop.TFDSDataset("tiny_blobs", "train", data_dir=str(tmp_path))
+    assert len(ds) == 32 and set(ds[0]) == {"x", "label"}
+    with pytest.raises(IndexError):
+        ds[32]
+    loader = torch.utils.data.DataLoader(ds, batch_size=8, shuffle=True)
+    torch.manual_seed(0)
+    model = nn.Linear(3, 2)
+    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+    losses = []
+    for _ in range(3):
+        for batch in loader:
+            assert batch["x"].shape == (8, 3) and batch["label"].dtype is torch.int64
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(batch["x"]), batch["label"])
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+    assert np.mean(losses[-4:]) < np.mean(losses[:4])
+    with pytest.raises(Exception, match="tiny_blobs|not found|DatasetNotFound"):
+        interop.TFDSDataset("tiny_blobs", "train", data_dir=str(tmp_path / "elsewhere"))
