@@ -81,6 +81,11 @@ WORKER = textwrap.dedent("""
         nn.functional.mse_loss(ddp(xb), yb).backward()
         opt.step()
     out["params"] = [p.detach().numpy().ravel().tolist() for p in model.parameters()]
+    opt.zero_grad()
+    with ddp.no_sync():  # accumulates this rank's own gradient
+        nn.functional.mse_loss(ddp(xb), yb).backward()
+    nn.functional.mse_loss(ddp(2 * xb), yb).backward()  # averages the accumulated gradients
+    out["grads"] = [p.grad.numpy().ravel().tolist() for p in model.parameters()]
     bn = nn.BatchNorm1d(2)
     ddp_bn = nn.parallel.DistributedDataParallel(bn)
     with torch.no_grad():
@@ -127,8 +132,8 @@ def _results(res):
     return {o["rank"]: o for o in found}
 
 
-def _single_process_params():
-    """The same 3 SGD steps in this process, on the whole batch of 8."""
+def _single_process_reference():
+    """The same 3 SGD steps in this process, on the whole batch of 8, then the no_sync gradients."""
     import jtorch as torch
     from jtorch import nn
     g = np.random.default_rng(0)
@@ -143,7 +148,11 @@ def _single_process_params():
         opt.zero_grad()
         nn.functional.mse_loss(model(torch.tensor(X)), torch.tensor(Y)).backward()
         opt.step()
-    return [p.detach().numpy().ravel() for p in model.parameters()]
+    params = [p.detach().numpy().ravel() for p in model.parameters()]
+    opt.zero_grad()
+    nn.functional.mse_loss(model(torch.tensor(X)), torch.tensor(Y)).backward()
+    nn.functional.mse_loss(model(2 * torch.tensor(X)), torch.tensor(Y)).backward()
+    return params, [p.grad.numpy().ravel() for p in model.parameters()]
 
 
 def test_two_processes_collectives_sampler_and_ddp(tmp_path):
@@ -181,9 +190,11 @@ def test_two_processes_collectives_sampler_and_ddp(tmp_path):
     both = out[0]["sampler_shuffled"] + out[1]["sampler_shuffled"]
     assert len(out[0]["sampler_shuffled"]) == 4 and sorted(set(both)) == list(range(7))
     # DDP over 2 processes x 2 devices equals one process training on the whole batch
-    ref = _single_process_params()
+    ref, ref_grads = _single_process_reference()
     for r in (0, 1):
         for got, want in zip(out[r]["params"], ref):
+            np.testing.assert_allclose(got, want, atol=1e-5, rtol=0)
+        for got, want in zip(out[r]["grads"], ref_grads):  # no_sync, then a synced backward
             np.testing.assert_allclose(got, want, atol=1e-5, rtol=0)
     assert out[0]["params"] == out[1]["params"]
     assert out[0]["running_mean"] == out[1]["running_mean"] == [1.0, 1.0]
