@@ -3,7 +3,9 @@
     python bench/interop_transfer.py [--mb 256] [--repeat 5]
 
 Prints the best wall time of each conversion (the value made concrete, and the source kept
-alive so no buffer can be reused) and whether the result shares the source's buffer.
+alive so no buffer can be reused) and whether the result shares the source's buffer. The first
+two rows time the host round trip that torch.as_tensor(jax_array) and jnp.asarray(tensor) took
+before they shared buffers: the baseline, measured in the same run.
 A path jtorch does not support prints its error instead of a time.
 """
 import argparse
@@ -11,6 +13,7 @@ import time
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 import jtorch as torch
 
@@ -42,7 +45,11 @@ def main():
     src_t = torch.arange(n, dtype=torch.float32)
     src_t._value("bench")
     print(f"device: {jax.devices()[0]}, {args.mb} MB float32")
+    from jtorch._ops.creation import _concrete
     cases = [
+        # the paths every conversion took before the zero-copy exchange: through a host numpy array
+        ("jax -> jtorch  via host (old as_tensor path)", lambda: _concrete(np.asarray(src_jax)), src_jax),
+        ("jtorch -> jax  via host (old jnp.asarray path)", lambda: jnp.asarray(np.asarray(src_t)), src_t),
         ("jax -> jtorch  torch.as_tensor(a)", lambda: torch.as_tensor(src_jax), src_jax),
         ("jax -> jtorch  torch.from_dlpack(a)", lambda: torch.from_dlpack(src_jax), src_jax),
         ("jtorch -> jax  jnp.asarray(t)", lambda: jnp.asarray(src_t), src_t),

@@ -9,6 +9,8 @@
 3. A JAX function as a jtorch op (`@jtorch.interop.jax_op`): its gradient flows into `backward()`.
 4. A Flax NNX layer inside a jtorch model (`jtorch.interop.from_flax`), trained by a jtorch optimizer
    (skipped when flax is not installed: it is an optional extra).
+5. The data as a tensorflow-datasets dataset (written to a temporary folder as ArrayRecord files),
+   read by `jtorch.interop.TFDSDataset` and batched by `DataLoader` (skipped without tensorflow-datasets).
 
 Tensors and jax arrays cross without copies in both directions (`torch.as_tensor(jax_array)`,
 `jnp.asarray(tensor)`, DLPack).
@@ -105,6 +107,50 @@ def train_with_flax_layer(x, y, steps):
     return loss.item()
 
 
+def train_from_tfds(x, y, steps):
+    try:
+        import tensorflow_datasets as tfds
+    except ImportError:
+        return None
+    import tempfile
+
+    class RegressionPoints(tfds.core.GeneratorBasedBuilder):
+        """The points of make_data as a tfds dataset (a real one would come from `tfds build`)."""
+        __module__ = "regression_points"  # a one-part name: tfds locates the builder without package resources
+        VERSION = tfds.core.Version("1.0.0")
+
+        def _info(self):
+            return tfds.core.DatasetInfo(builder=self, features=tfds.features.FeaturesDict({
+                "x": tfds.features.Tensor(shape=(2,), dtype=np.float32),
+                "y": tfds.features.Tensor(shape=(1,), dtype=np.float32)}))
+
+        def _split_generators(self, dl_manager):
+            return {"train": self._generate_examples()}
+
+        def _generate_examples(self):
+            for i, (xi, yi) in enumerate(zip(np.asarray(x), np.asarray(y))):
+                yield i, {"x": xi, "y": yi}
+
+    tfds.disable_progress_bar()
+    with tempfile.TemporaryDirectory() as data_dir:
+        RegressionPoints(data_dir=data_dir, file_format="array_record").download_and_prepare()
+        loader = torch.utils.data.DataLoader(interop.TFDSDataset("regression_points", "train", data_dir),
+                                             batch_size=64, shuffle=True)
+        model = mlp()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        done = 0
+        while done < steps:
+            for batch in loader:
+                opt.zero_grad()
+                loss = nn.functional.mse_loss(model(batch["x"]), batch["y"])
+                loss.backward()
+                opt.step()
+                done += 1
+                if done == steps:
+                    break
+    return nn.functional.mse_loss(model(torch.as_tensor(x)), torch.as_tensor(y)).item()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--steps", type=int, default=200, help="training steps of each run (default: 200)")
@@ -120,6 +166,9 @@ def main():
     flax_loss = train_with_flax_layer(x, y, args.steps)
     print("4. a Flax NNX layer in a jtorch model:     " +
           ("skipped (flax is not installed)" if flax_loss is None else f"MSE {flax_loss:.4f}"))
+    tfds_loss = train_from_tfds(x, y, args.steps)
+    print("5. a tfds dataset through DataLoader:      " +
+          ("skipped (tensorflow-datasets is not installed)" if tfds_loss is None else f"MSE {tfds_loss:.4f}"))
 
 
 if __name__ == "__main__":
