@@ -10,7 +10,8 @@ from ..compiler import (  # noqa: F401
     allow_in_graph as allow_in_graph, assume_constant_result as assume_constant_result, disable as disable,
     is_compiling as is_compiling, list_backends as list_backends, reset as reset, set_stance as set_stance,
 )
-from . import exc as exc  # noqa: F401
+from . import eval_frame as eval_frame, exc as exc  # noqa: F401
+from .eval_frame import OptimizedModule as OptimizedModule
 
 __all__ = ["allow_c_slot", "allow_in_graph", "assume_constant_result", "config", "disable",
            "disable_nested_graph_breaks", "disallow_in_graph", "dont_skip_tracing", "export", "explain",
@@ -145,12 +146,6 @@ class _Patch:
 
     def __exit__(self, *exc):
         return False
-
-
-class OptimizedModule:
-    def __init__(self, mod, dynamo_ctx):
-        raise NotImplementedError("jtorch compiles modules with torch.compile(module), not torch._dynamo's "
-                                  "OptimizedModule")
 
 
 def optimize(*args, **kwargs):
