@@ -10,7 +10,8 @@ from .distributed_c10d import (  # noqa: F401
     is_torchelastic_launched as is_torchelastic_launched, monitored_barrier as monitored_barrier,
     new_group as new_group, reduce as reduce, all_to_all_single as all_to_all_single,
     get_process_group_ranks as get_process_group_ranks,
-    DistError as DistError, DistNetworkError as DistNetworkError, gather as gather, scatter as scatter,
+    DistError as DistError, DistBackendError as DistBackendError, DistNetworkError as DistNetworkError,
+    gather as gather, scatter as scatter,
     reduce_scatter as reduce_scatter, reduce_scatter_tensor as reduce_scatter_tensor,
 )
 from .device_mesh import DeviceMesh as DeviceMesh, init_device_mesh as init_device_mesh  # noqa: E402

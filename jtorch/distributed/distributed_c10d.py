@@ -120,6 +120,10 @@ class DistError(RuntimeError):
     """torch.distributed.DistError: a failure of the distributed runtime."""
 
 
+class DistBackendError(DistError):
+    """torch.distributed.DistBackendError: a collective failed (e.g. a rank has gone)."""
+
+
 class DistNetworkError(DistError):
     """torch.distributed.DistNetworkError: a network failure (e.g. the master port is taken)."""
 
@@ -306,9 +310,12 @@ def _program(kind, op=None, src=0):
 
 def _run(kind, value, **kw):
     """Run collective `kind` on this process's numpy/jax `value`; return this process's part of the result."""
-    out = _program(kind, **kw)(_stacked(value))
-    local = out.addressable_data(0)
-    return np.asarray(local[0] if kind in ("reduce_scatter", "all_to_all") else local)
+    try:
+        local = _program(kind, **kw)(_stacked(value)).addressable_data(0)
+        return np.asarray(local[0] if kind in ("reduce_scatter", "all_to_all") else local)
+    except jax.errors.JaxRuntimeError as e:  # gloo gives up on a peer that has gone after its timeout
+        raise DistBackendError(f"{kind} across {get_world_size()} processes failed on rank {get_rank()} "
+                               f"(has another rank exited?): {e}") from None
 
 
 def _local_value(tensor):
