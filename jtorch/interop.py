@@ -112,12 +112,14 @@ def load_params(module, params, buffers=None, *, strict=True):
 
     The module's tensors keep their identity (an optimizer holding them keeps working) and take the
     arrays' values without a copy; shapes must match, dtypes are cast to the module's.
-    `strict=True` (default) requires every parameter to be given, as load_state_dict does.
+    `strict=True` (default) requires every parameter (and, when `buffers` is given, every buffer of
+    the state_dict) to be given, as load_state_dict does.
     """
     targets = dict(module.named_parameters())
     given = dict(params)
-    if buffers is not None:
-        targets.update(module.named_buffers())
+    if buffers is not None:  # the buffers state_dict holds (non-persistent ones are not part of the state)
+        saved = module.state_dict(keep_vars=True)
+        targets.update((k, v) for k, v in module.named_buffers() if k in saved)
         given.update(buffers)
     unexpected = [k for k in given if k not in targets]
     missing = [k for k in targets if k not in given] if strict else []

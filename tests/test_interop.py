@@ -93,6 +93,11 @@ def test_functional_buffers_key_and_vmap():
     np.testing.assert_allclose(new["running_mean"], bn.running_mean.numpy(), rtol=1e-6)
     np.testing.assert_allclose(new["running_var"], bn.running_var.numpy(), rtol=1e-6)
     assert int(new["num_batches_tracked"]) == 1
+    fresh = nn.BatchNorm1d(3)
+    fresh.register_buffer("scratch", torch.zeros(2), persistent=False)  # not state: load_params needs no value
+    interop.load_params(fresh, params, new)
+    np.testing.assert_array_equal(fresh.running_var.numpy(), new["running_var"])
+    assert fresh.num_batches_tracked.item() == 1
 
     bn.eval()
     params, buffers, apply = interop.functional(bn)  # now with the statistics of bn's own forward
