@@ -499,8 +499,13 @@ def eval_jaxpr(closed, args):
     for eqn in jaxpr.eqns:
         vals = [read(v) for v in eqn.invars]
         name = eqn.primitive.name
-        sub = _sub_jaxpr(eqn.params)
-        if name == "cond":
+        fn = _IMPLS.get(name)
+        if fn is not None:
+            if getattr(fn, "needs_avals", False):
+                out = fn(*vals, _avals=tuple(v.aval for v in eqn.invars), **eqn.params)
+            else:
+                out = fn(*vals, **eqn.params)
+        elif name == "cond":
             out = eval_jaxpr(eqn.params["branches"][int(vals[0])], vals[1:])
         elif name == "while":
             p = eqn.params
@@ -509,16 +514,11 @@ def eval_jaxpr(closed, args):
             while bool(eval_jaxpr(p["cond_jaxpr"], cc + carry)[0]):
                 carry = eval_jaxpr(p["body_jaxpr"], bc + carry)
             out = carry
-        elif sub is not None and name not in _IMPLS:  # jit, custom_jvp_call, custom_vjp_call, remat, ...
-            out = eval_jaxpr(sub, vals)
         else:
-            fn = _IMPLS.get(name)
-            if fn is None:
+            sub = _sub_jaxpr(eqn.params)  # jit, custom_jvp_call, custom_vjp_call, remat, ...
+            if sub is None:
                 raise HostEvalError(name)
-            params = dict(eqn.params)
-            if getattr(fn, "needs_avals", False):
-                params["_avals"] = tuple(v.aval for v in eqn.invars)
-            out = fn(*vals, **params)
+            out = eval_jaxpr(sub, vals)
         if not eqn.primitive.multiple_results:
             out = [out]
         for v, o in zip(eqn.outvars, out):
@@ -537,28 +537,58 @@ def _as_aval(value, aval):
 
 # ---- the worker's program runner
 
-_traces = {}
 _state = {"jax_ok": True}
+_op_traces = {}    # (op, static args, input kinds) -> (jaxpr, output tree)
+_needs_xla = set()  # programs with a primitive numpy lacks here (fresh workers compile them)
+
+
+def _kind(v):
+    """What a lowering's trace depends on: shape and dtype, or a Python scalar's type (weakly typed)."""
+    if v is None or isinstance(v, (bool, int, float, complex)):
+        return type(v)
+    v = np.asarray(v)
+    return v.shape, v.dtype
+
+
+def _run_op(op, static, args):
+    """One op on numpy values: its lowering traced once per (op, static args, input kinds).
+    Traces are per op, not per program: a fresh worker traces each kind of op once, however
+    many programs (batch sizes, item counts) it meets."""
+    key = (op, static, tuple(_kind(a) for a in args))
+    entry = _op_traces.get(key)
+    flat, tree = jax.tree_util.tree_flatten(args)  # None inputs have no leaves
+    if entry is None:
+        kw = dict(static)
+        closed, out = jax.make_jaxpr(lambda *xs: op.lower(*jax.tree_util.tree_unflatten(tree, xs), **kw),
+                                     return_shape=True)(*flat)
+        entry = _op_traces[key] = (closed, jax.tree_util.tree_structure(out))
+    closed, out_tree = entry
+    return jax.tree_util.tree_unflatten(out_tree, eval_jaxpr(closed, flat))
+
+
+def _run_program(prog, args):
+    # the layout of Program.run: node results fill env from the front, leaves sit reversed at the back
+    env = [None] * len(prog.code) + list(reversed(args))
+    for i, (op, static, refs) in enumerate(prog.code):
+        ins = [None if r is None else (env[r[0]] if r[1] is None else env[r[0]][r[1]]) for r in refs]
+        env[i] = _run_op(op, static, ins)
+    return [np.asarray(env[s] if idx is None else env[s][idx]) for s, idx in prog.outputs]
 
 
 def _host_executable(prog, donate=()):
     def run(*leaves):
-        args = [np.asarray(a) if isinstance(a, jax.Array) else a for a in leaves]
-        key = (prog, tuple(type(a) for a in args))
-        entry = _traces.get(key)
-        if entry is None:
-            entry = _traces[key] = jax.make_jaxpr(lambda *ls: prog.run(ls))(*args)
-        if entry is not False:
+        if prog not in _needs_xla:
+            args = [np.asarray(a) if isinstance(a, jax.Array) else a for a in leaves]
             try:
                 with np.errstate(all="ignore"):
-                    return [np.asarray(v) for v in eval_jaxpr(entry, args)]
+                    return _run_program(prog, args)
             except HostEvalError as e:
                 if not _state["jax_ok"]:
                     raise RuntimeError(
                         f"jtorch cannot compute the op {e} inside a DataLoader worker forked after JAX started "
                         "(XLA does not survive fork). Pass multiprocessing_context='spawn' or 'forkserver' to "
                         "the DataLoader.") from None
-                _traces[key] = False
+                _needs_xla.add(prog)
         fn, _ = _ORIGINAL_EXECUTABLE(prog, ())
         return [np.asarray(v) for v in fn(*leaves)]
     return run, None  # never a new compiled program: nothing to count or note

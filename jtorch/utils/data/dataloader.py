@@ -4,6 +4,7 @@ Workers are real processes (fork on Linux, like torch); they read, transform and
 numpy and send host tensors back, which stay host (CPU) tensors here, as batches made in this
 process do. In-memory datasets with `_batch_fetch` batch by indexing whole arrays at once.
 """
+import gc
 import itertools
 import multiprocessing
 import pickle
@@ -322,6 +323,18 @@ class _MultiProcessingIter(_BaseIter):
         jax_ok = _jax_survives(ctx)
         self._worker_result_queue = ctx.Queue()
         self._workers_done_event = ctx.Event()
+        # the collector would walk (and so copy, page by page) every object a forked worker shares
+        # with this process; frozen ones are left alone there (unless someone else froze: theirs)
+        forking = ctx.get_start_method() == "fork" and gc.get_freeze_count() == 0
+        if forking:
+            gc.freeze()
+        try:
+            self._fork_or_spawn(ctx, loader, jax_ok)
+        finally:
+            if forking:
+                gc.unfreeze()
+
+    def _fork_or_spawn(self, ctx, loader, jax_ok):
         with warnings.catch_warnings():
             # JAX warns on every fork; forked workers never run XLA (see _host_eval)
             warnings.filterwarnings("ignore", message=r".*os\.fork\(\) was called.*")
@@ -444,8 +457,11 @@ class _MultiProcessingIter(_BaseIter):
         self._shutdown_done = True
         force = force or sys.is_finalizing()
         done = self.__dict__.get("_workers_done_event")
-        if done is not None:
-            done.set()
+        try:
+            if done is not None:
+                done.set()
+        except (AttributeError, OSError, ValueError):  # at exit multiprocessing may be half torn down
+            force = True
         if not force:
             for iq in self._index_queues:
                 try:
@@ -465,4 +481,7 @@ class _MultiProcessingIter(_BaseIter):
                 q.close()
 
     def __del__(self):
-        self._shutdown()
+        try:
+            self._shutdown()
+        except Exception:  # noqa: BLE001 - at exit modules are half torn down; daemon workers die with us
+            pass
