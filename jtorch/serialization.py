@@ -378,7 +378,7 @@ def _atomic_write(path, content):
             with contextlib.suppress(OSError):  # overwriting keeps the target's mode, as an in-place write would
                 os.chmod(tmp, os.stat(path).st_mode & 0o7777)
             if callable(content):
-                start = _writeback_starter()
+                start = _writeback_starter() if _FSYNC else None  # early writeback only shortens an fsync
                 content(_EagerWriteback(fh, start) if start is not None else fh)
             else:
                 fh.write(content)
