@@ -205,6 +205,8 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
 def destroy_process_group(group=None):
     if _state["jax_initialized"]:
         jax.distributed.shutdown()
+    _state.pop("process_mesh", None)  # a later group may join other processes
+    _programs.clear()
     _state.update(initialized=False, backend=None, world_size=1, rank=0, jax_initialized=False)
 
 
