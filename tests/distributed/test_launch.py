@@ -30,7 +30,7 @@ WORKER = textwrap.dedent("""
     out = {"rank": r, "world": w, "initialized": dist.is_initialized(), "elastic": dist.is_torchelastic_launched(),
            "env": {k: os.environ.get(k) for k in ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE",
                                                   "GROUP_RANK", "MASTER_ADDR", "MASTER_PORT")},
-           "local_devices": torch.cuda.device_count() if torch.cuda.is_available() else len(__import__("jax").local_devices())}
+           "local_devices": len(__import__("jax").local_devices())}
 
     x = torch.tensor([1.0 + r, -2.0 * r, 3.0])
     for name in ("SUM", "AVG", "MAX", "MIN", "PRODUCT"):
