@@ -116,7 +116,9 @@ from ._init_names import (  # noqa: E402
     SymFloat as SymFloat, SymInt as SymInt, e as e, frombuffer as frombuffer, get_device_module as get_device_module,
     inf as inf, is_inference as is_inference, is_nonzero as is_nonzero, is_same_size as is_same_size,
     is_signed as is_signed, is_warn_always_enabled as is_warn_always_enabled, nan as nan, newaxis as newaxis,
-    pi as pi, set_warn_always as set_warn_always,
+    pi as pi, set_warn_always as set_warn_always, jagged as jagged, layout as layout, sparse_bsc as sparse_bsc,
+    sparse_bsr as sparse_bsr, sparse_coo as sparse_coo, sparse_csc as sparse_csc, sparse_csr as sparse_csr,
+    strided as strided,
 )
 from .library import ops as ops  # noqa: E402
 from .func import vmap as vmap  # noqa: E402 - torch.vmap is torch.func.vmap

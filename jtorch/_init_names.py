@@ -2,12 +2,32 @@
 warn-always, the device module lookup, and small predicates."""
 import math
 
-__all__ = ["pi", "e", "inf", "nan", "newaxis", "SymInt", "SymFloat", "SymBool", "OutOfMemoryError",
+__all__ = ["pi", "e", "inf", "nan", "newaxis", "layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc",
+           "sparse_bsr", "sparse_bsc", "jagged", "SymInt", "SymFloat", "SymBool", "OutOfMemoryError",
            "AcceleratorError", "set_warn_always", "is_warn_always_enabled", "get_device_module", "is_nonzero",
            "is_same_size", "is_signed", "is_inference", "frombuffer"]
 
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan
 newaxis = None
+
+
+class layout:  # noqa: N801 - torch's name
+    """How a tensor's elements are stored. jtorch's tensors are all dense (torch.strided)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        raise TypeError("cannot pickle 'layout' object")
+
+
+strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, jagged = (
+    layout(n) for n in ("strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "jagged"))
 
 
 class SymInt:

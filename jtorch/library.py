@@ -141,7 +141,9 @@ def _op(op):
     return _OPS[q]
 
 
-impl_abstract = register_fake
+def impl_abstract(qualname, func=None, *, lib=None, _stacklevel=1):
+    """The older name of register_fake."""
+    return register_fake(qualname, func, lib=lib)
 
 
 def get_ctx():

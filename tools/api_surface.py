@@ -94,6 +94,8 @@ def tensor_names(cls):
 def namespaces(torch_mod):
     """(label, torch module or class, list of names, jtorch counterpart path) for everything walked."""
     out = []
+    for name in MODULES:  # import them all first: importing one adds names to another (torch.distributed.nn)
+        _import(name)
     for name in MODULES:
         mod, err = _import(name)
         if mod is None:

@@ -7,8 +7,7 @@ artifacts (export, explain, replay) raise, naming the API.
 import types as _types
 
 from ..compiler import (  # noqa: F401
-    allow_in_graph as allow_in_graph, assume_constant_result as assume_constant_result, disable as disable,
-    is_compiling as is_compiling, list_backends as list_backends, reset as reset, set_stance as set_stance,
+    allow_in_graph as allow_in_graph, assume_constant_result as assume_constant_result, is_compiling as is_compiling, list_backends as list_backends, reset as reset, set_stance as set_stance,
 )
 from . import eval_frame as eval_frame, exc as exc  # noqa: F401
 from .eval_frame import OptimizedModule as OptimizedModule
@@ -26,6 +25,11 @@ config = _types.SimpleNamespace(cache_size_limit=8, recompile_limit=8, accumulat
                                 suppress_errors=False, capture_scalar_outputs=False,
                                 capture_dynamic_output_shape_ops=False, optimize_ddp=True, verbose=False)
 _backends = {"jax": None}
+
+
+def disable(fn=None, recursive=True, *, reason=None, wrapping=True):
+    """Run `fn` outside the compiler: jax traces through Python either way, so `fn` runs as written."""
+    return (lambda f: f) if fn is None else fn
 
 
 def allow_c_slot(tp, *, tp_hash=True, tp_richcompare=True):
@@ -158,7 +162,10 @@ def optimize_assert(*args, **kwargs):
     return optimize(*args, **kwargs)
 
 
-def export(f, *extra_args, **extra_kwargs):
+def export(f, *extra_args, aten_graph=False, pre_dispatch=False, decomposition_table=None, tracing_mode="symbolic",
+           dynamic_shapes=None, specialize_float=True, assume_static_by_default=False, same_signature=True,
+           disable_constraint_solver=False, prefer_deferred_runtime_asserts_over_guards=False,
+           _log_export_usage=True, constraints=None, **extra_kwargs):
     raise NotImplementedError("jtorch has no dynamo graph export (torch._dynamo.export); use torch.export.export "
                               "or torch.onnx")
 

@@ -124,21 +124,23 @@ def preferred_rocm_fa_library(backend=None):
     return _libraries["rocm_fa"]
 
 
-def cublas_workspace_size():
+def cublas_workspace_size(size=None):
+    """XLA sizes its own cuBLAS workspaces; nothing is reserved by this switch."""
     return 0
 
 
-def cublaslt_workspace_size():
+def cublaslt_workspace_size(size=None):
     return 0
 
 
-blas_workspace_size = cublas_workspace_size
+def blas_workspace_size(size=None, backend=None):
+    return 0
 
 
 class cuFFTPlanCache:  # noqa: N801
     """XLA plans its FFTs; the cache is empty and its limit recorded."""
 
-    def __init__(self, device_index=0):
+    def __init__(self, device_index):
         self.device_index = device_index
         self.max_size = 4096
 
@@ -155,7 +157,8 @@ class cuFFTPlanCacheManager:  # noqa: N801
         self.caches = {}
 
     def __getitem__(self, device):
-        return self.caches.setdefault(getattr(device, "index", device) or 0, cuFFTPlanCache())
+        index = getattr(device, "index", device) or 0
+        return self.caches.setdefault(index, cuFFTPlanCache(index))
 
     def __getattr__(self, name):
         return getattr(self[0], name)

@@ -1,16 +1,16 @@
 """torch.backends.nnpack: not used by jtorch (XLA picks CPU convolution code)."""
 import contextlib
 
-_enabled = [False]
+_state = [False]
 
 
 def is_available():
     return False
 
 
-def set_flags(_enabled_flag):
-    old = _enabled[0]
-    _enabled[0] = bool(_enabled_flag)
+def set_flags(_enabled):  # noqa: F811 - torch's parameter name
+    old = _state[0]
+    _state[0] = bool(_enabled)
     return (old,)
 
 

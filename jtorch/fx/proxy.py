@@ -1,5 +1,7 @@
 """torch.fx.proxy: the tracer and the values it traces with."""
 
+import math
+
 __all__ = ["Proxy", "Tracer", "TracerBase", "ProxyableClassMeta", "Attribute"]
 
 _WHY = ("jtorch has no symbolic tracing ({}): torch's tracer needs every torch function to accept Proxy "
@@ -13,7 +15,7 @@ class TracerBase:
 class Tracer(TracerBase):
     """Subclassable (libraries define their tracers at import time); trace() raises, naming the reason."""
 
-    def __init__(self, autowrap_modules=(), autowrap_functions=(), param_shapes_constant=False):
+    def __init__(self, autowrap_modules=(math,), autowrap_functions=(), param_shapes_constant=False):
         self.autowrap_modules = autowrap_modules
         self.autowrap_functions = autowrap_functions
         self.param_shapes_constant = param_shapes_constant

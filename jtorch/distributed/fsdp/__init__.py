@@ -7,6 +7,8 @@ module raises, naming what is missing, instead of training unsharded while claim
 import dataclasses
 import enum
 
+from ...nn.modules.batchnorm import _BatchNorm
+
 __all__ = ["BackwardPrefetch", "CPUOffload", "FullOptimStateDictConfig", "FullStateDictConfig",
            "FullyShardedDataParallel", "LocalOptimStateDictConfig", "LocalStateDictConfig", "MixedPrecision",
            "OptimStateDictConfig", "OptimStateKeyType", "ShardedOptimStateDictConfig", "ShardedStateDictConfig",
@@ -57,7 +59,7 @@ class MixedPrecision:
     keep_low_precision_grads: bool = False
     cast_forward_inputs: bool = False
     cast_root_forward_inputs: bool = True
-    _module_classes_to_ignore: tuple = ()
+    _module_classes_to_ignore: tuple = (_BatchNorm,)  # batch norm keeps float32 under mixed precision
 
 
 @dataclasses.dataclass
@@ -134,7 +136,10 @@ class DataParallelMeshDims:
 
 
 class FullyShardedDataParallel:
-    def __init__(self, module, *args, **kwargs):
+    def __init__(self, module, process_group=None, sharding_strategy=None, cpu_offload=None, auto_wrap_policy=None,
+                 backward_prefetch=BackwardPrefetch.BACKWARD_PRE, mixed_precision=None, ignored_modules=None,
+                 param_init_fn=None, device_id=None, sync_module_states=False, forward_prefetch=False,
+                 limit_all_gathers=True, use_orig_params=False, ignored_states=None, device_mesh=None):
         raise _unsupported("torch.distributed.fsdp.FullyShardedDataParallel")
 
 

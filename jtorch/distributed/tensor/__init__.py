@@ -7,6 +7,7 @@ as if it were a piece.
 """
 from ..._tensor import Tensor as _Tensor
 from ..device_mesh import DeviceMesh as DeviceMesh, init_device_mesh as init_device_mesh
+from ..._init_names import strided
 from .placement_types import Partial as Partial, Placement as Placement, Replicate as Replicate, Shard as Shard
 
 __all__ = ["DTensor", "distribute_tensor", "distribute_module", "Shard", "Replicate", "Partial", "Placement", "ones",
@@ -37,11 +38,25 @@ def distribute_module(module, device_mesh=None, partition_fn=None, input_fn=None
     raise _unsupported("torch.distributed.tensor.distribute_module")
 
 
-def _factory(name):
-    def make(*size, **kwargs):
-        raise _unsupported(f"torch.distributed.tensor.{name}")
-    make.__name__ = make.__qualname__ = name
-    return make
+def ones(*size, dtype=None, layout=strided, requires_grad=False, device_mesh=None, placements=None):
+    raise _unsupported("torch.distributed.tensor.ones")
 
 
-ones, empty, full, rand, randn, zeros = (_factory(n) for n in ("ones", "empty", "full", "rand", "randn", "zeros"))
+def empty(*size, dtype=None, layout=strided, requires_grad=False, device_mesh=None, placements=None):
+    raise _unsupported("torch.distributed.tensor.empty")
+
+
+def full(size, fill_value, *, dtype=None, layout=strided, requires_grad=False, device_mesh=None, placements=None):
+    raise _unsupported("torch.distributed.tensor.full")
+
+
+def rand(*size, requires_grad=False, dtype=None, layout=strided, device_mesh=None, placements=None):
+    raise _unsupported("torch.distributed.tensor.rand")
+
+
+def randn(*size, requires_grad=False, dtype=None, layout=strided, device_mesh=None, placements=None):
+    raise _unsupported("torch.distributed.tensor.randn")
+
+
+def zeros(*size, requires_grad=False, dtype=None, layout=strided, device_mesh=None, placements=None):
+    raise _unsupported("torch.distributed.tensor.zeros")
