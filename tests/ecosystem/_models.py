@@ -7,6 +7,8 @@ import numpy as np
 
 TRANSFORMERS = ("gpt2", "bert", "llama")
 TIMM = ("resnet18",)
+# also equal to torch (run by hand: _torch_side.py / _jtorch_side.py); left out of the tests for their time
+TIMM_MORE = ("efficientnet_b0", "vit_tiny_patch16_224")
 # models whose from_pretrained also runs under jtorch (BERT and Llama re-create non-persistent buffers after
 # building on the meta device, which jtorch lacks: see the report of issue 17)
 FROM_PRETRAINED = ("gpt2",)
@@ -34,16 +36,17 @@ def build(name):
     """The model, randomly initialised (weights are then replaced by the shared file)."""
     import torch
     torch.manual_seed(0)
-    if name == "resnet18":
+    if name in TIMM + TIMM_MORE:
         import timm
-        return timm.create_model("resnet18", pretrained=False, num_classes=5)
+        kw = dict(img_size=32, patch_size=8) if name.startswith("vit") else {}
+        return timm.create_model(name, pretrained=False, num_classes=5, **kw)
     return _hf(name)
 
 
 def inputs(name):
     """Fixed numpy inputs for one training step."""
     rng = np.random.default_rng(0)
-    if name == "resnet18":
+    if name in TIMM + TIMM_MORE:
         return {"x": rng.standard_normal((4, 3, 32, 32)).astype(np.float32), "y": np.array([1, 4, 0, 2])}
     ids = rng.integers(0, 99, (2, 8))
     if name == "bert":
@@ -56,7 +59,7 @@ def step(name, model, arrays):
     (logits, loss, every gradient, every parameter after the step)."""
     import torch
     model.train()  # dropout is configured off; batch norm uses batch statistics
-    if name == "resnet18":
+    if name in TIMM + TIMM_MORE:
         x, y = torch.tensor(arrays["x"]), torch.tensor(arrays["y"])
         logits = model(x)
         loss = torch.nn.functional.cross_entropy(logits, y)
@@ -84,7 +87,7 @@ def logits(name, model, arrays):
 
 def save(name, model, folder):
     """Weights to a folder: save_pretrained for transformers (safetensors), a safetensors file for timm."""
-    if name == "resnet18":
+    if name in TIMM + TIMM_MORE:
         import os
 
         from safetensors.torch import save_file

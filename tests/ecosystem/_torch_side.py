@@ -14,7 +14,7 @@ import _torchvision_stub
 root, names = sys.argv[1], sys.argv[2:]
 for name in names:
     folder = os.path.join(root, name)
-    if name in _models.TIMM:
+    if name in _models.TIMM + _models.TIMM_MORE:
         _torchvision_stub.install()  # timm imports torchvision; its stand-in will do where it is absent
     os.makedirs(folder, exist_ok=True)
     _models.save(name, _models.build(name), folder)
