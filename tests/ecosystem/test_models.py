@@ -52,9 +52,9 @@ def _load(root, name):
 
 
 LIMITS = {"logits": 1e-5, "loss": 1e-5, "grad": 1e-5, "param": 1e-6}
-# resnet18 in training mode normalises its last block over batch x 1 x 1 values: float32 rounding in the
-# batch statistics reaches its gradients at the 1e-5 level on both sides
-LIMITS_BY_MODEL = {"resnet18": {"grad": 1e-4}}
+# resnet18 in training mode normalises its last block over only batch x 1 x 1 = 4 values: float32 rounding in
+# those batch statistics reaches its gradients at a few 1e-6 (measured 3.2e-6)
+LIMITS_BY_MODEL = {"resnet18": {"grad": 2e-5}}
 
 
 @pytest.mark.parametrize("name", [
