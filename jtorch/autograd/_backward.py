@@ -129,6 +129,12 @@ def run_vjp(roots, cots, wrt, create_graph, share=()):
     # traced (eager) values are replaced too: the first forward then has no use left, and XLA drops it
     share = [lz for lz in share if (lz.value is None or modes.state.tracing) and lz.node is not None
              and id(lz.node) in slots]
+    if share:
+        # a pending input of the vjp (`q.detach()` of a pending q) is computed from the forward
+        # graph: a value it reads must keep its own node, or the vjp would become its own input
+        upstream = _pending_nodes_above([lz for lz in leaves if lz.value is None])
+        if upstream:
+            share = [lz for lz in share if id(lz.node) not in upstream]
     refs = tuple((slots[id(lz.node)], lz.index) for lz in share)
     node = Node(VJP, (("prog", prog), ("diff", diff), ("n_cot", len(cots)), ("shared", refs)), inputs)
     rg = create_graph and modes.state.grad_enabled and any(lz.requires_grad for lz in inputs)
@@ -149,6 +155,18 @@ def run_vjp(roots, cots, wrt, create_graph, share=()):
     if share:
         nodes.append(node)  # freed with the graph: a value taken from it has no graph behind it
     return wrt, [grads.get(id(w)) for w in wrt], nodes
+
+
+def _pending_nodes_above(lazies):
+    """ids of the nodes that the pending values in `lazies` are computed from."""
+    seen, stack = set(), [lz.node for lz in lazies if lz.node is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(i.node for i in node.inputs if i is not None and i.value is None and i.node is not None)
+    return seen
 
 
 def check_roots(roots):
