@@ -14,6 +14,7 @@ import numpy as np
 from .. import _device, _dtype
 from .._engine import metrics, modes, sync
 from .._engine.graph import Lazy, Node
+from . import _checks
 
 OPS = {}        # torch name -> OpDef
 FUNCTIONS = {}  # names exported as jtorch.<name>
@@ -328,11 +329,10 @@ def _infer(opdef, static, lazies):
     kw = dict(static)
     try:
         out = jax.eval_shape(lambda *a: opdef.lower(*a, **kw), *structs)
-    except (IndexError, RuntimeError, NotImplementedError, ValueError) as e:
+    except (IndexError, RuntimeError, NotImplementedError) as e:
         raise type(e)(*e.args) from None
-    except TypeError as e:
-        shapes = ", ".join(str(list(lz.shape)) for lz in lazies if lz is not None)
-        raise RuntimeError(f"{opdef.name}(): invalid arguments for shapes {shapes}: {e}") from None
+    except (TypeError, ValueError) as e:  # jax's words: torch's where the shapes say what went wrong
+        raise _checks.in_torch_words(opdef.name, e, [lz.shape for lz in lazies if lz is not None]) from None
     if isinstance(out, (tuple, list)):
         hit = [(tuple(o.shape), _dtype.from_np(o.dtype)) for o in out]
     else:
