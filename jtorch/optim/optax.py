@@ -143,18 +143,7 @@ class Optax(Optimizer):
         tensors = list(params) + grads + list(leaves) + [packed]
         outs = registry.dispatch(_optax_update.op, tensors,
                                  (self.tx, len(params), treedef, layout, bool(group.get("maximize", False))))
-        n = len(params)
-        lazies = []
-        for p, out in zip(params, outs[:n]):
-            if p._base is None:
-                p._rebind(out._lazy, p._fresh_lazy())
-            else:  # a view writes through to its base
-                p._assign(out)
-            lazies.append(p._fresh_lazy())
-        for s, out in zip(leaves, outs[n:]):
-            s._rebind(out._lazy, s._lazy)
-            lazies.append(out._lazy)
-        return lazies
+        return self._take_update(params, leaves, outs)
 
     def state_dict(self):
         out = super().state_dict()

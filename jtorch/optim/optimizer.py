@@ -306,6 +306,12 @@ class Optimizer:
         # straight to the dispatcher: these static arguments are already hashable tuples
         outs = registry.dispatch(_optimizer_update.op, tensors,
                                  (self._rule, len(params), names, layout, tuple(self._config(group))))
+        return self._take_update(params, states, outs)
+
+    @staticmethod
+    def _take_update(params, states, outs):
+        """Rebind parameters and state tensors to the update op's outputs (parameters first, in
+        order); returns their new Lazies for the step's sync."""
         n = len(params)
         lazies = []
         for p, out in zip(params, outs[:n]):
