@@ -14,7 +14,7 @@ def offline(monkeypatch):
         raise urllib.error.URLError("no network")
     monkeypatch.setattr(urllib.request, "urlopen", refuse)
     from jtorch.text.datasets import imdb
-    monkeypatch.setattr(imdb, "_from_tfds", lambda folder: False)  # tensorflow-datasets would download too
+    monkeypatch.setattr(imdb, "_from_tfds", lambda folder: "tensorflow-datasets is not installed")
 
 
 def test_mnist_not_found_names_the_command(tmp_path, offline):

@@ -6,6 +6,7 @@ aclImdb_v1.tar.gz there when the network allows.
 import glob
 import os
 import shlex
+import shutil
 import tarfile
 
 from .synthetic import make_imdb_corpus
@@ -34,11 +35,13 @@ def ensure_aclimdb(folder):
                     f.write(chunk)
             os.replace(tmp, tar_path)
         except OSError as e:
-            if _from_tfds(folder):
+            why_not_tfds = _from_tfds(folder)
+            if why_not_tfds is None:
                 return folder
             root = shlex.quote(os.path.dirname(parent) or ".")
             raise FileNotFoundError(
-                f"IMDB dataset not found at {os.path.abspath(folder)} and it could not be downloaded ({e}). "
+                f"IMDB dataset not found at {os.path.abspath(folder)} and it could not be downloaded ({e}; "
+                f"{why_not_tfds}). "
                 f"Provide the extracted aclImdb folder there (with train/ and test/, each holding pos/ and neg/ "
                 f"*.txt files), or put {os.path.basename(URL)} in {os.path.abspath(parent)}. No package ships "
                 f"the reviews for offline use: `jtorch data imdb {root}` downloads them when the network "
@@ -69,24 +72,31 @@ def prepare_imdb(root=".data", synthetic=False, n_train=4000, n_test=2000):
 
 
 def _from_tfds(folder):
-    """Write tensorflow-datasets' imdb_reviews (when installed and reachable) in the aclImdb layout."""
+    """Write tensorflow-datasets' imdb_reviews in the aclImdb layout when it is prepared on disk
+    (ArrayRecord files, read through tfds.data_source: no TensorFlow needed). Returns None when
+    the folder was written, else the reason it could not be (for the not-found error). The
+    reviews go to a side folder first, so a failure never leaves a half-written aclImdb."""
     try:
         import tensorflow_datasets as tfds
     except ImportError:
-        return False
+        return "tensorflow-datasets is not installed"
     try:
-        for split in ("train", "test"):
-            for label in ("pos", "neg"):
-                os.makedirs(os.path.join(folder, split, label), exist_ok=True)
-            for i, ex in enumerate(tfds.as_numpy(tfds.load("imdb_reviews", split=split))):
-                label = "pos" if int(ex["label"]) == 1 else "neg"
-                with open(os.path.join(folder, split, label, f"{i}_0.txt"), "w", encoding="utf-8") as f:
-                    f.write(ex["text"].decode("utf-8"))
-    except Exception:  # noqa: BLE001 - any tfds failure means: not available, report the folder instead
-        import shutil
-        shutil.rmtree(folder, ignore_errors=True)
-        return False
-    return True
+        sources = {split: tfds.data_source("imdb_reviews", split=split, download=False) for split in ("train", "test")}
+    except (NotImplementedError, FileNotFoundError) as e:  # not prepared, or not as ArrayRecord
+        return f"tensorflow-datasets has no prepared imdb_reviews: {str(e).splitlines()[0]}"
+    part = folder + ".part"
+    shutil.rmtree(part, ignore_errors=True)
+    for split, source in sources.items():
+        for label in ("pos", "neg"):
+            os.makedirs(os.path.join(part, split, label), exist_ok=True)
+        for i in range(len(source)):
+            example = source[i]
+            label = "pos" if int(example["label"]) == 1 else "neg"
+            text = example["text"]
+            with open(os.path.join(part, split, label, f"{i}_0.txt"), "w", encoding="utf-8") as f:
+                f.write(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+    os.replace(part, folder)
+    return None
 
 
 def read_split(folder, split, labels=("pos", "neg")):
