@@ -66,14 +66,12 @@ class device:
         return (device, (self.type, self.index))
 
     def __enter__(self):
-        """`with torch.device(d):` new tensors land on d inside the block (jax.default_device, per thread)."""
+        """`with torch.device(d):` new tensors land on d inside the block (jax.default_device, per thread);
+        under 'meta' factories make meta tensors (shape and dtype, no values)."""
+        global meta_made
         if self.type == "meta":
-            import warnings
-            warnings.warn("jtorch has no 'meta' device: tensors created inside `with torch.device('meta')` are "
-                          "real (allocated and initialised). Code that relies on meta tensors holding no values "
-                          "(it re-initialises only what it thinks was never initialised) may see different values "
-                          "than under torch.", UserWarning, stacklevel=2)
-            ctx = None
+            meta_made = True
+            ctx = _META_CONTEXT
         else:
             ctx = jax.default_device(jax_device(self))
             ctx.__enter__()
@@ -82,7 +80,7 @@ class device:
 
     def __exit__(self, *exc):
         ctx = _device_contexts.stack.pop()
-        if ctx is not None:
+        if ctx is not _META_CONTEXT:
             ctx.__exit__(*exc)
         return False
 
@@ -95,6 +93,54 @@ class _DeviceContexts(threading.local):
 
 
 _device_contexts = _DeviceContexts()
+
+# -- the meta device --------------------------------------------------------------------------
+# A meta tensor is a Lazy whose value is META: shape and dtype only, never computed. Dispatch gives
+# ops on one meta results without a graph node, so no program ever sees META.
+
+
+class _NoData:
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<meta: no data>"
+
+
+META = _NoData()
+meta_made = False        # set once meta tensors can exist: until then dispatch never looks for them
+_META_CONTEXT = object()  # what `with torch.device('meta')` puts on the context stack
+_meta_default = False    # torch.set_default_device('meta')
+
+
+def default_is_meta():
+    """Whether factories without a device make meta tensors here (innermost `with torch.device` wins)."""
+    stack = _device_contexts.stack
+    return stack[-1] is _META_CONTEXT if stack else _meta_default
+
+
+def wants_meta(d):
+    """Whether a factory's `device` argument (None: the default device) asks for a meta tensor."""
+    if d is None:
+        return meta_made and default_is_meta()
+    return d == "meta" or (isinstance(d, device) and d.type == "meta") or \
+        (isinstance(d, str) and d.startswith("meta:"))
+
+
+def meta_inputs(name, lazies):
+    """Whether the inputs of op `name` include a meta value; torch's error when they mix one with real
+    tensors that are not 0-dim (those join ops on any device). copy_ crosses devices: its result is meta
+    and writing it into a real tensor raises."""
+    meta = real = None
+    for lz in lazies:
+        if lz is None:
+            continue
+        if lz.value is META:
+            meta = lz
+        elif lz.shape and real is None:
+            real = lz
+    if meta is not None and real is not None and name != "_copy":
+        raise RuntimeError(f"Tensor on device {tensor_device(real)} is not on the expected device meta!")
+    return meta is not None
 
 
 def _typename(x):
@@ -132,6 +178,7 @@ def jax_device(d):
 
 
 _cpu = device("cpu")
+_meta = device("meta")
 
 
 def _from_jax(d):
@@ -213,8 +260,9 @@ def lazy_device(lz):
 
 def tensor_device(lz):
     """Tensor.device: a concrete value's device; a pending value's inputs' device, else the default."""
-    if lz.value is not None:
-        return device_of(lz.value)
+    v = lz.value
+    if v is not None:
+        return _meta if v is META else device_of(v)
     d = lazy_device(lz)
     return default_device() if d is None else d
 
@@ -284,6 +332,8 @@ def reconcile(values):
 
 def get_default_device():
     """torch.get_default_device: where factory functions put new tensors (jax's default device here)."""
+    if meta_made and default_is_meta():
+        return _meta
     chosen = jax.config.jax_default_device
     if chosen is None:
         return default_device()
@@ -292,4 +342,9 @@ def get_default_device():
 
 def set_default_device(d):
     """torch.set_default_device: new tensors land on `d` (jax's default device is set to it); None resets."""
+    global _meta_default, meta_made
+    _meta_default = d is not None and wants_meta(d)
+    if _meta_default:
+        meta_made = True
+        return
     jax.config.update("jax_default_device", None if d is None else jax_device(d))

@@ -10,7 +10,7 @@ import jax
 import numpy as np
 
 from . import _dtype, _strides, _tensor_str
-from ._device import device as _device_cls, tensor_device
+from ._device import META, device as _device_cls, tensor_device
 from ._engine import modes, sync
 from ._engine.graph import Lazy
 from ._ops import registry
@@ -118,9 +118,13 @@ class Tensor:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         if self._base is not None and opname not in _OVERLAP_OK and _strides.has_internal_overlap(self):
             raise RuntimeError(_strides.OVERLAP_ERROR)
-        if not isinstance(result, Tensor):
+        if lz.value is META:  # a meta tensor stays one: there are no values to write
+            result = Tensor._from_lazy(Lazy(lz.shape, lz.dtype, value=META))
+        elif not isinstance(result, Tensor):
             from ._ops.creation import tensor as _t
             result = _t(result, dtype=self.dtype)
+        elif result._lazy.value is META:
+            raise _no_data(opname)
         rl = result._fresh_lazy()
         if rl.shape != lz.shape:
             from ._ops.movement import broadcast_to
@@ -295,6 +299,10 @@ class Tensor:
         return tensor_device(self._lazy)
 
     @property
+    def is_meta(self):
+        return self._lazy.value is META
+
+    @property
     def is_cuda(self):
         return self.device.type == "cuda"
 
@@ -352,6 +360,8 @@ class Tensor:
         if lz.value is None:
             sync.materialize([lz], reason)
         v = lz.value
+        if v is META:
+            raise _no_data(reason)
         if isinstance(v, jax.core.Tracer):
             from ._compile import CaptureError
             raise CaptureError(
@@ -387,6 +397,8 @@ class Tensor:
         lz = self._fresh_lazy()
         if lz.value is None:
             sync.materialize([lz], "jax")
+        if lz.value is META:
+            raise _no_data("jax")
         return lz.value
 
     def __jax_array__(self):
@@ -439,6 +451,8 @@ class Tensor:
         lz = self._fresh_lazy()
         if isinstance(lz.value, jax.core.Tracer):
             return f"tensor(<traced {list(lz.shape)} {lz.dtype}>)"
+        if lz.value is META:
+            return self._meta_repr(lz)
         arr = np.asarray(self._value("repr"))
         suffixes = []
         dev = self.device
@@ -450,6 +464,17 @@ class Tensor:
             suffixes.append("requires_grad=True")
         return _tensor_str.tensor_repr(arr, repr(lz.dtype), default_dtype_name=repr(_dtype.get_default_dtype()),
                                        suffixes=suffixes, prefix=self._repr_prefix())
+
+    def _meta_repr(self, lz):
+        """torch's form for a tensor without values: tensor(..., device='meta', size=(2, 3))."""
+        parts = ["...", "device='meta'", f"size={tuple(lz.shape)}"]
+        if lz.dtype is not _dtype.get_default_dtype():
+            parts.append(f"dtype={lz.dtype!r}")
+        if lz.grad_fn is not None:
+            parts.append(f"grad_fn=<{lz.grad_fn}>")
+        elif lz.requires_grad:
+            parts.append("requires_grad=True")
+        return self._repr_prefix() + ", ".join(parts) + ")"
 
     def _repr_prefix(self):
         return "tensor("
@@ -477,7 +502,8 @@ class Tensor:
         if not self.is_leaf:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
                                "protocol at the moment.")
-        new = type(self)._from_lazy(Lazy(self._lazy.shape, self._lazy.dtype, value=self._value("deepcopy")))
+        value = self._lazy.value if self._lazy.value is META else self._value("deepcopy")
+        new = type(self)._from_lazy(Lazy(self._lazy.shape, self._lazy.dtype, value=value))
         if self.requires_grad:
             new.requires_grad_(True)
         new.__dict__.update(self.__dict__)
@@ -577,6 +603,16 @@ _TYPE_BY_NAME = {v: _dtype.to_dtype(k) for k, v in _TYPE_NAMES.items()}
 
 
 _type_name = _dtype.scalar_name
+
+
+def _no_data(reason):
+    """torch's error for reading the values of a meta tensor (which has none)."""
+    if reason in ("item", "bool"):
+        return RuntimeError("Tensor.item() cannot be called on meta tensors")
+    if reason == "numpy":
+        return TypeError("can't convert meta device type tensor to numpy. Use Tensor.cpu() to copy the tensor to "
+                         "host memory first.")
+    return NotImplementedError("Cannot copy out of meta tensor; no data!")
 
 
 def _wrap_dim(dim, ndim):

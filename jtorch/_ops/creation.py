@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _dtype
+from .. import _device as _devices, _dtype
 from .._device import (_from_jax as _device_of_jax, _note_placement, device as _device, device_of as _device_of,
                        jax_device)
 from .._engine.graph import Lazy
@@ -30,9 +30,18 @@ def _tensor_cls():
 keep_on_host = False
 
 
+def _meta_tensor(shape, dt, requires_grad=False, cls=None):
+    """A tensor on the meta device: shape and dtype, no values."""
+    _devices.meta_made = True  # from now on dispatch looks for meta inputs
+    t = (cls or _tensor_cls())._from_lazy(Lazy(tuple(shape), dt, value=_devices.META))
+    return t.requires_grad_(True) if requires_grad else t
+
+
 def _concrete(arr, dtype=None, device=None, requires_grad=False, cls=None):
     """A concrete Tensor holding a numpy array (moved to the device)."""
     dt = _dtype.from_np(arr.dtype) if dtype is None else _dtype.to_dtype(dtype)
+    if device is not None and _devices.wants_meta(device):
+        return _meta_tensor(arr.shape, dt, requires_grad, cls)
     if arr.dtype != dt.np:
         arr = arr.astype(dt.np)
     dev = None if device is None else jax_device(device)
@@ -104,6 +113,7 @@ def _nested_values(data):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """torch.tensor: always copies `data` into a new leaf tensor."""
+    device = None if device is _HERE else _factory_device(device)
     if isinstance(data, jax.Array):
         return _from_jax_array(data, dtype, device, copy=True, requires_grad=requires_grad)
     return _concrete(_infer_np(data, dtype), dtype, device, requires_grad)
@@ -111,6 +121,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 def as_tensor(data, dtype=None, device=None):
     T = _tensor_cls()
+    device = _factory_device(device)
     if isinstance(data, T):
         out = data if dtype is None else data.to(_dtype.to_dtype(dtype))
         return out if device is None else out.to(device)
@@ -195,7 +206,18 @@ def _full(fill_value, *, size, dtype):
     return jnp.full(size, fill_value, dtype)
 
 
+def _factory_device(device):
+    """A factory's device: 'meta' inside `with torch.device('meta')` when none is given."""
+    if device is None and _devices.meta_made and _devices.default_is_meta():
+        return "meta"
+    return device
+
+
 def _finish(t, device, requires_grad):
+    if device is _HERE:
+        device = None
+    elif _devices.wants_meta(device):  # the pending value t is dropped unread
+        return _meta_tensor(t._lazy.shape, t._lazy.dtype, requires_grad)
     if device is not None:
         dev = _device(device)
         if dev.type != "cpu" or dev.index or jax.default_backend() != "cpu":
@@ -237,7 +259,8 @@ def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
 
 def _like(name, value):
     def fn(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-        return full(input.shape, value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+        return full(input.shape, value, dtype=dtype or input.dtype, device=_follow(input, device),
+                    requires_grad=requires_grad)
     fn.__name__ = fn.__qualname__ = name
     return fn
 
@@ -248,7 +271,19 @@ empty_like = _like("empty_like", 0)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=_follow(input, device),
+                requires_grad=requires_grad)
+
+
+_HERE = object()  # a device argument for "where the input is" (as placed so far): never meta
+
+
+def _follow(input, device):
+    """The device of a *_like, new_* or fill result: the one given, else the input's (meta for a meta
+    input; otherwise placed as before, even inside `with torch.device('meta')`)."""
+    if device is not None:
+        return device
+    return "meta" if input._lazy.value is _devices.META else _HERE
 
 
 @op(tensors=("start",), method=False, function=False)
@@ -399,6 +434,8 @@ def _to(self, *args, **kwargs):
         out = _cast(out, dtype=_dtype.to_dtype(dt).np)
     if dev is not None:
         dev = _device(f"cuda:{dev}" if isinstance(dev, int) else dev)
+        if dev.type == "meta":
+            return out if out._lazy.value is _devices.META else _meta_tensor(out.shape, out.dtype, out.requires_grad)
         if out.device != dev and not (dev.type == out.device.type and dev.index is None):
             # moves are eager device_puts: a moved tensor is a new leaf (torch keeps a grad edge)
             moved = _tensor_cls()._from_lazy(Lazy(out._lazy.shape, out.dtype, value=jax.device_put(
@@ -427,7 +464,7 @@ def _rebuild(cls, arr, requires_grad, host=False):
 
 def _new(name, value):
     def fn(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        return full(_shape(args, size), value, dtype=dtype or self.dtype, device=device,
+        return full(_shape(args, size), value, dtype=dtype or self.dtype, device=_follow(self, device),
                     requires_grad=requires_grad)
     fn.__name__ = fn.__qualname__ = name
     return public(name, function=False)(fn)
@@ -441,12 +478,13 @@ new_empty = _new("new_empty", 0)
 @public(function=False)
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False):
-    return full(_size((size,)), fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    return full(_size((size,)), fill_value, dtype=dtype or self.dtype, device=_follow(self, device),
+                requires_grad=requires_grad)
 
 
 @public(function=False)
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-    return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    return tensor(data, dtype=dtype or self.dtype, device=_follow(self, device), requires_grad=requires_grad)
 
 
 @public(function=False)
@@ -454,12 +492,12 @@ def fill_(self, value):
     if isinstance(value, _tensor_cls()) and value.dim() != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} "
                            "dimensions.")
-    return self._assign(full(self.shape, value, dtype=self.dtype), "fill_")
+    return self._assign(full(self.shape, value, dtype=self.dtype, device=_follow(self, None)), "fill_")
 
 
 @public(function=False)
 def zero_(self):
-    return self._assign(full(self.shape, 0, dtype=self.dtype), "zero_")
+    return self._assign(full(self.shape, 0, dtype=self.dtype, device=_follow(self, None)), "zero_")
 
 
 @public(method=False)
@@ -487,5 +525,5 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 def new(self, *args, device=None):
     """Legacy Tensor.new: new(2, 3) (uninitialised), new([1, 2]) (data), new() (empty), in self's dtype."""
     if len(args) == 1 and not isinstance(args[0], numbers.Integral) and type(args[0]).__name__ != "Size":
-        return tensor(args[0], dtype=self.dtype, device=device)
-    return full(_size(args) if args else (0,), 0, dtype=self.dtype, device=device)
+        return tensor(args[0], dtype=self.dtype, device=_follow(self, device))
+    return full(_size(args) if args else (0,), 0, dtype=self.dtype, device=_follow(self, device))

@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .. import _dtype, _strides
+from .. import _device, _dtype, _strides
 from .._engine import modes
 from . import _checks, creation as _creation, registry
 from .registry import op, public
@@ -248,7 +248,8 @@ def getitem(self, index):
     spec, tensors = _parse(self, index)
     if not tensors:
         lz = self._fresh_lazy()
-        if (lz.value is not None and not lz.requires_grad and not modes.state.tracing
+        if (lz.value is not None and lz.value is not _device.META and not lz.requires_grad
+                and not modes.state.tracing
                 and not isinstance(lz.value, jax.core.Tracer) and not _creation.keep_on_host):
             return _basic_now(self, lz, spec)
         return _basic_op(spec)(self, spec=spec)

@@ -265,8 +265,10 @@ def dispatch(opdef, args, static):
                 break
     requires_grad = requires_grad and mode.grad_enabled and opdef.differentiable
     out_avals = _infer(opdef, static, lazies)
-    node = Node(opdef, static, tuple(lazies))
     grad_fn = opdef.grad_name if requires_grad else None
+    if _device.meta_made and _device.meta_inputs(opdef.name, lazies):
+        return _meta_result(opdef, args, static, out_avals, requires_grad, grad_fn)
+    node = Node(opdef, static, tuple(lazies))
     metrics.count("ops")
     if eager:
         res = opdef.lower(*[None if lz is None else lz.value for lz in lazies], **dict(static))
@@ -293,6 +295,19 @@ def dispatch(opdef, args, static):
     if opdef.view:
         out._make_view(args[0], (opdef, static, None))
     return out
+
+
+def _meta_result(opdef, args, static, out_avals, requires_grad, grad_fn):
+    """An op on a meta tensor: outputs with the inferred shapes and dtypes and no values (no graph node)."""
+    outs = []
+    for shape, dt in (out_avals if isinstance(out_avals, list) else [out_avals]):
+        rg = requires_grad and (dt.is_floating_point or dt.is_complex)
+        outs.append(_wrap(Lazy(shape, dt, value=_device.META, requires_grad=rg, grad_fn=grad_fn if rg else None),
+                          True))
+    if opdef.view:
+        for i, t in enumerate(outs):
+            t._make_view(args[0], (opdef, static, i if isinstance(out_avals, list) else None))
+    return tuple(outs) if isinstance(out_avals, list) else outs[0]
 
 
 def _autocast_args(opdef, args, policy):

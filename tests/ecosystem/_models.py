@@ -9,9 +9,9 @@ TRANSFORMERS = ("gpt2", "bert", "llama")
 TIMM = ("resnet18",)
 # also equal to torch (run by hand: _torch_side.py / _jtorch_side.py); left out of the tests for their time
 TIMM_MORE = ("efficientnet_b0", "vit_tiny_patch16_224")
-# models whose from_pretrained also runs under jtorch (BERT and Llama re-create non-persistent buffers after
-# building on the meta device, which jtorch lacks: see the report of issue 17)
-FROM_PRETRAINED = ("gpt2",)
+# models whose from_pretrained also runs under jtorch (BERT and Llama build on the meta device, then re-create
+# their non-persistent buffers)
+FROM_PRETRAINED = ("gpt2", "bert", "llama")
 
 
 def _hf(name):

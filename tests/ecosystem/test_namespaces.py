@@ -302,9 +302,9 @@ def test_default_device_and_device_context():
     assert jtorch.get_default_device() == jtorch.zeros(1).device
     with jtorch.device("cpu"):
         assert jtorch.get_default_device() == jtorch.device("cpu") and jtorch.zeros(1).device.type == "cpu"
-    with pytest.warns(UserWarning, match="no 'meta' device"):
-        with jtorch.device("meta"):
-            pass
+    with jtorch.device("meta"):
+        assert jtorch.get_default_device().type == "meta" and jtorch.zeros(1).is_meta
+    assert not jtorch.zeros(1).is_meta
 
 
 def test_init_names_match_torch():

@@ -483,7 +483,10 @@ class Module:
         return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
     def to_empty(self, *, device=None, recurse=True):
-        return self._apply(lambda t: t.to(device) if device is not None else t, recurse)
+        """New storage on `device` for every parameter and buffer, values not copied (a meta model's
+        values never existed); jtorch's uninitialised memory is zeros."""
+        from ..._ops.creation import empty_like
+        return self._apply(lambda t: empty_like(t, device=device), recurse)
 
     def share_memory(self):
         return self
