@@ -227,6 +227,8 @@ class Tensor:
         return _backward.register_hook(self, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        if self._lazy.value is META:  # meta results keep no graph to differentiate
+            raise NotImplementedError("jtorch: backward() through meta tensors is not supported")
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -330,6 +332,8 @@ class Tensor:
         """A stand-in address with torch's relations: views of one tensor share its storage (so
         `x[1:].data_ptr() == x.data_ptr() + x.stride(0) * x.element_size()`), in-place ops keep it,
         copies get their own. There is no memory behind it."""
+        if self._lazy.value is META:
+            return 0  # as torch: no memory behind a meta tensor
         base = self if self._base is None else self._base
         return (id(base) << 4) + self.storage_offset() * self.element_size()
 
@@ -513,7 +517,9 @@ class Tensor:
         return new
 
     def __reduce_ex__(self, proto):
-        from ._ops.creation import _rebuild
+        from ._ops.creation import _meta_tensor, _rebuild
+        if self._lazy.value is META:
+            return (_meta_tensor, (self._lazy.shape, self.dtype, self.requires_grad, type(self)))
         value = self._value("pickle")
         # a host tensor (e.g. a batch from a loader worker) comes back as one, a device tensor on the device
         return (_rebuild, (type(self), np.asarray(value), self.requires_grad, isinstance(value, np.ndarray)))

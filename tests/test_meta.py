@@ -1,4 +1,6 @@
 """The meta device: tensors with a shape and dtype and no values, compared with real torch."""
+import copy
+import pickle
 import re
 
 import numpy as np
@@ -159,3 +161,28 @@ def test_real_tensors_are_not_meta_and_nested_contexts():
     finally:
         jtorch.set_default_device(None)
     assert not jtorch.zeros(2).is_meta
+
+
+def test_copies_pickles_and_metadata_match_torch():
+    def fn(t):
+        m = t.empty(2, 3, device="meta", requires_grad=True)
+        lin = copy.deepcopy(t.nn.Linear(2, 2, device="meta"))
+        back = pickle.loads(pickle.dumps(m.detach()))
+        idx = m[t.zeros(2, dtype=t.long, device="meta")]
+        return (copy.deepcopy(m).is_meta, lin.weight.is_meta, back.is_meta, tuple(back.shape), m.data_ptr(),
+                m.stride(), m.t().contiguous().is_meta, tuple(idx.shape), m.detach().is_meta)
+    a, b = _both(fn)
+    assert b == a
+
+
+def test_module_to_from_meta_raises_torch_error():
+    with pytest.raises(NotImplementedError) as want:
+        torch.nn.Linear(2, 2, device="meta").to("cpu")
+    with pytest.raises(NotImplementedError, match=f"^{re.escape(str(want.value))}$"):
+        jtorch.nn.Linear(2, 2, device="meta").to("cpu")
+
+
+def test_backward_through_meta_is_refused():
+    m = jtorch.empty(2, device="meta", requires_grad=True)
+    with pytest.raises(NotImplementedError, match="meta"):
+        (m * 2).sum().backward()

@@ -116,8 +116,8 @@ def _as_index_tensor(i):
 def _check_bounds(idx, size, dim):
     """Out-of-range tensor indices raise like torch when the index is already concrete."""
     lz = idx._lazy
-    if lz.value is None or idx.numel() == 0 or isinstance(lz.value, jax.core.Tracer):  # traced: no values
-        return
+    if lz.value is None or lz.value is _device.META or idx.numel() == 0 or isinstance(lz.value, jax.core.Tracer):
+        return  # pending, meta or traced: no values to check
     arr = np.asarray(lz.value)
     bad = (arr >= size) | (arr < -size)
     if bad.any():
@@ -655,6 +655,9 @@ def _masked_scatter(input, mask, source):
 @public()
 def masked_scatter(input, mask, source):
     _check_mask("masked_scatter_", mask)
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                           f"{_dtype.scalar_name(input.dtype)} and {_dtype.scalar_name(source.dtype)}")
     return _masked_scatter(input, mask, source)
 
 
@@ -708,6 +711,9 @@ def put(input, index, source, accumulate=False):
     if index.numel() != source.numel():
         raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
                            f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = "
+                           f"{_dtype.scalar_name(input.dtype)} and source.dtype = {_dtype.scalar_name(source.dtype)}")
     return _put(input, index, source, accumulate=bool(accumulate))
 
 

@@ -456,7 +456,13 @@ class Module:
             if dtype is not None and (t.is_floating_point() or t.is_complex()):
                 return t.to(device, dtype) if device is not None else t.to(dtype)
             return t.to(device) if device is not None else t
-        return self._apply(convert)
+        try:
+            return self._apply(convert)
+        except NotImplementedError as e:
+            if str(e) != "Cannot copy out of meta tensor; no data!":
+                raise
+            raise NotImplementedError(f"{e} Please use torch.nn.Module.to_empty() instead of torch.nn.Module.to() "
+                                      "when moving module from meta to a different device.") from None
 
     def cuda(self, device=None):
         return self._apply(lambda t: t.cuda(device))
