@@ -162,7 +162,7 @@ def jax_device(d):
         raise RuntimeError("jtorch has no 'mps' device: JAX has no Metal backend, so torch.backends.mps."
                            "is_available() is False. Use 'cpu', 'cuda' or 'tpu'.")
     if d.type == "meta":
-        raise NotImplementedError("jtorch has no 'meta' device")
+        raise NotImplementedError("a meta tensor has no jax device: it holds no values")
     platform = _JAX_PLATFORM.get(d.type, d.type)
     try:
         devs = jax.devices(platform)

@@ -3,6 +3,7 @@ import copy
 import pickle
 import re
 
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -60,6 +61,7 @@ OPS = {
     "with_cpu_scalar": lambda t, m: m * t.tensor(2.0),
     "view": lambda t, m: m.view(3, 2),
     "compare": lambda t, m: m > 0,
+    "cross_entropy": lambda t, m: t.nn.functional.cross_entropy(m, t.zeros(2, dtype=t.long, device="meta")),
 }
 
 
@@ -155,6 +157,8 @@ def test_real_tensors_are_not_meta_and_nested_contexts():
             assert not jtorch.ones(2).is_meta
         assert jtorch.ones(2).is_meta
         assert not jtorch.from_numpy(np.ones(2)).is_meta  # torch too: from_numpy shares host memory
+        assert jtorch.tensor(jnp.ones(2)).is_meta
+    assert jtorch.as_tensor(jnp.ones(2), device="meta", dtype=jtorch.float16).dtype == jtorch.float16
     jtorch.set_default_device("meta")
     try:
         assert jtorch.zeros(2).is_meta and jtorch.get_default_device().type == "meta"

@@ -158,6 +158,8 @@ def _from_jax_array(arr, dtype=None, device=None, copy=False, requires_grad=Fals
         raise TypeError(f"jtorch has no dtype for a jax array of dtype {arr.dtype} "
                         f"(on {_where(arr)})") from None
     want = _dtype.to_dtype(dtype)
+    if device is not None and _devices.wants_meta(device):
+        return _meta_tensor(arr.shape, want or dt, requires_grad)
     if want is not None and want is not dt:
         arr, dt, copy = arr.astype(want.np), want, False
     if device is not None:

@@ -4,7 +4,7 @@ import warnings
 import jax
 import numpy as np
 
-from .. import _dtype
+from .. import _device, _dtype
 from .._engine import sync as _sync
 from .._ops import elementwise as _ew
 from .._ops import nn as _nn
@@ -381,7 +381,7 @@ def _host_values(t):
     v = t._lazy.value if t._base is None else None
     if isinstance(v, np.ndarray):
         return v
-    if v is not None and not _sync._on_accelerator() and not isinstance(v, jax.core.Tracer):
+    if v is not None and v is not _device.META and not _sync._on_accelerator() and not isinstance(v, jax.core.Tracer):
         return np.asarray(v)
     return None
 
