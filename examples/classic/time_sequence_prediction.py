@@ -1,5 +1,6 @@
-"""Time-sequence prediction (after pytorch/examples time_sequence_prediction): two LSTMCells
-trained with LBFGS (closure) in double precision on sine waves, then predicting the future."""
+"""Time-sequence prediction: two stacked LSTM cells learn sine waves in float64, fitted with LBFGS
+(a closure that re-evaluates the loss), then keep forecasting past the end of the observed values.
+The task is the one of pytorch/examples' time_sequence_prediction; this code is written for jtorch."""
 import argparse
 
 import numpy as np
@@ -8,38 +9,43 @@ import torch.nn as nn
 import torch.optim as optim
 
 
-class Sequence(nn.Module):
+class StackedCellForecaster(nn.Module):
+    """Reads a [batch, time] series one value per step and predicts the value that follows; once the
+    series runs out it feeds its own last prediction back in for `future` more steps."""
+
     def __init__(self, hidden=51):
         super().__init__()
         self.hidden = hidden
-        self.lstm1 = nn.LSTMCell(1, hidden)
-        self.lstm2 = nn.LSTMCell(hidden, hidden)
-        self.linear = nn.Linear(hidden, 1)
+        self.cells = nn.ModuleList([nn.LSTMCell(1, hidden), nn.LSTMCell(hidden, hidden)])
+        self.readout = nn.Linear(hidden, 1)
 
-    def forward(self, input, future=0):
-        outputs = []
-        n = input.size(0)
-        h_t = torch.zeros(n, self.hidden, dtype=torch.double)
-        c_t = torch.zeros(n, self.hidden, dtype=torch.double)
-        h_t2 = torch.zeros(n, self.hidden, dtype=torch.double)
-        c_t2 = torch.zeros(n, self.hidden, dtype=torch.double)
-        for input_t in input.split(1, dim=1):
-            h_t, c_t = self.lstm1(input_t, (h_t, c_t))
-            h_t2, c_t2 = self.lstm2(h_t, (h_t2, c_t2))
-            output = self.linear(h_t2)
-            outputs += [output]
-        for _ in range(future):
-            h_t, c_t = self.lstm1(output, (h_t, c_t))
-            h_t2, c_t2 = self.lstm2(h_t, (h_t2, c_t2))
-            output = self.linear(h_t2)
-            outputs += [output]
-        return torch.cat(outputs, dim=1)
+    def _tick(self, value, memory):
+        """One time step through every cell; memory holds an (h, c) pair per cell."""
+        updated = []
+        signal = value
+        for cell, hc in zip(self.cells, memory):
+            signal, cell_state = cell(signal, hc)
+            updated.append((signal, cell_state))
+        return self.readout(signal), updated
+
+    def forward(self, series, future=0):
+        rows = series.shape[0]
+        memory = [(series.new_zeros(rows, self.hidden), series.new_zeros(rows, self.hidden)) for _ in self.cells]
+        guesses = []
+        for t in range(series.shape[1]):  # teacher forcing: the true value goes in at each step
+            guess, memory = self._tick(series[:, t:t + 1], memory)
+            guesses.append(guess)
+        for _ in range(future):  # free running: the model's own guess goes in
+            guess, memory = self._tick(guess, memory)
+            guesses.append(guess)
+        return torch.cat(guesses, dim=1)
 
 
-def make_data(n=40, length=200, period=20):
-    rng = np.random.default_rng(2)
-    x = np.arange(length) + rng.integers(-4 * period, 4 * period, n).reshape(n, 1)
-    return np.sin(x / period).astype(np.float64)
+def sine_waves(count=40, length=200, period=20, seed=2):
+    """`count` float64 sine waves of `length` samples, each shifted by a random whole number of samples."""
+    shifts = np.random.default_rng(seed).integers(-4 * period, 4 * period, count)
+    t = np.arange(length)[None, :] + shifts[:, None]
+    return np.sin(t / period)
 
 
 def main():
@@ -48,32 +54,29 @@ def main():
     parser.add_argument("--length", type=int, default=100)
     parser.add_argument("--hidden", type=int, default=51)
     args = parser.parse_args()
-    np.random.seed(0)
     torch.manual_seed(0)
-    data = make_data(length=args.length)
-    input = torch.from_numpy(data[3:, :-1])
-    target = torch.from_numpy(data[3:, 1:])
-    test_input = torch.from_numpy(data[:3, :-1])
-    test_target = torch.from_numpy(data[:3, 1:])
-    seq = Sequence(args.hidden)
-    seq.double()
-    criterion = nn.MSELoss()
-    optimizer = optim.LBFGS(seq.parameters(), lr=0.8)
-    test_loss = float("nan")
-    for i in range(args.steps):
-        def closure():
-            optimizer.zero_grad()
-            loss = criterion(seq(input), target)
-            loss.backward()
-            return loss
-        loss = optimizer.step(closure)
-        print(f"STEP: {i} loss: {loss.item():.6f}")
+    waves = torch.from_numpy(sine_waves(length=args.length))
+    held_out, seen = waves[:3], waves[3:]  # the first three waves are only ever forecast
+    model = StackedCellForecaster(args.hidden)
+    model.double()
+    mse = nn.MSELoss()
+    lbfgs = optim.LBFGS(model.parameters(), lr=0.8)
+
+    def objective():
+        lbfgs.zero_grad()
+        err = mse(model(seen[:, :-1]), seen[:, 1:])
+        err.backward()
+        return err
+
+    horizon = 20
+    held_out_mse = float("nan")
+    for step in range(args.steps):
+        train_mse = lbfgs.step(objective)
         with torch.no_grad():
-            future = 20
-            pred = seq(test_input, future=future)
-            test_loss = criterion(pred[:, :-future], test_target).item()
-            print(f"test loss: {test_loss:.6f}")
-    print(f"FINAL test_loss={test_loss:.6f}")
+            forecast = model(held_out[:, :-1], future=horizon)
+            held_out_mse = mse(forecast[:, :-horizon], held_out[:, 1:]).item()
+        print(f"step {step}: train mse {train_mse.item():.6f}, held-out mse {held_out_mse:.6f}")
+    print(f"FINAL test_loss={held_out_mse:.6f}")
 
 
 if __name__ == "__main__":
