@@ -1,5 +1,7 @@
-"""Variational autoencoder (after pytorch/examples vae): BCE reconstruction plus KL,
-reparameterisation with randn_like, save_image of samples when torchvision is there."""
+"""Variational autoencoder on MNIST digits (the model of Kingma & Welling, as in pytorch/examples' vae;
+this code is written for jtorch): a Bernoulli decoder, a diagonal-Gaussian encoder sampled with the
+reparameterisation trick (randn_like), the negative ELBO as the loss, and a grid of samples written with
+torchvision's save_image when torchvision is installed."""
 import argparse
 import os
 import sys
@@ -17,38 +19,55 @@ try:
 except ImportError:  # plain PyTorch installs may lack torchvision
     save_image = None
 
+PIXELS, HIDDEN, LATENT = 28 * 28, 400, 20
+
 
 class VAE(nn.Module):
     def __init__(self):
         super().__init__()
-        self.fc1 = nn.Linear(784, 400)
-        self.fc21 = nn.Linear(400, 20)
-        self.fc22 = nn.Linear(400, 20)
-        self.fc3 = nn.Linear(20, 400)
-        self.fc4 = nn.Linear(400, 784)
+        self.enc_hidden = nn.Linear(PIXELS, HIDDEN)
+        self.enc_mean = nn.Linear(HIDDEN, LATENT)
+        self.enc_logvar = nn.Linear(HIDDEN, LATENT)
+        self.dec_hidden = nn.Linear(LATENT, HIDDEN)
+        self.dec_pixels = nn.Linear(HIDDEN, PIXELS)
 
-    def encode(self, x):
-        h1 = F.relu(self.fc1(x))
-        return self.fc21(h1), self.fc22(h1)
-
-    def reparameterize(self, mu, logvar):
-        std = torch.exp(0.5 * logvar)
-        eps = torch.randn_like(std)
-        return mu + eps * std
+    def posterior(self, images):
+        """Mean and log-variance of q(z | x) for a batch of images."""
+        h = F.relu(self.enc_hidden(images.flatten(1)))
+        return self.enc_mean(h), self.enc_logvar(h)
 
     def decode(self, z):
-        return torch.sigmoid(self.fc4(F.relu(self.fc3(z))))
+        """Per-pixel Bernoulli probabilities, [N, 784]."""
+        return torch.sigmoid(self.dec_pixels(F.relu(self.dec_hidden(z))))
 
-    def forward(self, x):
-        mu, logvar = self.encode(x.view(-1, 784))
-        z = self.reparameterize(mu, logvar)
-        return self.decode(z), mu, logvar
+    def forward(self, images):
+        mean, logvar = self.posterior(images)
+        spread = torch.exp(0.5 * logvar)
+        z = mean + torch.randn_like(spread) * spread  # differentiable in mean and logvar
+        return self.decode(z), mean, logvar
 
 
-def loss_function(recon_x, x, mu, logvar):
-    bce = F.binary_cross_entropy(recon_x, x.view(-1, 784), reduction="sum")
-    kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
-    return bce + kld
+def negative_elbo(images, probs, mean, logvar):
+    """Reconstruction cross-entropy plus KL(q(z | x) || N(0, I)), both summed over the batch."""
+    reconstruction = F.binary_cross_entropy(probs, images.flatten(1), reduction="sum")
+    kl = (1 + logvar - mean.pow(2) - logvar.exp()).sum() * -0.5
+    return reconstruction + kl
+
+
+def mean_loss(model, loader, device, optimizer=None):
+    """Average per-image loss over one pass; trains when an optimizer is given."""
+    model.train(optimizer is not None)
+    total = 0.0
+    with torch.set_grad_enabled(optimizer is not None):
+        for (images,) in loader:
+            images = images.to(device)
+            loss = negative_elbo(images, *model(images))
+            if optimizer is not None:
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+            total += loss.item()
+    return total / len(loader.dataset)
 
 
 def main():
@@ -61,37 +80,20 @@ def main():
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    (xtr, _), (xte, _) = _data.mnist(args.n_train, 1000)
-    train_loader = DataLoader(TensorDataset(torch.from_numpy(xtr)), batch_size=args.batch_size, shuffle=True)
-    test_loader = DataLoader(TensorDataset(torch.from_numpy(xte)), batch_size=args.batch_size)
+    (x_train, _), (x_test, _) = _data.mnist(args.n_train, 1000)
+    train_loader = DataLoader(TensorDataset(torch.from_numpy(x_train)), batch_size=args.batch_size, shuffle=True)
+    test_loader = DataLoader(TensorDataset(torch.from_numpy(x_test)), batch_size=args.batch_size)
     model = VAE().to(device)
     optimizer = optim.Adam(model.parameters(), lr=1e-3)
     test_loss = 0.0
     for epoch in range(1, args.epochs + 1):
-        model.train()
-        train_loss = 0.0
-        for (data,) in train_loader:
-            data = data.to(device)
-            optimizer.zero_grad()
-            recon, mu, logvar = model(data)
-            loss = loss_function(recon, data, mu, logvar)
-            loss.backward()
-            train_loss += loss.item()
-            optimizer.step()
-        print(f"====> Epoch: {epoch} Average loss: {train_loss / len(train_loader.dataset):.4f}")
-        model.eval()
-        test_loss = 0.0
-        with torch.no_grad():
-            for (data,) in test_loader:
-                data = data.to(device)
-                recon, mu, logvar = model(data)
-                test_loss += loss_function(recon, data, mu, logvar).item()
-        test_loss /= len(test_loader.dataset)
-        print(f"====> Test set loss: {test_loss:.4f}")
+        train_loss = mean_loss(model, train_loader, device, optimizer)
+        test_loss = mean_loss(model, test_loader, device)
+        print(f"epoch {epoch}: train loss {train_loss:.4f}, test loss {test_loss:.4f} (per image)")
     with torch.no_grad():
-        sample = model.decode(torch.randn(64, 20).to(device)).cpu()
-        if save_image is not None:
-            save_image(sample.view(64, 1, 28, 28), args.out)
+        grid = model.decode(torch.randn(64, LATENT).to(device)).cpu()
+    if save_image is not None:
+        save_image(grid.view(64, 1, 28, 28), args.out)
     print(f"FINAL test_loss={test_loss:.2f}")
 
 
