@@ -118,16 +118,20 @@ def _frac(x):
     return x - jnp.trunc(x)
 
 
-def _float_only(fn):
-    """floor/ceil/trunc leave integer tensors unchanged, as in torch."""
-    return lambda x: x if _is_int(x) else fn(x)
+def _float_only(fn, kernel):
+    """floor/ceil/trunc leave integer tensors unchanged, as in torch; bool has no kernel."""
+    def lowering(x):
+        _not_for(x, ("bool",), kernel)
+        return x if _is_int(x) else fn(x)
+    return lowering
 
 
 # Type-preserving unary functions.
 for _name, _fn in {
     "neg": _neg, "abs": _abs, "sign": lambda x: x if x.dtype == jnp.bool_ else jnp.sign(x),
     "square": lambda x: jnp.square(x.astype(jnp.int64) if x.dtype == jnp.bool_ else x),
-    "floor": _float_only(jnp.floor), "ceil": _float_only(jnp.ceil), "trunc": _float_only(jnp.trunc),
+    "floor": _float_only(jnp.floor, "floor_vml"), "ceil": _float_only(jnp.ceil, "ceil_vml"),
+    "trunc": _float_only(jnp.trunc, "trunc_vml"),
     "frac": _frac, "relu": jax.nn.relu, "positive": lambda x: x,
 }.items():
     globals()[_name] = _unary(_name, _fn, promote="same")
@@ -141,6 +145,7 @@ for _new, _old in {"negative": "neg", "absolute": "abs", "arcsin": "asin", "arcc
 
 @op(promote="same", inplace=True)
 def round(input, *, decimals=0):  # noqa: A001
+    _not_for(input, ("bool",), "round_vml" if decimals == 0 else "round")
     if _is_int(input):
         return input
     return jnp.round(input, decimals)
@@ -171,6 +176,19 @@ def add(input, other, *, alpha=1):
     return input + _alpha(other, alpha, input)
 
 
+def _no_bool_sub(input, other, *args, **kwargs):
+    """torch refuses a bool operand of `-` before promotion (a bool minus a float too)."""
+    kinds = [isinstance(x, bool) or (isinstance(x, registry._Tensor) and x.dtype == _dtype.bool)
+             for x in (input, other)]
+    if all(kinds):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if any(kinds):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+@_checks.before(_no_bool_sub)
 @op(tensors=("input", "other"), promote="same", inplace=True)
 def sub(input, other, *, alpha=1):
     _bc(input, other)
@@ -180,6 +198,7 @@ def sub(input, other, *, alpha=1):
     return input - _alpha(other, alpha, input)
 
 
+@_checks.before(_no_bool_sub)
 @op(tensors=("input", "other"), promote="same", method=False)
 def rsub(input, other, *, alpha=1):
     return sub.op.fn(other, input, alpha=alpha)
@@ -374,6 +393,9 @@ def lerp(input, end, weight, *, out=None):
     if end.dtype is not input.dtype:
         raise RuntimeError(f"expected dtype {_lerp_name(input.dtype)} for `end` but got dtype "
                            f"{_lerp_name(end.dtype)}")
+    if isinstance(weight, registry._Tensor) and weight.dim() and weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected dtype {_lerp_name(input.dtype)} for `weight` but got dtype "
+                           f"{_lerp_name(weight.dtype)}")
     return _lerp(input, end, weight)
 
 

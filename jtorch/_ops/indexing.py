@@ -506,6 +506,8 @@ def _scatter(input, index, src, *, dim, reduce, include_self):
 def _scatter_call(name, input, dim, index, src, reduce, include_self=True):
     T = _tensor_cls()
     d = _wrap(dim, input.dim())
+    if isinstance(src, T) and src.dtype is not input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     _check_index(name, input, d, index, src if isinstance(src, T) and src.dim() else None)
     _checks.index_in_bounds(index, d, input.shape[d] if input.dim() else 1)
     return _scatter(input, index, src, dim=d, reduce=reduce, include_self=include_self)
@@ -582,12 +584,18 @@ def _index_add(input, index, source, alpha, *, dim, mode):
 @public()
 def index_add(input, dim, index, source, *, alpha=1):
     d = _index_along(input, dim, index, "index_add")
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"index_add_(): self ({_dtype.scalar_name(input.dtype)}) and source "
+                           f"({_dtype.scalar_name(source.dtype)}) must have the same scalar type")
     return _index_add(input, index.reshape(-1), source, alpha, dim=d, mode="add")
 
 
 @public()
 def index_copy(input, dim, index, source):
     d = _index_along(input, dim, index, "index_copy")
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+                           f"{_dtype.scalar_name(input.dtype)} and (source) {_dtype.scalar_name(source.dtype)}")
     return _index_add(input, index.reshape(-1), source, None, dim=d, mode="copy")
 
 

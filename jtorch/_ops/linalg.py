@@ -173,7 +173,14 @@ def _einsum(*operands, equation):
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    for x in operands[1:]:  # torch's contractions take one dtype (no promotion)
+        _same_dtype(operands[0], x)
     return _einsum(list(operands), equation=equation.replace(" ", ""))
+
+
+def _input_dtype(input, mat2):
+    if input.dtype != mat2.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_tname(input)} and {_tname(mat2)}")
 
 
 def _scaled(beta, input, alpha, prod):
@@ -198,6 +205,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     if mat1.shape[1] != mat2.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_mat(mat1.shape)} and {_mat(mat2.shape)})")
     _same_dtype(mat1, mat2, "mm")
+    _input_dtype(input, mat2)
     return _scaled(beta, input, alpha, mat1 @ mat2)
 
 
@@ -205,6 +213,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     if mat.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
+    if not input.dtype == mat.dtype == vec.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_tname(input)}, {_tname(mat)}, "
+                           f"and {_tname(vec)}")
     if mat.shape[1] != vec.shape[0] or input.ndim > 1 or (input.ndim == 1 and input.shape[0] not in (1, mat.shape[0])):
         raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.ndim else 1}), mat "
                            f"({_mat(mat.shape)}), vec "
@@ -225,12 +236,18 @@ def _batch_check(b1, b2):
 @op(tensors=("input", "batch1", "batch2"), inplace=True)
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     _batch_check(batch1, batch2)
+    if batch1.dtype != batch2.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_tname(batch1)} and {_tname(batch2)}")
+    _input_dtype(input, batch2)
     return _scaled(beta, input, alpha, jnp.einsum("bij,bjk->ik", batch1, batch2))
 
 
 @op(tensors=("input", "batch1", "batch2"), inplace=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     _batch_check(batch1, batch2)
+    if not input.dtype == batch1.dtype == batch2.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_tname(input).lower()}, batch1: "
+                           f"{_tname(batch1).lower()}, batch2: {_tname(batch2).lower()}")
     return _scaled(beta, input, alpha, jnp.matmul(batch1, batch2))
 
 
@@ -247,6 +264,8 @@ def _tensordot(a, b, *, dims):
 @public(method=False)
 def tensordot(a, b, dims=2, out=None):
     _no_out("tensordot", out)
+    if a.dtype != b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
     if hasattr(dims, "tolist"):
         dims = dims.tolist()
     if isinstance(dims, int):
@@ -280,8 +299,15 @@ def _cross(input, other, *, dim):
     return _cross_lower(input, other, dim)
 
 
+def _cross_dtypes(input, other):
+    if input.dtype == _dtype.bool:
+        raise NotImplementedError('"cross" not implemented for \'Bool\'')
+    _same_dtype(input, other)  # no promotion in torch's kernel
+
+
 @public()
 def cross(input, other, dim=None):
+    _cross_dtypes(input, other)
     if dim is None:  # torch's deprecated default: the first dim of size 3
         shape = jnp.broadcast_shapes(tuple(input.shape), tuple(other.shape))
         dim = next((i for i, s in enumerate(shape) if s == 3), None)
@@ -436,6 +462,11 @@ def _solve(A, B, *, left):
 
 def solve(A, B, *, left=True, out=None):
     _no_out("linalg.solve", out)
+    if not (A.dtype.is_floating_point or A.dtype.is_complex):  # before the promotion the op applies
+        raise RuntimeError(f"linalg.solve: Expected a floating point or complex tensor as input. Got {_tname(A)}")
+    if A.dtype != B.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type {_tname(A)} "
+                           f"and B of type {_tname(B)} instead")
     return _solve(A, B, left=bool(left))
 
 
@@ -478,6 +509,7 @@ def _torch_cholesky(input, upper=False):
 def _qr(A, *, mode):
     if A.ndim < 2:
         raise RuntimeError(f"linalg.qr: The input tensor A must have at least 2 dimensions.")
+    _float("linalg.qr", A)
     if mode == "r":
         return jnp.zeros((0,), A.dtype), jnp.linalg.qr(A, mode="r")
     return tuple(jnp.linalg.qr(A, mode=mode))
@@ -522,6 +554,10 @@ def _svd_input(A):
 def _svd(A, *, full_matrices):
     if A.ndim < 2:
         raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
+    _float("linalg.svd", A)
+    # XLA's CPU SVD never returns when A holds an infinity and U, V are asked for; torch gives
+    # NaN singular values there, so the factors of a non-finite matrix are NaN here
+    A = jnp.where(jnp.isfinite(A), A, jnp.nan)
     U, S, Vh = jnp.linalg.svd(A, full_matrices=full_matrices)
     return U, S, Vh
 
@@ -541,6 +577,7 @@ def _torch_svd(input, some=True, compute_uv=True):
 def _svdvals(A):
     if A.ndim < 2:
         raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
+    _float("linalg.svd", A)
     return jnp.linalg.svd(A, compute_uv=False)
 
 
@@ -586,7 +623,8 @@ def _pinv(A, *, hermitian, rtol):
     if A.ndim < 2:
         raise RuntimeError("linalg.pinv(A): The input tensor A must have at least 2 dimensions.")
     if not hermitian:
-        return jnp.linalg.pinv(A, rtol=rtol)
+        # the SVD under it never returns on an infinity (see _svd)
+        return jnp.linalg.pinv(jnp.where(jnp.isfinite(A), A, jnp.nan), rtol=rtol)
     # torch: eigenvalues of the lower triangle's Hermitian matrix, those at most rtol * max|w| dropped
     _square("linalg.pinv", A)
     w, v = jnp.linalg.eigh(_hermitian_part(A, True), symmetrize_input=False)
@@ -637,6 +675,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
 
 def _linalg_cross(input, other, *, dim=-1, out=None):
     _no_out("linalg.cross", out)
+    _cross_dtypes(input, other)
     return _cross(input, other, dim=int(dim) if dim < 0 else int(dim) - builtins.max(input.dim(), other.dim()))
 
 
@@ -659,6 +698,11 @@ def multi_dot(tensors, *, out=None):
 
 @op(tensors=("input",), method=False, function=False, grad_name="LinalgMatrixExpBackward0")
 def _matrix_power(input, *, n):
+    if n < 0:
+        _float("linalg.inv", input)
+    elif n >= 2 and input.dtype == jnp.bool_:
+        kernel = "bmm" if input.ndim > 2 else "addmm_impl_cpu_"  # torch's kernel for a batch or one matrix
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     return jnp.linalg.matrix_power(input, n)
 
 
@@ -750,6 +794,9 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     dt = None if dtype is None else _dtype.to_dtype(dtype).np
     if not isinstance(ord, str):
         ord = float(ord) if abs(ord) == math.inf else int(ord)
+    if ord in ("nuc", 2, -2) and A.dim() >= 2 and tuple(d % A.dim() for d in dim) == (A.dim() - 2, A.dim() - 1):
+        # these take an SVD, which refuses NaN
+        A = _svd_input(A)
     return _mnorm(A, ord=ord, dim=tuple(dim), keepdim=bool(keepdim), dtype=dt)
 
 
@@ -813,11 +860,17 @@ def matrix_exp(input):
     return jax.scipy.linalg.expm(input)
 
 
-@op(tensors=("input", "tau"), promote="same", grad_name="LinalgHouseholderProductBackward0")
+@op(tensors=("input", "tau"), grad_name="LinalgHouseholderProductBackward0")
 def orgqr(input, tau):
     """torch.orgqr / torch.linalg.householder_product: the first n columns of H_0 ... H_{k-1}, with
     H_i = I - tau_i v_i v_i^H and v_i = (0, .., 0, 1, input[i+1:, i])."""
     m, n = input.shape[-2:]
+    if m < n:
+        raise RuntimeError("torch.linalg.householder_product: input.shape[-2] must be greater than or equal to "
+                           "input.shape[-1]")
+    if tau.dtype != input.dtype:  # no promotion in torch
+        raise RuntimeError(f"torch.linalg.householder_product: tau dtype {_tname(tau)} does not match input dtype "
+                           f"{_tname(input)}")
     row = jnp.arange(m)
     Q = jnp.broadcast_to(jnp.eye(m, n, dtype=input.dtype), input.shape)
     for i in reversed(range(tau.shape[-1])):

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .. import _strides
+from .. import _dtype, _strides
 from .._engine import modes
 from .registry import op, public, METHODS
 
@@ -599,6 +599,9 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         input, dim = flatten(input), 0
     d = _wrap(dim, input.dim())
     n = input.shape[d] if input.dim() else 1
+    if isinstance(repeats, Tensor) and (repeats.dtype.is_floating_point or repeats.dtype.is_complex or
+                                        repeats.dtype == _dtype.bool):  # torch's kernel counts in integers only
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{_dtype.scalar_name(repeats.dtype)}\'')
     if isinstance(repeats, Tensor) and repeats.numel() != 1:
         if repeats.dim() != 1:
             raise RuntimeError("repeats must be 0-dim or 1-dim tensor")

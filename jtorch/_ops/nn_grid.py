@@ -103,6 +103,9 @@ def _cubic_weights(t):
 
 @op(method=False, tensors=("input", "grid"), grad_name="GridSampler2DBackward0")
 def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
+    if grid.dtype != input.dtype:  # torch's kernel takes one dtype
+        raise RuntimeError(f"expected scalar type {_dtype.scalar_name(input.dtype)} but found "
+                           f"{_dtype.scalar_name(grid.dtype)}")
     n, c, *spatial = input.shape
     out_shape = grid.shape[1:-1]
     flat = input.reshape(n, c, -1)

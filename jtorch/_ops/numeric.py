@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
+from ._checks import host_value
 from .elementwise import _bc
 from .linalg import _safe_root, _tname, _vector_norm
 from .movement import _wrap
@@ -253,7 +254,11 @@ def _cov(input, fweights, aweights, *, correction):
 
 @public()
 def cov(input, *, correction=1, fweights=None, aweights=None):
-    out = _cov(input, fweights, aweights, correction=correction)
+    out = _cov(input, fweights, aweights, correction=correction)  # its dtype and shape checks come first
+    for name, w in (("fweights", fweights), ("aweights", aweights)):
+        v = host_value(w) if w is not None else None
+        if v is not None and v.size and not (v >= 0).all():  # NaN counts as negative, as in torch
+            raise RuntimeError(f"cov(): {name} cannot be negative")
     # torch warns on every call; with weights the count is data-dependent, so only the unweighted case warns
     n_obs = input.shape[-1] if input.dim() == 2 else input.numel()
     if fweights is None and aweights is None and n_obs <= correction:

@@ -424,6 +424,8 @@ def _quantile_public(name, ignore_nan):
     def fn(input, q, dim=None, keepdim=False, *, interpolation="linear"):
         if input.dtype not in (_dtype.float32, _dtype.float64):
             raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+        if input.numel() == 0:
+            raise RuntimeError("quantile() input tensor must be non-empty")
         if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
             raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
                                f"Got {interpolation}")
@@ -440,6 +442,8 @@ nanquantile = _quantile_public("nanquantile", True)
 @op(differentiable=False)
 def histc(input, bins=100, min=0, max=0):  # noqa: A002
     lo, hi = builtins.float(min), builtins.float(max)
+    if input.size == 0:
+        return jnp.zeros(bins, input.dtype)
     if lo == hi:  # torch: the data's own range
         lo, hi = jnp.min(input), jnp.max(input)
         same = lo == hi
