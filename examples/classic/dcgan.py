@@ -1,5 +1,5 @@
-"""DCGAN on small images (after pytorch/examples dcgan): ConvTranspose2d, BatchNorm2d, LeakyReLU,
-two optimizers, detach, BCELoss, labels from torch.full. Data: 16x16 MNIST digits (offline)."""
+"""A small DCGAN (Radford et al.; the architecture of pytorch/examples' dcgan, this code written for jtorch)
+on 16x16 MNIST digits: ConvTranspose2d, BatchNorm2d, LeakyReLU, two Adam optimizers, detach, BCELoss."""
 import argparse
 import os
 import sys
@@ -13,40 +13,45 @@ from torch.utils.data import DataLoader, TensorDataset
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _data  # noqa: E402
 
-NZ, NGF, NDF = 16, 32, 32
+LATENT, G_WIDTH, D_WIDTH = 16, 32, 32
 
 
-def weights_init(m):
-    classname = m.__class__.__name__
-    if classname.find("Conv") != -1:
-        nn.init.normal_(m.weight.data, 0.0, 0.02)
-    elif classname.find("BatchNorm") != -1:
-        nn.init.normal_(m.weight.data, 1.0, 0.02)
-        nn.init.constant_(m.bias.data, 0)
+def _grow(cin, cout, stride, padding):
+    """A 4x4 transposed convolution, batch norm, ReLU."""
+    return [nn.ConvTranspose2d(cin, cout, 4, stride, padding, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True)]
 
 
-class Generator(nn.Module):
+def generator():
+    """[N, LATENT, 1, 1] noise -> [N, 1, 16, 16] images in (-1, 1)."""
+    return nn.Sequential(
+        *_grow(LATENT, 2 * G_WIDTH, 1, 0),  # 1x1 -> 4x4
+        *_grow(2 * G_WIDTH, G_WIDTH, 2, 1),  # -> 8x8
+        nn.ConvTranspose2d(G_WIDTH, 1, 4, 2, 1, bias=False), nn.Tanh())  # -> 16x16
+
+
+class Critic(nn.Module):
+    """[N, 1, 16, 16] images -> [N] probabilities that each one is real."""
+
     def __init__(self):
         super().__init__()
-        self.main = nn.Sequential(
-            nn.ConvTranspose2d(NZ, NGF * 2, 4, 1, 0, bias=False), nn.BatchNorm2d(NGF * 2), nn.ReLU(True),   # 4x4
-            nn.ConvTranspose2d(NGF * 2, NGF, 4, 2, 1, bias=False), nn.BatchNorm2d(NGF), nn.ReLU(True),      # 8x8
-            nn.ConvTranspose2d(NGF, 1, 4, 2, 1, bias=False), nn.Tanh())                                     # 16x16
+        self.layers = nn.Sequential(
+            nn.Conv2d(1, D_WIDTH, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),  # -> 8x8
+            nn.Conv2d(D_WIDTH, 2 * D_WIDTH, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * D_WIDTH),
+            nn.LeakyReLU(0.2, inplace=True),  # -> 4x4
+            nn.Conv2d(2 * D_WIDTH, 1, 4, 1, 0, bias=False), nn.Sigmoid())  # -> 1x1
 
-    def forward(self, x):
-        return self.main(x)
+    def forward(self, images):
+        return self.layers(images).reshape(-1)
 
 
-class Discriminator(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.main = nn.Sequential(
-            nn.Conv2d(1, NDF, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),                        # 8x8
-            nn.Conv2d(NDF, NDF * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(NDF * 2), nn.LeakyReLU(0.2, True),  # 4x4
-            nn.Conv2d(NDF * 2, 1, 4, 1, 0, bias=False), nn.Sigmoid())
-
-    def forward(self, x):
-        return self.main(x).view(-1, 1).squeeze(1)
+def dcgan_init_(net):
+    """The paper's initialisation: convolutions N(0, 0.02), batch-norm scales N(1, 0.02), shifts 0."""
+    for layer in net.modules():
+        if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.normal_(layer.weight, 0.0, 0.02)
+        elif isinstance(layer, nn.BatchNorm2d):
+            nn.init.normal_(layer.weight, 1.0, 0.02)
+            nn.init.zeros_(layer.bias)
 
 
 def main():
@@ -58,48 +63,41 @@ def main():
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    (xtr, _), _ = _data.mnist(args.n_train, 0)
-    x = F.interpolate(torch.from_numpy(xtr), size=(16, 16), mode="bilinear", align_corners=False) * 2 - 1
-    loader = DataLoader(TensorDataset(x), batch_size=args.batch_size, shuffle=True, drop_last=True)
-    netG, netD = Generator().to(device), Discriminator().to(device)
-    netG.apply(weights_init)
-    netD.apply(weights_init)
-    criterion = nn.BCELoss()
-    fixed_noise = torch.randn(64, NZ, 1, 1, device=device)
-    real_label, fake_label = 1.0, 0.0
-    optimizerD = optim.Adam(netD.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    optimizerG = optim.Adam(netG.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    d_real = 0.0
+    (digits, _), _ = _data.mnist(args.n_train, 0)
+    small = F.interpolate(torch.from_numpy(digits), size=(16, 16), mode="bilinear", align_corners=False) * 2 - 1
+    loader = DataLoader(TensorDataset(small), batch_size=args.batch_size, shuffle=True, drop_last=True)
+    gen, critic = generator().to(device), Critic().to(device)
+    dcgan_init_(gen)
+    dcgan_init_(critic)
+    bce = nn.BCELoss()
+    probe = torch.randn(64, LATENT, 1, 1, device=device)  # fixed noise for the final samples
+    opt_g = optim.Adam(gen.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = optim.Adam(critic.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    d_on_real = 0.0
     for epoch in range(args.epochs):
-        for i, (real,) in enumerate(loader):
+        for step, (real,) in enumerate(loader):
             real = real.to(device)
-            b = real.size(0)
-            netD.zero_grad()
-            label = torch.full((b,), real_label, dtype=real.dtype, device=device)
-            output = netD(real)
-            errD_real = criterion(output, label)
-            errD_real.backward()
-            D_x = output.mean().item()
-            noise = torch.randn(b, NZ, 1, 1, device=device)
-            fake = netG(noise)
-            label.fill_(fake_label)
-            output = netD(fake.detach())
-            errD_fake = criterion(output, label)
-            errD_fake.backward()
-            optimizerD.step()
-            netG.zero_grad()
-            label.fill_(real_label)
-            output = netD(fake)
-            errG = criterion(output, label)
-            errG.backward()
-            optimizerG.step()
-            d_real = D_x
-            if i % 10 == 0:
-                print(f"[{epoch}/{args.epochs}][{i}/{len(loader)}] Loss_D: {(errD_real + errD_fake).item():.4f} "
-                      f"Loss_G: {errG.item():.4f} D(x): {D_x:.4f}")
+            n = real.size(0)
+            is_real, is_fake = torch.ones(n, device=device), torch.zeros(n, device=device)
+            # critic: push D(real) up and D(G(z)) down; G is held fixed through detach
+            opt_d.zero_grad()
+            p_real = critic(real)
+            fake = gen(torch.randn(n, LATENT, 1, 1, device=device))
+            loss_d = bce(p_real, is_real) + bce(critic(fake.detach()), is_fake)
+            loss_d.backward()
+            opt_d.step()
+            # generator: make the critic call its images real (the non-saturating loss)
+            opt_g.zero_grad()
+            loss_g = bce(critic(fake), is_real)
+            loss_g.backward()
+            opt_g.step()
+            d_on_real = p_real.mean().item()
+            if step % 10 == 0:
+                print(f"epoch {epoch} step {step}/{len(loader)}: critic loss {loss_d.item():.4f}, "
+                      f"generator loss {loss_g.item():.4f}, D(real) {d_on_real:.4f}")
     with torch.no_grad():
-        samples = netG(fixed_noise)
-    print(f"FINAL D_x={d_real:.3f} sample_std={samples.std().item():.3f}")
+        samples = gen(probe)
+    print(f"FINAL D_x={d_on_real:.3f} sample_std={samples.std().item():.3f}")
 
 
 if __name__ == "__main__":
