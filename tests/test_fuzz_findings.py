@@ -62,6 +62,11 @@ CASES = {
     "repeat_interleave_bool_counts": lambda m: m.repeat_interleave(_t(m, [True, False])),
     "repeat_interleave_float_repeats": lambda m: m.repeat_interleave(_t(m, F[0]), _t(m, 2.0)),
     "cov_fweights_dtype_before_sign": lambda m: m.cov(_t(m, F[:, :3]), fweights=_t(m, [1.0, -1.0, 2.0])),
+    "median_bool": lambda m: m.median(_t(m, [True, False])),
+    "nanmedian_bool_dim": lambda m: m.nanmedian(_t(m, [True, False]), 0),
+    "matrix_rank_int": lambda m: m.linalg.matrix_rank(_t(m, SQ, "int64")),
+    "max_out_values_dtype": lambda m: m.max(_t(m, F, "float64"), 1, out=(m.empty(3), m.empty(3, dtype=m.int64))),
+    "sort_out_indices_dtype": lambda m: m.sort(_t(m, F), out=(m.empty(3, 4), m.empty(3, 4, dtype=m.int32))),
 }
 
 

@@ -40,6 +40,10 @@ def _bc(a, b):
 
 def _write_out(out, result):
     if isinstance(result, tuple):
+        for o, r in zip(out, result):  # torch casts no part of a tuple of outputs (values, indices)
+            if o.dtype is not r.dtype:
+                raise RuntimeError(f"Expected out tensor to have dtype {_lerp_name(r.dtype)}, but got "
+                                   f"{_lerp_name(o.dtype)} instead")
         vals = [_write_out(o, r) for o, r in zip(out, result)]
         return type(result)(*vals) if hasattr(result, "_fields") else tuple(vals)
     if tuple(out.shape) != tuple(result.shape):  # torch resizes `out`

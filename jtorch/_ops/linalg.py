@@ -670,6 +670,8 @@ def _matrix_rank(A, *, atol, rtol, hermitian):
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
     _no_out("linalg.matrix_rank", out)
+    if not (A.dtype.is_floating_point or A.dtype.is_complex):
+        raise RuntimeError("This function doesn't handle types other than float and double")
     return _matrix_rank(A if hermitian else _svd_input(A), atol=atol, rtol=rtol, hermitian=bool(hermitian))
 
 

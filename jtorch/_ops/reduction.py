@@ -372,6 +372,9 @@ def _median_all(input, *, ignore_nan):
 
 def _median_public(name, ignore_nan):
     def fn(input, dim=None, keepdim=False, *, out=None):
+        if input.dtype == _dtype.bool:  # torch's kernels sort numbers only
+            raise NotImplementedError(f'"{"median_cpu" if dim is None else "median_out"}" not implemented for '
+                                      "'Bool'")
         if dim is None:
             if input.numel() == 0:
                 raise IndexError(f"{name}() cannot compute median of an empty tensor")
