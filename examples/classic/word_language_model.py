@@ -1,6 +1,8 @@
-"""Word-level language model (after pytorch/examples word_language_model): Embedding with
-LSTM, GRU or Transformer, truncated backpropagation with hidden-state detach, clip_grad_norm_,
-perplexity, batchify with narrow/view/contiguous. Data: a Markov-chain token stream."""
+"""Word-level language modelling (the task of pytorch/examples' word_language_model; this code is written
+for jtorch): an Embedding feeding an LSTM, GRU, tanh RNN or a causally masked TransformerEncoder, trained
+with truncated backpropagation through time (the recurrent state is carried across windows but detached),
+clip_grad_norm_, SGD with a halving learning rate, and validation perplexity. The token stream is
+column-batched with narrow/view/t/contiguous. Data: tokens drawn from a small Markov chain."""
 import argparse
 import math
 import os
@@ -9,67 +11,82 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torch.optim as optim
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _data  # noqa: E402
 
+VOCAB, EVAL_COLUMNS = 50, 10
 
-class RNNModel(nn.Module):
-    def __init__(self, rnn_type, ntoken, ninp, nhid, nlayers, dropout=0.2):
+
+class RecurrentLM(nn.Module):
+    """Embedding -> dropout -> multi-layer RNN -> dropout -> vocabulary logits."""
+
+    def __init__(self, cell, vocab, width, hidden, layers, dropout=0.2):
         super().__init__()
-        self.drop = nn.Dropout(dropout)
-        self.encoder = nn.Embedding(ntoken, ninp)
-        self.rnn = getattr(nn, rnn_type)(ninp, nhid, nlayers, dropout=dropout)
-        self.decoder = nn.Linear(nhid, ntoken)
-        self.rnn_type, self.nhid, self.nlayers = rnn_type, nhid, nlayers
-        nn.init.uniform_(self.encoder.weight, -0.1, 0.1)
-        nn.init.zeros_(self.decoder.bias)
-        nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
+        self.dropout = nn.Dropout(dropout)
+        self.embed = nn.Embedding(vocab, width)
+        self.rnn = getattr(nn, cell)(width, hidden, layers, dropout=dropout)
+        self.project = nn.Linear(hidden, vocab)
+        self.state_shape = (layers, hidden)
+        self.paired_state = cell == "LSTM"  # an LSTM carries (h, c); GRU and RNN carry h alone
+        # a small uniform start for the embedding and output matrices, the output bias at zero
+        nn.init.uniform_(self.embed.weight, -0.1, 0.1)
+        nn.init.zeros_(self.project.bias)
+        nn.init.uniform_(self.project.weight, -0.1, 0.1)
 
-    def forward(self, input, hidden):
-        emb = self.drop(self.encoder(input))
-        output, hidden = self.rnn(emb, hidden)
-        decoded = self.decoder(self.drop(output)).view(-1, self.decoder.out_features)
-        return F.log_softmax(decoded, dim=1), hidden
+    def initial_state(self, columns):
+        layers, hidden = self.state_shape
+        zeros = lambda: self.project.weight.new_zeros(layers, columns, hidden)  # noqa: E731
+        return (zeros(), zeros()) if self.paired_state else zeros()
 
-    def init_hidden(self, bsz):
-        weight = next(self.parameters())
-        if self.rnn_type == "LSTM":
-            return (weight.new_zeros(self.nlayers, bsz, self.nhid), weight.new_zeros(self.nlayers, bsz, self.nhid))
-        return weight.new_zeros(self.nlayers, bsz, self.nhid)
+    def forward(self, tokens, state):
+        seq, state = self.rnn(self.dropout(self.embed(tokens)), state)
+        logits = self.project(self.dropout(seq))
+        return F.log_softmax(logits.reshape(-1, logits.shape[-1]), dim=1), state
 
 
-class TransformerModel(nn.Module):
-    def __init__(self, ntoken, ninp, nhead, nhid, nlayers, dropout=0.2):
+class CausalTransformerLM(nn.Module):
+    """Scaled embedding -> TransformerEncoder under a causal mask -> vocabulary logits; no recurrent state."""
+
+    def __init__(self, vocab, width, heads, hidden, layers, dropout=0.2):
         super().__init__()
-        self.encoder = nn.Embedding(ntoken, ninp)
-        layer = nn.TransformerEncoderLayer(ninp, nhead, nhid, dropout)
-        self.transformer_encoder = nn.TransformerEncoder(layer, nlayers, enable_nested_tensor=False)
-        self.decoder = nn.Linear(ninp, ntoken)
-        self.ninp = ninp
+        self.embed = nn.Embedding(vocab, width)
+        block = nn.TransformerEncoderLayer(width, heads, hidden, dropout)
+        self.encoder = nn.TransformerEncoder(block, layers, enable_nested_tensor=False)
+        self.project = nn.Linear(width, vocab)
+        self.scale = math.sqrt(width)
 
-    def forward(self, src, has_mask=True):
-        mask = nn.Transformer.generate_square_subsequent_mask(len(src)).to(src.device) if has_mask else None
-        x = self.encoder(src) * math.sqrt(self.ninp)
-        out = self.decoder(self.transformer_encoder(x, mask))
-        return F.log_softmax(out, dim=-1)
+    def initial_state(self, columns):
+        return None
 
-
-def batchify(data, bsz):
-    nbatch = data.size(0) // bsz
-    data = data.narrow(0, 0, nbatch * bsz)
-    return data.view(bsz, -1).t().contiguous()
+    def forward(self, tokens, state=None):
+        causal = nn.Transformer.generate_square_subsequent_mask(tokens.shape[0]).to(tokens.device)
+        logits = self.project(self.encoder(self.embed(tokens) * self.scale, causal))
+        return F.log_softmax(logits, dim=-1).reshape(-1, logits.shape[-1]), None
 
 
-def get_batch(source, i, bptt):
-    seq_len = min(bptt, len(source) - 1 - i)
-    return source[i:i + seq_len], source[i + 1:i + 1 + seq_len].reshape(-1)
+def as_columns(stream, columns):
+    """[T] tokens -> [T // columns, columns]: the stream cut into `columns` contiguous pieces, side by side."""
+    rows = stream.size(0) // columns
+    return stream.narrow(0, 0, rows * columns).view(columns, rows).t().contiguous()
 
 
-def repackage_hidden(h):
-    if isinstance(h, torch.Tensor):
-        return h.detach()
-    return tuple(repackage_hidden(v) for v in h)
+def windows(columns, length):
+    """(inputs, next-token targets flattened) for consecutive windows of at most `length` rows."""
+    last = columns.size(0) - 1
+    for start in range(0, last, length):
+        stop = min(start + length, last)
+        yield columns[start:stop], columns[start + 1:stop + 1].reshape(-1)
+
+
+def detached(state):
+    """The recurrent state cut off from the graph that produced it (None and tuples pass through)."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(detached(s) for s in state)
+    return state.detach()
 
 
 def main():
@@ -88,56 +105,42 @@ def main():
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    ntokens = 50
-    stream = torch.from_numpy(_data.corpus(args.words, ntokens))
-    split = int(0.9 * len(stream))
-    train_data = batchify(stream[:split], args.batch_size).to(device)
-    val_data = batchify(stream[split:], 10).to(device)
+    stream = torch.from_numpy(_data.corpus(args.words, VOCAB))
+    cut = int(0.9 * len(stream))
+    train_cols = as_columns(stream[:cut], args.batch_size).to(device)
+    valid_cols = as_columns(stream[cut:], EVAL_COLUMNS).to(device)
     if args.model == "Transformer":
-        model = TransformerModel(ntokens, args.emsize, 2, args.nhid, args.nlayers).to(device)
+        model = CausalTransformerLM(VOCAB, args.emsize, 2, args.nhid, args.nlayers)
     else:
-        rnn_type = "RNN" if args.model == "RNN_TANH" else args.model
-        model = RNNModel(rnn_type, ntokens, args.emsize, args.nhid, args.nlayers).to(device)
-    criterion = nn.NLLLoss()
+        cell = "RNN" if args.model == "RNN_TANH" else args.model
+        model = RecurrentLM(cell, VOCAB, args.emsize, args.nhid, args.nlayers)
+    model.to(device)
+    nll = nn.NLLLoss()
+    sgd = optim.SGD(model.parameters(), lr=args.lr)
 
-    def evaluate(source):
+    def validation_loss():
         model.eval()
-        total = 0.0
-        hidden = None if args.model == "Transformer" else model.init_hidden(10)
+        state, weighted = model.initial_state(EVAL_COLUMNS), 0.0
         with torch.no_grad():
-            for i in range(0, source.size(0) - 1, args.bptt):
-                data, targets = get_batch(source, i, args.bptt)
-                if args.model == "Transformer":
-                    output = model(data).view(-1, ntokens)
-                else:
-                    output, hidden = model(data, hidden)
-                    hidden = repackage_hidden(hidden)
-                total += len(data) * criterion(output, targets).item()
-        return total / (len(source) - 1)
+            for inputs, targets in windows(valid_cols, args.bptt):
+                log_probs, state = model(inputs, state)
+                weighted += inputs.size(0) * nll(log_probs, targets).item()  # mean per token, weighted by rows
+        return weighted / (valid_cols.size(0) - 1)
 
-    lr = args.lr
     val_loss = float("inf")
     for epoch in range(1, args.epochs + 1):
         model.train()
-        hidden = None if args.model == "Transformer" else model.init_hidden(args.batch_size)
-        total_loss = 0.0
-        for batch, i in enumerate(range(0, train_data.size(0) - 1, args.bptt)):
-            data, targets = get_batch(train_data, i, args.bptt)
-            model.zero_grad()
-            if args.model == "Transformer":
-                output = model(data).view(-1, ntokens)
-            else:
-                hidden = repackage_hidden(hidden)
-                output, hidden = model(data, hidden)
-            loss = criterion(output, targets)
-            loss.backward()
+        state = model.initial_state(args.batch_size)
+        for inputs, targets in windows(train_cols, args.bptt):
+            sgd.zero_grad()
+            log_probs, state = model(inputs, detached(state))  # backpropagate through this window only
+            nll(log_probs, targets).backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
-            for p in model.parameters():
-                p.data.add_(p.grad, alpha=-lr)
-            total_loss += loss.item()
-        val_loss = evaluate(val_data)
-        print(f"| end of epoch {epoch} | valid loss {val_loss:5.2f} | valid ppl {math.exp(val_loss):8.2f}")
-        lr /= 2.0
+            sgd.step()
+        val_loss = validation_loss()
+        print(f"epoch {epoch}: validation loss {val_loss:5.2f}, perplexity {math.exp(val_loss):8.2f}")
+        for group in sgd.param_groups:
+            group["lr"] /= 2.0
     print(f"FINAL val_ppl={math.exp(val_loss):.2f}")
 
 
