@@ -1,6 +1,7 @@
-"""Style transfer (after pytorch/examples fast_neural_style): the TransformerNet with
-InstanceNorm2d, residual blocks and Upsample, trained with a content loss and a Gram-matrix
-style loss on features of a small fixed (random, frozen) convolutional network."""
+"""Fast style transfer (Johnson et al.'s image transformation network, the model of pytorch/examples'
+fast_neural_style; this code is written for jtorch): reflection-padded convolutions with InstanceNorm2d,
+residual blocks, nearest-neighbour Upsample then convolution instead of transposed convolution, trained with
+a content loss and a Gram-matrix style loss on the features of a small fixed (random, frozen) network."""
 import argparse
 import os
 import sys
@@ -14,63 +15,44 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _data  # noqa: E402
 
 
-class ConvLayer(nn.Module):
-    def __init__(self, cin, cout, k, stride):
+def padded_conv(cin, cout, kernel, stride=1):
+    """A convolution that sees a mirrored border, so stride 1 keeps the image size without zero edges."""
+    return nn.Sequential(nn.ReflectionPad2d(kernel // 2), nn.Conv2d(cin, cout, kernel, stride))
+
+
+def conv_in_relu(cin, cout, kernel, stride=1, upsample=False):
+    """(optional 2x nearest upsampling) -> padded conv -> affine instance norm -> ReLU."""
+    grow = [nn.Upsample(scale_factor=2, mode="nearest")] if upsample else []
+    return nn.Sequential(*grow, padded_conv(cin, cout, kernel, stride), nn.InstanceNorm2d(cout, affine=True), nn.ReLU())
+
+
+class Residual(nn.Module):
+    """x + IN(conv(ReLU(IN(conv(x))))), with no activation after the sum."""
+
+    def __init__(self, channels):
         super().__init__()
-        self.reflection_pad = nn.ReflectionPad2d(k // 2)
-        self.conv2d = nn.Conv2d(cin, cout, k, stride)
+        self.branch = nn.Sequential(
+            conv_in_relu(channels, channels, 3),
+            padded_conv(channels, channels, 3), nn.InstanceNorm2d(channels, affine=True))
 
     def forward(self, x):
-        return self.conv2d(self.reflection_pad(x))
+        return x + self.branch(x)
 
 
-class ResidualBlock(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.conv1, self.in1 = ConvLayer(c, c, 3, 1), nn.InstanceNorm2d(c, affine=True)
-        self.conv2, self.in2 = ConvLayer(c, c, 3, 1), nn.InstanceNorm2d(c, affine=True)
-        self.relu = nn.ReLU()
-
-    def forward(self, x):
-        out = self.relu(self.in1(self.conv1(x)))
-        return self.in2(self.conv2(out)) + x
+def transformation_net(width=16):
+    """3-channel image -> 3-channel image of the same size: down once, two residual blocks, up once."""
+    return nn.Sequential(
+        conv_in_relu(3, width, 9),
+        conv_in_relu(width, 2 * width, 3, stride=2),
+        Residual(2 * width), Residual(2 * width),
+        conv_in_relu(2 * width, width, 3, upsample=True),
+        padded_conv(width, 3, 9))
 
 
-class UpsampleConvLayer(nn.Module):
-    def __init__(self, cin, cout, k, stride, upsample=None):
-        super().__init__()
-        self.upsample = nn.Upsample(scale_factor=upsample, mode="nearest") if upsample else None
-        self.reflection_pad = nn.ReflectionPad2d(k // 2)
-        self.conv2d = nn.Conv2d(cin, cout, k, stride)
-
-    def forward(self, x):
-        if self.upsample is not None:
-            x = self.upsample(x)
-        return self.conv2d(self.reflection_pad(x))
-
-
-class TransformerNet(nn.Module):
-    def __init__(self, c=16):
-        super().__init__()
-        self.conv1, self.in1 = ConvLayer(3, c, 9, 1), nn.InstanceNorm2d(c, affine=True)
-        self.conv2, self.in2 = ConvLayer(c, 2 * c, 3, 2), nn.InstanceNorm2d(2 * c, affine=True)
-        self.res1, self.res2 = ResidualBlock(2 * c), ResidualBlock(2 * c)
-        self.deconv1, self.in4 = UpsampleConvLayer(2 * c, c, 3, 1, upsample=2), nn.InstanceNorm2d(c, affine=True)
-        self.deconv2 = ConvLayer(c, 3, 9, 1)
-        self.relu = nn.ReLU()
-
-    def forward(self, x):
-        y = self.relu(self.in1(self.conv1(x)))
-        y = self.relu(self.in2(self.conv2(y)))
-        y = self.res2(self.res1(y))
-        y = self.relu(self.in4(self.deconv1(y)))
-        return self.deconv2(y)
-
-
-def gram_matrix(y):
-    b, ch, h, w = y.size()
-    features = y.view(b, ch, w * h)
-    return features.bmm(features.transpose(1, 2)) / (ch * h * w)
+def gram(features):
+    """[B, C, H, W] -> [B, C, C] channel correlations, divided by C * H * W."""
+    flat = features.flatten(2)
+    return torch.bmm(flat, flat.transpose(1, 2)) / flat[0].numel()
 
 
 def main():
@@ -80,34 +62,30 @@ def main():
     parser.add_argument("--style-weight", type=float, default=1e4)
     args = parser.parse_args()
     torch.manual_seed(42)
-    x, _ = _data.shapes(args.n_train, size=32, seed=3)
-    images = torch.from_numpy(x)
-    style = torch.from_numpy(_data.shapes(1, size=32, seed=9)[0])
-    loader = DataLoader(TensorDataset(images), batch_size=16, shuffle=True)
-    features = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 16, 3, padding=1), nn.ReLU())
-    for p in features.parameters():
-        p.requires_grad_(False)
-    gram_style = gram_matrix(features(style))
-    net = TransformerNet()
-    optimizer = optim.Adam(net.parameters(), 1e-3)
+    contents = torch.from_numpy(_data.shapes(args.n_train, size=32, seed=3)[0])
+    style_image = torch.from_numpy(_data.shapes(1, size=32, seed=9)[0])
+    loader = DataLoader(TensorDataset(contents), batch_size=16, shuffle=True)
+    # stands in for VGG: a fixed random feature extractor, never trained
+    perceive = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 16, 3, padding=1), nn.ReLU())
+    perceive.requires_grad_(False)
+    style_target = gram(perceive(style_image))
+    net = transformation_net()
+    adam = optim.Adam(net.parameters(), 1e-3)
     mse = nn.MSELoss()
-    total = 0.0
+    epoch_loss = 0.0
     for epoch in range(args.epochs):
-        total, n = 0.0, 0
+        losses = []
         for (batch,) in loader:
-            optimizer.zero_grad()
-            y = net(batch)
-            fy, fx = features(y), features(batch)
-            content = mse(fy, fx)
-            style_loss = args.style_weight * mse(gram_matrix(fy), gram_style.expand(fy.size(0), -1, -1))
-            loss = content + style_loss
+            adam.zero_grad()
+            seen_out, seen_in = perceive(net(batch)), perceive(batch)
+            style_err = mse(gram(seen_out), style_target.expand(batch.size(0), -1, -1))
+            loss = mse(seen_out, seen_in) + args.style_weight * style_err
             loss.backward()
-            optimizer.step()
-            total += loss.item()
-            n += 1
-        total /= n
-        print(f"Epoch {epoch + 1}: total loss {total:.4f}")
-    print(f"FINAL loss={total:.4f}")
+            adam.step()
+            losses.append(loss.item())
+        epoch_loss = sum(losses) / len(losses)
+        print(f"epoch {epoch + 1}: mean loss {epoch_loss:.4f}")
+    print(f"FINAL loss={epoch_loss:.4f}")
 
 
 if __name__ == "__main__":
