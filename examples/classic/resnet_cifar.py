@@ -1,5 +1,6 @@
-"""ResNet-18 on CIFAR-shaped data (3x32x32, 10 classes): BasicBlocks with BatchNorm2d and
-shortcuts, SGD with momentum and weight decay, CosineAnnealingLR. Data: synthetic shapes."""
+"""ResNet-18 (He et al.) in its CIFAR form (3x3 stem, no max-pool) on CIFAR-shaped data (3x32x32,
+10 classes), written for jtorch: residual units with BatchNorm2d and projection shortcuts, SGD with momentum
+and weight decay, CosineAnnealingLR. Data: synthetic shapes."""
 import argparse
 import os
 import sys
@@ -14,49 +15,55 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _data  # noqa: E402
 
 
-class BasicBlock(nn.Module):
-    expansion = 1
+def conv3x3_bn(cin, cout, stride=1):
+    return [nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout)]
 
-    def __init__(self, in_planes, planes, stride=1):
+
+class ResidualUnit(nn.Module):
+    """relu(F(x) + skip(x)) with F = conv-BN-ReLU-conv-BN; the skip is the identity unless the unit changes
+    the resolution or the width, when it is a strided 1x1 convolution with BN."""
+
+    def __init__(self, cin, cout, stride):
         super().__init__()
-        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.shortcut = nn.Sequential()
-        if stride != 1 or in_planes != planes:
-            self.shortcut = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+        self.residual = nn.Sequential(*conv3x3_bn(cin, cout, stride), nn.ReLU(), *conv3x3_bn(cout, cout))
+        reshapes = stride != 1 or cin != cout
+        self.project = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout)) \
+            if reshapes else None
 
     def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return F.relu(out + self.shortcut(x))
+        skip = x if self.project is None else self.project(x)
+        return F.relu(self.residual(x) + skip)
+
+
+def stage(cin, cout, units, stride):
+    """`units` residual units; only the first one changes the stride and the width."""
+    return nn.Sequential(*[ResidualUnit(cin if k == 0 else cout, cout, stride if k == 0 else 1)
+                           for k in range(units)])
 
 
 class ResNet(nn.Module):
     def __init__(self, num_blocks=(2, 2, 2, 2), num_classes=10, width=64):
         super().__init__()
-        self.in_planes = width
-        self.conv1 = nn.Conv2d(3, width, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(width)
-        self.layer1 = self._make_layer(width, num_blocks[0], 1)
-        self.layer2 = self._make_layer(2 * width, num_blocks[1], 2)
-        self.layer3 = self._make_layer(4 * width, num_blocks[2], 2)
-        self.layer4 = self._make_layer(8 * width, num_blocks[3], 2)
-        self.linear = nn.Linear(8 * width, num_classes)
-
-    def _make_layer(self, planes, n, stride):
-        layers = []
-        for s in [stride] + [1] * (n - 1):
-            layers.append(BasicBlock(self.in_planes, planes, s))
-            self.in_planes = planes
-        return nn.Sequential(*layers)
+        self.stem = nn.Sequential(*conv3x3_bn(3, width), nn.ReLU())
+        widths = [width, 2 * width, 4 * width, 8 * width]
+        self.stages = nn.Sequential(*[
+            stage(widths[max(i - 1, 0)], widths[i], num_blocks[i], 1 if i == 0 else 2) for i in range(4)])
+        self.classifier = nn.Linear(widths[-1], num_classes)
 
     def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.layer4(self.layer3(self.layer2(self.layer1(out))))
-        out = F.adaptive_avg_pool2d(out, 1).flatten(1)
-        return self.linear(out)
+        pooled = F.adaptive_avg_pool2d(self.stages(self.stem(x)), 1)  # global average over the 4x4 map
+        return self.classifier(pooled.flatten(1))
+
+
+def test_accuracy(net, loader):
+    """Percentage of the loader's images whose highest logit is the true class (eval-mode BatchNorm)."""
+    net.eval()
+    hits = seen = 0
+    with torch.no_grad():
+        for images, labels in loader:
+            hits += (net(images).argmax(1) == labels).sum().item()
+            seen += labels.numel()
+    return 100.0 * hits / seen
 
 
 def train_and_test(args, seed, x, y):
@@ -73,20 +80,13 @@ def train_and_test(args, seed, x, y):
     acc = 0.0
     for epoch in range(args.epochs):
         net.train()
-        for inputs, targets in train:
+        for images, labels in train:
             optimizer.zero_grad()
-            loss = criterion(net(inputs), targets)
+            loss = criterion(net(images), labels)
             loss.backward()
             optimizer.step()
         scheduler.step()
-        net.eval()
-        correct = total = 0
-        with torch.no_grad():
-            for inputs, targets in test:
-                _, predicted = net(inputs).max(1)
-                total += targets.size(0)
-                correct += predicted.eq(targets).sum().item()
-        acc = 100.0 * correct / total
+        acc = test_accuracy(net, test)
         print(f"Epoch {epoch}: loss {loss.item():.3f} test acc {acc:.2f}%")
     return acc
 
