@@ -67,6 +67,7 @@ CASES = {
     "matrix_rank_int": lambda m: m.linalg.matrix_rank(_t(m, SQ, "int64")),
     "max_out_values_dtype": lambda m: m.max(_t(m, F, "float64"), 1, out=(m.empty(3), m.empty(3, dtype=m.int64))),
     "sort_out_indices_dtype": lambda m: m.sort(_t(m, F), out=(m.empty(3, 4), m.empty(3, 4, dtype=m.int32))),
+    "kthvalue_empty_dim": lambda m: m.kthvalue(_t(m, np.zeros((0, 3), np.float32)), 1, 0),
 }
 
 
@@ -101,3 +102,22 @@ def test_svd_of_an_infinity_returns_nan_singular_values():
     u, s, vh = jtorch.linalg.svd(jtorch.tensor(a), full_matrices=False)
     assert np.isnan(want).all() and np.isnan(s.numpy()).all()
     assert np.isnan(jtorch.linalg.pinv(jtorch.tensor(a)).numpy()).all()
+
+
+def test_clamp_with_a_nan_bound_gives_nan_like_torch():
+    x, lo, hi = F[:, :3], F[0, :3] - 1, F[:, :1] + 1
+    lo[1] = np.nan
+    hi[2, 0] = np.nan
+    want = torch.clamp(torch.tensor(x), torch.tensor(lo), torch.tensor(hi)).numpy()
+    got = jtorch.clamp(jtorch.tensor(x), jtorch.tensor(lo), jtorch.tensor(hi)).numpy()
+    np.testing.assert_allclose(got, want, equal_nan=True)
+
+
+def test_igamma_limits_like_torch():
+    # jax's series gives NaN for a = 0 with x < 1 and for a = inf
+    a = np.array([0.0, 0.0, np.inf, 0.5, 0.0], np.float32)
+    x = np.array([0.3, 2.0, 1.0, 0.2, 0.0], np.float32)
+    for name in ("gammainc", "gammaincc"):
+        want = getattr(torch.special, name)(torch.tensor(a), torch.tensor(x)).numpy()
+        got = getattr(jtorch.special, name)(jtorch.tensor(a), jtorch.tensor(x)).numpy()
+        np.testing.assert_allclose(got, want, rtol=1e-5, equal_nan=True)

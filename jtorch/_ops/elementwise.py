@@ -361,6 +361,9 @@ def _clamp(x, lo, hi):
         out = jnp.where(out > hi, hi, out)
     if jnp.issubdtype(x.dtype, jnp.floating):
         out = jnp.where(jnp.isnan(x), jax.lax.stop_gradient(x), out)
+        for bound in (lo, hi):  # a NaN bound gives NaN too, as in torch
+            if bound is not None and jnp.issubdtype(jnp.result_type(bound), jnp.floating):
+                out = jnp.where(jnp.isnan(bound), jnp.nan, out)
     return out
 
 
@@ -491,12 +494,19 @@ def lcm(input, other):
 
 @op(tensors=("input", "other"), promote="float", inplace=True)
 def igamma(input, other):
-    return jax.scipy.special.gammainc(input, other)
+    return _igamma_limits(input, other, jax.scipy.special.gammainc(input, other), 1)
+
+
+def _igamma_limits(a, x, out, at_zero):
+    """torch's values where jax's series gives NaN: P(0, x) = 1 for x > 0 (the limit a -> 0) and
+    P(inf, x) = 0 for finite x; Q = 1 - P there."""
+    out = jnp.where((a == 0) & (x > 0), at_zero, out)
+    return jnp.where(jnp.isposinf(a) & jnp.isfinite(x) & (x >= 0), 1 - at_zero, out).astype(out.dtype)
 
 
 @op(tensors=("input", "other"), promote="float", inplace=True)
 def igammac(input, other):
-    return jax.scipy.special.gammaincc(input, other)
+    return _igamma_limits(input, other, jax.scipy.special.gammaincc(input, other), 0)
 
 
 @op(tensors=("input",), promote="float", function=False, method=False, grad_name="PolygammaBackward0")

@@ -75,6 +75,8 @@ def _kthvalue(input, *, k, dim, keepdim):
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     d = _dim1(dim, input.dim())
     size = input.shape[d] if input.dim() else 1
+    if size == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     v, i = _kthvalue(input, k=int(k), dim=d, keepdim=keepdim)

@@ -178,6 +178,9 @@ KNOWN = {
 # ("Tensor must have a last dimension with stride 1"): a quirk of torch's tensor constructor,
 # not of the op; every complex FFT sample goes through view_as_complex
 KNOWN |= {(info.name, "empty") for info in DB if info.name.endswith("_complex")}
+# an infinity in an FFT's input meets inf - inf at places that depend on the algorithm's order of
+# sums (MKL keeps some as +-inf where XLA's gets NaN); both results are non-finite there
+KNOWN |= {(info.name, "nan/inf") for info in DB if "fft" in info.name}
 
 
 def test_fuzz_outcomes_match_torch():
