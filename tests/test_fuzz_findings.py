@@ -68,6 +68,8 @@ CASES = {
     "max_out_values_dtype": lambda m: m.max(_t(m, F, "float64"), 1, out=(m.empty(3), m.empty(3, dtype=m.int64))),
     "sort_out_indices_dtype": lambda m: m.sort(_t(m, F), out=(m.empty(3, 4), m.empty(3, 4, dtype=m.int32))),
     "kthvalue_empty_dim": lambda m: m.kthvalue(_t(m, np.zeros((0, 3), np.float32)), 1, 0),
+    "where_out_dtype": lambda m: m.where(_t(m, F > 0), _t(m, F, "float64"), _t(m, F, "float64"),
+                                         out=m.empty(3, 4)),
 }
 
 

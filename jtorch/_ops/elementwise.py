@@ -692,8 +692,21 @@ def _nonzero_tuple(condition):
         condition.detach()._value("nonzero")))))
 
 
+def _where_out(fn):
+    """torch's where writes into `out` only of the result's own dtype (other ops cast)."""
+    @functools.wraps(fn)
+    def wrapper(condition, input=None, other=None, *, out=None):
+        result = fn(condition, input, other)
+        if out is None:
+            return result
+        if out.dtype is not result.dtype:
+            raise RuntimeError(f"Expected out type to be {_tname(result.dtype)} but got {_tname(out.dtype)}")
+        return _write_out(out, result)
+    return wrapper
+
+
 @public()
-@takes_out
+@_where_out
 def where(condition, input=None, other=None, *, out=None):
     """where(condition, input, other) with torch's promotion; where(condition) is nonzero(as_tuple=True)."""
     if input is None and other is None:
