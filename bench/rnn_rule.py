@@ -31,12 +31,12 @@ def main():
     model.to(dev)
     data = [(m.from_numpy(x).to(dev), m.from_numpy(y).to(dev)) for x, y in models.batches("lstm")]
     step = models.train_step(model, opt, crit)
-    lowerings = {"reverse-mode rule": 0, "jax's scan derivative": 1}  # modes.state.forward_mode picks one
+    lowerings = {"reverse-mode rule": 0, "jax's scan derivative": 1}  # modes.get().forward_mode picks one
     rates = {k: [] for k in lowerings}
     try:
         for _ in range(args.rounds):
             for name, mode in lowerings.items():
-                modes.state.forward_mode = mode
+                modes.get().forward_mode = mode
                 for i in range(3):  # the first round compiles
                     step(*data[i % len(data)]).item()
                 t0 = time.perf_counter()
@@ -44,7 +44,7 @@ def main():
                     step(*data[i % len(data)]).item()
                 rates[name].append(args.steps / (time.perf_counter() - t0))
     finally:
-        modes.state.forward_mode = 0
+        modes.get().forward_mode = 0
     print(f"LSTM classifier training step on {args.device}, {args.rounds} interleaved rounds of {args.steps} steps:")
     for name, r in rates.items():
         print(f"  {name:22s} steps/s min {min(r):8.1f}  median {statistics.median(r):8.1f}  max {max(r):8.1f}")

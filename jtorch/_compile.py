@@ -161,7 +161,7 @@ class _Compiled:
                 _bind(t, v)
             for t, g in zip(state, grad_vals):
                 t._grad = None if g is None else T._from_lazy(Lazy(g.shape, t.dtype, value=g))
-            modes.state.tracing += 1
+            modes.get().tracing += 1
             gen._trace_seed, gen._trace_count = key, 0
             try:
                 result = self.fn(*args, **kwargs)
@@ -176,7 +176,7 @@ class _Compiled:
                                  [v is not None for v in new], [g is _SAME for g in grads])
                 return [t._lazy.value for t in flat], new, [None if g is _SAME else g for g in grads]
             finally:
-                modes.state.tracing -= 1
+                modes.get().tracing -= 1
                 gen._trace_seed = None
                 for t, lz, g in saved:
                     t._lazy, t._grad = lz, g

@@ -114,7 +114,7 @@ class Tensor:
     def _assign(self, result, opname="copy_"):
         """Rebind self to `result` (an in-place op); writes through to the base of a view."""
         lz = self._fresh_lazy()
-        if modes.state.grad_enabled and lz.requires_grad and lz.grad_fn is None and self._base is None:
+        if modes.get().grad_enabled and lz.requires_grad and lz.grad_fn is None and self._base is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         if self._base is not None and opname not in _OVERLAP_OK and _strides.has_internal_overlap(self):
             raise RuntimeError(_strides.OVERLAP_ERROR)
@@ -143,7 +143,7 @@ class Tensor:
         if base is not None:
             from ._ops.indexing import _view_write
             bl = base._fresh_lazy()
-            if modes.state.grad_enabled and bl.requires_grad and bl.grad_fn is None and new.requires_grad:
+            if modes.get().grad_enabled and bl.requires_grad and bl.grad_fn is None and new.requires_grad:
                 raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                    "operation.")
             written = _view_write(base, result, self._view[0])

@@ -2,26 +2,36 @@
 
 torch keeps grad mode, inference mode and autocast per thread, so two threads can train
 two models, or one can train while another runs `no_grad` inference. jtorch does the same:
-every switch the dispatcher reads lives on `state`, a `threading.local` whose class
-attributes are the defaults a new thread starts with. The list of tensors recorded since
-the last sync is per thread too, so a sync only ever computes its own thread's graph.
+`get()` returns this thread's `Modes`, a plain object the dispatcher reads once per op (an
+attribute of a `threading.local` costs several times a slot read). The list of tensors
+recorded since the last sync is per thread too, so a sync only computes its own thread's graph.
 """
 import threading
 
 
-class _State(threading.local):
-    grad_enabled = True   # torch.is_grad_enabled()
-    inference = False     # inside torch.inference_mode()
-    tracing = 0           # > 0 while jax traces jtorch ops (jtorch.compile, autograd.Function, torch.func)
-    forward_mode = 0      # > 0 while torch.func traces a forward-mode transform (jvp, linearize, jacfwd)
-    autocast = None       # None, or fn(op name) -> the dtype its float inputs run in (torch.autocast)
+class Modes:
+    __slots__ = ("grad_enabled", "inference", "tracing", "forward_mode", "autocast", "live")
 
     def __init__(self):
-        # weak references to the tensors this thread recorded pending since its last sync
-        self.live = []
+        self.grad_enabled = True  # torch.is_grad_enabled()
+        self.inference = False    # inside torch.inference_mode()
+        self.tracing = 0          # > 0 while jax traces jtorch ops (jtorch.compile, autograd.Function, torch.func)
+        self.forward_mode = 0     # > 0 while torch.func traces a forward-mode transform (jvp, linearize, jacfwd)
+        self.autocast = None      # None, or fn(op name) -> the dtype its float inputs run in (torch.autocast)
+        self.live = []            # weak references to the tensors recorded pending since this thread's last sync
 
 
-state = _State()
+class _PerThread(threading.local):
+    def __init__(self):
+        self.modes = Modes()  # runs once in each thread that asks: a new thread starts at torch's defaults
+
+
+_per_thread = _PerThread()
+
+
+def get():
+    """This thread's Modes."""
+    return _per_thread.modes
 
 
 class tracing:
@@ -30,7 +40,7 @@ class tracing:
     __slots__ = ()
 
     def __enter__(self):
-        state.tracing += 1
+        get().tracing += 1
 
     def __exit__(self, *exc):
-        state.tracing -= 1
+        get().tracing -= 1

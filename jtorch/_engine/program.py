@@ -109,8 +109,8 @@ max_programs = int(os.environ.get("JTORCH_MAX_PROGRAMS", "512"))
 def executable(prog, donate=()):
     """(jitted function, cache key or None): the key is given when the program is new."""
     # an op with a reverse-mode-only rule (jax.custom_vjp) lowers its plain form while a
-    # forward-mode transform traces (modes.state.forward_mode): those programs are cached apart
-    key = (prog, donate, modes.state.forward_mode > 0)
+    # forward-mode transform traces (modes.get().forward_mode): those programs are cached apart
+    key = (prog, donate, modes.get().forward_mode > 0)
     fn = _cache.get(key)
     if fn is not None:
         _cache.move_to_end(key)

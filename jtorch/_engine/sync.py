@@ -16,7 +16,7 @@ import jax
 from . import metrics, modes, program
 
 # Each thread keeps weak references to the tensors it created pending since its last sync in
-# modes.state.live (a plain list: appending a weakref is far cheaper per op than a WeakSet,
+# modes.get().live (a plain list: appending a weakref is far cheaper per op than a WeakSet,
 # and Tensor.__eq__ is elementwise anyway).
 _sites = {}                # call site -> [programs compiled there, the latest two of them]
 _warned = set()
@@ -25,7 +25,7 @@ _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def track(tensor):
-    modes.state.live.append(weakref.ref(tensor))
+    modes.get().live.append(weakref.ref(tensor))
 
 
 def materialize(lazies, reason):
@@ -34,14 +34,14 @@ def materialize(lazies, reason):
     if not roots:
         return
     held_pending(roots)
-    modes.state.live.clear()
+    modes.get().live.clear()
     run(sorted(roots.values(), key=_latest_op_first), reason)
 
 
 def held_pending(out):
     """Add the pending value of every tensor still held (tracked since the last sync) to `out`,
     a dict id(Lazy) -> Lazy; returns it."""
-    for ref in modes.state.live:
+    for ref in modes.get().live:
         t = ref()
         if t is not None:
             lz = t._lazy

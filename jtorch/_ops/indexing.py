@@ -249,7 +249,7 @@ def getitem(self, index):
     if not tensors:
         lz = self._fresh_lazy()
         if (lz.value is not None and lz.value is not _device.META and not lz.requires_grad
-                and not modes.state.tracing
+                and not modes.get().tracing
                 and not isinstance(lz.value, jax.core.Tracer) and not _creation.keep_on_host):
             return _basic_now(self, lz, spec)
         return _basic_op(spec)(self, spec=spec)

@@ -839,7 +839,7 @@ def _reshape_inplace(name, fn):
         lz = self._fresh_lazy()
         if self._base is not None:
             raise NotImplementedError(f"jtorch has no lowering for torch.Tensor.{name} on a view yet")
-        if modes.state.grad_enabled and lz.requires_grad and lz.grad_fn is None:
+        if modes.get().grad_enabled and lz.requires_grad and lz.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         out = fn(self, *args, **kwargs)
         self._rebind(out._fresh_lazy(), lz)

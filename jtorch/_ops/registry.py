@@ -7,6 +7,7 @@ the same function object serves as the Tensor method, and `name_` forms are gene
 for in-place variants.
 """
 import inspect
+from weakref import ref as _weakref
 
 import jax
 import numpy as np
@@ -231,7 +232,7 @@ def _same_dtype(args):
 
 def dispatch(opdef, args, static):
     """Record (or run) one op call; returns a Tensor or a tuple of Tensors."""
-    mode = modes.state
+    mode = modes.get()
     if mode.autocast is not None:
         args = _autocast_args(opdef, args, mode.autocast)
     if _device.device_check is not None:
@@ -281,7 +282,7 @@ def dispatch(opdef, args, static):
             lz = Lazy(shape, dt, node=node, index=i, requires_grad=rg, grad_fn=grad_fn if rg else None)
             if eager:
                 lz.value = res[i]
-            outs.append(_wrap(lz, eager))
+            outs.append(_wrap(lz, eager, mode.live))
         if opdef.view:
             for i, t in enumerate(outs):
                 t._make_view(args[0], (opdef, static, i))
@@ -291,7 +292,7 @@ def dispatch(opdef, args, static):
     lz = Lazy(shape, dt, node=node, requires_grad=rg, grad_fn=grad_fn if rg else None)
     if eager:
         lz.value = res
-    out = _wrap(lz, eager)
+    out = _wrap(lz, eager, mode.live)
     if opdef.view:
         out._make_view(args[0], (opdef, static, None))
     return out
@@ -303,7 +304,7 @@ def _meta_result(opdef, args, static, out_avals, requires_grad, grad_fn):
     for shape, dt in (out_avals if isinstance(out_avals, list) else [out_avals]):
         rg = requires_grad and (dt.is_floating_point or dt.is_complex)
         outs.append(_wrap(Lazy(shape, dt, value=_device.META, requires_grad=rg, grad_fn=grad_fn if rg else None),
-                          True))
+                          True, None))
     if opdef.view:
         for i, t in enumerate(outs):
             t._make_view(args[0], (opdef, static, i if isinstance(out_avals, list) else None))
@@ -325,11 +326,11 @@ def _autocast_args(opdef, args, policy):
     return tuple(out)
 
 
-def _wrap(lz, eager):
+def _wrap(lz, eager, live):
     t = object.__new__(_Tensor)
     t._init(lz)
     if not eager:
-        sync.track(t)
+        live.append(_weakref(t))  # sync.track, with this thread's list already in hand
     return t
 
 

@@ -63,7 +63,7 @@ def _masked(h2, c2, h, c, m):
 
 def _scan(mode, xp, mask, h0, c0, w_hh, b_hh, w_hr):
     """(out, h_n, c_n): the cell scanned over time; xp is (T, [D,] B, G)."""
-    if w_hr is None and not modes.state.forward_mode:
+    if w_hr is None and not modes.get().forward_mode:
         return _scan_vjp(mode, xp, mask, h0, c0, w_hh, b_hh)
     return _scan_plain(mode, xp, mask, h0, c0, w_hh, b_hh, w_hr)
 
@@ -84,7 +84,7 @@ def _scan_plain(mode, xp, mask, h0, c0, w_hh, b_hh, w_hr=None):
 # keeps one pullback per step, returns the gate gradients stacked, and forms the w_hh and
 # b_hh gradients after the loop as one matmul and one sum: a bench-sized LSTM layer's
 # gradient takes about three quarters of the time on XLA:CPU. Its backward is differentiable
-# (double backward works); forward-mode transforms lower the plain scan (modes.state.forward_mode).
+# (double backward works); forward-mode transforms lower the plain scan (modes.get().forward_mode).
 @functools.partial(jax.custom_vjp, nondiff_argnums=(0,))
 def _scan_vjp(mode, xp, mask, h0, c0, w_hh, b_hh):
     return _scan_plain(mode, xp, mask, h0, c0, w_hh, b_hh)

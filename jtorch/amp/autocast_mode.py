@@ -1,6 +1,6 @@
 """torch.autocast on the op table: ops in torch's lists run with their float inputs cast.
 
-The dispatcher calls `modes.state.autocast(op_name)` for every op while an autocast
+The dispatcher calls `modes.get().autocast(op_name)` for every op while an autocast
 region is active; it answers the dtype the op's floating inputs run in (the low
 precision dtype, float32) or None (the op runs on its inputs as given, so ops outside
 the lists follow type promotion, as in torch). The lists are torch's
@@ -90,7 +90,7 @@ def _install():
     if dev == "tpu":
         dev = "xla"
     if not _enabled.get(dev, False):
-        modes.state.autocast = None
+        modes.get().autocast = None
         return
     table = _table(dev, _dtypes[dev])
     get = table.get
@@ -99,9 +99,9 @@ def _install():
             if name in _BANNED_CUDA:
                 _banned(name)
             return get(name)
-        modes.state.autocast = hook
+        modes.get().autocast = hook
     else:
-        modes.state.autocast = get
+        modes.get().autocast = get
 
 
 def is_autocast_available(device_type):

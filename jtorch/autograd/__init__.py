@@ -133,11 +133,11 @@ class _grad_for:
         self._mode = bool(create_graph)
 
     def __enter__(self):
-        self._prev = modes.state.grad_enabled
-        modes.state.grad_enabled = self._mode and self._prev
+        self._prev = modes.get().grad_enabled
+        modes.get().grad_enabled = self._mode and self._prev
 
     def __exit__(self, *exc):
-        modes.state.grad_enabled = self._prev
+        modes.get().grad_enabled = self._prev
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

@@ -127,7 +127,7 @@ def run_vjp(roots, cots, wrt, create_graph, share=()):
     inputs = tuple(leaves) + tuple(cots)
     slots = {id(n): i for i, n in enumerate(nodes)}
     # traced (eager) values are replaced too: the first forward then has no use left, and XLA drops it
-    share = [lz for lz in share if (lz.value is None or modes.state.tracing) and lz.node is not None
+    share = [lz for lz in share if (lz.value is None or modes.get().tracing) and lz.node is not None
              and id(lz.node) in slots]
     if share:
         # a pending input of the vjp (`q.detach()` of a pending q) is computed from the forward
@@ -137,9 +137,9 @@ def run_vjp(roots, cots, wrt, create_graph, share=()):
             share = [lz for lz in share if id(lz.node) not in upstream]
     refs = tuple((slots[id(lz.node)], lz.index) for lz in share)
     node = Node(VJP, (("prog", prog), ("diff", diff), ("n_cot", len(cots)), ("shared", refs)), inputs)
-    rg = create_graph and modes.state.grad_enabled and any(lz.requires_grad for lz in inputs)
+    rg = create_graph and modes.get().grad_enabled and any(lz.requires_grad for lz in inputs)
     values = None
-    if modes.state.tracing:  # tracing (jtorch.compile, custom functions): compute now
+    if modes.get().tracing:  # tracing (jtorch.compile, custom functions): compute now
         values = VJP.lower(*[None if lz is None else lz.value for lz in inputs], **dict(node.static))
     grads = {}
     for k, i in enumerate(diff):

@@ -10,11 +10,11 @@ from .._engine import modes
 
 
 def is_grad_enabled():
-    return modes.state.grad_enabled
+    return modes.get().grad_enabled
 
 
 def is_inference_mode_enabled():
-    return modes.state.inference
+    return modes.get().inference
 
 
 class _Switch:
@@ -32,12 +32,12 @@ class _Switch:
     _bare_ok = True
 
     def __enter__(self):
-        st = modes.state
+        st = modes.get()
         self._saved = (st.grad_enabled, st.inference)
         st.grad_enabled, st.inference = self._target()
 
     def __exit__(self, *exc):
-        modes.state.grad_enabled, modes.state.inference = self._saved
+        modes.get().grad_enabled, modes.get().inference = self._saved
         return False
 
     def __call__(self, fn):
@@ -55,12 +55,12 @@ class _Switch:
 
 class no_grad(_Switch):
     def _target(self):
-        return False, modes.state.inference
+        return False, modes.get().inference
 
 
 class enable_grad(_Switch):
     def _target(self):
-        return True, modes.state.inference
+        return True, modes.get().inference
 
 
 class set_grad_enabled(_Switch):
@@ -69,18 +69,18 @@ class set_grad_enabled(_Switch):
     def __init__(self, mode):
         self._mode = bool(mode)
         # torch switches at construction, so `torch.set_grad_enabled(False)` works as a plain call
-        self._before = modes.state.grad_enabled
-        modes.state.grad_enabled = self._mode
+        self._before = modes.get().grad_enabled
+        modes.get().grad_enabled = self._mode
 
     def _target(self):
-        return self._mode, modes.state.inference
+        return self._mode, modes.get().inference
 
     def __enter__(self):
-        st = modes.state
+        st = modes.get()
         self._saved = (self._before, st.inference)
 
     def __call__(self, fn):
-        modes.state.grad_enabled = self._before  # used as a decorator: the construction switched nothing
+        modes.get().grad_enabled = self._before  # used as a decorator: the construction switched nothing
         return super().__call__(fn)
 
     def clone(self):

@@ -26,7 +26,7 @@ def compile(*args, **kwargs):  # noqa: A001
 def is_compiling():
     """True while jax traces jtorch ops (inside torch.compile, torch.func transforms, autograd.Function)."""
     from .._engine import modes
-    return modes.state.tracing > 0
+    return modes.get().tracing > 0
 
 
 def is_dynamo_compiling():

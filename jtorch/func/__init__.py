@@ -36,9 +36,9 @@ def _is_tensor(x):
 def _flush():
     """Make pending tensors concrete before tracing: the function may read any of them (closures,
     module parameters) and eager ops need values."""
-    if modes.state.tracing:
+    if modes.get().tracing:
         return  # already tracing: every tensor made since holds a value
-    for ref in modes.state.live:
+    for ref in modes.get().live:
         t = ref()
         if t is not None and t._lazy.value is None:
             sync.materialize([t._lazy], "func")
@@ -60,12 +60,12 @@ class _Guard:
 
     def __enter__(self):
         if self.api in self.FORWARD:
-            modes.state.forward_mode += 1
+            modes.get().forward_mode += 1
         return self
 
     def __exit__(self, exc_type, *exc):
         if self.api in self.FORWARD:
-            modes.state.forward_mode -= 1
+            modes.get().forward_mode -= 1
         written = False
         for t, lz in zip(self.tensors, self.lazies):
             if t._lazy is not lz and isinstance(t._lazy.value, jax.core.Tracer):

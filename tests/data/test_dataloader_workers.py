@@ -208,7 +208,7 @@ class _SeesParentGraph(Dataset):
 
     def __getitem__(self, i):
         from jtorch._engine import modes
-        return any(r() is not None and tuple(r().shape) == (7, 13) for r in modes.state.live)
+        return any(r() is not None and tuple(r().shape) == (7, 13) for r in modes.get().live)
 
 
 def test_forked_worker_does_not_compute_the_parents_pending_tensors():

@@ -236,11 +236,11 @@ def test_backward_loop_carries_no_weight_gradient(mode, gates):
         return (out ** 2).sum() + (c ** 2).sum()
 
     def carried(flag):
-        modes.state.forward_mode = flag
+        modes.get().forward_mode = flag
         try:
             scans = _scan_carries(jax.make_jaxpr(jax.grad(loss, (0, 1, 2)))(*args).jaxpr, [])
         finally:
-            modes.state.forward_mode = 0
+            modes.get().forward_mode = 0
         assert len(scans) == 2  # the forward loop and the backward loop
         return {shape for carry in scans for shape in carry}
 

@@ -609,7 +609,7 @@ def install(jax_ok):
     from ..._engine import modes
     from ..._ops import creation
     # a forked worker inherits the parent's list of pending tensors: its syncs must not compute them
-    modes.state.live.clear()
+    modes.get().live.clear()
     _state["jax_ok"] = jax_ok
     _program.executable = _host_executable
     creation.keep_on_host = True
