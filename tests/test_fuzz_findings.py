@@ -123,3 +123,19 @@ def test_igamma_limits_like_torch():
         want = getattr(torch.special, name)(torch.tensor(a), torch.tensor(x)).numpy()
         got = getattr(jtorch.special, name)(jtorch.tensor(a), jtorch.tensor(x)).numpy()
         np.testing.assert_allclose(got, want, rtol=1e-5, equal_nan=True)
+
+
+def test_slogdet_of_nan_has_sign_zero_like_torch():
+    a = np.stack([SQ, SQ])
+    a[1, 1, 0] = np.nan
+    want = torch.linalg.slogdet(torch.tensor(a))
+    got = jtorch.linalg.slogdet(jtorch.tensor(a))
+    np.testing.assert_array_equal(got.sign.numpy(), want.sign.numpy())
+    np.testing.assert_allclose(got.logabsdet.numpy(), want.logabsdet.numpy(), rtol=1e-5, equal_nan=True)
+
+
+def test_spherical_bessel_j0_at_infinity_like_torch():
+    x = np.array([np.inf, -np.inf, 0.0, 2.5, np.nan])
+    want = torch.special.spherical_bessel_j0(torch.tensor(x)).numpy()
+    got = jtorch.special.spherical_bessel_j0(jtorch.tensor(x)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-6, equal_nan=True)

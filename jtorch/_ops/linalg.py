@@ -406,7 +406,8 @@ def _slogdet(A):
     _square("linalg.slogdet", A)
     _float("linalg.slogdet", A)
     sign, logabs = jnp.linalg.slogdet(A)
-    return sign, logabs
+    # torch's sign of a NaN pivot is 0 (its sign(nan) is 0), so a NaN determinant has sign 0
+    return jnp.where(jnp.isnan(logabs), jnp.zeros_like(sign), sign), logabs
 
 
 def inv(A, *, out=None):

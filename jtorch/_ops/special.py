@@ -209,8 +209,9 @@ special_airy_ai = _unary("special_airy_ai", _airy_ai, differentiable=False)
 
 
 def _spherical_j0(x):
-    safe = jnp.where(x == 0, 1, x)
-    return jnp.where(x == 0, 1, jnp.sin(safe) / safe).astype(x.dtype)
+    safe = jnp.where((x == 0) | jnp.isinf(x), 1, x)
+    # sin(x)/x at 0 is 1 and at +-inf is 0 (torch's limits), not NaN
+    return jnp.where(x == 0, 1, jnp.where(jnp.isinf(x), 0, jnp.sin(safe) / safe)).astype(x.dtype)
 
 
 special_spherical_bessel_j0 = _unary("special_spherical_bessel_j0", _spherical_j0, differentiable=False)
