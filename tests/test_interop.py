@@ -421,3 +421,22 @@ def test_tfds_dataset_through_dataloader(tmp_path):
     assert np.mean(losses[-4:]) < np.mean(losses[:4])
     with pytest.raises(Exception, match="tiny_blobs|not found|DatasetNotFound"):
         interop.TFDSDataset("tiny_blobs", "train", data_dir=str(tmp_path / "elsewhere"))
+
+
+def test_functional_under_shard_map_averages_gradients_like_the_whole_batch():
+    """A data-parallel step by hand: shard_map over the batch, gradients averaged with pmean."""
+    from jax.sharding import Mesh, PartitionSpec as P
+    x, y = _data()
+    m = _mlp()
+    params, buffers, apply = interop.functional(m)
+    mesh = Mesh(np.array(jax.devices()[:1]), ("batch",))
+
+    def local_grad(params, x, y):
+        g = jax.grad(lambda p: jnp.mean((apply(p, buffers, x) - y) ** 2))(params)
+        return jax.lax.pmean(g, "batch")
+
+    sharded = jax.jit(jax.shard_map(local_grad, mesh=mesh, in_specs=(P(), P("batch"), P("batch")), out_specs=P()))
+    grads = sharded(params, jnp.asarray(x), jnp.asarray(y))
+    ((m(x) - y) ** 2).mean().backward()
+    for name, p in m.named_parameters():
+        np.testing.assert_allclose(grads[name], p.grad.numpy(), rtol=1e-5, atol=1e-6)
