@@ -45,6 +45,14 @@ def test_unprepared_dataset_is_named_in_the_error(tmp_path, offline, monkeypatch
     assert not os.path.exists(tmp_path / "IMDB" / "aclImdb")
 
 
+def test_a_dataset_tfds_never_generated_is_named_in_the_error(tmp_path, offline, monkeypatch):
+    def never_generated(name, split, download):  # what tfds raises where imdb_reviews was never prepared
+        raise KeyError("Trying to access `splits['train']` but `splits` is empty.")
+    _fake_tfds(monkeypatch, never_generated)
+    with pytest.raises(FileNotFoundError, match="no prepared imdb_reviews"):
+        imdb.ensure_aclimdb(str(tmp_path / "IMDB" / "aclImdb"))
+
+
 def test_a_broken_dataset_is_not_swallowed(tmp_path, offline, monkeypatch):
     class Broken:
         def __len__(self):

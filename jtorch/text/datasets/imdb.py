@@ -82,7 +82,7 @@ def _from_tfds(folder):
         return "tensorflow-datasets is not installed"
     try:
         sources = {split: tfds.data_source("imdb_reviews", split=split, download=False) for split in ("train", "test")}
-    except (NotImplementedError, FileNotFoundError) as e:  # not prepared, or not as ArrayRecord
+    except (NotImplementedError, FileNotFoundError, KeyError) as e:  # not generated, or not as ArrayRecord
         return f"tensorflow-datasets has no prepared imdb_reviews: {str(e).splitlines()[0]}"
     part = folder + ".part"
     shutil.rmtree(part, ignore_errors=True)
