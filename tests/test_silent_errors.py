@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import jtorch
+from tests.ops.opinfo import error_text
 
 torch = pytest.importorskip("torch", reason="parity cases compare with real torch")
 
@@ -83,20 +84,12 @@ FINE = {
 }
 
 
-def _outcome(m, fn):
-    try:
-        fn(m)
-    except Exception as e:  # noqa: BLE001 - the exception is what is compared
-        return type(e).__name__, str(e)
-    return None
-
-
 @pytest.mark.filterwarnings("ignore:Using a target size")  # both warn that the loss broadcasts
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_raises_like_torch(name):
-    theirs = _outcome(torch, CASES[name])
-    assert theirs is not None, "the case no longer raises in torch"
-    assert _outcome(jtorch, CASES[name]) == theirs
+    theirs = error_text(lambda: CASES[name](torch))
+    assert theirs != "no error", "the case no longer raises in torch"
+    assert error_text(lambda: CASES[name](jtorch)) == theirs
 
 
 @pytest.mark.filterwarnings("ignore:Using a target size")  # both warn that the loss broadcasts
