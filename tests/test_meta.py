@@ -190,3 +190,14 @@ def test_backward_through_meta_is_refused():
     m = jtorch.empty(2, device="meta", requires_grad=True)
     with pytest.raises(NotImplementedError, match="meta"):
         (m * 2).sum().backward()
+
+
+def test_random_like_follows_its_input_or_device_like_torch():
+    def devices(m):
+        x, mx = m.ones(2, 3), m.ones(2, 3, device="meta")
+        out = [m.rand_like(x), m.randn_like(x), m.randint_like(x, 5), m.rand_like(x, device="meta"),
+               m.rand_like(mx), m.randn_like(mx), m.randint_like(mx, 5)]
+        with m.device("meta"):
+            out.append(m.rand_like(x))
+        return [(str(t.device), tuple(t.shape)) for t in out]
+    assert devices(jtorch) == devices(torch)

@@ -7,7 +7,7 @@ import jax.numpy as jnp
 from .. import _dtype
 from .._engine.graph import Lazy
 from . import _checks, registry
-from .creation import _finish, _shape, _size
+from .creation import _finish, _follow, _shape, _size
 from .elementwise import takes_out
 from .registry import op, public
 
@@ -197,12 +197,12 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 
 @public(method=False)
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return rand(input.shape, dtype=dtype or input.dtype, device=_follow(input, device), requires_grad=requires_grad)
 
 
 @public(method=False)
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return randn(input.shape, dtype=dtype or input.dtype, device=_follow(input, device), requires_grad=requires_grad)
 
 
 @public(method=False)
@@ -210,7 +210,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
                  memory_format=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=dtype or input.dtype)
+    return randint(low, high, input.shape, dtype=dtype or input.dtype, device=_follow(input, device),
+                   requires_grad=requires_grad)
 
 
 @public()
