@@ -53,7 +53,12 @@ def run(script, args):
     install_aliases()
     sys.argv = [script] + list(args)
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
-    runpy.run_path(script, run_name="__main__")
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except (Exception, KeyboardInterrupt) as e:  # SystemExit passes: the script chose its exit
+        from ._engine.tracebacks import print_uncaught
+        print_uncaught(e)
+        raise SystemExit(1) from None
 
 
 DATA_ROOTS = {"mnist": "./data", "imdb": "./.data"}  # where torchvision's and torchtext's examples look

@@ -4,8 +4,26 @@ from . import creation, elementwise, indexing, linalg, movement, random, reducti
 from . import nn  # noqa: F401,E402  (torch.softmax, torch.conv2d, ... and Tensor.softmax)
 from . import complex, nn_grid, numeric, special, spectral  # noqa: F401,E402
 from .._tensor import Tensor
+from .._engine.tracebacks import trimmed
 
 _F = registry.FUNCTIONS
+
+# torch also exports these in-place forms as functions (torch.relu_(x) is x.relu_()): the same entry
+_TOP_LEVEL_INPLACE = (
+    "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
+    "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",
+    "deg2rad_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "gcd_", "i0_",
+    "index_put_", "lcm_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_",
+    "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",
+    "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "conj_physical_", "as_strided_",
+)
+# ... and these, which torch has as functions only (no Tensor method): rebinding their first argument
+_FUNCTION_ONLY_INPLACE = ("celu_", "selu_", "threshold_")
+for _n in _TOP_LEVEL_INPLACE:
+    _F.setdefault(_n, registry.METHODS[_n])
+for _n in _FUNCTION_ONLY_INPLACE:
+    _F.setdefault(_n, registry._make_inplace(_F[_n[:-1]], _n))
+_F.setdefault("detach_", Tensor.detach_)
 
 
 def _reflected(name):
@@ -22,7 +40,10 @@ def _operand(fn):
     def wrapper(self, other):
         if other is None or isinstance(other, (str, bytes, list, tuple, dict)):
             return NotImplemented
-        return fn(self, other)
+        try:
+            return fn(self, other)
+        except Exception as e:
+            raise trimmed(e)
     wrapper.__name__ = fn.__name__
     return wrapper
 
