@@ -11,9 +11,8 @@ import numpy as np
 
 from . import _dtype, _strides, _tensor_str
 from ._device import META, device as _device_cls, tensor_device
-from ._engine import modes, sync
+from ._engine import dispatch, modes, sync
 from ._engine.graph import Lazy
-from ._ops import registry
 
 
 class Size(tuple):
@@ -104,7 +103,7 @@ class Tensor:
         chain = self._view[0]
         t = base
         for op, static, index in chain:
-            t = registry.dispatch(op, (t,), tuple(v for k, v in static if k != "_dtype"))
+            t = dispatch.dispatch(op, (t,), tuple(v for k, v in static if k != "_dtype"))
             if index is not None:
                 t = t[index]
         self._lazy = t._lazy
@@ -598,7 +597,7 @@ class Tensor:
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        raise registry.missing("torch.Tensor", name)
+        raise dispatch.missing("torch.Tensor", name)
 
 
 _TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "float16": "torch.HalfTensor",
@@ -662,4 +661,4 @@ def _init_subclass(cls, **kwargs):
 Tensor.__init_subclass__ = classmethod(_init_subclass)
 _register_pytree(Tensor)
 
-registry._Tensor = Tensor
+dispatch._Tensor = Tensor

@@ -9,12 +9,11 @@ gives an arbitrary value) unless a later check sees the value.
 Shape checks run at trace time inside lowerings (shapes are static), so they cost nothing
 per call once an op's output shape is cached, and raise torch's message instead of jax's.
 """
-import re
-
 import jax
 import numpy as np
 
 from . import registry
+from .._engine.dispatch import broadcast_shapes, in_torch_words  # noqa: F401  (the ops' shape checks)
 
 
 def host_value(x):
@@ -64,21 +63,6 @@ def index_in_bounds(index, dim, size):
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
 
 
-def broadcast_shapes(*shapes):
-    """The broadcast shape, or torch's RuntimeError naming the first pair of sizes that clash."""
-    n = max((len(s) for s in shapes), default=0)
-    out = [1] * n
-    for s in shapes:
-        for i, size in enumerate(s):
-            d = n - len(s) + i
-            if size != out[d] and size != 1 and out[d] != 1:
-                raise RuntimeError(f"The size of tensor a ({out[d]}) must match the size of tensor b ({size}) at "
-                                   f"non-singleton dimension {d}")
-            if size != 1:
-                out[d] = size
-    return tuple(out)
-
-
 def reduction_dims(name, shape, dims):
     """torch's IndexError for a reduction with no identity (max, argmax, ...) over nothing.
     `dims`: the reduced dims (wrapped), or None for all of them."""
@@ -92,30 +76,6 @@ def reduction_dims(name, shape, dims):
     for d in dims:
         if shape and shape[d] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
-
-
-_SHAPE = re.compile(r"\(([0-9, ]*)\)")
-
-
-def in_torch_words(opname, error, input_shapes):
-    """The exception to raise for an error jax raised while tracing op `opname`.
-
-    Broadcasting failures get torch's message, from the op's input shapes in argument order
-    (as torch reports them) or, when those broadcast, from the shapes jax names. Other
-    TypeErrors name the op and its input shapes; any other error is returned unchanged
-    (lowerings raise torch's own errors). For the op table's shape inference to raise."""
-    msg = str(error)
-    if "shapes for broadcasting" in msg.lower():
-        named = [tuple(int(v) for v in m.split(",") if v.strip()) for m in _SHAPE.findall(msg.split(":", 1)[-1])]
-        for shapes in (input_shapes, named):
-            try:
-                broadcast_shapes(*shapes)
-            except RuntimeError as torch_error:
-                return torch_error
-    if isinstance(error, TypeError):
-        shapes = ", ".join(str(list(s)) for s in input_shapes)
-        return RuntimeError(f"{opname}(): invalid arguments for shapes {shapes}: {msg}")
-    return error
 
 
 def before(check):
