@@ -5,7 +5,7 @@ torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed
 import jtorch  # noqa: E402
 from jtorch._ops.attention import scaled_dot_product_attention  # noqa: E402
 from jtorch.nn.modules import transformer as T  # noqa: E402
-from jtorch.nn.modules.attention import MultiheadAttention  # noqa: E402
+from jtorch.nn.modules.activation import MultiheadAttention  # noqa: E402
 
 from ._helpers import close, grads_close, jtorch_to_torch, torch_to_jtorch  # noqa: E402
 

@@ -20,8 +20,10 @@ from .batchnorm import (  # noqa: F401
     SyncBatchNorm as SyncBatchNorm,
 )
 from .normalization import (  # noqa: F401
-    LayerNorm as LayerNorm, GroupNorm as GroupNorm, RMSNorm as RMSNorm, InstanceNorm1d as InstanceNorm1d,
-    InstanceNorm2d as InstanceNorm2d, InstanceNorm3d as InstanceNorm3d, LocalResponseNorm as LocalResponseNorm,
+    LayerNorm as LayerNorm, GroupNorm as GroupNorm, RMSNorm as RMSNorm, LocalResponseNorm as LocalResponseNorm,
+)
+from .instancenorm import (  # noqa: F401
+    InstanceNorm1d as InstanceNorm1d, InstanceNorm2d as InstanceNorm2d, InstanceNorm3d as InstanceNorm3d,
 )
 from .dropout import (  # noqa: F401
     Dropout as Dropout, Dropout1d as Dropout1d, Dropout2d as Dropout2d, Dropout3d as Dropout3d,
@@ -65,16 +67,22 @@ from .rnn import (  # noqa: F401, E402
     RNNBase as RNNBase, RNN as RNN, LSTM as LSTM, GRU as GRU, RNNCellBase as RNNCellBase, RNNCell as RNNCell,
     LSTMCell as LSTMCell, GRUCell as GRUCell,
 )
-from .attention import MultiheadAttention as MultiheadAttention  # noqa: F401, E402
+from .activation import MultiheadAttention as MultiheadAttention  # noqa: F401, E402
 from .transformer import (  # noqa: F401, E402
     Transformer as Transformer, TransformerEncoder as TransformerEncoder, TransformerDecoder as TransformerDecoder,
     TransformerEncoderLayer as TransformerEncoderLayer, TransformerDecoderLayer as TransformerDecoderLayer,
 )
-from .lazy import (  # noqa: F401, E402
-    LazyModuleMixin as LazyModuleMixin, LazyLinear as LazyLinear, LazyConv1d as LazyConv1d, LazyConv2d as LazyConv2d,
-    LazyConv3d as LazyConv3d, LazyConvTranspose1d as LazyConvTranspose1d,
-    LazyConvTranspose2d as LazyConvTranspose2d, LazyConvTranspose3d as LazyConvTranspose3d,
+from .lazy import LazyModuleMixin as LazyModuleMixin  # noqa: F401, E402
+from .linear import LazyLinear as LazyLinear  # noqa: F401, E402
+from .conv import (  # noqa: F401, E402
+    LazyConv1d as LazyConv1d, LazyConv2d as LazyConv2d, LazyConv3d as LazyConv3d,
+    LazyConvTranspose1d as LazyConvTranspose1d, LazyConvTranspose2d as LazyConvTranspose2d,
+    LazyConvTranspose3d as LazyConvTranspose3d,
+)
+from .batchnorm import (  # noqa: F401, E402
     LazyBatchNorm1d as LazyBatchNorm1d, LazyBatchNorm2d as LazyBatchNorm2d, LazyBatchNorm3d as LazyBatchNorm3d,
+)
+from .instancenorm import (  # noqa: F401, E402
     LazyInstanceNorm1d as LazyInstanceNorm1d, LazyInstanceNorm2d as LazyInstanceNorm2d,
     LazyInstanceNorm3d as LazyInstanceNorm3d,
 )

@@ -1,12 +1,15 @@
-"""Conv1d/2d/3d and ConvTranspose1d/2d/3d."""
+"""Conv1d/2d/3d, ConvTranspose1d/2d/3d and their Lazy variants (torch.nn.modules.conv)."""
 import math
 
 from ..._ops.creation import empty
+from ...autograd.grad_mode import no_grad
 from .. import functional as F, init
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "LazyConv1d",
+           "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d"]
 
 
 def _ntuple(n):
@@ -174,3 +177,74 @@ def _conv_transpose_class(nd, tuple_fn, fn):
 ConvTranspose1d = _conv_transpose_class(1, _single, F.conv_transpose1d)
 ConvTranspose2d = _conv_transpose_class(2, _pair, F.conv_transpose2d)
 ConvTranspose3d = _conv_transpose_class(3, _triple, F.conv_transpose3d)
+
+
+class _LazyConvXdMixin(LazyModuleMixin):
+    def _lazy_init(self, out_channels, bias, device, dtype):
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        if self.has_uninitialized_params():
+            self.in_channels = self._get_in_channels(input)
+            if self.in_channels % self.groups != 0:
+                raise ValueError("in_channels must be divisible by groups")
+            with no_grad():
+                if self.transposed:
+                    self.weight.materialize((self.in_channels, self.out_channels // self.groups, *self.kernel_size))
+                else:
+                    self.weight.materialize((self.out_channels, self.in_channels // self.groups, *self.kernel_size))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_channels,))
+                self.reset_parameters()
+
+    def _get_in_channels(self, input):
+        no_batch = len(self.kernel_size) + 1
+        if input.dim() not in (no_batch, no_batch + 1):
+            raise RuntimeError(f"Expected {no_batch}D (unbatched) or {no_batch + 1}D (batched) input to "
+                               f"{self.__class__.__name__}, but got input of size: {input.shape}")
+        return input.shape[1] if input.dim() == no_batch + 1 else input.shape[0]
+
+
+def _lazy_conv(base, nd):
+    class LazyConvNd(_LazyConvXdMixin, base):
+        cls_to_become = base
+
+        def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                     padding_mode="zeros", device=None, dtype=None):
+            super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode,
+                             device=device, dtype=dtype)
+            self._lazy_init(out_channels, bias, device, dtype)
+
+    LazyConvNd.__name__ = LazyConvNd.__qualname__ = f"LazyConv{nd}d"
+    LazyConvNd.__doc__ = f"nn.Conv{nd}d with in_channels inferred from input.shape[1]."
+    return LazyConvNd
+
+
+def _lazy_conv_transpose(base, nd):
+    class LazyConvTransposeNd(_LazyConvXdMixin, base):
+        cls_to_become = base
+
+        def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                     dilation=1, padding_mode="zeros", device=None, dtype=None):
+            super().__init__(0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation,
+                             padding_mode, device=device, dtype=dtype)
+            self._lazy_init(out_channels, bias, device, dtype)
+
+    LazyConvTransposeNd.__name__ = LazyConvTransposeNd.__qualname__ = f"LazyConvTranspose{nd}d"
+    LazyConvTransposeNd.__doc__ = f"nn.ConvTranspose{nd}d with in_channels inferred from input.shape[1]."
+    return LazyConvTransposeNd
+
+
+LazyConv1d = _lazy_conv(Conv1d, 1)
+LazyConv2d = _lazy_conv(Conv2d, 2)
+LazyConv3d = _lazy_conv(Conv3d, 3)
+LazyConvTranspose1d = _lazy_conv_transpose(ConvTranspose1d, 1)
+LazyConvTranspose2d = _lazy_conv_transpose(ConvTranspose2d, 2)
+LazyConvTranspose3d = _lazy_conv_transpose(ConvTranspose3d, 3)

@@ -1,12 +1,14 @@
-"""Identity, Linear, Bilinear, LazyLinear-free."""
+"""Identity, Linear, Bilinear, LazyLinear (torch.nn.modules.linear)."""
 import math
 
 from ..._ops.creation import empty
+from ...autograd.grad_mode import no_grad
 from .. import functional as F, init
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module
 
-__all__ = ["Identity", "Linear", "Bilinear"]
+__all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
 
 
 class Identity(Module):
@@ -52,6 +54,11 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """The Linear MultiheadAttention uses for out_proj; torch keeps it apart only so its quantization passes
+    leave it alone, and pickles and state_dicts name it by this path."""
+
+
 class Bilinear(Module):
     """y = x1^T A x2 + b."""
 
@@ -76,3 +83,35 @@ class Bilinear(Module):
     def extra_repr(self):
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+class LazyLinear(LazyModuleMixin, Linear):
+    """nn.Linear with in_features inferred from input.shape[-1]."""
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        super().__init__(0, 0, False)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input):
+        if self.has_uninitialized_params():
+            with no_grad():
+                self.in_features = input.shape[-1]  # the last dim of the first input
+                shapes = {"weight": (self.out_features, self.in_features), "bias": (self.out_features,)}
+                for name, shape in shapes.items():
+                    if getattr(self, name) is not None:
+                        getattr(self, name).materialize(shape)
+                self.reset_parameters()
+        if self.in_features == 0:  # loaded from a state_dict: the weight knows it
+            if input.shape[-1] != self.weight.shape[-1]:
+                raise AssertionError(f"The in_features inferred from input: {input.shape[-1]} is not equal to "
+                                     f"in_features from self.weight: {self.weight.shape[-1]}")
+            self.in_features = input.shape[-1]

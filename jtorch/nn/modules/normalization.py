@@ -1,14 +1,12 @@
-"""LayerNorm, GroupNorm, RMSNorm, InstanceNorm1d/2d/3d, LocalResponseNorm."""
+"""LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm, CrossMapLRN2d (torch.nn.modules.normalization)."""
 import numbers
 
 from ..._ops.creation import empty
 from .. import functional as F, init
 from ..parameter import Parameter
-from .batchnorm import _NormBase
 from .module import Module
 
-__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
-           "LocalResponseNorm"]
+__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm", "CrossMapLRN2d"]
 
 
 
@@ -103,48 +101,6 @@ class GroupNorm(Module):
     def extra_repr(self):
         return "{num_groups}, {num_channels}, eps={eps}, affine={affine}, bias={use_bias}".format(
             **self.__dict__, use_bias=self.bias is not None)
-
-
-class _InstanceNorm(_NormBase):
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None,
-                 dtype=None, *, bias=True):
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
-
-    def _get_no_batch_dim(self):
-        raise NotImplementedError
-
-    def forward(self, input):
-        nd = self._get_no_batch_dim()
-        if input.dim() not in (nd, nd + 1):
-            raise ValueError(f"expected {nd}D or {nd + 1}D input (got {input.dim()}D input)")
-        feature_dim = input.dim() - nd
-        if input.size(feature_dim) != self.num_features:
-            if self.affine:
-                raise ValueError(f"expected input's size at dim={feature_dim} to match num_features "
-                                 f"({self.num_features}), but got: {input.size(feature_dim)}.")
-        if input.dim() == nd:
-            return self._apply_instance_norm(input.unsqueeze(0)).squeeze(0)
-        return self._apply_instance_norm(input)
-
-    def _apply_instance_norm(self, input):
-        return F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
-                               self.training or not self.track_running_stats, self.momentum if self.momentum
-                               is not None else 0.1, self.eps)
-
-
-class InstanceNorm1d(_InstanceNorm):
-    def _get_no_batch_dim(self):
-        return 2
-
-
-class InstanceNorm2d(_InstanceNorm):
-    def _get_no_batch_dim(self):
-        return 3
-
-
-class InstanceNorm3d(_InstanceNorm):
-    def _get_no_batch_dim(self):
-        return 4
 
 
 class LocalResponseNorm(Module):

@@ -9,7 +9,7 @@ from ..._ops.creation import full
 from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
-from .attention import MultiheadAttention
+from .activation import MultiheadAttention
 from .container import ModuleList
 from .dropout import Dropout
 from .linear import Linear
