@@ -107,3 +107,61 @@ OPS = [
     OpInfo("norm", lambda m, x, *a, **k: x.norm(*a, **k),
            [S(arr(3, 4)), S(arr(3, 4), 1, 1), S(arr(3, 4), "nuc")], atol=1e-4, grad_atol=1e-3),
 ]
+
+
+def _eig_invariant(m, a):
+    w, v = m.linalg.eig(a)
+    return m.view_as_real(w), v.abs()  # |v| does not depend on the eigenvectors' phase (the gradient is defined)
+
+
+def _lu_solve(m, a, b):
+    LU, piv = m.linalg.lu_factor(a)
+    return (m.linalg.lu_solve(LU, piv, b), m.linalg.lu_solve(LU, piv, b, adjoint=True),
+            m.linalg.lu_solve(LU, piv, b.mT, left=False))
+
+
+def _ldl(m, a, b):
+    LD, piv = m.linalg.ldl_factor(a.detach())
+    return LD, piv, m.linalg.ldl_solve(LD, piv, b.detach())
+
+
+OPS += [
+    OpInfo("lu_factor", lambda m, a: m.linalg.lu_factor(a), [S(arr(3, 3)), S(arr(2, 3, 3))], atol=1e-4,
+           grad_atol=1e-3),
+    OpInfo("lu_factor_ex", lambda m, a: m.linalg.lu_factor_ex(a), [S(arr(3, 3)), S(np.zeros((2, 2), np.float32),
+                                                                                  grad=False)], atol=1e-4,
+           grad_atol=1e-3),
+    OpInfo("lu", lambda m, a: m.linalg.lu(a), [S(arr(3, 3)), S(arr(4, 3)), S(arr(2, 4))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("lu_solve", _lu_solve, [S(_wellcond(3), arr(3, 2))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("inv_ex", lambda m, a: m.linalg.inv_ex(a), [S(_wellcond(3, (2,))), S(np.zeros((2, 2), np.float32),
+                                                                               grad=False)], atol=1e-4, grad_atol=1e-3),
+    OpInfo("cholesky_ex", lambda m, a, **k: m.linalg.cholesky_ex(a, **k),
+           [S(_spd(3)), S(_spd(3, (2,)), upper=True)], atol=1e-4, grad_atol=1e-3),
+    OpInfo("cholesky_ex_info", lambda m, a: m.linalg.cholesky_ex(a).info,
+           [S(np.diag([1.0, -1.0, 2.0]).astype(np.float32)), S(np.array([[[1, 2], [2, 1]], [[1, 0], [0, 1]]],
+                                                                       np.float32))], grad=False),
+    OpInfo("solve_ex", lambda m, a, b: m.linalg.solve_ex(a, b), [S(_wellcond(3), arr(3, 2))], atol=1e-4,
+           grad_atol=1e-3),
+    OpInfo("lstsq", lambda m, a, b, **k: m.linalg.lstsq(a, b, **k),
+           [S(arr(5, 3), arr(5, 2)), S(arr(5, 3), arr(5, 2), driver="gelsd"), S(arr(5, 3), arr(5, 2), driver="gels"),
+            S(arr(3, 3), arr(3), driver="gelss")], atol=1e-4, grad_atol=1e-3),
+    OpInfo("eig", _eig_invariant, [S(arr(3, 3))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("eigvals", lambda m, a: m.view_as_real(m.linalg.eigvals(a)), [S(arr(2, 3, 3))], atol=1e-4,
+           grad_atol=1e-3),
+    OpInfo("ldl_factor", _ldl, [S(arr(3, 3), arr(3, 2)), S(_spd(3, (2,)), arr(3, 1))], atol=1e-4, rtol=1e-5,
+           grad=False),
+    OpInfo("cond", lambda m, a, *p: m.linalg.cond(a, *p),
+           # torch's own backward fails for the orders it computes through inv_ex (an in-place fill)
+           [S(_wellcond(3)), S(_wellcond(3), "fro", grad=False), S(_wellcond(3), "nuc"), S(_wellcond(3), 1, grad=False),
+            S(_wellcond(3), -2), S(np.zeros((2, 2), np.float32), 1, grad=False)], atol=1e-3, rtol=1e-4,
+           grad_atol=1e-3),
+    OpInfo("tensorinv", lambda m, a: m.linalg.tensorinv(a, ind=1), [S(_wellcond(4).reshape(4, 2, 2))], atol=1e-4,
+           grad_atol=1e-3),
+    OpInfo("tensorsolve", lambda m, a, b: m.linalg.tensorsolve(a, b),
+           [S(_wellcond(6).reshape(2, 3, 6), arr(2, 3))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("vander", lambda m, x, **k: m.linalg.vander(x, **k),
+           [S(arr(3)), S(arr(2, 3), N=4), S(arr(3, **I))], atol=1e-5),
+    OpInfo("vecdot", lambda m, x, y, **k: m.linalg.vecdot(x, y, **k), [S(arr(2, 3), arr(3)), S(arr(3, 2), arr(3, 2),
+                                                                                        dim=0)]),
+    OpInfo("linalg_diagonal", lambda m, a, **k: m.linalg.diagonal(a, **k), [S(arr(2, 3, 4), offset=1, dim1=0)]),
+]
