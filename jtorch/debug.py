@@ -3,7 +3,10 @@
     >>> jtorch.debug.metrics()
     {'compiles': 2, 'cache_hits': 398, 'syncs': 400, 'syncs_by_reason': {...}, ...}
 """
+import os as _os
+
 from ._engine import metrics as _metrics, program as _program, sync as _sync
+from ._ops import _checks
 from ._engine.sync import RECOMPILE_WARN_LIMIT as RECOMPILE_WARN_LIMIT  # noqa: F401
 
 
@@ -33,3 +36,32 @@ def set_program_cache_limit(n):
 def cached_programs():
     """How many compiled programs the engine holds now."""
     return len(_program._cache)
+
+
+def check_values(enabled=True):
+    """Check values the host cannot see yet, on the device, and raise torch's error at the next sync.
+
+    torch raises for an integer division or remainder by zero, an out-of-range index of gather,
+    scatter, index_select or embedding, a one_hot class >= num_classes, multinomial
+    probabilities < 0, inf or NaN, and a binary_cross_entropy input outside [0, 1]. jtorch
+    checks these on the host when the values are known there; a pending value (still to be
+    computed on the device) gets XLA's behaviour instead, unless this mode is on: each such op
+    then adds a small check to the compiled program, and the next sync (`.item()`, `print`,
+    `optimizer.step()`, ...) raises the error. It costs a little time per checked op, and the
+    checks make programs of their own. Also on when the environment variable
+    JTORCH_CHECK_VALUES=1 is set at import."""
+    if enabled:
+        from ._ops import _value_checks
+        _value_checks.install()
+        _checks.device = _value_checks
+    else:
+        _checks.device = None
+
+
+def checking_values():
+    """Whether check_values is on."""
+    return _checks.device is not None
+
+
+if _os.environ.get("JTORCH_CHECK_VALUES", "0") not in ("", "0"):
+    check_values(True)

@@ -21,6 +21,7 @@ from . import metrics, modes, program
 _sites = {}                # call site -> [programs compiled there, the latest two of them]
 _warned = set()
 RECOMPILE_WARN_LIMIT = 4   # distinct programs at one call site before the warning
+after_sync = []            # functions run after each materialize (jtorch.debug.check_values raises there)
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -34,8 +35,12 @@ def materialize(lazies, reason):
     if not roots:
         return
     held_pending(roots)
-    modes.get().live.clear()
+    mode = modes.get()
+    mode.live.clear()
+    mode.next_look = modes.look_at()
     run(sorted(roots.values(), key=_latest_op_first), reason)
+    for hook in after_sync:
+        hook()
 
 
 def held_pending(out):

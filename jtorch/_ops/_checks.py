@@ -4,7 +4,10 @@ Value checks (an index out of range, an integer division by zero, a negative pro
 need the numbers. They run when the tensor already holds an array (`host_value`): a pending
 value is never computed early just to check it, so such an input gets XLA's behaviour instead
 (an out-of-range gather index is clamped, a scatter's is dropped, an integer division by zero
-gives an arbitrary value) unless a later check sees the value.
+gives an arbitrary value) unless a later check sees the value. With
+`jtorch.debug.check_values(True)` (or JTORCH_CHECK_VALUES=1) a pending value is checked on
+the device instead (`device`, see _value_checks.py) and the error raises at the next sync.
+Each message has one home here, shared by both paths.
 
 Shape checks run at trace time inside lowerings (shapes are static), so they cost nothing
 per call once an op's output shape is cached, and raise torch's message instead of jax's.
@@ -14,6 +17,32 @@ import numpy as np
 
 from . import registry
 from .._engine.dispatch import broadcast_shapes, in_torch_words  # noqa: F401  (the ops' shape checks)
+
+
+device = None  # the _value_checks module while jtorch.debug.check_values is on, else None
+
+
+# -- torch's messages, one home for each (host checks and device checks raise the same) -----
+
+def zero_division(*_):
+    return RuntimeError("ZeroDivisionError")
+
+
+def out_of_bounds(bad, dim, size, kind=RuntimeError, prefix=""):
+    return kind(f"{prefix}index {bad} is out of bounds for dimension {dim} with size {size}")
+
+
+def out_of_range_in_self(*_):
+    return IndexError("index out of range in self")
+
+
+def take_out_of_range(bad, n):
+    return IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+
+
+_CLASS_VALUES = {1: "Class values must be non-negative.", 2: "Class values must be smaller than num_classes."}
+_DISTRIBUTION = {1: "probability tensor contains either `inf`, `nan` or element < 0",
+                 2: "invalid multinomial distribution (sum of probabilities <= 0)"}
 
 
 def host_value(x):
@@ -40,8 +69,11 @@ def nonzero_divisor(input, other):
     if not (_is_integral(input) and _is_integral(other)):
         return
     v = host_value(other)
-    if v is not None and v.size and not v.all():
-        raise RuntimeError("ZeroDivisionError")
+    if v is not None:
+        if v.size and not v.all():
+            raise zero_division()
+    elif device is not None:
+        device.record(other, "nonzero", None, zero_division)
 
 
 def first_out_of_range(index, size, negatives_ok=False):
@@ -57,10 +89,60 @@ def first_out_of_range(index, size, negatives_ok=False):
 
 
 def index_in_bounds(index, dim, size):
-    """gather/scatter/index_add's RuntimeError for a known out-of-range index."""
-    bad = first_out_of_range(index, size)
+    """gather/scatter's RuntimeError for an out-of-range index."""
+    index_in_range(index, size, lambda bad: out_of_bounds(bad, dim, size))
+
+
+def index_in_range(index, size, error, negatives_ok=False):
+    """Raise `error(first bad value)` for an index outside [0, size) (or [-size, size)): now when
+    the index is known on the host, at the next sync when device checks are on."""
+    if host_value(index) is None:
+        if device is not None:
+            device.record(index, "range", (-size if negatives_ok else 0, size), lambda _, bad: error(bad))
+        return
+    bad = first_out_of_range(index, size, negatives_ok)
     if bad is not None:
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+        raise error(bad)
+
+
+def class_values(index, num_classes):
+    """one_hot's checks of its class values."""
+    v = host_value(index)
+    if v is None:
+        if device is not None:
+            device.record(index, "classes", num_classes, lambda code, _: RuntimeError(_CLASS_VALUES[code]))
+    elif v.size:
+        if v.min() < 0:
+            raise RuntimeError(_CLASS_VALUES[1])
+        if v.max() >= num_classes:
+            raise RuntimeError(_CLASS_VALUES[2])
+
+
+def distribution(probs):
+    """multinomial's checks of its probabilities (XLA would sample from garbage)."""
+    p = host_value(probs)
+    if p is None:
+        if device is not None:
+            device.record(probs, "distribution", None, lambda code, _: RuntimeError(_DISTRIBUTION[code]))
+        return
+    if not p.size:
+        return
+    if not np.isfinite(p).all() or (p < 0).any():
+        raise RuntimeError(_DISTRIBUTION[1])
+    if (p.sum(-1) <= 0).any():
+        raise RuntimeError(_DISTRIBUTION[2])
+
+
+def unit_interval(t, name):
+    """binary_cross_entropy's check that `name` (input or target) lies in [0, 1]; NaN fails too."""
+    def error(*_):
+        return RuntimeError(f"all elements of {name} should be between 0 and 1")
+    v = host_value(t)
+    if v is None:
+        if device is not None and isinstance(t, registry._Tensor):
+            device.record(t, "unit", None, error)
+    elif v.size and not ((v >= 0) & (v <= 1)).all():
+        raise error()
 
 
 def reduction_dims(name, shape, dims):

@@ -13,6 +13,7 @@ import numpy as np
 from jax import lax
 
 from .. import _device, _dtype, _strides
+from .._shape import wrap_dim as _wrap
 from .._engine import modes
 from . import _checks, creation as _creation, registry
 from .registry import op, public
@@ -21,11 +22,6 @@ from .registry import op, public
 def _tensor_cls():
     from .._tensor import Tensor
     return Tensor
-
-
-def _wrap(dim, ndim):
-    from .movement import _wrap as w
-    return w(dim, ndim)
 
 
 def _is_int(i):
@@ -276,7 +272,7 @@ def _basic_now(self, lz, spec):
         else:
             dyn.append(e)
     value = _apply_jit(lz.value, ints, tuple(dyn))
-    out = _tensor_cls()._from_lazy(Lazy(tuple(value.shape), lz.dtype, value=value))
+    out = _tensor_cls()._from_value(value, lz.dtype)
     out._make_view(self, (_basic_op(spec).op, (("spec", spec),), None))
     return out
 
@@ -544,8 +540,7 @@ def index_select(input, dim, index):
     if index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     d = _wrap(dim, input.dim())
-    if _checks.first_out_of_range(index, input.shape[d] if input.dim() else 1) is not None:
-        raise IndexError("index out of range in self")
+    _checks.index_in_range(index, input.shape[d] if input.dim() else 1, _checks.out_of_range_in_self)
     return _index_select(input, index.reshape(-1), dim=d)
 
 
@@ -561,12 +556,13 @@ def _index_along(input, dim, index, name):
     if index.dim() > 1:
         raise IndexError("index_add_(): Index is supposed to be a vector")
     size = input.shape[d] if input.dim() else 1
-    bad = _checks.first_out_of_range(index, size)
-    if bad is not None:  # torch's words differ by op only in the prefix and the error type
-        msg = f"index {bad} is out of bounds for dimension {d} with size {size}"
-        if name == "index_add":
-            raise RuntimeError(msg)
-        raise IndexError(f"index_copy_(): {msg}" if name == "index_copy" else msg)
+    # torch's words differ by op (and, for index_add, by the input's rank)
+    if name == "index_add" and input.dim() <= 1:
+        _checks.index_in_range(index, size, _checks.out_of_range_in_self)
+    else:
+        kind, prefix = (RuntimeError, "") if name == "index_add" else (
+            IndexError, "index_copy_(): " if name == "index_copy" else "")
+        _checks.index_in_range(index, size, lambda bad: _checks.out_of_bounds(bad, d, size, kind, prefix))
     return d
 
 
@@ -674,9 +670,7 @@ def masked_scatter(input, mask, source):
 @public()
 def take(input, index):
     n = input.numel()
-    bad = _checks.first_out_of_range(index, n, negatives_ok=True)
-    if bad is not None:
-        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    _checks.index_in_range(index, n, lambda bad: _checks.take_out_of_range(bad, n), negatives_ok=True)
     return _take(input, index)
 
 

@@ -183,12 +183,7 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:
         num_classes = int(np.asarray(tensor._value("one_hot(num_classes=-1)")).max(initial=-1)) + 1
-    v = _checks.host_value(tensor)
-    if v is not None and v.size:
-        if v.min() < 0:
-            raise RuntimeError("Class values must be non-negative.")
-        if v.max() >= num_classes:
-            raise RuntimeError("Class values must be smaller than num_classes.")
+    _checks.class_values(tensor, num_classes)
     return _one_hot(tensor, num_classes=int(num_classes))
 
 

@@ -65,16 +65,16 @@ class Generator:
             c = self._trace_count
             self._trace_count += 1
             data = jax.random.key_data(jax.random.fold_in(jax.random.wrap_key_data(self._trace_key), c))
-            return registry._Tensor._from_lazy(Lazy((2,), _U32, value=data))
+            return registry._Tensor._from_value(data, _U32, (2,))
         if self._trace_seed is not None:
             c = self._trace_count
             self._trace_count += 1
             hi, lo = _splitmix(self._trace_seed[0], self._trace_seed[1] + np.uint64(c), np.uint64)
             data = jnp.stack([hi, lo]).astype(jnp.uint32)
-            return registry._Tensor._from_lazy(Lazy((2,), _U32, value=data))
+            return registry._Tensor._from_value(data, _U32, (2,))
         c = self._counter
         self._counter += 1
-        return registry._Tensor._from_lazy(Lazy((2,), _U32, value=self._key_data(c)))
+        return registry._Tensor._from_value(self._key_data(c), _U32, (2,))
 
 
 def _splitmix(seed, counter, u):
@@ -242,19 +242,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if not replacement and num_samples > input.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    _check_distribution(_checks.host_value(input))
+    _checks.distribution(input)
     key = _gen(generator)._key_leaf()
     return _multinomial(key, input, num_samples=int(num_samples), replacement=bool(replacement))
-
-
-def _check_distribution(p):
-    """torch's errors for probabilities known on the host (XLA would sample from garbage)."""
-    if p is None or not p.size:
-        return
-    if not np.isfinite(p).all() or (p < 0).any():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    if (p.sum(-1) <= 0).any():
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
 
 
 @op(tensors=("key", "input"), method=False, function=False, differentiable=False)

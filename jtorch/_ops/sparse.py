@@ -8,9 +8,8 @@ from .registry import op
 
 
 def _check_range(indices, num):
-    """torch raises `index out of range in self`; only a concrete index can be checked without a sync."""
-    if _checks.first_out_of_range(indices, num) is not None:
-        raise IndexError("index out of range in self")
+    """torch raises `index out of range in self` (for a pending index: with jtorch.debug.check_values)."""
+    _checks.index_in_range(indices, num, _checks.out_of_range_in_self)
 
 
 def _padding_idx(padding_idx, num):
