@@ -11,15 +11,27 @@ from .._ops import nn as _nn
 from .._ops.linalg import linear as linear
 from .._ops.nn import (  # noqa: F401
     adaptive_avg_pool1d as adaptive_avg_pool1d, adaptive_avg_pool2d as adaptive_avg_pool2d,
-    adaptive_avg_pool3d as adaptive_avg_pool3d, adaptive_max_pool1d as adaptive_max_pool1d,
-    adaptive_max_pool2d as adaptive_max_pool2d, avg_pool1d as avg_pool1d, avg_pool2d as avg_pool2d,
+    adaptive_avg_pool3d as adaptive_avg_pool3d, avg_pool1d as avg_pool1d, avg_pool2d as avg_pool2d,
     avg_pool3d as avg_pool3d, bilinear as bilinear, conv1d as conv1d, conv2d as conv2d, conv3d as conv3d,
     conv_transpose1d as conv_transpose1d, conv_transpose2d as conv_transpose2d,
     conv_transpose3d as conv_transpose3d, cosine_similarity as cosine_similarity, group_norm as _group_norm,
     instance_norm as _instance_norm, interpolate as interpolate, layer_norm as _layer_norm,
-    max_pool1d as max_pool1d, max_pool2d as max_pool2d, max_pool3d as max_pool3d, normalize as normalize,
     one_hot as one_hot, pad as pad, pairwise_distance as pairwise_distance, pixel_shuffle as pixel_shuffle,
     pixel_unshuffle as pixel_unshuffle, prelu as prelu, rms_norm as _rms_norm,
+)
+from ._pooling import (  # noqa: F401
+    boolean_dispatch as boolean_dispatch, max_pool1d as max_pool1d, max_pool2d as max_pool2d,
+    max_pool3d as max_pool3d, max_pool1d_with_indices as max_pool1d_with_indices,
+    max_pool2d_with_indices as max_pool2d_with_indices, max_pool3d_with_indices as max_pool3d_with_indices,
+    adaptive_max_pool1d as adaptive_max_pool1d, adaptive_max_pool2d as adaptive_max_pool2d,
+    adaptive_max_pool3d as adaptive_max_pool3d, adaptive_max_pool1d_with_indices as adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d_with_indices as adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d_with_indices as adaptive_max_pool3d_with_indices,
+    fractional_max_pool2d as fractional_max_pool2d, fractional_max_pool3d as fractional_max_pool3d,
+    fractional_max_pool2d_with_indices as fractional_max_pool2d_with_indices,
+    fractional_max_pool3d_with_indices as fractional_max_pool3d_with_indices, lp_pool1d as lp_pool1d,
+    lp_pool2d as lp_pool2d, lp_pool3d as lp_pool3d, max_unpool1d as max_unpool1d, max_unpool2d as max_unpool2d,
+    max_unpool3d as max_unpool3d,
 )
 from .._ops.nn_grid import affine_grid as affine_grid, grid_sample as grid_sample  # noqa: F401
 from .._ops.nn_resample import (  # noqa: F401
@@ -146,9 +158,17 @@ def glu(input, dim=-1):
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
-    if training:
-        raise NotImplementedError("jtorch has no lowering for rrelu(training=True) yet")
-    return leaky_relu(input, (lower + upper) / 2, inplace)
+    if not training:  # evaluation uses the mean slope
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    from .._ops.creation import empty_like
+    # training: each negative element gets its own slope drawn from U(lower, upper)
+    slope = empty_like(input).uniform_(lower, upper)
+    out = _ew.where(input >= 0, input, input * slope)
+    return input._assign(out, "rrelu_") if inplace else out
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return rrelu(input, lower, upper, training, inplace=True)
 
 
 elu_ = _inplace_variant(_nn.elu)
@@ -232,6 +252,11 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-05):
     return _instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    result = _nn.normalize(input, p, dim, eps)
+    return result if out is None else _ew._write_out(out, result)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
@@ -485,7 +510,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     return loss.squeeze(0) if unbatched else loss
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     if input1.shape != input2.shape:
         raise RuntimeError(f"cosine_embedding_loss: Input1 and Input2 must have the same shape, but got "
@@ -493,7 +518,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     return _L._cosine_embedding_loss(input1, input2, target, margin=float(margin), reduction=reduction)
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     return _L._margin_ranking_loss(input1, input2, target, margin=float(margin), reduction=reduction)
 
@@ -555,4 +580,12 @@ from .._ops.sparse import embedding as embedding, embedding_bag as embedding_bag
 from .._ops.attention import (  # noqa: F401, E402
     multi_head_attention_forward as multi_head_attention_forward,
     scaled_dot_product_attention as scaled_dot_product_attention,
+)
+
+
+# --- the rest of torch.nn.functional's surface: distances, conv_tbc and the composed losses ---
+from ._functional_more import (  # noqa: F401, E402
+    conv_tbc as conv_tbc, linear_cross_entropy as linear_cross_entropy,
+    multilabel_margin_loss as multilabel_margin_loss, pdist as pdist,
+    triplet_margin_with_distance_loss as triplet_margin_with_distance_loss,
 )
