@@ -15,6 +15,7 @@ from .._engine.dispatch import (  # noqa: F401  (the dispatcher's names, as the 
 )
 from .._engine.tracebacks import trimmed
 from .._tensor import Tensor as _Tensor
+from . import torch_function as _torch_function
 
 FUNCTIONS = {}  # names exported as jtorch.<name>
 METHODS = {}    # names installed on Tensor
@@ -93,15 +94,65 @@ def _make_public(opdef, params, list_input):
            f"    try:\n"
            f"        return _dispatch(_op, {tensor_expr}, {static_expr})\n"
            f"    except Exception as e:\n"
-           f"        raise _trimmed(e)\n")
-    ns = {"_dispatch": dispatch, "_op": opdef, "_st": _static, "_trimmed": trimmed}
+           f"        _e = e\n"
+           # a failed call may be one for a __torch_function__ type (or mode): only then is that asked
+           f"    _r = _tf_call(_self, _spec, ({''.join(p.name + ', ' for p in params)}))\n"
+           f"    if _r is _not_mine:\n"
+           f"        raise _trimmed(_e)\n"
+           f"    return _r\n")
+    spec = tuple((p.name, p.kind is p.KEYWORD_ONLY, p.default) for p in params)
+    ns = {"_dispatch": _entry_dispatch, "_op": opdef, "_st": _static, "_trimmed": trimmed, "_tf_call": _tf_call,
+          "_spec": spec, "_not_mine": _torch_function._NOT_MINE}
     ns.update({f"{p.name}__d": p.default for p in params if p.default is not p.empty})
     exec(compile(src, f"<jtorch op {opdef.name}>", "exec"), ns)  # noqa: S102 - generated from our own signatures
+    ns["_self"] = ns[opdef.name]
+    _ENTRY_NAMESPACES.append(ns)
     fn = ns[opdef.name]
     fn.__doc__ = opdef.fn.__doc__
     fn.__qualname__ = fn.__name__ = opdef.name
     fn.__module__ = "jtorch"
     return fn
+
+
+# -- __torch_function__: reached only by calls that failed the ordinary path ----------------------
+
+_ENTRY_NAMESPACES = []      # the generated entries' globals: their `_dispatch` is swapped while a mode is active
+_entry_dispatch = dispatch
+
+
+class _ModeCall(Exception):
+    """Raised by the entries' dispatcher while a TorchFunctionMode is active: the call goes to the mode."""
+
+
+def _mode_dispatch(opdef, args, static):
+    if _torch_function._modes_active():
+        raise _ModeCall(opdef.name)
+    return dispatch(opdef, args, static)
+
+
+def _modes_changed(active):
+    global _entry_dispatch
+    _entry_dispatch = _mode_dispatch if active else dispatch
+    for ns in _ENTRY_NAMESPACES:
+        ns["_dispatch"] = _entry_dispatch
+
+
+_torch_function.on_modes_changed = _modes_changed
+
+
+def _tf_call(fn, spec, values):
+    """The __torch_function__ protocol for a failed op call, or _NOT_MINE when it does not apply.
+    Positional parameters go as args (trailing defaults left off), keyword-only ones as kwargs."""
+    args, kwargs = [], {}
+    for (name, kw_only, default), v in zip(spec, values):
+        if kw_only:
+            if v is not default:
+                kwargs[name] = v
+        else:
+            args.append((v, default))
+    while args and args[-1][0] is args[-1][1]:
+        args.pop()
+    return _torch_function._defer(fn, tuple(a for a, _ in args), kwargs)
 
 
 def _make_inplace(public, name):
@@ -133,4 +184,6 @@ def _static(v):
         if v.numel() == 1 and not v.dtype.is_floating_point:
             return int(v.item())
         raise TypeError("expected a Python number or tuple, got a Tensor in a shape/dim argument")
+    if _torch_function._overrides(type(v)):  # a Tensor-like in a shape/dim argument: the op defers to it
+        raise TypeError(f"a {type(v).__name__} (which defines __torch_function__) is no static argument")
     return v

@@ -1,51 +1,170 @@
-"""torch.fx.node: one operation of a Graph."""
+"""torch.fx.node: one operation of a Graph, linked to its neighbours and to its users."""
+import builtins
+import operator
+import sys
 
 __all__ = ["Node", "map_arg", "map_aggregate", "has_side_effect"]
 
+_OPS = ("placeholder", "get_attr", "call_function", "call_module", "call_method", "output", "root")
+
 
 class Node:
-    """An operation: op is one of placeholder, get_attr, call_function, call_module, call_method, output."""
+    """An operation: op is one of placeholder, get_attr, call_function, call_module, call_method, output.
+
+    A node sits in its graph's doubly linked list (prev/next) and keeps `users`, the nodes that take it
+    as an argument; assigning `args`/`kwargs` keeps both sides of that relation up to date.
+    """
 
     def __init__(self, graph, name, op, target, args, kwargs, return_type=None):
-        if op not in ("placeholder", "get_attr", "call_function", "call_module", "call_method", "output", "root"):
+        if op not in _OPS:
             raise ValueError(f"Invalid op {op!r}")
+        if op in ("call_method", "call_module", "get_attr", "placeholder") and not isinstance(target, str):
+            raise ValueError(f"Node [graph = {graph}, name = '{name}'] target {target} has type {type(target)} but "
+                             "a str is expected")
         self.graph, self.name, self.op, self.target = graph, name, op, target
-        self.args, self.kwargs = tuple(args), dict(kwargs)
         self.type = return_type
         self.meta = {}
         self.users = {}
-        for n in _nodes_in((self.args, self.kwargs)):
-            n.users[self] = None
+        self._args, self._kwargs, self._inputs = (), {}, {}
+        self._prev = self._next = self
+        self._erased = False
+        self._update_args_kwargs(tuple(args), dict(kwargs))
+
+    # -- arguments and users -----------------------------------------------------------------------
+    @property
+    def args(self):
+        return self._args
+
+    @args.setter
+    def args(self, value):
+        self._update_args_kwargs(tuple(value), self._kwargs)
+
+    @property
+    def kwargs(self):
+        return self._kwargs
+
+    @kwargs.setter
+    def kwargs(self, value):
+        self._update_args_kwargs(self._args, dict(value))
+
+    def _update_args_kwargs(self, args, kwargs):
+        for old in self._inputs:
+            old.users.pop(self, None)
+        self._args, self._kwargs = args, kwargs
+        self._inputs = dict.fromkeys(_nodes_in((args, kwargs)))
+        for n in self._inputs:
+            n.users.setdefault(self)
 
     @property
     def all_input_nodes(self):
-        return list(dict.fromkeys(_nodes_in((self.args, self.kwargs))))
+        return list(self._inputs)
 
-    def replace_all_uses_with(self, replace_with):
-        users = list(self.users)
-        for u in users:
-            u.args = map_arg(u.args, lambda n: replace_with if n is self else n)
-            u.kwargs = map_arg(u.kwargs, lambda n: replace_with if n is self else n)
-            replace_with.users[u] = None
-        self.users.clear()
-        return users
+    def update_arg(self, idx, arg):
+        args = list(self._args)
+        args[idx] = arg
+        self.args = args
 
-    def format_node(self):
+    def insert_arg(self, idx, arg):
+        args = list(self._args)
+        args.insert(idx, arg)
+        self.args = args
+
+    def update_kwarg(self, key, arg):
+        self.kwargs = {**self._kwargs, key: arg}
+
+    def replace_input_with(self, old_input, new_input):
+        swap = lambda n: new_input if n is old_input else n  # noqa: E731
+        self._update_args_kwargs(map_arg(self._args, swap), map_arg(self._kwargs, swap))
+
+    def replace_all_uses_with(self, replace_with, delete_user_cb=lambda user: True, *, propagate_meta=False):
+        """Make every user of this node use `replace_with` instead; returns the users changed."""
+        if propagate_meta:
+            for k, v in self.meta.items():
+                replace_with.meta.setdefault(k, v)
+        changed = [u for u in list(self.users) if delete_user_cb(u)]
+        for u in changed:
+            u.replace_input_with(self, replace_with)
+        return changed
+
+    # -- position in the graph -------------------------------------------------------------------------
+    @property
+    def next(self):
+        return self._next
+
+    @property
+    def prev(self):
+        return self._prev
+
+    def prepend(self, x):
+        """Move (or insert) node x just before this one."""
+        if x is self:
+            return
+        x._remove_from_list()
+        p = self._prev
+        p._next, x._prev, x._next, self._prev = x, p, self, x
+
+    def append(self, x):
+        """Move (or insert) node x just after this one."""
+        self._next.prepend(x)
+
+    def _remove_from_list(self):
+        p, n = self._prev, self._next
+        p._next, n._prev = n, p
+        self._prev = self._next = self
+
+    # -- facts ----------------------------------------------------------------------------------------
+    @property
+    def stack_trace(self):
+        return self.meta.get("stack_trace")
+
+    @stack_trace.setter
+    def stack_trace(self, trace):
+        self.meta["stack_trace"] = trace
+
+    def is_impure(self, impure_random=True):
+        if self.op in ("placeholder", "output"):
+            return True
+        if self.op == "call_function":
+            return self.target in _side_effectful_functions or getattr(self.target, "_nondeterministic_seeded",
+                                                                       False) and impure_random
+        if self.op == "call_module":
+            mod = self.graph.owning_module
+            sub = mod.get_submodule(self.target) if mod is not None else None
+            return bool(getattr(sub, "_is_impure", False))
+        return False
+
+    def format_node(self, placeholder_names=None, maybe_return_typename=None, *, include_tensor_metadata=False):
         if self.op == "placeholder":
-            return f"%{self.name} : [num_users={len(self.users)}] = placeholder[target={self.target}]"
-        return (f"%{self.name} : [num_users={len(self.users)}] = {self.op}[target={_name(self.target)}]"
-                f"(args = {_fmt(self.args)}, kwargs = {_fmt(self.kwargs)})")
+            default = f"(default={self.args[0]})" if self.args else ""
+            return f"%{self.name} : [num_users={len(self.users)}] = placeholder[target={self.target}]{default}"
+        if self.op == "get_attr":
+            return f"%{self.name} : [num_users={len(self.users)}] = get_attr[target={self.target}]"
+        if self.op == "output":
+            return f"return {map_arg(self.args[0], lambda n: _Bare(n.name))}"
+        return (f"%{self.name} : [num_users={len(self.users)}] = {self.op}[target={_pretty_target(self.target)}]"
+                f"(args = {_fmt(self.args)}, kwargs = {_fmt_dict(self.kwargs)})")
 
     def __repr__(self):
         return self.name
 
 
-def _name(target):
-    return target if isinstance(target, str) else getattr(target, "__name__", repr(target))
-
-
-def _fmt(a):
-    return repr(map_arg(a, lambda n: _Ref(n.name)))
+def _pretty_target(target):
+    if isinstance(target, str):
+        return target
+    module = getattr(target, "__module__", None) or ""
+    name = getattr(target, "__qualname__", None) or getattr(target, "__name__", repr(target))
+    if target is getattr(builtins, getattr(target, "__name__", ""), None):
+        return f"builtins.{target.__name__}"
+    if target is getattr(operator, getattr(target, "__name__", ""), None):
+        return f"operator.{target.__name__}"
+    if module.startswith("jtorch"):
+        # a function of jtorch's public namespaces is shown by its torch name
+        for ns in ("jtorch", "jtorch.nn.functional", "jtorch.linalg", "jtorch.fft", "jtorch.special"):
+            public = sys.modules.get(ns)
+            if public is not None and getattr(public, getattr(target, "__name__", ""), None) is target:
+                return f"{'torch' + ns[len('jtorch'):]}.{target.__name__}"
+        module = "torch" + module[len("jtorch"):]
+    return f"{module}.{name}" if module else name
 
 
 class _Ref:
@@ -54,6 +173,20 @@ class _Ref:
 
     def __repr__(self):
         return "%" + self.name
+
+
+class _Bare(str):
+    def __repr__(self):
+        return str(self)
+
+
+def _fmt(a):
+    return repr(map_aggregate(a, lambda x: _Ref(x.name) if isinstance(x, Node)
+                              else _Bare(x) if isinstance(x, str) else x))
+
+
+def _fmt_dict(d):
+    return "{" + ", ".join(f"{k}: {_fmt(v)}" for k, v in d.items()) + "}"
 
 
 def _nodes_in(a):
