@@ -67,6 +67,7 @@ OPS = [
     OpInfo("unary_alias", lambda m, x: (m.negative(x), m.absolute(x), m.arctan(x), m.arcsinh(x), m.fix(x),
                                         x.arcsin(), m.clip(x, -0.5, 0.5), x.clone().clip_(max=0.1)),
            [S(unit(2, 3))]),
+    OpInfo("positive", lambda m, x: (m.positive(x), x.positive()), [S(arr(2, 3)), S(arr(3, **I))]),
     # binary arithmetic
     OpInfo("add", lambda m, x, y, **k: m.add(x, y, **k),
            [S(arr(2, 3), arr(3), alpha=0.5), S(arr(3, **I), arr(3, **I), alpha=2), S(arr(2, dtype="bool"),

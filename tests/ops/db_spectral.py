@@ -4,6 +4,8 @@ Complex results are compared through view_as_real (the parity check compares rea
 complex inputs are built with view_as_complex from a real (..., 2) leaf, so gradients flowing
 into complex inputs are checked too.
 """
+import numpy as np
+
 import jtorch
 import jtorch.fft  # noqa: F401  (makes jtorch.fft reachable as m.fft)
 
@@ -72,6 +74,14 @@ OPS = [
     OpInfo("view_as_complex", lambda m, x: m.view_as_real(m.view_as_complex(x).exp()), [S(arr(2, 3, 2))]),
     OpInfo("polar", lambda m, a, t: m.view_as_real(m.polar(a, t)),
            [S(arr(2, 3), arr(3)), S(arr(3, **F64), arr(3, **F64))]),
+    OpInfo("angle", lambda m, x: (m.angle(x), x.angle()), [S(np.array([-1.5, 0.0, 2.0, -0.0], "float32")),
+                                                            S(arr(2, 3, **F64)), S(arr(4, **I))]),
+    OpInfo("angle_complex", lambda m, x: m.angle(m.view_as_complex(x)), [S(arr(2, 3, 2))], **TOL),
+    OpInfo("conj_physical", lambda m, x: (m.view_as_real(m.conj_physical(m.view_as_complex(x))),
+                                          m.conj_physical(x[..., 0]),
+                                          m.view_as_real(m.view_as_complex(x).conj_physical()),
+                                          m.isreal(m.view_as_complex(x)), m.isreal(x), x.isreal()),
+           [S(np.array([[1.0, 0.0], [2.0, -1.0], [0.0, 0.5]], "float32"))]),
     OpInfo("polar_errors", lambda m, a, b: _err(lambda: m.polar(m.zeros(3, dtype=getattr(m, a)),
                                                                 m.zeros(3, dtype=getattr(m, b)))),
            [S("float32", "float64"), S("int64", "float32"), S("float64", "int64")], grad=False),
