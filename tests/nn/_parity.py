@@ -1,4 +1,5 @@
-"""Parity helpers: build the same layer in torch and jtorch, share weights, compare outputs and grads.
+"""The parity helpers of the tests: build the same layer in torch and jtorch, share weights, compare outputs
+and grads.
 
 Several layers are checked in ONE graph (their losses are summed before one backward) so a
 group costs one compile, not one per layer.
@@ -46,6 +47,30 @@ def copy_state(tmod, jmod):
         assert str(tsd[k].dtype).split(".")[-1] == jsd[k].dtype.name, (k, tsd[k].dtype, jsd[k].dtype)
     res = jmod.load_state_dict({k: jtorch.tensor(v.detach().numpy()) for k, v in tsd.items()})
     assert not res.missing_keys and not res.unexpected_keys
+
+
+def jtorch_to_torch(jmod, tmod):
+    """The other direction: jtorch module's state into the torch module."""
+    import torch
+    tmod.load_state_dict({k: torch.tensor(to_np(v)) for k, v in jmod.state_dict().items()})
+
+
+def close(a, b, atol=1e-5, rtol=1e-4):
+    """Values of a and b (torch or jtorch tensors, arrays) agree."""
+    np.testing.assert_allclose(to_np(a), to_np(b), atol=atol, rtol=rtol)
+
+
+def grads_close(tmod, jmod, atol=1e-5, rtol=1e-4):
+    """Every parameter's gradient agrees between the two modules (and at least one exists)."""
+    tgrads = {k: p.grad for k, p in tmod.named_parameters()}
+    compared = 0
+    for k, p in jmod.named_parameters():
+        if p.grad is None and tgrads[k] is None:
+            continue
+        assert p.grad is not None and tgrads[k] is not None, (k, tgrads[k] is None, p.grad is None)
+        close(tgrads[k], p.grad, atol, rtol)
+        compared += 1
+    assert compared, "no parameter received a gradient"
 
 
 def _flat(out):

@@ -5,14 +5,14 @@ torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed
 import jtorch  # noqa: E402
 from jtorch.nn.modules.sparse import Embedding, EmbeddingBag  # noqa: E402
 
-from ._helpers import close, grads_close, jtorch_to_torch, torch_to_jtorch  # noqa: E402
+from tests.nn._parity import close, copy_state, grads_close, jtorch_to_torch  # noqa: E402
 
 IDX = np.array([[1, 2, 0, 2], [4, 0, 9, 9]])
 
 
 def _both(tcls, jcls, *args, **kw):
     tm, jm = tcls(*args, **kw), jcls(*args, **kw)
-    torch_to_jtorch(tm, jm)
+    copy_state(tm, jm)
     return tm, jm
 
 

@@ -7,7 +7,7 @@ from jtorch._ops.attention import scaled_dot_product_attention  # noqa: E402
 from jtorch.nn.modules import transformer as T  # noqa: E402
 from jtorch.nn.modules.activation import MultiheadAttention  # noqa: E402
 
-from ._helpers import close, grads_close, jtorch_to_torch, torch_to_jtorch  # noqa: E402
+from tests.nn._parity import close, copy_state, grads_close, jtorch_to_torch  # noqa: E402
 
 rs = np.random.RandomState(0)
 Q = rs.randn(4, 3, 8).astype(np.float32)   # (L, N, E)
@@ -35,7 +35,7 @@ def _j(a):
 ])
 def test_multihead_attention_parity(kw, extra):
     tm, jm = torch.nn.MultiheadAttention(8, 2, **kw), MultiheadAttention(8, 2, **kw)
-    torch_to_jtorch(tm, jm)
+    copy_state(tm, jm)
     k = rs.randn(5, 3, kw.get("kdim", 8)).astype(np.float32)
     v = rs.randn(5, 3, kw.get("vdim", 8)).astype(np.float32)
     args = [Q, k, v]
@@ -77,7 +77,7 @@ def test_transformer_parity_and_state_dict_both_ways():
     kw = dict(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16, dropout=0.0,
               norm_first=True, activation="gelu")
     tm, jm = torch.nn.Transformer(**kw), T.Transformer(**kw)
-    torch_to_jtorch(tm, jm)
+    copy_state(tm, jm)
     tmask = torch.nn.Transformer.generate_square_subsequent_mask(4)
     jmask = T.Transformer.generate_square_subsequent_mask(4)
     close(tmask, jmask)
@@ -103,8 +103,8 @@ def test_encoder_decoder_layers(layer_kw):
     jenc = T.TransformerEncoder(T.TransformerEncoderLayer(8, 2, 16, 0.0, **jkw), 2, enable_nested_tensor=False)
     tdec = torch.nn.TransformerDecoderLayer(8, 2, 16, 0.0, **layer_kw)
     jdec = T.TransformerDecoderLayer(8, 2, 16, 0.0, **jkw)
-    torch_to_jtorch(tenc, jenc)
-    torch_to_jtorch(tdec, jdec)
+    copy_state(tenc, jenc)
+    copy_state(tdec, jdec)
     src, tgt = KV, Q
     if layer_kw.get("batch_first"):
         src, tgt = KV.transpose(1, 0, 2).copy(), Q.transpose(1, 0, 2).copy()
@@ -117,7 +117,7 @@ def test_encoder_decoder_layers(layer_kw):
 
 def test_attention_dropout_only_in_training():
     tm, jm = torch.nn.MultiheadAttention(8, 2, dropout=0.5), MultiheadAttention(8, 2, dropout=0.5)
-    torch_to_jtorch(tm, jm)
+    copy_state(tm, jm)
     a, b = jm(_j(Q), _j(Q), _j(Q))[0].detach().numpy(), jm(_j(Q), _j(Q), _j(Q))[0].detach().numpy()
     assert not np.allclose(a, b)
     tm.eval()

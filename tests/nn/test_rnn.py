@@ -9,7 +9,7 @@ from jtorch.nn.modules import rnn as R  # noqa: E402
 from jtorch.nn.utils import rnn as U  # noqa: E402
 from torch.nn.utils import rnn as TU  # noqa: E402
 
-from ._helpers import close, grads_close, jtorch_to_torch, to_np, torch_to_jtorch  # noqa: E402
+from tests.nn._parity import close, copy_state, grads_close, jtorch_to_torch, to_np  # noqa: E402
 
 rs = np.random.RandomState(0)
 X = rs.randn(6, 3, 4).astype(np.float32)   # (T, B, I), shared by every test to reuse compiled programs
@@ -18,7 +18,7 @@ LENGTHS = [4, 6, 2]
 
 def _pair(name, *args, **kw):
     tm, jm = getattr(torch.nn, name)(*args, **kw), getattr(R, name)(*args, **kw)
-    torch_to_jtorch(tm, jm)
+    copy_state(tm, jm)
     return tm, jm
 
 
