@@ -24,8 +24,7 @@ from ._engine.graph import Lazy
 from ._ops import random as _random, registry
 
 
-class CaptureError(RuntimeError):
-    """Raised inside a traced function that needs a concrete value."""
+CaptureError = modes.CaptureError  # raised inside a traced function that needs a concrete value
 
 
 def _find_state(objs, seen, found):
@@ -160,7 +159,7 @@ class _Compiled:
             for t, v in zip(state, state_vals):
                 _bind(t, v)
             for t, g in zip(state, grad_vals):
-                t._grad = None if g is None else T._from_lazy(Lazy(g.shape, t.dtype, value=g))
+                t._grad = None if g is None else T._from_value(g, t.dtype, g.shape)
             modes.get().tracing += 1
             gen._trace_seed, gen._trace_count = key, 0
             try:
@@ -207,8 +206,8 @@ class _Compiled:
                     t._rebind(_concrete_like(t, v), t._lazy)
                 if not same:
                     # a gradient has its parameter's shape (read from the Lazy: jax.Array.shape is slow)
-                    t._grad = None if g is None else T._from_lazy(Lazy(t._lazy.shape, t.dtype, value=g))
-            return rebuild([T._from_lazy(Lazy(shape, dt, value=v)) for v, (shape, dt) in zip(outs, avals)])
+                    t._grad = None if g is None else T._from_value(g, t.dtype, t._lazy.shape)
+            return rebuild([T._from_value(v, dt, shape) for v, (shape, dt) in zip(outs, avals)])
 
         return run
 

@@ -225,3 +225,16 @@ def scalar_name(d):
     """'Float' for float32 (a jtorch dtype, a numpy dtype or its name)."""
     key = d.name if isinstance(d, dtype) else str(d)
     return _SCALAR_NAMES.get(key, key)
+
+
+def tensor_type_name(d):
+    """torch's legacy tensor type name, 'torch.FloatTensor' for float32 (what Tensor.type() returns)."""
+    return f"torch.{scalar_name(d)}Tensor"
+
+
+def from_tensor_type_name(name):
+    """The dtype of a legacy tensor type name ('torch.LongTensor' -> int64); KeyError for other names."""
+    return _BY_TENSOR_TYPE[name]
+
+
+_BY_TENSOR_TYPE = {f"torch.{n}Tensor": _by_name(k) for k, n in _SCALAR_NAMES.items()}

@@ -11,8 +11,10 @@ import numpy as np
 
 from . import _dtype, _strides, _tensor_str
 from ._device import META, device as _device_cls, tensor_device
-from ._engine import dispatch, modes, sync
+from ._engine import backward as _backward, dispatch, modes, sync
 from ._engine.graph import Lazy
+from ._engine.modes import CaptureError
+from ._shape import wrap_dim
 
 
 class Size(tuple):
@@ -37,8 +39,6 @@ class Size(tuple):
         return Size(tuple(self) + tuple(other))
 
 
-# in-place ops torch allows on a view whose elements share memory (an expand()): the rest raise
-_OVERLAP_OK = frozenset(("fill_", "zero_", "index_put_", "out"))
 # torch's words (its C++ Tensor::grad), for users who filter or match on them
 _NON_LEAF_GRAD = ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
                   "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
@@ -67,9 +67,8 @@ class Tensor:
                  "__dict__")
 
     # -- construction ---------------------------------------------------------------------
-    def __new__(cls, *args, **kwargs):
-        from ._ops.creation import _legacy_constructor
-        return _legacy_constructor(cls, *args, **kwargs)
+    # Tensor(...) itself (torch's legacy constructor), to(), in-place rebinding (_assign), .data
+    # and pickling are ops: the op table attaches them (jtorch._ops.creation, jtorch._ops.inplace)
 
     def _init(self, lazy):
         self._lazy = lazy
@@ -86,6 +85,15 @@ class Tensor:
         t._init(lazy)
         if lazy.value is None:
             sync.track(t)
+        return t
+
+    @classmethod
+    def _from_value(cls, value, dtype=None, shape=None):
+        """A concrete tensor holding `value` (a jax or numpy array; shape and dtype are read from it
+        unless given, as they must be for the meta device's placeholder)."""
+        t = object.__new__(cls)
+        t._init(Lazy(tuple(value.shape) if shape is None else tuple(shape),
+                     _dtype.from_np(value.dtype) if dtype is None else dtype, value=value))
         return t
 
     # -- views and in-place rebinding -----------------------------------------------------
@@ -109,49 +117,6 @@ class Tensor:
         self._lazy = t._lazy
         self._view = (chain, base._version)
         return self._lazy
-
-    def _assign(self, result, opname="copy_"):
-        """Rebind self to `result` (an in-place op); writes through to the base of a view."""
-        lz = self._fresh_lazy()
-        if modes.get().grad_enabled and lz.requires_grad and lz.grad_fn is None and self._base is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if self._base is not None and opname not in _OVERLAP_OK and _strides.has_internal_overlap(self):
-            raise RuntimeError(_strides.OVERLAP_ERROR)
-        if lz.value is META:  # a meta tensor stays one: there are no values to write
-            result = Tensor._from_lazy(Lazy(lz.shape, lz.dtype, value=META))
-        elif not isinstance(result, Tensor):
-            from ._ops.creation import tensor as _t
-            result = _t(result, dtype=self.dtype)
-        elif result._lazy.value is META:
-            raise _no_data(opname)
-        rl = result._fresh_lazy()
-        if rl.shape != lz.shape:
-            from ._ops.movement import broadcast_to
-            try:
-                result = broadcast_to(result, lz.shape)
-            except RuntimeError:
-                raise RuntimeError(f"output with shape {list(lz.shape)} doesn't match the broadcast shape "
-                                   f"{list(rl.shape)}") from None
-        if result.dtype is not self.dtype:
-            if _dtype._category(result.dtype) > _dtype._category(self.dtype) and opname != "copy_":
-                raise RuntimeError(f"result type {_type_name(result.dtype)} can't be cast to the desired "
-                                   f"output type {_type_name(self.dtype)}")
-            result = result.to(self.dtype)
-        new = result._lazy
-        base = self._base
-        if base is not None:
-            from ._ops.indexing import _view_write
-            bl = base._fresh_lazy()
-            if modes.get().grad_enabled and bl.requires_grad and bl.grad_fn is None and new.requires_grad:
-                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
-                                   "operation.")
-            written = _view_write(base, result, self._view[0])
-            base._rebind(written._lazy, bl)
-            self._rebind(new, lz)
-            self._view = (self._view[0], base._version)
-        else:
-            self._rebind(new, lz)
-        return self
 
     def _rebind(self, new, old):
         """Point self at a new value; a leaf stays a leaf (same .grad owner)."""
@@ -212,7 +177,6 @@ class Tensor:
         if self.is_leaf:
             return
         self._retains = True
-        from .autograd import _backward
         _backward.cut(self).retains = True
 
     @property
@@ -222,14 +186,12 @@ class Tensor:
     def register_hook(self, hook):
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        from .autograd import _backward
         return _backward.register_hook(self, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         if self._lazy.value is META:  # meta results keep no graph to differentiate
             raise NotImplementedError("jtorch: backward() through meta tensors is not supported")
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _backward.entry(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach_(self):
         lz = self._fresh_lazy()
@@ -240,8 +202,7 @@ class Tensor:
 
     @property
     def data(self):
-        from ._ops.movement import _alias
-        return _alias(self)
+        return dispatch.dispatch(dispatch.OPS["_alias"], (self,), ())
 
     @data.setter
     def data(self, value):
@@ -261,7 +222,7 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._lazy.shape)
-        return self._lazy.shape[_wrap_dim(dim, len(self._lazy.shape))]
+        return self._lazy.shape[wrap_dim(dim, len(self._lazy.shape))]
 
     @property
     def dtype(self):
@@ -321,8 +282,7 @@ class Tensor:
         strides = _strides.layout(self)[1]
         if dim is None:
             return strides
-        from ._ops.movement import _wrap
-        return strides[_wrap(dim, self.dim())]
+        return strides[wrap_dim(dim, self.dim())]
 
     def storage_offset(self):
         return _strides.layout(self)[2]
@@ -366,7 +326,6 @@ class Tensor:
         if v is META:
             raise _no_data(reason)
         if isinstance(v, jax.core.Tracer):
-            from ._compile import CaptureError
             raise CaptureError(
                 f"jtorch: {reason} needs a concrete value, but this tensor is being traced by jtorch.compile "
                 "(data-dependent Python control flow or a .item() inside the compiled function); move it out "
@@ -506,7 +465,7 @@ class Tensor:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
                                "protocol at the moment.")
         value = self._lazy.value if self._lazy.value is META else self._value("deepcopy")
-        new = type(self)._from_lazy(Lazy(self._lazy.shape, self._lazy.dtype, value=value))
+        new = type(self)._from_value(value, self._lazy.dtype, self._lazy.shape)
         if self.requires_grad:
             new.requires_grad_(True)
         new.__dict__.update(self.__dict__)
@@ -515,22 +474,10 @@ class Tensor:
         memo[id(self)] = new
         return new
 
-    def __reduce_ex__(self, proto):
-        from ._ops.creation import _meta_tensor, _rebuild
-        if self._lazy.value is META:
-            return (_meta_tensor, (self._lazy.shape, self.dtype, self.requires_grad, type(self)))
-        value = self._value("pickle")
-        # a host tensor (e.g. a batch from a loader worker) comes back as one, a device tensor on the device
-        return (_rebuild, (type(self), np.asarray(value), self.requires_grad, isinstance(value, np.ndarray)))
-
     def __getstate__(self):
         raise TypeError("Tensor pickles through __reduce_ex__")
 
     # -- conversions ----------------------------------------------------------------------
-    def to(self, *args, **kwargs):
-        from ._ops.creation import _to
-        return _to(self, *args, **kwargs)
-
     def cpu(self, memory_format=None):
         return self.to("cpu")
 
@@ -540,9 +487,9 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
-            return _TYPE_NAMES.get(self.dtype.name, "torch." + self.dtype.name)
+            return _dtype.tensor_type_name(self.dtype)
         if isinstance(dtype, str):
-            dtype = _TYPE_BY_NAME[dtype]
+            dtype = _dtype.from_tensor_type_name(dtype)
         return self.to(dtype)
 
     def float(self):
@@ -600,13 +547,6 @@ class Tensor:
         raise dispatch.missing("torch.Tensor", name)
 
 
-_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "float16": "torch.HalfTensor",
-               "bfloat16": "torch.BFloat16Tensor", "int64": "torch.LongTensor", "int32": "torch.IntTensor",
-               "int16": "torch.ShortTensor", "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
-               "bool": "torch.BoolTensor"}
-_TYPE_BY_NAME = {v: _dtype.to_dtype(k) for k, v in _TYPE_NAMES.items()}
-
-
 _type_name = _dtype.scalar_name
 
 
@@ -618,13 +558,6 @@ def _no_data(reason):
         return TypeError("can't convert meta device type tensor to numpy. Use Tensor.cpu() to copy the tensor to "
                          "host memory first.")
     return NotImplementedError("Cannot copy out of meta tensor; no data!")
-
-
-def _wrap_dim(dim, ndim):
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim % n
 
 
 def _tree_flatten(t):

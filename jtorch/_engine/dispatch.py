@@ -172,7 +172,7 @@ def dispatch(opdef, args, static):
             lz = Lazy(shape, dt, node=node, index=i, requires_grad=rg, grad_fn=grad_fn if rg else None)
             if eager:
                 lz.value = res[i]
-            outs.append(_wrap(lz, eager, mode.live))
+            outs.append(_handle(lz, eager, mode.live))
         if opdef.view:
             for i, t in enumerate(outs):
                 t._make_view(args[0], (opdef, static, i))
@@ -182,7 +182,7 @@ def dispatch(opdef, args, static):
     lz = Lazy(shape, dt, node=node, requires_grad=rg, grad_fn=grad_fn if rg else None)
     if eager:
         lz.value = res
-    out = _wrap(lz, eager, mode.live)
+    out = _handle(lz, eager, mode.live)
     if opdef.view:
         out._make_view(args[0], (opdef, static, None))
     return out
@@ -193,7 +193,7 @@ def _meta_result(opdef, args, static, out_avals, requires_grad, grad_fn):
     outs = []
     for shape, dt in (out_avals if isinstance(out_avals, list) else [out_avals]):
         rg = requires_grad and (dt.is_floating_point or dt.is_complex)
-        outs.append(_wrap(Lazy(shape, dt, value=_device.META, requires_grad=rg, grad_fn=grad_fn if rg else None),
+        outs.append(_handle(Lazy(shape, dt, value=_device.META, requires_grad=rg, grad_fn=grad_fn if rg else None),
                           True, None))
     if opdef.view:
         for i, t in enumerate(outs):
@@ -216,7 +216,7 @@ def _autocast_args(opdef, args, policy):
     return tuple(out)
 
 
-def _wrap(lz, eager, live):
+def _handle(lz, eager, live):
     t = object.__new__(_Tensor)
     t._init(lz)
     if not eager:

@@ -34,6 +34,10 @@ def get():
     return _per_thread.modes
 
 
+class CaptureError(RuntimeError):
+    """Raised inside a traced function that needs a concrete value."""
+
+
 class tracing:
     """Run jtorch ops immediately, on the values jax is tracing, inside this block."""
 

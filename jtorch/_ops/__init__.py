@@ -1,6 +1,7 @@
 """The op table, by family. Importing this package registers every op."""
-from . import registry, torch_function  # noqa: F401
+from . import registry  # noqa: F401
 from . import creation, elementwise, indexing, linalg, movement, random, reduction, sorting, sparse, attention, rnn  # noqa: F401
+from . import inplace  # noqa: F401  (Tensor._assign: in-place ops, out= and view writes rebind through it)
 from . import nn  # noqa: F401,E402  (torch.softmax, torch.conv2d, ... and Tensor.softmax)
 from . import complex, nn_grid, numeric, special, spectral  # noqa: F401,E402
 from .._tensor import Tensor
@@ -87,4 +88,3 @@ def _install(cls):
 
 
 _install(Tensor)
-torch_function.install(Tensor)  # Tensor.__torch_function__, and subclasses' entries through theirs

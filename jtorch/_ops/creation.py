@@ -12,6 +12,7 @@ from .. import _device as _devices, _dtype
 from .._device import (_from_jax as _device_of_jax, _note_placement, device as _device, device_of as _device_of,
                        jax_device)
 from .._engine.graph import Lazy
+from .._tensor import Tensor
 from . import registry
 from .registry import op, public
 
@@ -33,7 +34,7 @@ keep_on_host = False
 def _meta_tensor(shape, dt, requires_grad=False, cls=None):
     """A tensor on the meta device: shape and dtype, no values."""
     _devices.meta_made = True  # from now on dispatch looks for meta inputs
-    t = (cls or _tensor_cls())._from_lazy(Lazy(tuple(shape), dt, value=_devices.META))
+    t = (cls or _tensor_cls())._from_value(_devices.META, dt, tuple(shape))
     return t.requires_grad_(True) if requires_grad else t
 
 
@@ -49,7 +50,7 @@ def _concrete(arr, dtype=None, device=None, requires_grad=False, cls=None):
         value = arr
     else:
         value = jax.device_put(arr, dev) if dev is not None else jnp.asarray(arr)
-    t = (cls or _tensor_cls())._from_lazy(Lazy(tuple(arr.shape), dt, value=value))
+    t = (cls or _tensor_cls())._from_value(value, dt, tuple(arr.shape))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -172,7 +173,7 @@ def _from_jax_array(arr, dtype=None, device=None, copy=False, requires_grad=Fals
     if not isinstance(arr, jax.core.Tracer):
         for d in arr.devices():
             _note_placement(d)
-    t = _tensor_cls()._from_lazy(Lazy(tuple(arr.shape), dt, value=arr))
+    t = _tensor_cls()._from_value(arr, dt)
     return t.requires_grad_(True) if requires_grad else t
 
 
@@ -237,7 +238,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     if isinstance(fill_value, _tensor_cls()):
         fv = fill_value
     else:  # a concrete leaf in the result dtype (a Python scalar leaf would be float32 / real)
-        fv = _tensor_cls()._from_lazy(Lazy((), dt, value=np.asarray(fill_value).astype(dt.np)))
+        fv = _tensor_cls()._from_value(np.asarray(fill_value).astype(dt.np), dt, ())
     return _finish(_full(fv, size=_size((size,)), dtype=dt.np), device, requires_grad)
 
 
@@ -440,8 +441,8 @@ def _to(self, *args, **kwargs):
             return out if out._lazy.value is _devices.META else _meta_tensor(out.shape, out.dtype, out.requires_grad)
         if out.device != dev and not (dev.type == out.device.type and dev.index is None):
             # moves are eager device_puts: a moved tensor is a new leaf (torch keeps a grad edge)
-            moved = _tensor_cls()._from_lazy(Lazy(out._lazy.shape, out.dtype, value=jax.device_put(
-                out._value("to"), jax_device(dev))))
+            moved = _tensor_cls()._from_value(jax.device_put(
+                out._value("to"), jax_device(dev)), out.dtype, out._lazy.shape)
             out = moved.requires_grad_(True) if out.requires_grad else moved
     return out
 
@@ -457,9 +458,24 @@ def _legacy_constructor(cls, *args, **kwargs):
 
 def _rebuild(cls, arr, requires_grad, host=False):
     if host:
-        t = cls._from_lazy(Lazy(tuple(arr.shape), _dtype.from_np(arr.dtype), value=np.ascontiguousarray(arr)))
+        t = cls._from_value(np.ascontiguousarray(arr))
         return t.requires_grad_(True) if requires_grad else t
     return _concrete(arr, requires_grad=requires_grad, cls=cls)
+
+
+def _reduce_ex(self, proto):
+    """Tensor.__reduce_ex__: pickled as its values (a meta tensor as its shape and dtype)."""
+    if self._lazy.value is _devices.META:
+        return (_meta_tensor, (self._lazy.shape, self.dtype, self.requires_grad, type(self)))
+    value = self._value("pickle")
+    # a host tensor (e.g. a batch from a loader worker) comes back as one, a device tensor on the device
+    return (_rebuild, (type(self), np.asarray(value), self.requires_grad, isinstance(value, np.ndarray)))
+
+
+# the Tensor methods that are creation: torch.Tensor(...) itself, to() and pickling
+Tensor.__new__ = staticmethod(_legacy_constructor)
+Tensor.to = _to
+Tensor.__reduce_ex__ = _reduce_ex
 
 
 # -- Tensor.new_* and in-place fills ---------------------------------------------------------

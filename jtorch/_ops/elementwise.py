@@ -302,7 +302,7 @@ def _leaf(value, dt):
     if isinstance(value, registry._Tensor) or value is None:
         return value
     from .._engine.graph import Lazy
-    return registry._Tensor._from_lazy(Lazy((), dt, value=np.asarray(value, dtype=dt.np)))
+    return registry._Tensor._from_value(np.asarray(value, dtype=dt.np), dt, ())
 
 
 @op("_float_power", tensors=("input", "exponent"), method=False, function=False, grad_name="PowBackward1")

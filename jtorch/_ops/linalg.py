@@ -13,7 +13,7 @@ import numpy as np
 from .. import _dtype
 from ._checks import host_value
 from .registry import op, public
-from .movement import _wrap as _wrap_dim
+from .._shape import wrap_dim as _wrap_dim
 from .reduction import return_type
 
 

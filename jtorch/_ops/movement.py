@@ -12,6 +12,7 @@ import numpy as np
 from jax import lax
 
 from .. import _dtype, _strides
+from .._shape import wrap_dim as _wrap
 from .._engine import modes
 from .registry import op, public, METHODS
 
@@ -40,14 +41,6 @@ def _infer_size(shape, numel):
     elif known != numel:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
     return shape
-
-
-def _wrap(dim, ndim):
-    n = builtins.max(ndim, 1)
-    dim = int(dim)
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim % n
 
 
 def _dims_arg(dims):

@@ -36,7 +36,7 @@ def _wrap(value):
     from .._engine.graph import Lazy
     from .._tensor import Tensor
     from .._dtype import from_np
-    return Tensor._from_lazy(Lazy(tuple(value.shape), from_np(value.dtype), value=value))
+    return Tensor._from_value(value)
 
 
 def _function_lower(*arrays, cls, spec, needs_grad):

@@ -61,7 +61,7 @@ def _side_value(t: Tensor):
 def _side_copy(obj):
     """obj (a tensor, or a constraint holding tensors such as its bounds) on concrete values."""
     if isinstance(obj, Tensor):
-        return Tensor._from_lazy(Lazy(tuple(obj.shape), obj.dtype, value=_side_value(obj)))
+        return Tensor._from_value(_side_value(obj), obj.dtype, tuple(obj.shape))
     held = vars(obj) if isinstance(obj, constraints.Constraint) else {}
     if any(isinstance(v, (Tensor, constraints.Constraint)) for v in held.values()):
         obj = copy.copy(obj)

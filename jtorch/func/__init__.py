@@ -19,7 +19,7 @@ import jax.numpy as jnp
 
 from .._engine import modes, program, sync
 from .._ops import random as _random, registry
-from ..autograd._backward import _conj
+from .._engine.backward import _conj
 from ..autograd.function import _Eager, _wrap
 from ..nn.utils import stateless
 

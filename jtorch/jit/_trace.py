@@ -61,7 +61,7 @@ def _as_array(x):
 def _wrap(v):
     from .._dtype import from_np
     if isinstance(v, (jax.Array, np.ndarray)) or isinstance(v, jax.core.Tracer):
-        return Tensor._from_lazy(Lazy(tuple(v.shape), from_np(v.dtype), value=v))
+        return Tensor._from_value(v)
     return v
 
 

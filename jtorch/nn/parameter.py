@@ -5,7 +5,8 @@ import jax.numpy as jnp
 from .. import _dtype
 from .._device import jax_device
 from .._engine.graph import Lazy
-from .._tensor import Size, Tensor, _wrap_dim
+from .._shape import wrap_dim as _wrap_dim
+from .._tensor import Size, Tensor
 
 
 def _share(cls, data):

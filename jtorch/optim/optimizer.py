@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
-from .._engine import sync
+from .._engine import hooks as _hooks, sync
 from .._engine.graph import Lazy
 from .._ops.creation import _concrete
 from .._ops import registry
@@ -100,7 +100,7 @@ def _hyper_key(hyper):
 def hyper_tensor(value):
     """A float64 array as an input leaf: fed to the program, never baked into it."""
     arr = registry.scalar_value(value, np.float64)
-    return Tensor._from_lazy(Lazy(arr.shape, _dtype.float64, value=arr))
+    return Tensor._from_value(arr, _dtype.float64, arr.shape)
 
 
 class _RequiredParameter:
@@ -143,8 +143,8 @@ class Optimizer:
             raise NotImplementedError(f"jtorch: {type(self).__name__}(differentiable=True) is not supported; the "
                                       "update runs under no_grad")
         self.defaults = defaults
-        self._optimizer_step_pre_hooks = {}
-        self._optimizer_step_post_hooks = {}
+        self._optimizer_step_pre_hooks = _hooks.Hooks()
+        self._optimizer_step_post_hooks = _hooks.Hooks()
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
                             "but got " + _typename(params))
@@ -162,8 +162,8 @@ class Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self.__dict__.setdefault("_optimizer_step_pre_hooks", {})
-        self.__dict__.setdefault("_optimizer_step_post_hooks", {})
+        self.__dict__.setdefault("_optimizer_step_pre_hooks", _hooks.Hooks())
+        self.__dict__.setdefault("_optimizer_step_post_hooks", _hooks.Hooks())
 
     def __repr__(self):
         text = type(self).__name__ + " ("
@@ -241,16 +241,10 @@ class Optimizer:
 
     # -- hooks ------------------------------------------------------------------------------
     def register_step_pre_hook(self, hook):
-        from ..autograd._backward import _RemovableHandle
-        key = object()
-        self._optimizer_step_pre_hooks[key] = hook
-        return _RemovableHandle(self._optimizer_step_pre_hooks, key)
+        return _hooks.add(self._optimizer_step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook):
-        from ..autograd._backward import _RemovableHandle
-        key = object()
-        self._optimizer_step_post_hooks[key] = hook
-        return _RemovableHandle(self._optimizer_step_post_hooks, key)
+        return _hooks.add(self._optimizer_step_post_hooks, hook)
 
     # -- the fused step ---------------------------------------------------------------------
     def step(self, closure=None):

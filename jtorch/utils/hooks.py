@@ -1,7 +1,7 @@
 """torch.utils.hooks: hook handles and helpers."""
 import warnings
 
-from ..nn.modules.module import RemovableHandle as RemovableHandle
+from .._engine.hooks import RemovableHandle as RemovableHandle
 
 __all__ = ["RemovableHandle", "unserializable_hook", "warn_if_has_hooks", "BackwardHook"]
 

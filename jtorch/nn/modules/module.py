@@ -7,6 +7,7 @@ import weakref
 import numpy as np
 
 from ... import _dtype
+from ..._engine.hooks import Hooks as _Hooks, RemovableHandle as RemovableHandle
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ..parameter import Parameter
@@ -42,36 +43,6 @@ class _WithModule:
 
     def __setstate__(self, state):
         self.hook, self.module = state["hook"], weakref.ref(state["module"])
-
-
-class RemovableHandle:
-    """What register_*_hook returns: `.remove()` unregisters the hook (also a context manager)."""
-
-    _next_id = itertools.count()
-
-    def __init__(self, hooks_dict, *, extra_dict=None):
-        self.hooks_dict_ref = weakref.ref(hooks_dict)
-        self.id = next(RemovableHandle._next_id)
-        self.extra_dict_ref = tuple(weakref.ref(d) for d in (extra_dict or ()))
-
-    def remove(self):
-        d = self.hooks_dict_ref()
-        if d is not None and self.id in d:
-            del d[self.id]
-        for ref in self.extra_dict_ref:
-            d = ref()
-            if d is not None and self.id in d:
-                del d[self.id]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
-class _Hooks(dict):
-    """Hooks by handle id (a dict subclass, so a RemovableHandle can hold a weak reference)."""
 
 
 def _typename(obj):

@@ -1,4 +1,4 @@
-"""backward() and grad(): differentiate the recorded graph with one jax.vjp.
+"""Backward: differentiate the recorded graph with one jax.vjp (torch.autograd's engine).
 
 There are no per-op gradient rules. The autograd subgraph from the outputs down to the
 leaves is canonicalised into a Program (the same structure every step, so one compile),
@@ -10,9 +10,14 @@ import weakref
 import jax
 import jax.numpy as jnp
 
-from .._engine import modes, program
-from .._engine.graph import Lazy, Node
-from .._ops import registry
+from . import hooks, modes, program
+from .dispatch import OPS, OpDef
+from .graph import Lazy, Node
+
+# jtorch.autograd.backward, which Tensor.backward() calls: jtorch.autograd installs it (it builds the
+# default gradient with the op table, which sits above the engine)
+entry = None
+
 
 class Cut:
     """Hooks and retain_grad of a non-leaf value: backward() cuts the graph there.
@@ -24,20 +29,12 @@ class Cut:
     __slots__ = ("hooks", "tensor", "retains")
 
     def __init__(self, tensor):
-        self.hooks = {}
+        self.hooks = hooks.Hooks()
         self.tensor = weakref.ref(tensor)
         self.retains = False
 
 
 _cuts = weakref.WeakKeyDictionary()  # Lazy -> Cut
-
-
-class _RemovableHandle:
-    def __init__(self, hooks, key):
-        self._hooks, self._key = hooks, key
-
-    def remove(self):
-        self._hooks.pop(self._key, None)
 
 
 def cut(tensor):
@@ -51,13 +48,11 @@ def cut(tensor):
 def register_hook(tensor, hook):
     if tensor.is_leaf:
         if tensor._hooks is None:
-            tensor._hooks = {}
-        hooks = tensor._hooks
+            tensor._hooks = hooks.Hooks()
+        table = tensor._hooks
     else:
-        hooks = cut(tensor).hooks
-    key = object()
-    hooks[key] = hook
-    return _RemovableHandle(hooks, key)
+        table = cut(tensor).hooks
+    return hooks.add(table, hook)
 
 
 def _vjp_lower(*arrays, prog, diff, n_cot, shared=()):
@@ -83,9 +78,8 @@ def _conj(x):
     return jnp.conj(x) if jnp.iscomplexobj(x) else x
 
 
-VJP = registry.OpDef("autograd_vjp", _vjp_lower, (), ("prog", "diff", "n_cot", "shared"), None, False, "VjpBackward0",
-                     True)
-registry.OPS[VJP.name] = VJP
+VJP = OpDef("autograd_vjp", _vjp_lower, (), ("prog", "diff", "n_cot", "shared"), None, False, "VjpBackward0", True)
+OPS[VJP.name] = VJP
 
 _SECOND_TIME = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
                 "have already been freed). Saved intermediate values of the graph are freed when you call "
