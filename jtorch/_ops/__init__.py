@@ -1,5 +1,5 @@
 """The op table, by family. Importing this package registers every op."""
-from . import registry  # noqa: F401
+from . import registry, torch_function  # noqa: F401
 from . import creation, elementwise, indexing, linalg, movement, random, reduction, sorting, sparse, attention, rnn  # noqa: F401
 from . import inplace  # noqa: F401  (Tensor._assign: in-place ops, out= and view writes rebind through it)
 from . import nn  # noqa: F401,E402  (torch.softmax, torch.conv2d, ... and Tensor.softmax)
@@ -88,3 +88,4 @@ def _install(cls):
 
 
 _install(Tensor)
+torch_function.install(Tensor)  # Tensor.__torch_function__, and subclasses' entries through theirs

@@ -527,13 +527,51 @@ def _adaptive_max_pool(input, *, outs):
     return x
 
 
+@op(method=False, function=False, grad_name="AdaptiveMaxPool2DBackward0")
+def _adaptive_max_pool_indices(input, *, outs):
+    """Adaptive max pooling with the flat spatial index of each maximum. Each axis's windows are gathered as
+    (out, width) blocks, short windows repeating their last element (a repeat never changes the first argmax)."""
+    nd = len(outs)
+    lead = input.ndim - nd
+    spatial = input.shape[lead:]
+    x, flat = input, None
+    for i, o in enumerate(outs):
+        n = spatial[i]
+        ranges = _adaptive_ranges(n, o)
+        w = builtins.max(b - a for a, b in ranges)
+        pick = np.array([[builtins.min(a + j, b - 1) for j in range(w)] for a, b in ranges])
+        x = jnp.take(x, pick.reshape(-1), axis=lead + 2 * i).reshape(
+            x.shape[:lead + 2 * i] + (o, w) + x.shape[lead + 2 * i + 1:])
+        stride = int(np.prod(spatial[i + 1:]))
+        term = (pick * stride).reshape((1, 1) * i + (o, w) + (1, 1) * (nd - i - 1))
+        flat = term if flat is None else flat + term
+    # (..., o1, w1, o2, w2, ...) -> (..., o1, o2, ..., w1*w2*...)
+    order = tuple(range(lead)) + tuple(lead + 2 * i for i in range(nd)) + tuple(lead + 2 * i + 1 for i in range(nd))
+    x = jnp.transpose(x, order).reshape(x.shape[:lead] + tuple(outs) + (-1,))
+    flat = jnp.transpose(flat, tuple(2 * i for i in range(nd)) + tuple(2 * i + 1 for i in range(nd)))
+    flat = jnp.broadcast_to(flat.reshape(tuple(outs) + (-1,)), x.shape)
+    am = jnp.argmax(x, axis=-1)[..., None]
+    return (jnp.take_along_axis(x, am, -1)[..., 0],
+            jnp.take_along_axis(flat, am, -1)[..., 0].astype(jnp.int64))
+
+
+def _adaptive_sizes(input, output_size, nd):
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    if len(sizes) != nd:
+        raise RuntimeError(f"adaptive pool {nd}d: output_size must be {nd}")
+    return tuple(input.shape[-nd + i] if v is None else int(v) for i, v in enumerate(sizes))
+
+
 def _adaptive_nd(nd, name, fn):
-    def adaptive(input, output_size, return_indices=False):
-        if return_indices:
-            raise NotImplementedError(f"jtorch has no lowering for {name}(return_indices=True) yet")
-        sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * nd
-        sizes = tuple(input.shape[-nd + i] if v is None else int(v) for i, v in enumerate(sizes))
-        return fn(input, outs=sizes)
+    if fn is _adaptive_avg_pool:
+        def adaptive(input, output_size):
+            return fn(input, outs=_adaptive_sizes(input, output_size, nd))
+    else:
+        def adaptive(input, output_size, return_indices=False):
+            outs = _adaptive_sizes(input, output_size, nd)
+            if return_indices:
+                return tuple(_adaptive_max_pool_indices(input, outs=outs))
+            return fn(input, outs=outs)
     adaptive.__name__ = adaptive.__qualname__ = name
     return public(name, method=False)(adaptive)
 
@@ -543,6 +581,62 @@ adaptive_avg_pool2d = _adaptive_nd(2, "adaptive_avg_pool2d", _adaptive_avg_pool)
 adaptive_avg_pool3d = _adaptive_nd(3, "adaptive_avg_pool3d", _adaptive_avg_pool)
 adaptive_max_pool1d = _adaptive_nd(1, "adaptive_max_pool1d", _adaptive_max_pool)
 adaptive_max_pool2d = _adaptive_nd(2, "adaptive_max_pool2d", _adaptive_max_pool)
+adaptive_max_pool3d = _adaptive_nd(3, "adaptive_max_pool3d", _adaptive_max_pool)
+
+
+@op(tensors=("input", "indices"), method=False, function=False, grad_name="MaxUnpool2DBackward0")
+def _max_unpool(input, indices, *, outs):
+    """Scatter each value to its flat spatial index in a zero output of spatial size `outs`; indices out of
+    range are dropped (the caller checks them when their values are on the host)."""
+    nd = len(outs)
+    lead = input.shape[:input.ndim - nd]
+    rows = int(np.prod(lead))
+    v = input.reshape(rows, -1)
+    i = indices.reshape(rows, -1)
+    out = jnp.zeros((rows, int(np.prod(outs))), input.dtype)
+    out = out.at[jnp.arange(rows)[:, None], i].set(v, mode="drop")
+    return out.reshape(lead + tuple(outs))
+
+
+@op(tensors=("input", "samples"), method=False, function=False, grad_name="FractionalMaxPool2DBackward0")
+def _fractional_max_pool(input, samples, *, k, outs):
+    """Fractional max pooling: per (batch, channel) and axis a sample u in [0, 1) places the windows at
+    floor((i + u) * alpha) - floor(u * alpha), alpha = (in - k) / (out - 1), the last one ending at the
+    border. Returns (values, flat spatial indices). input (N, C, *spatial), samples (N, C, nd)."""
+    nd = len(k)
+    n, c = input.shape[:2]
+    spatial = input.shape[2:]
+    starts = []
+    for d in range(nd):
+        # torch's kernels read the 2-D samples as (width, height) and the 3-D ones as (time, height, width)
+        u = samples[:, :, nd - 1 - d if nd == 2 else d].astype(input.dtype)
+        size, o = spatial[d], outs[d]
+        if o > 1:
+            alpha = jnp.asarray((size - k[d]) / (o - 1), input.dtype)
+            i = jnp.arange(o - 1, dtype=input.dtype)
+            seq = (jnp.floor((i + u[..., None]) * alpha) - jnp.floor(u[..., None] * alpha)).astype(jnp.int32)
+            seq = jnp.concatenate([seq, jnp.full((n, c, 1), size - k[d], jnp.int32)], -1)
+        else:
+            seq = jnp.full((n, c, 1), size - k[d], jnp.int32)
+        starts.append(seq[..., :, None] + jnp.arange(k[d], dtype=jnp.int32))  # (N, C, out, k)
+    # positions of every window element: axis d's (out_d, k_d) placed at axes 2d, 2d+1 after (N, C)
+    pos = []
+    for d in range(nd):
+        shape = (n, c) + (1, 1) * d + (outs[d], k[d]) + (1, 1) * (nd - d - 1)
+        pos.append(starts[d].reshape(shape))
+    bn = jnp.arange(n).reshape((n, 1) + (1, 1) * nd)
+    bc = jnp.arange(c).reshape((1, c) + (1, 1) * nd)
+    vals = input[(bn, bc) + tuple(pos)]
+    flat = 0
+    for d in range(nd):
+        flat = flat + pos[d] * int(np.prod(spatial[d + 1:]))
+    flat = jnp.broadcast_to(flat, vals.shape)
+    order = (0, 1) + tuple(2 + 2 * d for d in range(nd)) + tuple(3 + 2 * d for d in range(nd))
+    vals = jnp.transpose(vals, order).reshape((n, c) + tuple(outs) + (-1,))
+    flat = jnp.transpose(flat, order).reshape((n, c) + tuple(outs) + (-1,))
+    am = jnp.argmax(vals, axis=-1)[..., None]
+    return (jnp.take_along_axis(vals, am, -1)[..., 0],
+            jnp.take_along_axis(flat, am, -1)[..., 0].astype(jnp.int64))
 
 
 # -- normalisation ------------------------------------------------------------------------------

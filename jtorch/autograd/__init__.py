@@ -5,6 +5,12 @@ from .grad_mode import (enable_grad as enable_grad, inference_mode as inference_
                         is_grad_enabled as is_grad_enabled, no_grad as no_grad,
                         set_grad_enabled as set_grad_enabled)
 from .._engine import modes
+from . import anomaly_mode
+from .anomaly_mode import detect_anomaly as detect_anomaly, set_detect_anomaly as set_detect_anomaly
+from .variable import Variable as Variable
+# after the submodule import above: torch.autograd.variable is the function, as in torch
+from ._legacy import (NestedIOFunction as NestedIOFunction, enforce_grad_layout_policy as enforce_grad_layout_policy,
+                      set_multithreading_enabled as set_multithreading_enabled, variable as variable)
 from .._engine.graph import Lazy
 from .._ops import registry
 
@@ -40,7 +46,7 @@ def _check_outputs(outputs):
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
     """Accumulate d(tensors)/d(leaf) into every leaf's .grad (pending until the next sync).
 
     Non-leaf tensors with hooks or retain_grad() cut the graph: gradients are computed
@@ -48,6 +54,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     propagated further, latest tensor first, so every hook sees its full gradient.
     """
     from .._tensor import Tensor
+    if grad_variables is not None:  # torch's old name for grad_tensors
+        import warnings
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.", FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both passed to "
+                               "`backward()`. Please only use `grad_tensors`.")
+        grad_tensors = grad_variables
     outputs = _as_list(tensors)
     _check_outputs(outputs)
     if retain_graph is None:
@@ -59,6 +72,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     cut_lazies = sorted((lz for lz in list(_backward._cuts.keys()) if lz.grad_fn is not None and lz.node is not None),
                         key=lambda lz: lz.serial, reverse=True) if _backward._cuts else []
     cuts = [_backward._cuts[lz] for lz in cut_lazies]
+    graph = anomaly_mode.snapshot(roots)
     with _grad_for(create_graph):
         if targets is not None:
             leaf_wrt = [t._fresh_lazy() for t in targets]
@@ -89,6 +103,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             for lz, mg in zip(below, more):
                 if mg is not None:
                     acc[id(lz)] = mg if acc.get(id(lz)) is None else _add(acc[id(lz)], mg)
+        anomaly_mode.check(graph, cots, list(acc.values()))
         if not retain_graph:
             _backward.free(roots, all_nodes)
         for t, lz in zip(targets, leaf_wrt[:n]):
@@ -155,9 +170,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         retain_graph = create_graph
     cots = _cotangents(outputs, _as_list(grad_outputs))
     roots = [o._fresh_lazy() for o in outputs]
+    graph = anomaly_mode.snapshot(roots)
     with _grad_for(create_graph):
         _, grads, nodes = _backward.run_vjp(roots, cots, [t._fresh_lazy() for t in inputs], create_graph,
                                             () if retain_graph else _held(roots))
+        anomaly_mode.check(graph, cots, grads)
         if not retain_graph:
             _backward.free(roots, nodes)
     result = []
@@ -174,5 +191,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 _backward.entry = backward  # Tensor.backward() calls it
 
-__all__ = ["Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode"]
+__all__ = ["Function", "NestedIOFunction", "Variable", "backward", "detect_anomaly", "enable_grad",
+           "enforce_grad_layout_policy", "grad", "gradcheck", "gradgradcheck", "inference_mode", "no_grad",
+           "set_detect_anomaly", "set_grad_enabled", "set_multithreading_enabled", "variable"]
 from . import functional as functional, graph as graph  # noqa: E402
+from . import gradcheck as _gradcheck_module  # noqa: E402
+from .gradcheck import gradcheck as gradcheck, gradgradcheck as gradgradcheck  # noqa: E402

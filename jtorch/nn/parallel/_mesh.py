@@ -79,6 +79,27 @@ class BatchMesh:
                 continue
             lz.value = jax.device_put(v, self.replicated)
 
+    def dim0(self, shape):
+        """Dim 0 split over the mesh where it divides evenly (FSDP's Shard(0)); otherwise whole on every device."""
+        if shape and shape[0] % self.size == 0:
+            return self.batch(0, len(shape))
+        return self.replicated
+
+    def shard(self, tensors, compute=False):
+        """Lay every tensor's value out by `dim0`. Pending ones are computed first when `compute`, else left to
+        the next call (a step's program keeps its inputs' layout); meta ones wait for data."""
+        for t in tensors:
+            if t is None or t.is_meta:
+                continue
+            if compute:
+                t._value("fully_shard")
+            v = t._fresh_lazy().value
+            if v is None or isinstance(v, jax.core.Tracer):
+                continue
+            if isinstance(v, jax.Array) and getattr(v.sharding, "mesh", None) == self.mesh:
+                continue  # on the mesh already, as laid out here or as a step's program chose to keep it
+            t._fresh_lazy().value = jax.device_put(v, self.dim0(tuple(v.shape)))
+
     def scatter(self, obj, dim):
         """Split every tensor in obj (nested lists/tuples/dicts) over the mesh along `dim`."""
         T = _tensor_cls()
