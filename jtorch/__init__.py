@@ -6,6 +6,8 @@ unless asked; other JAX code in the same process sees jnp.array(1.0) as float64 
 on, and its float32 matmuls at full precision. It also keeps slow-to-compile programs in
 JAX's persistent compilation cache (below).
 """
+import typing as _typing
+
 import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)
@@ -136,6 +138,8 @@ from . import interop as interop  # noqa: E402 - modules as JAX functions, JAX f
 
 # Every op in the table is a jtorch.<name> function (the table is the one definition).
 globals().update({_n: _f for _n, _f in _ops.registry.FUNCTIONS.items() if not _n.startswith("_")})
+if _typing.TYPE_CHECKING:  # the same functions, spelled out for checkers (tools/gen_stubs.py writes the stub)
+    from ._op_functions import *  # noqa: F403
 
 from .version import __version__ as __version__  # noqa: E402  the torch API version, then jtorch's
 

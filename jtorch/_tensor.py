@@ -3,6 +3,7 @@
 Methods come from the op table (jtorch._ops); this file holds only what is about the
 handle itself: autograd flags, views and in-place rebinding, sync points and conversions.
 """
+import typing
 import warnings
 import weakref
 
@@ -62,7 +63,13 @@ class _GradFn:
         return f"<{self._name} object at {hex(id(self))}>"
 
 
-class Tensor:
+if typing.TYPE_CHECKING:  # the op table's methods, spelled out for checkers (tools/gen_stubs.py writes the stub)
+    from ._tensor_methods import _TensorMethods
+else:
+    _TensorMethods = object
+
+
+class Tensor(_TensorMethods):
     __slots__ = ("_lazy", "_grad", "_version", "_base", "_view", "_hooks", "_retains", "__weakref__",
                  "__dict__")
 
