@@ -72,6 +72,9 @@ from ._config import (  # noqa: E402
     set_float32_matmul_precision as set_float32_matmul_precision,
     set_num_interop_threads as set_num_interop_threads, set_num_threads as set_num_threads, typename as typename,
     use_deterministic_algorithms as use_deterministic_algorithms,
+    get_deterministic_debug_mode as get_deterministic_debug_mode,
+    set_deterministic_debug_mode as set_deterministic_debug_mode,
+    is_deterministic_algorithms_warn_only_enabled as is_deterministic_algorithms_warn_only_enabled,
 )
 from ._device import (  # noqa: E402
     device as device, get_default_device as get_default_device, set_default_device as set_default_device,
@@ -120,7 +123,24 @@ from ._init_names import (  # noqa: E402
     is_signed as is_signed, is_warn_always_enabled as is_warn_always_enabled, nan as nan, newaxis as newaxis,
     pi as pi, set_warn_always as set_warn_always, jagged as jagged, layout as layout, sparse_bsc as sparse_bsc,
     sparse_bsr as sparse_bsr, sparse_coo as sparse_coo, sparse_csc as sparse_csc, sparse_csr as sparse_csr,
-    strided as strided,
+    strided as strided, sym_float as sym_float, sym_int as sym_int, sym_max as sym_max, sym_min as sym_min,
+    sym_not as sym_not, sym_sqrt as sym_sqrt, sym_sum as sym_sum, sym_ite as sym_ite, sym_fresh_size as sym_fresh_size,
+    sym_constrain_range as sym_constrain_range, sym_constrain_range_for_size as sym_constrain_range_for_size,
+    has_lapack as has_lapack, has_mkl as has_mkl, has_openmp as has_openmp, has_spectral as has_spectral,
+    get_device as get_device, is_distributed as is_distributed,
+    init_num_threads as init_num_threads, set_flush_denormal as set_flush_denormal,
+    is_vulkan_available as is_vulkan_available, set_default_tensor_type as set_default_tensor_type,
+    set_autocast_cpu_enabled as set_autocast_cpu_enabled, set_autocast_cpu_dtype as set_autocast_cpu_dtype,
+    set_autocast_gpu_dtype as set_autocast_gpu_dtype, get_autocast_ipu_dtype as get_autocast_ipu_dtype,
+    set_autocast_ipu_dtype as set_autocast_ipu_dtype, is_autocast_ipu_enabled as is_autocast_ipu_enabled,
+    set_autocast_ipu_enabled as set_autocast_ipu_enabled, get_autocast_xla_dtype as get_autocast_xla_dtype,
+    set_autocast_xla_dtype as set_autocast_xla_dtype, is_autocast_xla_enabled as is_autocast_xla_enabled,
+    set_autocast_xla_enabled as set_autocast_xla_enabled, autocast_increment_nesting as autocast_increment_nesting,
+    autocast_decrement_nesting as autocast_decrement_nesting, thread_safe_generator as thread_safe_generator,
+)
+from .autograd.anomaly_mode import (  # noqa: E402
+    is_anomaly_check_nan_enabled as is_anomaly_check_nan_enabled, is_anomaly_enabled as is_anomaly_enabled,
+    set_anomaly_enabled as set_anomaly_enabled,
 )
 from .library import ops as ops  # noqa: E402
 from .func import vmap as vmap  # noqa: E402 - torch.vmap is torch.func.vmap

@@ -27,10 +27,36 @@ def set_num_interop_threads(n):
 
 def use_deterministic_algorithms(mode, *, warn_only=False):
     _state["deterministic"] = bool(mode)
+    _state["warn_only"] = bool(warn_only)
 
 
 def are_deterministic_algorithms_enabled():
     return _state["deterministic"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _state.get("warn_only", False)
+
+
+def set_deterministic_debug_mode(debug_mode):
+    """0/'default': off; 1/'warn': deterministic, warning only; 2/'error': deterministic, raising."""
+    if isinstance(debug_mode, str):
+        names = {"default": 0, "warn": 1, "error": 2}
+        if debug_mode not in names:
+            raise RuntimeError(f"invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got "
+                               f"{debug_mode}")
+        debug_mode = names[debug_mode]
+    elif not isinstance(debug_mode, int):
+        raise TypeError(f"debug_mode must be str or int, but got {type(debug_mode)}")
+    if debug_mode not in (0, 1, 2):
+        raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
+    use_deterministic_algorithms(debug_mode > 0, warn_only=debug_mode == 1)
+
+
+def get_deterministic_debug_mode():
+    if not _state["deterministic"]:
+        return 0
+    return 1 if _state.get("warn_only", False) else 2
 
 
 def set_float32_matmul_precision(precision):
@@ -46,12 +72,12 @@ def get_float32_matmul_precision():
     return _state["matmul_precision"]
 
 
-def is_tensor(obj):
+def is_tensor(obj, /):
     from ._tensor import Tensor
     return isinstance(obj, Tensor)
 
 
-def is_storage(obj):
+def is_storage(obj, /):
     return False
 
 
@@ -67,7 +93,7 @@ def numel(input):  # noqa: A002
     return input.numel()
 
 
-def typename(obj):
+def typename(obj, /):
     from ._tensor import Tensor
     return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
 

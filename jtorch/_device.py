@@ -340,11 +340,11 @@ def get_default_device():
     return _from_jax(chosen) if not isinstance(chosen, str) else device(chosen)
 
 
-def set_default_device(d):
-    """torch.set_default_device: new tensors land on `d` (jax's default device is set to it); None resets."""
+def set_default_device(device):
+    """torch.set_default_device: new tensors land on `device` (jax's default device is set to it); None resets."""
     global _meta_default, meta_made
-    _meta_default = d is not None and wants_meta(d)
+    _meta_default = device is not None and wants_meta(device)
     if _meta_default:
         meta_made = True
         return
-    jax.config.update("jax_default_device", None if d is None else jax_device(d))
+    jax.config.update("jax_default_device", None if device is None else jax_device(device))

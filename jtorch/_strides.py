@@ -151,6 +151,8 @@ def _step(name, st, index, shape, strides, offset):
         n = (shape[d] - size) // step + 1
         return (shape[:d] + [n] + shape[d + 1:] + [size], strides[:d] + [strides[d] * step] + strides[d + 1:]
                 + [strides[d]], offset)
+    if name == "_as_strided":  # always applied to the base itself: its own sizes, strides and offset
+        return list(st["size"]), list(st["stride"]), st["storage_offset"]
     if name in ("_index_basic", "_index_unsqueeze", "_index_alias", "_index_select_view"):
         return basic_index(shape, strides, offset, st["spec"])
     raise AssertionError(f"no stride rule for view op {name}")

@@ -548,6 +548,133 @@ class Tensor(_TensorMethods):
     def is_pinned(self):
         return False
 
+    # -- small attributes torch code probes ------------------------------------------------
+    __array_priority__ = 1000  # numpy defers to the tensor's reflected operators (ndarray + tensor)
+
+    @property
+    def is_cpu(self):
+        return self.device.type == "cpu"
+
+    is_xpu = property(lambda self: self.device.type == "xpu")
+    is_mps = property(lambda self: self.device.type == "mps")
+    is_mtia = property(lambda self: self.device.type == "mtia")
+    is_maia = property(lambda self: self.device.type == "maia")
+    is_ipu = property(lambda self: self.device.type == "ipu")
+    is_vulkan = property(lambda self: self.device.type == "vulkan")
+    # torch's is_xla means a torch_xla device; jtorch's devices are cpu/cuda/meta even though XLA runs them
+    is_xla = property(lambda self: self.device.type == "xla")
+    # no quantized, mkldnn, nested or compressed-sparse tensors exist here
+    is_quantized = property(lambda self: False)
+    is_mkldnn = property(lambda self: False)
+    is_nested = property(lambda self: False)
+    is_sparse_csr = property(lambda self: False)
+
+    @property
+    def name(self):
+        return None  # named tensors: no dimension carries a name
+
+    @property
+    def volatile(self):
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        return False
+
+    @property
+    def grad_dtype(self):
+        return self._lazy.dtype  # .grad always has the tensor's own dtype here
+
+    @property
+    def output_nr(self):
+        """Which output of the op that made this tensor it is (0 for leaves and single-output ops)."""
+        lz = self._fresh_lazy()
+        return lz.index or 0 if lz.grad_fn is not None else 0
+
+    def is_inference(self):
+        return False  # tensors made under inference_mode are not marked apart here
+
+    def is_shared(self):
+        return False  # no tensor lives in shared memory: values are jax arrays
+
+    def is_nonzero(self):
+        n = self.numel()
+        if n != 1:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous" if n == 0 else
+                               "Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def is_same_size(self, other):
+        return tuple(self.shape) == tuple(other.shape)
+
+    def is_set_to(self, tensor):
+        """True when both name the same elements of the same storage (same base, offset, sizes, strides)."""
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"is_set_to(): argument 'tensor' (position 1) must be Tensor, not {type(tensor).__name__}")
+        mine = self if self._base is None else self._base
+        theirs = tensor if tensor._base is None else tensor._base
+        return mine is theirs and _strides.layout(self) == _strides.layout(tensor)
+
+    def const_data_ptr(self):
+        return self.data_ptr()
+
+    def dim_order(self, *, ambiguity_check=False):
+        """Dimensions from outermost to innermost in memory (largest stride first)."""
+        if not isinstance(ambiguity_check, (bool, list)):
+            raise TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
+        strides = self.stride()
+        return tuple(sorted(range(self.dim()), key=lambda d: -strides[d]))
+
+    def as_subclass(self, cls):
+        """The same value (and autograd history) as an instance of `cls`, a Tensor subclass."""
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError(f"as_subclass(): argument 'cls' must be a subclass of torch.Tensor, not {cls!r}")
+        t = object.__new__(cls)
+        t._init(self._fresh_lazy())
+        if t._lazy.value is None:
+            sync.track(t)
+        return t
+
+    def cfloat(self):
+        return self.to(_dtype.complex64)
+
+    def cdouble(self):
+        return self.to(_dtype.complex128)
+
+    def chalf(self):
+        raise RuntimeError("jtorch has no torch.complex32 (chalf): XLA has no half-precision complex type; use "
+                           "cfloat() instead")
+
+    def module_load(self, other, assign=False):
+        """What nn.Module.load_state_dict swaps in for self when loading `other`."""
+        return other.detach() if assign else self.copy_(other).detach()
+
+    def __delitem__(self, key, /):
+        raise TypeError("Tensor does not support deleting items")
+
+    def __long__(self):
+        return int(self)
+
+    def __nonzero__(self):
+        return bool(self)
+
+    def reinforce(self, reward):
+        raise RuntimeError("reinforce() was removed. Use torch.distributions instead "
+                           "(see https://pytorch.org/docs/main/distributions.html).")
+
+    def eig(self, eigenvectors=False):
+        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. Use "
+                           "torch.linalg.eig (or torch.linalg.eigvals) instead.")
+
+    def symeig(self, eigenvectors=False):
+        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. Use "
+                           "torch.linalg.eigh (or torch.linalg.eigvalsh) instead.")
+
+    def solve(self, other):
+        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. Use "
+                           "torch.linalg.solve instead (note its arguments come in the reverse order).")
+
+    def lstsq(self, other):
+        raise RuntimeError("This function was deprecated since version 1.9 and is now removed. Use "
+                           "torch.linalg.lstsq instead (note its arguments come in the reverse order).")
+
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)

@@ -3,7 +3,7 @@ from . import registry, torch_function  # noqa: F401
 from . import creation, elementwise, indexing, linalg, movement, random, reduction, sorting, sparse, attention, rnn  # noqa: F401
 from . import inplace  # noqa: F401  (Tensor._assign: in-place ops, out= and view writes rebind through it)
 from . import nn  # noqa: F401,E402  (torch.softmax, torch.conv2d, ... and Tensor.softmax)
-from . import complex, nn_grid, numeric, special, spectral  # noqa: F401,E402
+from . import complex, nn_grid, numeric, special, spectral, view_copies, host_loops  # noqa: F401,E402
 from .._tensor import Tensor
 from .._engine.tracebacks import trimmed
 
@@ -77,6 +77,10 @@ def _install(cls):
         "__iadd__": _iop("add"), "__isub__": _iop("sub"), "__imul__": _iop("mul"), "__itruediv__": _iop("div"),
         "__ifloordiv__": _iop("floor_divide"), "__imod__": _iop("remainder"), "__ipow__": _iop("pow"),
         "__iand__": _iop("bitwise_and"), "__ior__": _iop("bitwise_or"), "__ixor__": _iop("bitwise_xor"),
+        "__ilshift__": _iop("bitwise_left_shift"), "__irshift__": _iop("bitwise_right_shift"),
+        "__rlshift__": _reflected("bitwise_left_shift"), "__rrshift__": _reflected("bitwise_right_shift"),
+        # Python 2's names, which torch still defines
+        "__div__": m["div"], "__idiv__": _iop("div"), "__rdiv__": _reflected("div"),
     }
     for name, fn in dunders.items():
         setattr(cls, name, _operand(fn))

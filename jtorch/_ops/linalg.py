@@ -823,8 +823,18 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     return vector_norm(A, ord, dim, keepdim, dtype=dtype)
 
 
-@public("norm")
-def _torch_norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+@public("norm", method=False)
+def _torch_norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    result = _tensor_norm(input, p, dim, keepdim, dtype)
+    if out is None:
+        return result
+    from .elementwise import _write_out
+    return _write_out(out, result)
+
+
+@public("norm", function=False)
+def _tensor_norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+    input = self
     if isinstance(dim, int):
         dim = (dim,)
     if p == "fro" and (dim is None or len(dim) != 2):

@@ -110,9 +110,11 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 
 
 @public(method=False)
-def chain_matmul(*matrices):
+def chain_matmul(*matrices, out=None):
+    from .elementwise import _write_out
     from .linalg import multi_dot
-    return multi_dot(list(matrices))
+    result = multi_dot(list(matrices))
+    return result if out is None else _write_out(out, result)
 
 
 @public()

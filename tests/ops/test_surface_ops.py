@@ -1,0 +1,267 @@
+"""torch's top-level functions and Tensor attributes added for issue 17, against real torch: flags, dunders,
+in-place rebinding (resize_, set_, as_strided_), host loops (apply_, map_), and torch's errors."""
+import numpy as np
+import pytest
+
+import jtorch
+from tests.ops.opinfo import error_text
+
+torch = pytest.importorskip("torch", reason="parity tests need PyTorch installed (pip install torch==2.13.0)")
+
+
+def _both(fn):
+    return fn(torch), fn(jtorch)
+
+
+def _same(fn):
+    t, j = _both(fn)
+    if isinstance(t, torch.Tensor):
+        assert tuple(j.shape) == tuple(t.shape) and str(j.dtype) == str(t.dtype)
+        np.testing.assert_allclose(np.asarray(j.tolist()), np.asarray(t.tolist()), rtol=1e-6, atol=1e-6)
+    elif isinstance(t, torch.dtype):
+        assert str(j) == str(t)
+    else:
+        assert j == t, (j, t)
+
+
+def _same_error(fn):
+    t, j = error_text(lambda: fn(torch)), error_text(lambda: fn(jtorch))
+    assert t != "no error" and j == t, (j, t)
+
+
+@pytest.mark.parametrize("name", ["is_cpu", "is_quantized", "is_mkldnn", "is_xla", "is_xpu", "is_mps", "is_mtia",
+                                  "is_maia", "is_ipu", "is_vulkan", "is_nested", "is_sparse_csr", "name",
+                                  "output_nr", "grad_dtype"])
+def test_flags(name):
+    _same(lambda m: getattr(m.ones(2, 3), name))
+
+
+def test_predicates():
+    _same(lambda m: m.ones(2).is_inference())
+    _same(lambda m: m.ones(2).is_shared())
+    _same(lambda m: m.ones(1).is_nonzero())
+    _same(lambda m: m.zeros(1).is_nonzero())
+    _same_error(lambda m: m.ones(2).is_nonzero())
+    _same_error(lambda m: m.ones(0).is_nonzero())
+    _same(lambda m: m.ones(2, 3).is_same_size(m.zeros(2, 3)))
+    _same(lambda m: m.ones(2, 3).is_same_size(m.zeros(3, 2)))
+    _same(lambda m: m.ones(2, 3, 4).dim_order())
+    _same(lambda m: m.ones(2, 3, 4).transpose(0, 2).dim_order())
+    _same(lambda m: (lambda x: x.is_set_to(x))(m.ones(3)))
+    _same(lambda m: m.ones(3).is_set_to(m.ones(3)))
+    _same(lambda m: (lambda x: x[1:].is_set_to(x[1:]))(m.ones(3)))
+    _same(lambda m: m.ones(2, 2).sum(0).output_nr)
+    _same(lambda m: m.ones(4).max(0)[1].output_nr)
+
+
+def test_real_imag_properties():
+    _same(lambda m: m.view_as_real(m.tensor([1 + 2j, 3 - 1j]).imag.unsqueeze(-1).expand(2, 2).contiguous()
+                                   .to(m.complex64)))
+    _same(lambda m: m.tensor([1.0, 2.0]).real)
+    _same_error(lambda m: m.tensor([1.0, 2.0]).imag)
+
+    def setters(m):
+        z = m.tensor([1 + 2j, 3 - 1j])
+        z.real = m.tensor([5.0, 6.0])
+        z.imag = 0.5
+        return m.view_as_real(z)
+    _same(setters)
+
+    def real_of_real(m):
+        x = m.zeros(3)
+        x.real = m.ones(3)
+        return x
+    _same(real_of_real)
+
+
+def test_dunders():
+    _same(lambda m: m.tensor([4.0]).__div__(2))
+    _same(lambda m: m.tensor([4.0]).__rdiv__(2))
+    _same(lambda m: m.tensor([3]).__long__())
+    _same(lambda m: m.tensor([3]).__nonzero__())
+    _same(lambda m: 3 << m.tensor([1, 2]))
+    _same(lambda m: 64 >> m.tensor([1, 2]))
+
+    def ishift(m):
+        x = m.tensor([1, 2])
+        x <<= 2
+        x >>= 1
+        y = x.double()
+        y.__idiv__(2)
+        return x, y
+    t, j = _both(ishift)
+    assert [v.tolist() for v in j] == [v.tolist() for v in t]
+    _same_error(lambda m: m.tensor([1, 2]).__idiv__(2))
+    _same_error(lambda m: m.ones(2).__delitem__(0))
+    assert jtorch.Tensor.__array_priority__ == torch.Tensor.__array_priority__
+
+
+def test_complex_casts_and_errors():
+    _same(lambda m: m.view_as_real(m.ones(2).cfloat()))
+    _same(lambda m: m.view_as_real(m.ones(2).cdouble()))
+    _same_error(lambda m: m.complex(m.ones(2), m.ones(2, dtype=m.float64)))
+    _same_error(lambda m: m.complex(m.ones(2, dtype=m.long), m.ones(2, dtype=m.long)))
+
+
+def test_resize_and_set():
+    def grow(m):
+        x = m.arange(4.0)
+        x.resize_(2, 2)
+        return x
+    _same(grow)
+
+    def shrink(m):
+        x = m.arange(6.0)
+        x.resize_(3)
+        return x
+    _same(shrink)
+
+    def grow_more(m):
+        x = m.arange(2.0)
+        x.resize_(2, 2)
+        return x[0]  # beyond the old elements torch leaves memory uninitialised
+    _same(grow_more)
+    _same(lambda m: m.arange(4.0).resize_as_(m.ones(1, 4)))
+    _same_error(lambda m: m.ones(2, requires_grad=True).resize_(3))
+
+    def set_to(m):
+        x = m.zeros(2)
+        x.set_(m.arange(5.0))
+        return x
+    _same(set_to)
+    _same(lambda m: m.zeros(2).set_().shape)
+    _same_error(lambda m: m.zeros(2).set_(m.zeros(2, dtype=m.float64)))
+
+    def restride(m):
+        x = m.arange(6.0)
+        return m.as_strided_(x, (2, 2), (1, 2), 1)
+    _same(restride)
+
+
+def test_as_strided_writes_reach_the_input():
+    def write(m):
+        x = m.arange(8.0)
+        v = x.as_strided((2, 2), (1, 4))
+        v.add_(100)
+        return x
+    _same(write)
+    _same(lambda m: m.arange(8.0)[2:].as_strided((2,), (3,)).storage_offset())
+    _same_error(lambda m: m.arange(12.0).as_strided((4, 4), (4, 1)))
+    _same_error(lambda m: m.arange(12.0).as_strided((2, 2), (1, 1, 1)))
+    _same_error(lambda m: m.arange(12.0).as_strided((2, 2), (1, -1)))
+    _same_error(lambda m: m.arange(12.0).as_strided((2, 2), (1, 1), -1))
+    _same_error(lambda m: m.slice_scatter(m.zeros(4), m.ones(3), 0, 0, 2))
+
+
+def test_host_loops():
+    _same(lambda m: m.arange(4.0).apply_(lambda v: v * v + 1))
+    _same(lambda m: m.arange(4.0).map_(m.tensor([2.0]), lambda a, b: a * b))
+    _same(lambda m: m.arange(3.0).map2_(m.ones(3), m.full((3,), 2.0), lambda a, b, c: a + b * c))
+
+
+def test_as_subclass_keeps_autograd():
+    class Mine(jtorch.Tensor):
+        pass
+    x = jtorch.ones(2, requires_grad=True)
+    y = (x * 3).as_subclass(Mine)
+    assert type(y) is Mine and y.requires_grad
+    y.sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+
+
+def test_removed_methods_raise_runtime_error():
+    for name, args in (("eig", ()), ("symeig", ()), ("solve", (None,)), ("lstsq", (None,)), ("reinforce", (1,))):
+        with pytest.raises(RuntimeError):
+            getattr(torch.ones(2, 2), name)(*args)
+        with pytest.raises(RuntimeError):
+            getattr(jtorch.ones(2, 2), name)(*args)
+
+
+def test_top_level_inplace_functions_rebind_their_argument():
+    for m in (torch, jtorch):
+        x = m.tensor([-1.0, 2.0])
+        assert m.relu_(x) is x and x.tolist() == [0.0, 2.0]
+        y = m.tensor([-1.0])
+        assert m.selu_(y) is y
+    _same(lambda m: m.threshold_(m.tensor([0.5, 2.0]), 1.0, -3.0))
+    _same(lambda m: m.detach_(m.ones(2) * 2).requires_grad)
+
+
+def test_module_load_and_volatile():
+    _same(lambda m: m.zeros(2).module_load(m.ones(2)))
+    _same(lambda m: m.zeros(2).module_load(m.ones(2), assign=True))
+    with pytest.warns(UserWarning):
+        assert jtorch.ones(1).volatile is False
+
+
+def test_sym_helpers_match_torch_on_plain_numbers():
+    for name, args in (("sym_float", (3,)), ("sym_int", (3.7,)), ("sym_int", (-3.7,)), ("sym_max", (2, 3.0)),
+                       ("sym_max", (2, 3)), ("sym_min", (2, 3.5)), ("sym_not", (True,)), ("sym_sqrt", (4,)),
+                       ("sym_sum", ([1, 2, 3],)), ("sym_ite", (False, 1, 2)), ("sym_fresh_size", (5,))):
+        t, j = getattr(torch, name)(*args), getattr(jtorch, name)(*args)
+        assert j == t and type(j) is type(t), (name, j, t)
+
+
+def test_build_flags_and_small_functions():
+    assert jtorch.has_lapack and jtorch.has_spectral
+    _same(lambda m: m.get_device(m.ones(1)))
+    _same(lambda m: m.is_distributed(m.ones(1)))
+    _same(lambda m: m.is_vulkan_available())
+    _same(lambda m: m.norm(m.arange(4.0).reshape(2, 2), 2, 1, False, None, m.float64))
+
+    def norm_out(m):
+        out = m.empty(2)
+        m.norm(m.arange(4.0).reshape(2, 2), 1, 1, out=out)
+        return out
+    _same(norm_out)
+
+    def chain_out(m):
+        out = m.empty(2, 2)
+        m.chain_matmul(m.eye(2), m.ones(2, 2), out=out)
+        return out
+    _same(chain_out)
+
+
+def test_deterministic_debug_mode():
+    try:
+        for mode in ("warn", 2, "default"):
+            for m in (torch, jtorch):
+                m.set_deterministic_debug_mode(mode)
+            assert jtorch.get_deterministic_debug_mode() == torch.get_deterministic_debug_mode()
+            assert jtorch.is_deterministic_algorithms_warn_only_enabled() == \
+                torch.is_deterministic_algorithms_warn_only_enabled()
+            assert jtorch.are_deterministic_algorithms_enabled() == torch.are_deterministic_algorithms_enabled()
+        _same_error(lambda m: m.set_deterministic_debug_mode("x"))
+        _same_error(lambda m: m.set_deterministic_debug_mode(3))
+        _same_error(lambda m: m.set_deterministic_debug_mode(1.0))
+    finally:
+        torch.set_deterministic_debug_mode(0)
+        jtorch.set_deterministic_debug_mode(0)
+
+
+def test_autocast_spellings_for_other_devices():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for m in (torch, jtorch):
+            assert str(m.get_autocast_ipu_dtype()) == "torch.float16"
+            assert str(m.get_autocast_xla_dtype()) == "torch.bfloat16"
+            assert m.is_autocast_xla_enabled() is False
+            m.set_autocast_cpu_enabled(True)
+            assert m.is_autocast_enabled("cpu")
+            m.set_autocast_cpu_enabled(False)
+            assert not m.is_autocast_enabled("cpu")
+    with pytest.warns(DeprecationWarning):
+        jtorch.is_autocast_ipu_enabled()
+
+
+def test_set_default_tensor_type():
+    try:
+        with pytest.warns(UserWarning):
+            jtorch.set_default_tensor_type(jtorch.DoubleTensor)
+        assert jtorch.get_default_dtype() is jtorch.float64
+        with pytest.warns(UserWarning):
+            jtorch.set_default_tensor_type("torch.FloatTensor")
+        assert jtorch.get_default_dtype() is jtorch.float32
+    finally:
+        jtorch.set_default_dtype(jtorch.float32)
