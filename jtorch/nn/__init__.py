@@ -37,6 +37,13 @@ from .modules import (  # noqa: F401
     CircularPad2d as CircularPad2d, CircularPad3d as CircularPad3d, PixelShuffle as PixelShuffle,
     PixelUnshuffle as PixelUnshuffle, Upsample as Upsample, UpsamplingNearest2d as UpsamplingNearest2d,
     UpsamplingBilinear2d as UpsamplingBilinear2d, Fold as Fold, Unfold as Unfold, ChannelShuffle as ChannelShuffle,
+    AdaptiveMaxPool3d as AdaptiveMaxPool3d, MaxUnpool1d as MaxUnpool1d, MaxUnpool2d as MaxUnpool2d,
+    MaxUnpool3d as MaxUnpool3d, LPPool1d as LPPool1d, LPPool2d as LPPool2d, LPPool3d as LPPool3d,
+    FractionalMaxPool2d as FractionalMaxPool2d, FractionalMaxPool3d as FractionalMaxPool3d,
+    CrossMapLRN2d as CrossMapLRN2d, NLLLoss2d as NLLLoss2d, MultiLabelMarginLoss as MultiLabelMarginLoss,
+    TripletMarginWithDistanceLoss as TripletMarginWithDistanceLoss, LinearCrossEntropyLoss as LinearCrossEntropyLoss,
+    LinearCrossEntropyOptions as LinearCrossEntropyOptions, PairwiseDistance as PairwiseDistance,
+    CosineSimilarity as CosineSimilarity, AdaptiveLogSoftmaxWithLoss as AdaptiveLogSoftmaxWithLoss,
 )
 from .parameter import (  # noqa: F401
     Buffer as Buffer, Parameter as Parameter, UninitializedBuffer as UninitializedBuffer,
@@ -58,6 +65,28 @@ from .modules import (  # noqa: F401, E402
     TransformerDecoder as TransformerDecoder, TransformerEncoderLayer as TransformerEncoderLayer,
     TransformerDecoderLayer as TransformerDecoderLayer,
 )
+
+from . import common_types as common_types, grad as grad  # noqa: E402,F401
+
+
+def factory_kwargs(kwargs):
+    """The device/dtype/memory_format entries of `kwargs` (merged with a nested `factory_kwargs` dict), as a
+    layer passes them on to its tensor factories."""
+    if kwargs is None:
+        return {}
+    allowed = {"device", "dtype", "memory_format", "factory_kwargs"}
+    unexpected = set(kwargs) - allowed
+    if unexpected:
+        raise TypeError(f"unexpected kwargs {unexpected}")
+    out = dict(kwargs.get("factory_kwargs", {}))
+    for key, value in kwargs.items():
+        if key == "factory_kwargs":
+            continue
+        if key in out:
+            raise TypeError(f"{key} specified twice, in **kwargs and in factory_kwargs")
+        out[key] = value
+    return out
+
 
 from . import parallel as parallel  # noqa: E402
 from .parallel import DataParallel as DataParallel  # noqa: E402

@@ -191,7 +191,21 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
         return tensor._assign(tensor * _tensor(mask, dtype=tensor.dtype), "sparse_")
 
 
-# torch's deprecated spellings
-uniform, normal, constant = uniform_, normal_, constant_
-xavier_uniform, xavier_normal = xavier_uniform_, xavier_normal_
-kaiming_uniform, kaiming_normal, orthogonal = kaiming_uniform_, kaiming_normal_, orthogonal_
+def _deprecated_spelling(fn):
+    """torch's old name without the trailing underscore: same effect, with torch's FutureWarning."""
+    old = fn.__name__[:-1]
+
+    def spelling(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{fn.__name__}`.", FutureWarning,
+                      stacklevel=2)
+        return fn(*args, **kwargs)
+    spelling.__name__ = spelling.__qualname__ = old
+    spelling.__doc__ = f"Deprecated alias of nn.init.{fn.__name__}."
+    return spelling
+
+
+uniform, normal, constant = map(_deprecated_spelling, (uniform_, normal_, constant_))
+eye, dirac, sparse = map(_deprecated_spelling, (eye_, dirac_, sparse_))
+xavier_uniform, xavier_normal = map(_deprecated_spelling, (xavier_uniform_, xavier_normal_))
+kaiming_uniform, kaiming_normal, orthogonal = map(_deprecated_spelling, (kaiming_uniform_, kaiming_normal_,
+                                                                         orthogonal_))

@@ -14,6 +14,9 @@ from .pooling import (  # noqa: F401
     AvgPool2d as AvgPool2d, AvgPool3d as AvgPool3d, AdaptiveAvgPool1d as AdaptiveAvgPool1d,
     AdaptiveAvgPool2d as AdaptiveAvgPool2d, AdaptiveAvgPool3d as AdaptiveAvgPool3d,
     AdaptiveMaxPool1d as AdaptiveMaxPool1d, AdaptiveMaxPool2d as AdaptiveMaxPool2d,
+    AdaptiveMaxPool3d as AdaptiveMaxPool3d, MaxUnpool1d as MaxUnpool1d, MaxUnpool2d as MaxUnpool2d,
+    MaxUnpool3d as MaxUnpool3d, LPPool1d as LPPool1d, LPPool2d as LPPool2d, LPPool3d as LPPool3d,
+    FractionalMaxPool2d as FractionalMaxPool2d, FractionalMaxPool3d as FractionalMaxPool3d,
 )
 from .batchnorm import (  # noqa: F401
     BatchNorm1d as BatchNorm1d, BatchNorm2d as BatchNorm2d, BatchNorm3d as BatchNorm3d,
@@ -21,6 +24,7 @@ from .batchnorm import (  # noqa: F401
 )
 from .normalization import (  # noqa: F401
     LayerNorm as LayerNorm, GroupNorm as GroupNorm, RMSNorm as RMSNorm, LocalResponseNorm as LocalResponseNorm,
+    CrossMapLRN2d as CrossMapLRN2d,
 )
 from .instancenorm import (  # noqa: F401
     InstanceNorm1d as InstanceNorm1d, InstanceNorm2d as InstanceNorm2d, InstanceNorm3d as InstanceNorm3d,
@@ -44,8 +48,13 @@ from .loss import (  # noqa: F401
     SmoothL1Loss as SmoothL1Loss, HuberLoss as HuberLoss, SoftMarginLoss as SoftMarginLoss,
     CrossEntropyLoss as CrossEntropyLoss, CosineEmbeddingLoss as CosineEmbeddingLoss,
     MarginRankingLoss as MarginRankingLoss, MultiMarginLoss as MultiMarginLoss,
-    TripletMarginLoss as TripletMarginLoss, CTCLoss as CTCLoss,
+    TripletMarginLoss as TripletMarginLoss, CTCLoss as CTCLoss, NLLLoss2d as NLLLoss2d,
+    MultiLabelMarginLoss as MultiLabelMarginLoss, TripletMarginWithDistanceLoss as TripletMarginWithDistanceLoss,
+    LinearCrossEntropyLoss as LinearCrossEntropyLoss,
 )
+from .distance import PairwiseDistance as PairwiseDistance, CosineSimilarity as CosineSimilarity  # noqa: F401
+from .adaptive import AdaptiveLogSoftmaxWithLoss as AdaptiveLogSoftmaxWithLoss  # noqa: F401
+from .linear_cross_entropy_options import LinearCrossEntropyOptions as LinearCrossEntropyOptions  # noqa: F401
 from .flatten import Flatten as Flatten, Unflatten as Unflatten  # noqa: F401
 from .padding import (  # noqa: F401
     ConstantPad1d as ConstantPad1d, ConstantPad2d as ConstantPad2d, ConstantPad3d as ConstantPad3d,

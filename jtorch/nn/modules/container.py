@@ -1,6 +1,7 @@
 """Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict."""
 import collections
 import operator
+import warnings
 from collections import OrderedDict
 from itertools import chain, groupby, islice
 
@@ -85,6 +86,21 @@ def _entries_repr(pairs, type_name):
 
 # -- the containers ------------------------------------------------------------------------------------
 
+def _deprecated_class(message):
+    """Make constructing the class (not its subclasses) give torch's FutureWarning; like torch's decorator it
+    replaces __new__, so the class's signature reads (*args, **kwargs) as torch's does."""
+    def deco(cls):
+        def __new__(klass, *args, **kwargs):
+            if klass is cls:
+                warnings.warn(message, FutureWarning, stacklevel=2)
+            return object.__new__(klass)
+        cls.__new__ = staticmethod(__new__)
+        return cls
+    return deco
+
+
+@_deprecated_class("`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+                   "Subclass that instead.")
 class Container(Module):
     """torch's deprecated container: children passed as keyword arguments."""
 

@@ -118,3 +118,32 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self):
         return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)
+
+
+class CrossMapLRN2d(Module):
+    """torch's legacy cross-channel LRN for 4-D input: x * (k + alpha/size * S)^-beta, where S sums the squares
+    over the channels within (size - 1) // 2 + 1 - 1 of each one, and (a quirk torch keeps) every channel past
+    the first window also counts channel 0."""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input):
+        if input.dim() != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
+        import numpy as np
+        from ..._ops.creation import tensor
+        channels = input.shape[1]
+        reach = int((self.size - 1) / 2 + 1)
+        window = np.zeros((channels, channels))
+        for c in range(channels):
+            window[c, max(0, c - reach + 1):min(channels, c + reach)] = 1.0
+            if c >= reach:
+                window[c, 0] += 1.0
+        sums = (input * input).movedim(1, -1) @ tensor(window.T, dtype=input.dtype, device=input.device)
+        scale = sums.movedim(-1, 1) * (self.alpha / self.size) + self.k
+        return input * scale.pow(-self.beta)
+
+    def extra_repr(self):
+        return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)
