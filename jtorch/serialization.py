@@ -363,6 +363,24 @@ class _EagerWriteback:
         return getattr(self._fh, name)
 
 
+def _drop_cached_pages(path):
+    """Hand the page cache of the file about to be replaced back to the kernel before writing.
+
+    The rename will make those pages garbage anyway; freed now, the new file's pages reuse them
+    instead of making the kernel reclaim others while we write (on a busy machine that reclaim
+    doubled the time of saving 512 MB over an existing checkpoint). torch's in-place write
+    frees them the same way when it truncates the file. Only clean, unmapped pages go: the old
+    file's data stays intact on disk, and readers (or an mmap) of it lose nothing but cache."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
 def _atomic_write(path, content):
     """Write bytes (or call content(fh)) to a temp file beside `path`, fsync, then rename over it.
 
@@ -371,6 +389,7 @@ def _atomic_write(path, content):
     """
     folder, base = os.path.split(os.path.abspath(path))
     _sweep_stale_temps(folder, base)
+    _drop_cached_pages(path)
     tmp = os.path.join(folder, f".{base}{_TMP_TAG}{os.getpid()}-{secrets.token_hex(6)}")
     fh = os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), "wb")
     try:

@@ -118,6 +118,23 @@ class _Sink:
         pass
 
 
+def test_saving_over_a_checkpoint_leaves_readers_of_the_old_one_intact(tmp_path):
+    # the save drops the old file's cached pages before writing (faster on a busy machine);
+    # a tensor mapped from the old file, and the file itself until the rename, keep their data
+    path = tmp_path / "ckpt.pt"
+    jtorch.save({"w": jtorch.arange(4096.0)}, path)
+    old = jtorch.load(path, mmap=True)["w"]
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        jtorch.save({"w": jtorch.arange(4096.0) * -1}, path)
+        with os.fdopen(os.dup(fd), "rb") as replaced:  # the old inode, still open
+            assert jtorch.load(replaced)["w"].tolist() == list(range(4096))
+    finally:
+        os.close(fd)
+    assert old.tolist() == list(range(4096))
+    assert jtorch.load(path)["w"].tolist() == [-float(i) for i in range(4096)]
+
+
 def test_save_makes_no_copy_of_the_data(tmp_path):
     """A 32 MiB tensor is written straight from its array: Python-side allocations stay far below its size."""
     big = jtorch.ones(8 * 2**20)
