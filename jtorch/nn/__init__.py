@@ -66,7 +66,7 @@ from .modules import (  # noqa: F401, E402
     TransformerDecoderLayer as TransformerDecoderLayer,
 )
 
-from . import common_types as common_types, grad as grad  # noqa: E402,F401
+from . import attention as attention, common_types as common_types, grad as grad  # noqa: E402,F401
 
 
 def factory_kwargs(kwargs):

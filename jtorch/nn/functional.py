@@ -38,6 +38,13 @@ from .._ops.nn_resample import (  # noqa: F401
     channel_shuffle as channel_shuffle, fold as fold, local_response_norm as local_response_norm, unfold as unfold,
 )
 from . import _loss_ops as _L
+from .._ops.random import _gen, _uniform
+from .._ops.creation import empty_like
+from .._tensor import _type_name
+from .._ops.creation import tensor as _tensor_fn
+from .._ops.creation import zeros_like
+from .._ops.elementwise import where as _where
+from .._ops.creation import full_like
 
 sigmoid = _ew.sigmoid
 tanh = _ew.tanh
@@ -116,7 +123,6 @@ def threshold(input, threshold, value, inplace=False):
 
 
 def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
-    from .._ops.random import _gen, _uniform
     u = _uniform(_gen(None)._key_leaf(), size=tuple(logits.shape), dtype=logits.dtype.np, low=0.0, high=1.0)
     gumbels = -((-(u.clamp(min=1e-20)).log()).log())  # Gumbel(0, 1) noise from the generator
     y_soft = _nn.softmax((logits + gumbels) / tau, dim)
@@ -160,7 +166,6 @@ def glu(input, dim=-1):
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if not training:  # evaluation uses the mean slope
         return leaky_relu(input, (lower + upper) / 2, inplace)
-    from .._ops.creation import empty_like
     # training: each negative element gets its own slope drawn from U(lower, upper)
     slope = empty_like(input).uniform_(lower, upper)
     out = _ew.where(input >= 0, input, input * slope)
@@ -374,7 +379,6 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 
 def _type_word(dt):
-    from .._tensor import _type_name
     return _type_name(dt)
 
 
@@ -444,7 +448,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
     """Connectionist Temporal Classification loss (optax.ctc_loss); torch's layouts, checks and
     reductions ('mean' divides each loss by its target length, then averages)."""
-    from .._ops.creation import tensor as _tensor_fn
     from .._tensor import Tensor
     reduction = _reduction(None, None, reduction)
     where = " (while checking arguments for ctc_loss_allocate_outputs)"
@@ -500,8 +503,6 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
             targets = targets[:, :width]
     loss = _L._ctc_loss(log_probs, targets, il, tl, blank=int(blank), zero_infinity=bool(zero_infinity))
     if zero_infinity:
-        from .._ops.creation import zeros_like
-        from .._ops.elementwise import where as _where
         loss = _where(loss == float("inf"), zeros_like(loss), loss)
     if reduction == "mean":
         return (loss / tl.clamp_min(1).to(loss.dtype)).mean()
@@ -563,7 +564,6 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean"):
     if isinstance(var, (int, float)):
-        from .._ops.creation import full_like
         var = full_like(input, var)
     if var.shape != input.shape:
         if tuple(input.shape[:-1]) == tuple(var.shape):
@@ -588,4 +588,14 @@ from ._functional_more import (  # noqa: F401, E402
     conv_tbc as conv_tbc, linear_cross_entropy as linear_cross_entropy,
     multilabel_margin_loss as multilabel_margin_loss, pdist as pdist,
     triplet_margin_with_distance_loss as triplet_margin_with_distance_loss,
+)
+from ._functional_notes import (  # noqa: F401, E402
+    GRID_SAMPLE_INTERPOLATION_MODES as GRID_SAMPLE_INTERPOLATION_MODES,
+    GRID_SAMPLE_PADDING_MODES as GRID_SAMPLE_PADDING_MODES, TYPE_CHECKING as TYPE_CHECKING, Tensor as Tensor,
+    BroadcastingList1 as BroadcastingList1, BroadcastingList2 as BroadcastingList2,
+    BroadcastingList3 as BroadcastingList3, assert_int_or_pair as assert_int_or_pair,
+    handle_torch_function as handle_torch_function, has_torch_function as has_torch_function,
+    has_torch_function_unary as has_torch_function_unary, has_torch_function_variadic as has_torch_function_variadic,
+    reproducibility_notes as reproducibility_notes, sparse_support_notes as sparse_support_notes,
+    tf32_notes as tf32_notes,
 )

@@ -194,3 +194,17 @@ def test_lr_schedulers_take_no_verbose():
     with pytest.raises(TypeError):
         torch.optim.lr_scheduler.StepLR(torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1), 1,
                                         verbose=True)
+
+
+def test_functional_module_names():
+    tf = torch.nn.functional
+    assert JF.GRID_SAMPLE_INTERPOLATION_MODES == tf.GRID_SAMPLE_INTERPOLATION_MODES
+    assert JF.GRID_SAMPLE_PADDING_MODES == tf.GRID_SAMPLE_PADDING_MODES
+    for notes in ("reproducibility_notes", "sparse_support_notes", "tf32_notes"):
+        assert set(getattr(JF, notes)) == set(getattr(tf, notes)), notes
+    assert JF.Tensor is jtorch.Tensor and JF.TYPE_CHECKING is False
+    JF.assert_int_or_pair(3, "k", "{} bad")
+    with pytest.raises(AssertionError, match="k bad"):
+        JF.assert_int_or_pair([1, 2, 3], "k", "{} bad")
+    assert JF.has_torch_function_unary(jtorch.ones(1)) is False
+    assert jnn.attention.SDPBackend is not None
