@@ -6,11 +6,17 @@ two models, or one can train while another runs `no_grad` inference. jtorch does
 attribute of a `threading.local` costs several times a slot read). The list of tensors
 recorded since the last sync is per thread too, so a sync only computes its own thread's graph.
 """
+import os
 import threading
+
+# pending ops recorded without a sync before jtorch looks for a Python loop to cut into pieces
+# (jtorch/_engine/loops.py); 0 never cuts. Normal training steps stay below it.
+LOOP_OPS = int(os.environ.get("JTORCH_LOOP_OPS", "2048"))
+_NEVER = 1 << 62
 
 
 class Modes:
-    __slots__ = ("grad_enabled", "inference", "tracing", "forward_mode", "autocast", "live")
+    __slots__ = ("grad_enabled", "inference", "tracing", "forward_mode", "autocast", "live", "next_look", "loop")
 
     def __init__(self):
         self.grad_enabled = True  # torch.is_grad_enabled()
@@ -19,6 +25,13 @@ class Modes:
         self.forward_mode = 0     # > 0 while torch.func traces a forward-mode transform (jvp, linearize, jacfwd)
         self.autocast = None      # None, or fn(op name) -> the dtype its float inputs run in (torch.autocast)
         self.live = []            # weak references to the tensors recorded pending since this thread's last sync
+        self.next_look = look_at()  # len(live) at which the dispatcher asks loops.look() to cut a loop
+        self.loop = None          # the loop body loops.look() last cut at: (op sequence, periods per piece)
+
+
+def look_at():
+    """The first len(live) at which a pending graph is examined for a loop."""
+    return LOOP_OPS if LOOP_OPS > 0 else _NEVER
 
 
 class _PerThread(threading.local):
