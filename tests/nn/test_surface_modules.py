@@ -34,8 +34,9 @@ def test_new_layers_match_torch():
         ("NLLLoss2d", (), {}, [rand(2, 3, 2, 2), NoGrad(np.array([[[0, 1], [2, 0]], [[1, 1], [2, 2]]]))]),
         ("CrossMapLRN2d", (3, 0.1, 0.75, 1.5), {}, [rand(2, 7, 3, 4)]),
     ], grad=False)
-    # gradients too (CrossMapLRN2d's is left out: torch's hand-written backward is not its forward's derivative)
+    # gradients too (CrossMapLRN2d's is torch's hand-written backward, not its forward's exact derivative)
     check_layers(torch, [
+        ("CrossMapLRN2d", (4, 0.1, 0.75, 1.5), {}, [rand(2, 7, 3, 4)]),
         ("CosineSimilarity", (), {"dim": 1}, [rand(3, 5), rand(3, 5)]),
         ("LPPool2d", (3.0, 2), {}, [rand(2, 3, 6, 6, low=0.1)]),
         ("AdaptiveMaxPool3d", ((2, 3, None),), {}, [rand(2, 2, 5, 7, 3)]),

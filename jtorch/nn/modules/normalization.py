@@ -1,7 +1,10 @@
 """LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm, CrossMapLRN2d (torch.nn.modules.normalization)."""
 import numbers
 
-from ..._ops.creation import empty
+import numpy as np
+
+from ..._ops.creation import empty, tensor
+from ...autograd.function import Function
 from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
@@ -120,10 +123,51 @@ class LocalResponseNorm(Module):
         return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)
 
 
+def _channel_window(channels, lo, width, extra_first=None):
+    """(C, C) 0/1 matrix: row c sums channels j with c - lo <= j < c - lo + width (clipped); `extra_first`
+    adds channel 0 to rows c >= extra_first."""
+    c = np.arange(channels)[:, None]
+    j = np.arange(channels)[None, :]
+    window = ((j >= c - lo) & (j < c - lo + width)).astype(np.float64)
+    if extra_first is not None:
+        window[extra_first:, 0] += 1.0
+    return window
+
+
+def _mix_channels(x, window):
+    """sum_j window[c, j] * x[:, j] for a (N, C, H, W) x."""
+    return (x.movedim(1, -1) @ tensor(window.T, dtype=x.dtype, device=x.device)).movedim(-1, 1)
+
+
+class _CrossMapLRN2dFunction(Function):
+    """torch's legacy LRN with torch's own backward, which is the textbook LRN's gradient and not exactly the
+    derivative of this forward (the forward counts channel 0 again in every later window; the backward does not)."""
+
+    @staticmethod
+    def forward(ctx, input, size, alpha, beta, k):
+        channels = input.shape[1]
+        reach = int((size - 1) / 2 + 1)
+        window = _channel_window(channels, reach - 1, 2 * reach - 1, extra_first=reach)
+        scale = _mix_channels(input * input, window) * (alpha / size) + k
+        output = input * scale.pow(-beta)
+        ctx.save_for_backward(input, output, scale)
+        ctx.lrn = (size, alpha, beta)
+        return output
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, output, scale = ctx.saved_tensors
+        size, alpha, beta = ctx.lrn
+        # torch's backward sums grad * output / scale over channels [c - lead, c - lead + size)
+        lead = int(size - (size - 1) / 2)
+        accum = _mix_channels(grad_output * output / scale, _channel_window(input.shape[1], lead, size))
+        grad = scale.pow(-beta) * grad_output - (2 * alpha * beta / size) * input * accum
+        return grad, None, None, None, None
+
+
 class CrossMapLRN2d(Module):
-    """torch's legacy cross-channel LRN for 4-D input: x * (k + alpha/size * S)^-beta, where S sums the squares
-    over the channels within (size - 1) // 2 + 1 - 1 of each one, and (a quirk torch keeps) every channel past
-    the first window also counts channel 0."""
+    """torch's legacy cross-channel LRN for 4-D input: x * (k + alpha/size * S)^-beta, S summing the squares over
+    the neighbouring channels (torch's window, channel-0 quirk included)."""
 
     def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
         super().__init__()
@@ -132,18 +176,7 @@ class CrossMapLRN2d(Module):
     def forward(self, input):
         if input.dim() != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
-        import numpy as np
-        from ..._ops.creation import tensor
-        channels = input.shape[1]
-        reach = int((self.size - 1) / 2 + 1)
-        window = np.zeros((channels, channels))
-        for c in range(channels):
-            window[c, max(0, c - reach + 1):min(channels, c + reach)] = 1.0
-            if c >= reach:
-                window[c, 0] += 1.0
-        sums = (input * input).movedim(1, -1) @ tensor(window.T, dtype=input.dtype, device=input.device)
-        scale = sums.movedim(-1, 1) * (self.alpha / self.size) + self.k
-        return input * scale.pow(-self.beta)
+        return _CrossMapLRN2dFunction.apply(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self):
         return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)
