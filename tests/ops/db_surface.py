@@ -3,7 +3,33 @@ in-place functions torch exports (torch.relu_(x)), and the ops added with them (
 
 The in-place functions compare values only: their gradients are their out-of-place ops' (compared in those
 ops' entries), and torch has no derivative for several in-place forms (asinh_, acosh_, atanh_, ...)."""
+import numpy as np
+
 from tests.ops.opinfo import OpInfo, S, arr
+
+
+def _spd(n):
+    a = arr(n, n)
+    return (a @ a.T + n * np.eye(n)).astype(np.float32)
+
+
+def _chol(m, a):
+    return m.linalg.cholesky(a)
+
+
+def _lu_pieces(m, a):
+    LU, piv = m.linalg.lu_factor(a)
+    return m.lu_unpack(LU, piv)
+
+
+def _lu_solve(m, a, b):
+    LU, piv = m.linalg.lu_factor(a)
+    return m.lu_solve(b, LU, piv)
+
+
+def _householder(m, a, c, **k):
+    g = m.geqrf(a)
+    return m.ormqr(g.a, g.tau, c, **k)
 
 
 OPS = [
@@ -56,4 +82,44 @@ OPS = [
     OpInfo("inplace_functions_int", lambda m, x, y: (m.gcd_(x * 1, y), m.lcm_(x * 1, y)),
            [S(arr(5, dtype="int64", low=1, high=20), arr(5, dtype="int64", low=1, high=20))]),
     OpInfo("addmv_inplace_function", lambda m, b, a, v: m.addmv_(b * 1, a, v), [S(arr(3), arr(3, 4), arr(4))]),
+    OpInfo("cholesky_solve", lambda m, a, b, **k: m.cholesky_solve(b, _chol(m, a), **k),
+           [S(_spd(3), arr(3, 2)), S(_spd(3), arr(2, 3, 1))]),
+    OpInfo("cholesky_solve_upper", lambda m, a, b: m.cholesky_solve(b, _chol(m, a).mT, upper=True),
+           [S(_spd(3), arr(3, 2))]),
+    OpInfo("cholesky_inverse", lambda m, a: (m.cholesky_inverse(_chol(m, a)), m.cholesky_inverse(_chol(m, a).mT,
+                                                                                               True)),
+           [S(_spd(3))]),
+    OpInfo("lu_unpack", _lu_pieces, [S(_spd(4)), S(arr(3, 3)), S(arr(2, 3, 3))], grad=False),
+    OpInfo("lu_solve", _lu_solve, [S(arr(3, 3) + 3 * np.eye(3, dtype=np.float32), arr(3, 2))], grad=False),
+    OpInfo("triangular_solve", lambda m, a, b, **k: m.triangular_solve(b, m.tril(a) + 3 * m.eye(3), **k),
+           [S(arr(3, 3), arr(3, 2), upper=False), S(arr(3, 3), arr(3, 2), upper=False, transpose=True),
+            S(arr(3, 3), arr(3, 2), upper=False, unitriangular=True)]),
+    OpInfo("geqrf", lambda m, a: m.geqrf(a), [S(arr(4, 3)), S(arr(3, 3))], grad=False),
+    OpInfo("ormqr", _householder, [S(arr(4, 3), arr(4, 2)), S(arr(4, 3), arr(4, 2), transpose=True),
+                                   S(arr(3, 3), arr(2, 3), left=False)], grad=False),
+    OpInfo("addr", lambda m, x, a, b, **k: m.addr(x, a, b, **k),
+           [S(arr(3, 2), arr(3), arr(2)), S(arr(2), arr(3), arr(2), beta=2, alpha=0.5),
+            S(arr(3, 2), arr(3), arr(2), beta=0)]),
+    OpInfo("addr_int", lambda m, x, a, b: (m.addr(x, a, b, beta=2, alpha=3), x.addr(a, b)),
+           [S(arr(2, 2, dtype="int64"), arr(2, dtype="int64"), arr(2, dtype="int64"))]),
+    OpInfo("addr_method_inplace", lambda m, x, a, b: (x * 1).addr_(a, b, alpha=2), [S(arr(2, 3), arr(2), arr(3))]),
+    OpInfo("inner", lambda m, x, y: m.inner(x, y),
+           [S(arr(3), arr(3)), S(arr(2, 3), arr(4, 3)), S(arr(), arr(3)), S(arr(2, 3), arr(3))]),
+    OpInfo("dist", lambda m, x, y, *p: m.dist(x, y, *p),
+           [S(arr(3, 2), arr(2)), S(arr(4), arr(4), 1), S(arr(4), arr(4), 3.5), S(arr(4), arr(4), float("inf"))]),
+    OpInfo("nuclear_frobenius_norm", lambda m, x: (m.nuclear_norm(x[0]), m.nuclear_norm(x, (1, 2), True),
+                                                   m.frobenius_norm(x, (0, 2))), [S(arr(2, 3, 3))]),
+    OpInfo("windows", lambda m: tuple(f(n, periodic) for f in (m.hann_window, m.hamming_window, m.blackman_window,
+                                                               m.bartlett_window, m.kaiser_window)
+                                      for n in (0, 1, 5, 8) for periodic in (True, False)), [S()], atol=1e-6),
+    OpInfo("windows_args", lambda m: (m.hamming_window(6, True, 0.5, 0.5), m.kaiser_window(7, False, 4.0),
+                                      m.hann_window(4, dtype=m.float64)), [S()], atol=1e-6),
+    OpInfo("stft", lambda m, x, **k: m.view_as_real(m.stft(x, 8, window=m.hann_window(8), return_complex=True, **k)),
+           [S(arr(2, 20)), S(arr(20), hop_length=3, center=False), S(arr(2, 20), normalized=True, onesided=False),
+            S(arr(2, 20), pad_mode="constant")], atol=1e-4),
+    OpInfo("stft_window_shorter", lambda m, x: m.stft(x, 8, hop_length=2, win_length=6, window=m.hamming_window(6),
+                                                      return_complex=False), [S(arr(16))], atol=1e-4),
+    OpInfo("istft", lambda m, x, **k: m.istft(m.stft(x, 8, window=m.hann_window(8), return_complex=True), 8,
+                                              window=m.hann_window(8), **k),
+           [S(arr(2, 20)), S(arr(20), length=18), S(arr(2, 20), length=24)], atol=1e-4),
 ]

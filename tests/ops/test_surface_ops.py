@@ -265,3 +265,26 @@ def test_set_default_tensor_type():
         assert jtorch.get_default_dtype() is jtorch.float32
     finally:
         jtorch.set_default_dtype(jtorch.float32)
+
+
+def test_linalg_spellings_errors():
+    _same_error(lambda m: m.cholesky_solve(m.ones(3, 2, dtype=m.float64), m.eye(3)))
+    _same_error(lambda m: m.triangular_solve(m.ones(3, 2, dtype=m.float64), m.eye(3)))
+    _same_error(lambda m: m.addr(m.ones(2, 2), m.ones(2, 1), m.ones(2)))
+    _same_error(lambda m: m.inner(m.ones(2), m.ones(3)))
+    _same_error(lambda m: m.dist(m.ones(3, dtype=m.long), m.zeros(3, dtype=m.long)))
+    with pytest.warns(UserWarning):
+        jtorch.nuclear_norm(jtorch.ones(2, 2))
+    t, j = _both(lambda m: type(m.geqrf(m.ones(3, 2))).__name__)
+    assert j == t == "geqrf"
+    _same(lambda m: m.lu_unpack(*m.linalg.lu_factor(m.eye(3)), unpack_data=False, unpack_pivots=False)[0].shape)
+
+
+def test_windows_and_stft_errors():
+    for name in ("hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window"):
+        _same_error(lambda m: getattr(m, name)(-1))
+        _same_error(lambda m: getattr(m, name)(3, dtype=m.int64))
+    _same_error(lambda m: m.stft(m.ones(16), 8))
+    _same_error(lambda m: m.istft(m.ones(5, 3), 8))
+    with pytest.warns(UserWarning):
+        jtorch.stft(jtorch.ones(16), 8, return_complex=True)
