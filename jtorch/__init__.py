@@ -115,6 +115,8 @@ from . import fft as fft, linalg as linalg, random as random, return_types as re
 from . import distributions as distributions, func as func, special as special, testing as testing  # noqa: E402
 from . import _dynamo as _dynamo, compiler as compiler, types as types, version as version  # noqa: E402
 from . import accelerator as accelerator, fx as fx, hub as hub, library as library, profiler as profiler  # noqa: E402,E501
+from . import _C as _C, export as export, overrides as overrides  # noqa: E402
+from ._C import DisableTorchFunction as DisableTorchFunction, DisableTorchFunctionSubclass as DisableTorchFunctionSubclass  # noqa: E402,E501
 from .storage import UntypedStorage as UntypedStorage  # noqa: E402
 from ._init_names import (  # noqa: E402
     AcceleratorError as AcceleratorError, OutOfMemoryError as OutOfMemoryError, SymBool as SymBool,

@@ -118,6 +118,10 @@ class _Patcher:
             self._undo.pop()()
 
 
+_TENSOR_CODE = ("jtorch._ops", "jtorch.nn", "jtorch.functional", "jtorch.linalg", "jtorch.fft", "jtorch.special")
+_NOT_TENSOR_CODE = ("jtorch._ops.torch_function", "jtorch._ops.registry", "jtorch.nn.modules")
+
+
 def _python_functions(namespace, names=None):
     """The callables of a namespace written in Python over the op table (not op entries themselves)."""
     out = {}
@@ -125,7 +129,8 @@ def _python_functions(namespace, names=None):
         if name.startswith("_"):
             continue
         f = getattr(namespace, name, None)
-        if inspect.isfunction(f) and not hasattr(f, "op") and f.__module__.startswith("jtorch"):
+        if inspect.isfunction(f) and not hasattr(f, "op") and f.__module__.startswith(_TENSOR_CODE) \
+                and not f.__module__.startswith(_NOT_TENSOR_CODE):
             out[name] = f
     return out
 
@@ -311,13 +316,20 @@ class Tracer(TracerBase):
                 target = g.get(name, getattr(builtins, name, None))
                 if target is not None:
                     patcher.set(g, name, _recording(target), as_item=True)
-        for name, f in _python_functions(_F).items():
-            patcher.set(_F, name, _recording(f))
+        seen = set()
         jtorch = sys.modules.get("jtorch")
+        spaces = [(_F, None)]
         if jtorch is not None:
-            names = [n for n in _ops.registry.FUNCTIONS if n in vars(jtorch)]
-            for name, f in _python_functions(jtorch, names).items():
-                patcher.set(jtorch, name, _recording(f))
+            spaces.append((jtorch, [n for n in _ops.registry.FUNCTIONS if n in vars(jtorch)]))
+        for ns, names in spaces:
+            for name, f in _python_functions(ns, names).items():
+                entry = _recording(f)
+                patcher.set(ns, name, entry)
+                # library code calls some of these through the module defining them (`_S.embedding(...)`)
+                home = sys.modules.get(f.__module__)
+                if home is not None and id(f) not in seen and getattr(home, f.__name__, None) is f:
+                    patcher.set(home, f.__name__, entry)
+                seen.add(id(f))
 
     def keys(self, obj):
         return super().keys(obj)

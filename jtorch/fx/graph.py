@@ -8,9 +8,8 @@ import re
 import sys
 
 from .. import _device, _dtype
-from ..nn import functional as _F
 
-from .node import Node, _nodes_in, _pretty_target, _side_effectful_functions, map_arg
+from .node import Node, _nodes_in, _pretty_target, _side_effectful_functions, map_arg, public_name
 
 __all__ = ["Graph", "PythonCode", "CodeGen"]
 
@@ -149,11 +148,8 @@ class CodeGen:
                 return name
             if name and getattr(operator, name, None) is target:
                 return f"operator.{name}"
-            if name and getattr(jtorch, name, None) is target:
-                return f"torch.{name}"
-            if name and getattr(_F, name, None) is target:
-                return f"torch.nn.functional.{name}"
-            return _global(target)
+            public = public_name(target)
+            return public if public is not None else _global(target)
 
         def call_args(args, kwargs):
             parts = [arg(a) for a in args] + [f"{k} = {arg(v)}" for k, v in kwargs.items()]

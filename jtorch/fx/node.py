@@ -148,6 +148,26 @@ class Node:
         return self.name
 
 
+_PUBLIC = (("jtorch", "torch"), ("jtorch.nn.functional", "torch.nn.functional"), ("jtorch.linalg", "torch.linalg"),
+           ("jtorch.fft", "torch.fft"), ("jtorch.special", "torch.special"))
+
+
+def public_name(target):
+    """torch's name for a function of jtorch's public namespaces ('torch.nn.functional.batch_norm'), else None.
+    A function is found under its own name first, then under any name the namespace gives it."""
+    name = getattr(target, "__name__", "")
+    spaces = [(sys.modules.get(m), t) for m, t in _PUBLIC]
+    for ns, torch_name in spaces:
+        if ns is not None and getattr(ns, name, None) is target:
+            return f"{torch_name}.{name}"
+    for ns, torch_name in reversed(spaces):
+        if ns is not None:
+            for k, v in vars(ns).items():
+                if v is target and not k.startswith("_"):
+                    return f"{torch_name}.{k}"
+    return None
+
+
 def _pretty_target(target):
     if isinstance(target, str):
         return target
@@ -158,11 +178,9 @@ def _pretty_target(target):
     if target is getattr(operator, getattr(target, "__name__", ""), None):
         return f"operator.{target.__name__}"
     if module.startswith("jtorch"):
-        # a function of jtorch's public namespaces is shown by its torch name
-        for ns in ("jtorch", "jtorch.nn.functional", "jtorch.linalg", "jtorch.fft", "jtorch.special"):
-            public = sys.modules.get(ns)
-            if public is not None and getattr(public, getattr(target, "__name__", ""), None) is target:
-                return f"{'torch' + ns[len('jtorch'):]}.{target.__name__}"
+        public = public_name(target)  # a function of jtorch's public namespaces is shown by its torch name
+        if public is not None:
+            return public
         module = "torch" + module[len("jtorch"):]
     return f"{module}.{name}" if module else name
 

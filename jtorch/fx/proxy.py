@@ -130,6 +130,10 @@ class Proxy:
     def __bool__(self):
         return self.tracer.to_bool(self)
 
+    def __array__(self, *args, **kwargs):
+        # numpy asks this before trying len()/iteration, which would record nodes
+        raise TypeError(f"{self!r} stands for a traced value and has no array")
+
     def __len__(self):
         raise RuntimeError("'len' is not supported in symbolic tracing by default. If you want this call to be "
                            "recorded, please call torch.fx.wrap('len') at module scope")
