@@ -593,9 +593,13 @@ def _max_unpool(input, indices, *, outs):
     rows = int(np.prod(lead))
     v = input.reshape(rows, -1)
     i = indices.reshape(rows, -1)
-    out = jnp.zeros((rows, int(np.prod(outs))), input.dtype)
-    out = out.at[jnp.arange(rows)[:, None], i].set(v, mode="drop")
-    return out.reshape(lead + tuple(outs))
+    zero = jnp.zeros((rows, int(np.prod(outs))), input.dtype)
+    where = (jnp.arange(rows)[:, None], i)
+    placed = zero.at[where].set(v, mode="drop")
+    # torch's gradient reads grad_output at every index, duplicates included (overlapping pooling windows
+    # share a maximum): the derivative of a scatter-add, while the value stays the scatter-set's
+    added = zero.at[where].add(v, mode="drop")
+    return (lax.stop_gradient(placed - added) + added).reshape(lead + tuple(outs))
 
 
 @op(tensors=("input", "samples"), method=False, function=False, grad_name="FractionalMaxPool2DBackward0")

@@ -3,6 +3,9 @@ triplet margin with a distance function, linear cross-entropy), written over jto
 import math
 
 import numpy as np
+from .._ops.creation import tensor
+from .._ops.elementwise import where
+from .._ops.elementwise import minimum
 
 __all__ = ["pdist", "conv_tbc", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
            "linear_cross_entropy"]
@@ -19,7 +22,6 @@ def pdist(input, p=2):
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
-    from .._ops.creation import tensor
     n = input.shape[0]
     i, j = np.triu_indices(n, 1)
     diff = input[tensor(i)] - input[tensor(j)]
@@ -30,13 +32,11 @@ def pdist(input, p=2):
     if p == 2:  # a zero distance gets a zero gradient, as in torch, not sqrt's infinite one
         sq = (diff * diff).sum(-1)
         nonzero = sq > 0
-        from .._ops.elementwise import where
         safe = where(nonzero, sq, 1.0)
         return where(nonzero, safe.sqrt(), 0.0)
     absd = diff.abs()
     total = absd.pow(p).sum(-1)
     nonzero = total > 0
-    from .._ops.elementwise import where
     return where(nonzero, where(nonzero, total, 1.0).pow(1.0 / p), 0.0)
 
 
@@ -71,7 +71,6 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     values = F._host_values(target)
     if values is not None and values.size and (values.min() < -1 or values.max() >= c):
         raise RuntimeError("argument #2 'target' is out of range")
-    from .._ops.elementwise import where
     # labels count up to the first -1
     valid = (t >= 0).to(x.dtype).cumprod(1)
     labels = where(t >= 0, t, 0)
@@ -91,11 +90,10 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
                                       swap=False, reduction="mean"):
     F = _F()
-    if margin <= 0:
-        raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
-                         "instead")
     if reduction not in F._REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
     a, pos, neg = anchor.dim(), positive.dim(), negative.dim()
     if not (a == pos == neg):
         raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
@@ -104,7 +102,6 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     d_pos = dist(anchor, positive)
     d_neg = dist(anchor, negative)
     if swap:
-        from .._ops.elementwise import minimum
         d_neg = minimum(d_neg, dist(positive, negative))
     loss = (margin + d_pos - d_neg).clamp_min(0)
     if reduction == "sum":

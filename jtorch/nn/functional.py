@@ -538,7 +538,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, 
                         reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     if margin <= 0:
-        raise ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got {margin} instead")
+        raise ValueError(f"margin must be greater than 0, got {margin}")
     return _L._triplet_margin_loss(anchor, positive, negative, margin=float(margin), p=float(p), eps=float(eps),
                                    swap=bool(swap), reduction=reduction)
 
