@@ -288,3 +288,23 @@ def test_windows_and_stft_errors():
     _same_error(lambda m: m.istft(m.ones(5, 3), 8))
     with pytest.warns(UserWarning):
         jtorch.stft(jtorch.ones(16), 8, return_complex=True)
+
+
+def test_indexing_and_misc_errors():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # index_reduce is beta in torch and says so
+        for reduce in ("sum", "x"):
+            _same_error(lambda m: m.ones(5, 2).index_reduce(0, m.tensor([0]), m.ones(1, 2), reduce))
+        _same_error(lambda m: m.ones(5, 2).index_reduce(0, m.tensor([0.0]), m.ones(1, 2), "prod"))
+        _same_error(lambda m: m.ones(5, 2).index_reduce(0, m.tensor([0]), m.ones(1, 2, dtype=m.float64), "prod"))
+        _same_error(lambda m: m.ones(5, 2).index_reduce(0, m.tensor([7]), m.ones(1, 2), "prod"))
+    with pytest.warns(UserWarning):
+        jtorch.index_reduce(jtorch.ones(2), 0, jtorch.tensor([0]), jtorch.ones(1), "amax")
+    _same_error(lambda m: m.unravel_index(m.tensor([1.0]), (2, 4)))
+    _same_error(lambda m: m.unravel_index(m.tensor([1]), (2, -4)))
+    _same_error(lambda m: m.frexp(m.arange(3)))
+    _same_error(lambda m: m.ones(2, 3).sum_to_size(2, 2))
+    t, j = _both(lambda m: type(m.frexp(m.ones(2))).__name__)
+    assert j == t == "frexp"
+    _same(lambda m: m.empty_strided((2, 3), (1, 2)).shape)
