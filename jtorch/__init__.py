@@ -144,6 +144,10 @@ from .autograd.anomaly_mode import (  # noqa: E402
     is_anomaly_check_nan_enabled as is_anomaly_check_nan_enabled, is_anomaly_enabled as is_anomaly_enabled,
     set_anomaly_enabled as set_anomaly_enabled,
 )
+from . import _torch_unsupported  # noqa: E402
+# TorchScript classes, typed storages, quantized/sparse/vendor-kernel functions: present, refusing with the reason
+globals().update({_n: getattr(_torch_unsupported, _n) for _n in _torch_unsupported.__all__})
+from .amp import GradScaler as GradScaler  # noqa: E402 - torch.GradScaler is torch.amp.GradScaler
 from .library import ops as ops  # noqa: E402
 from .func import vmap as vmap  # noqa: E402 - torch.vmap is torch.func.vmap
 from .amp import autocast as autocast  # noqa: E402

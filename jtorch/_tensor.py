@@ -463,7 +463,7 @@ class Tensor(_TensorMethods):
     def __reversed__(self):
         return iter(self.flip(0).unbind(0))
 
-    def __contains__(self, element):
+    def __contains__(self, element, /):
         return bool((self == element).any())
 
     # -- copying and pickling -------------------------------------------------------------

@@ -7,6 +7,9 @@ import jax.numpy as jnp
 
 from .creation import _follow, _size, zeros
 from .registry import op, public
+import numpy as np
+from .. import _dtype
+import os
 
 
 def _check_sizes(name, size, stride):
@@ -49,3 +52,23 @@ def fill(input, value):
                            f"dimensions.")
     # `where` keeps input in the graph with a zero gradient, as torch's FillBackward
     return jnp.where(True, jnp.broadcast_to(value.astype(input.dtype), input.shape), input)
+
+
+@public(method=False)
+def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None, pin_memory=False):
+    """A tensor of `size` elements read from a file's first bytes. torch maps the file; jax arrays own their
+    memory, so the elements are copied and writes to the tensor never reach the file."""
+
+    from .creation import tensor
+    dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
+    need = int(size) * dt.itemsize
+    if shared:
+        with open(filename, "ab") as f:  # torch creates (and grows) a shared file as needed
+            if f.tell() < need:
+                f.write(b"\0" * (need - f.tell()))
+    with open(filename, "rb") as f:
+        raw = f.read(need)
+    if len(raw) < need:
+        raise RuntimeError(f"file <{filename}> size <{os.path.getsize(filename)}> is smaller than the required "
+                           f"mapping size <{need}>")
+    return tensor(np.frombuffer(raw, dtype=dt.np, count=int(size)).copy(), dtype=dt, device=device)

@@ -3,6 +3,8 @@ import jax.numpy as jnp
 
 from .reduction import return_type
 from .registry import op, public
+import jax
+import numpy as np
 
 
 @op("_frexp", method=False, function=False, differentiable=False)
@@ -34,3 +36,34 @@ def sum_to_size(self, *size):
     dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and self.shape[lead + i] != 1)
     out = self.sum(dims, keepdim=True) if dims else self
     return out.reshape(shape) if lead else out
+
+
+@op("_hash_tensor", method=False, function=False, differentiable=False)
+def _hash_tensor(input, *, dims, keepdim):
+    if jnp.issubdtype(input.dtype, jnp.floating):
+        bits = jax.lax.bitcast_convert_type(input.astype(jnp.float64), jnp.uint64)
+    elif jnp.issubdtype(input.dtype, jnp.complexfloating):
+        raise RuntimeError("hash_tensor: complex inputs are not supported")
+    else:
+        bits = input.astype(jnp.int64).astype(jnp.uint64)
+    out = jax.lax.reduce(bits, np.uint64(0), jax.lax.bitwise_xor, dims)
+    if keepdim:
+        out = jnp.expand_dims(out, dims)
+    return out
+
+
+@public()
+def hash_tensor(input, dim=None, *, keepdim=False, mode=0, out=None):
+    """The xor of every element's 64-bit pattern (floats as float64, integers as int64), over `dim` or all."""
+    if mode != 0:
+        raise RuntimeError(f"hash_tensor: mode {mode} is not supported (only 0, xor reduction)")
+    ndim = input.dim()
+    if dim is None or (isinstance(dim, (tuple, list)) and not dim):
+        dims = tuple(range(ndim))
+    else:
+        dims = tuple(sorted(d % max(ndim, 1) for d in ((dim,) if isinstance(dim, int) else dim)))
+    result = _hash_tensor(input, dims=dims, keepdim=bool(keepdim))
+    if out is None:
+        return result
+    from .elementwise import _write_out
+    return _write_out(out, result)

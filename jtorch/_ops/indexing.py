@@ -240,7 +240,8 @@ def _index_put(*arrays, spec, accumulate):
 
 
 @public("__getitem__", function=False)
-def getitem(self, index):
+def getitem(self, key, /):
+    index = key
     spec, tensors = _parse(self, index)
     if not tensors:
         lz = self._fresh_lazy()
@@ -278,7 +279,8 @@ def _basic_now(self, lz, spec):
 
 
 @public("__setitem__", function=False)
-def setitem(self, index, value):
+def setitem(self, key, value, /):
+    index = key
     T = _tensor_cls()
     if (isinstance(index, T) and index.dtype.name == "bool" and index.shape == self.shape
             and (not isinstance(value, T) or value.numel() == 1)):

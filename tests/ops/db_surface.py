@@ -27,6 +27,13 @@ def _lu_solve(m, a, b):
     return m.lu_solve(b, LU, piv)
 
 
+def _from_file(m, x, size):
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix=".bin") as f:
+        x.detach().numpy().tofile(f.name)
+        return m.from_file(f.name, size=size, dtype=x.dtype)
+
+
 def _householder(m, a, c, **k):
     g = m.geqrf(a)
     return m.ormqr(g.a, g.tau, c, **k)
@@ -150,4 +157,14 @@ OPS = [
                                                m.empty_permuted((2, 3, 4), (0, 2, 1)).shape,
                                                m.ones(2).new_empty_strided((2, 2), (2, 1)).shape,
                                                str(m.empty_strided((2,), (1,), dtype=m.float64).dtype)), [S()]),
+    OpInfo("hash_tensor", lambda m, x, *a, **k: m.hash_tensor(x, *a, **k),
+           [S(arr(3, 4)), S(arr(3, 4), 1), S(arr(2, 3, dtype="int64", low=-9, high=9), (0, 1), keepdim=True),
+            S(arr(4, dtype="bool"))], grad=False),
+    OpInfo("tensor_method_spellings", lambda m, x: (x.split(2, dim=1), x.unflatten(dim=1, sizes=(2, 2)),
+                                                    x.unique(sorted=True, return_counts=True),
+                                                    x.unique_consecutive(return_inverse=True),
+                                                    m.view_as_real(x.reshape(-1).stft(4, window=m.hann_window(4),
+                                                                                      return_complex=True))),
+           [S(arr(3, 4, dtype="int64", low=0, high=3).astype("float32"))], grad=False, atol=1e-5),
+    OpInfo("from_file", _from_file, [S(arr(6), 4), S(arr(3, dtype="int64"), 3)], grad=False),
 ]

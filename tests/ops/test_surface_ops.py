@@ -308,3 +308,34 @@ def test_indexing_and_misc_errors():
     t, j = _both(lambda m: type(m.frexp(m.ones(2))).__name__)
     assert j == t == "frexp"
     _same(lambda m: m.empty_strided((2, 3), (1, 2)).shape)
+
+
+def test_names_without_a_meaning_here_refuse_with_the_reason():
+    for name in ("Graph", "ScriptModule", "TypedStorage", "FloatStorage", "qscheme"):
+        assert isinstance(getattr(jtorch, name), type)
+        with pytest.raises(RuntimeError, match=f"torch.{name} is not available in jtorch"):
+            getattr(jtorch, name)()
+    assert not isinstance(jtorch.ones(1), jtorch.ScriptModule)
+    for name in ("quantize_per_tensor", "sparse_coo_tensor", "cudnn_convolution", "parse_ir", "int_repr"):
+        with pytest.raises(RuntimeError, match=f"torch.{name} is not available in jtorch"):
+            getattr(jtorch, name)(jtorch.ones(1))
+    assert jtorch.cudnn_is_acceptable(jtorch.ones(1)) is False
+    assert issubclass(jtorch.JITException, Exception) and issubclass(jtorch.FatalError, Exception)
+    assert jtorch.AVG.name == torch.AVG.name and jtorch.SUM.name == torch.SUM.name
+    assert jtorch.GradScaler is jtorch.amp.GradScaler
+
+
+def test_fork_wait_and_cond_run_eagerly():
+    _same(lambda m: m.wait(m.jit.fork(lambda x: x * 2, m.ones(2))) if m is torch else
+          m.wait(m.fork(lambda x: x * 2, m.ones(2))))
+    fut = jtorch.fork(lambda: 3)
+    assert fut.done() and fut.wait() == 3 and fut.then(lambda f: f.value() + 1).wait() == 4
+    _same(lambda m: m.cond(m.tensor(True), lambda x: x + 1, lambda x: x - 1, (m.ones(2),)))
+    _same(lambda m: m.cond(False, lambda x: x + 1, lambda x: x - 1, (m.ones(2),)))
+
+
+def test_from_file(tmp_path):
+    path = tmp_path / "values.bin"
+    np.arange(6, dtype=np.float32).tofile(path)
+    _same(lambda m: m.from_file(str(path), size=4, dtype=m.float32))
+    _same_error(lambda m: m.from_file(str(path), size=100, dtype=m.float32))
