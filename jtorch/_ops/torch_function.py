@@ -119,10 +119,11 @@ def handle_torch_function(public_api, relevant_args, *args, **kwargs):
     overloaded = _get_overloaded_args(_flat(relevant_args))
     types = tuple(type(a) for a in overloaded)
     if _modes_active():
-        with _pop_mode_temporarily() as mode:
-            result = mode.__torch_function__(public_api, types, args, kwargs)
-        if result is not NotImplemented:
-            return result
+        # the innermost mode decides, and runs with itself off (what it calls goes to the modes below it)
+        with _pop_mode_temporarily() as innermost:
+            handled = innermost.__torch_function__(public_api, types, args, kwargs)
+        if handled is not NotImplemented:
+            return handled
     for a in overloaded:
         method = a.__torch_function__
         if getattr(method, "__self__", None) is a:
@@ -168,17 +169,18 @@ class TorchFunctionMode:
     """Intercepts every torch function called inside `with mode:` through its __torch_function__."""
 
     def __init__(self):
-        pass
+        super().__init__()
+
+    def __enter__(self):
+        return _push_mode(self)
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        if not (_state.modes and _state.modes[-1] is self):
+            raise AssertionError("TorchFunctionMode exited out of order")
+        _pop_mode()
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         raise NotImplementedError
-
-    def __enter__(self):
-        _push_mode(self)
-        return self
-
-    def __exit__(self, exc_type, exc_val, exc_tb):
-        _pop_mode()
 
     @classmethod
     def push(cls, *args, **kwargs):
@@ -194,6 +196,7 @@ class BaseTorchFunctionMode(TorchFunctionMode):
 def _push_mode(mode):
     _state.modes.append(mode)
     _registry_modes_changed()
+    return mode
 
 
 def _pop_mode():

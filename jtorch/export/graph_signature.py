@@ -1,6 +1,6 @@
 """torch.export.graph_signature: what each input and output of an exported graph stands for."""
 import dataclasses
-from enum import Enum, auto
+from enum import Enum
 from typing import Optional
 
 __all__ = ["ConstantArgument", "CustomObjArgument", "ExportBackwardSignature", "ExportGraphSignature", "InputKind",
@@ -47,12 +47,7 @@ class ConstantArgument:
 
 
 class InputKind(Enum):
-    USER_INPUT = auto()
-    PARAMETER = auto()
-    BUFFER = auto()
-    CONSTANT_TENSOR = auto()
-    CUSTOM_OBJ = auto()
-    TOKEN = auto()
+    USER_INPUT, PARAMETER, BUFFER, CONSTANT_TENSOR, CUSTOM_OBJ, TOKEN = 1, 2, 3, 4, 5, 6
 
 
 @dataclasses.dataclass
@@ -73,14 +68,8 @@ class InputSpec:
 
 
 class OutputKind(Enum):
-    USER_OUTPUT = auto()
-    LOSS_OUTPUT = auto()
-    BUFFER_MUTATION = auto()
-    PARAMETER_MUTATION = auto()
-    GRADIENT_TO_PARAMETER = auto()
-    GRADIENT_TO_USER_INPUT = auto()
-    USER_INPUT_MUTATION = auto()
-    TOKEN = auto()
+    USER_OUTPUT, LOSS_OUTPUT, BUFFER_MUTATION, PARAMETER_MUTATION = 1, 2, 3, 4
+    GRADIENT_TO_PARAMETER, GRADIENT_TO_USER_INPUT, USER_INPUT_MUTATION, TOKEN = 5, 6, 7, 8
 
 
 @dataclasses.dataclass

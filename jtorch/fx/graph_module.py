@@ -19,33 +19,39 @@ def _exec_forward(src, globals_):
     return ns["forward"]
 
 
+def _holder(module, path, source=None):
+    """The module at dotted `path` under `module`, made (as empty Modules) where missing. With `source`,
+    returns None when the path already leads to the very submodule `source` has there (nothing to copy)."""
+    for part in path.split(".") if path else ():
+        here = getattr(module, part, None)
+        if source is not None:
+            source = getattr(source, part)
+            if here is source:
+                return None
+        if here is None:
+            here = Module()
+            setattr(module, part, here)
+        module = here
+    return module
+
+
 def _copy_attr(from_module, to_module, target):
-    *prefix, field = target.split(".")
-    for item in prefix:
-        f = getattr(from_module, item)
-        t = getattr(to_module, item, None)
-        if f is t:
-            return
-        if t is None:
-            t = Module()
-            setattr(to_module, item, t)
-        from_module, to_module = f, t
-    orig = getattr(from_module, field)
-    if field in getattr(from_module, "_buffers", {}) and not isinstance(orig, Module):
-        to_module.register_buffer(field, orig, persistent=field not in from_module._non_persistent_buffers_set)
+    """Copy from_module's attribute at dotted `target` to the same path under to_module (buffers stay buffers)."""
+    parent_path, _, field = target.rpartition(".")
+    dest = _holder(to_module, parent_path, from_module)
+    if dest is None:
+        return
+    owner = from_module.get_submodule(parent_path) if parent_path else from_module
+    value = getattr(owner, field)
+    if field in getattr(owner, "_buffers", {}) and not isinstance(value, Module):
+        dest.register_buffer(field, value, persistent=field not in owner._non_persistent_buffers_set)
     else:
-        setattr(to_module, field, orig)
+        setattr(dest, field, value)
 
 
 def _assign_attr(value, to_module, target):
-    *prefix, field = target.split(".")
-    for item in prefix:
-        t = getattr(to_module, item, None)
-        if t is None:
-            t = Module()
-            setattr(to_module, item, t)
-        to_module = t
-    setattr(to_module, field, value)
+    parent_path, _, field = target.rpartition(".")
+    setattr(_holder(to_module, parent_path), field, value)
 
 
 class GraphModule(Module):

@@ -93,10 +93,9 @@ class Proxy:
     functions on it are recorded as new Nodes (torch functions reach it through __torch_function__)."""
 
     def __init__(self, node, tracer=None):
-        if tracer is None:
-            tracer = GraphAppendingTracer(node.graph)
-        self.tracer = tracer
         self.node = node
+        # a Proxy made straight on a node records into that node's graph
+        self.tracer = GraphAppendingTracer(node.graph) if tracer is None else tracer
 
     def __repr__(self):
         return f"Proxy({self.node.name})"
