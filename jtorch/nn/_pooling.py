@@ -6,6 +6,7 @@ The lowerings are ops in jtorch/_ops/nn.py; this file only parses arguments the 
 import math
 
 from .._ops import nn as _nn
+from .._ops.random import rand
 
 __all__ = ["boolean_dispatch", "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "max_pool2d_with_indices", "max_pool3d_with_indices", "adaptive_max_pool1d", "adaptive_max_pool2d",
@@ -31,10 +32,9 @@ def boolean_dispatch(arg_name, arg_index, default, if_true, if_false, module_nam
         return (if_true if flag else if_false)(*args, **kwargs)
 
     fn.__doc__ = if_true.__doc__ or if_false.__doc__
-    if module_name is not None:
-        fn.__module__ = module_name
-    if func_name is not None:
-        fn.__name__ = func_name
+    # the dispatcher is what users see: give it the public module and name when asked
+    fn.__module__ = module_name or fn.__module__
+    fn.__name__ = func_name or fn.__name__
     return fn
 
 
@@ -106,7 +106,6 @@ def _fractional(nd, input, kernel_size, output_size, output_ratio, random_sample
                                f"{spatial[d]}" if nd == 3 else
                                f"{name}(): pool {axis} {k[d]} too large relative to input {axis} {spatial[d]}")
     if random_samples is None:
-        from .._ops.random import rand
         random_samples = rand(x.shape[0], x.shape[1], nd, dtype=input.dtype, device=input.device)
     values, indices = _nn._fractional_max_pool(x, random_samples, k=tuple(int(v) for v in k),
                                                outs=tuple(int(v) for v in outs))

@@ -599,3 +599,7 @@ from ._functional_notes import (  # noqa: F401, E402
     reproducibility_notes as reproducibility_notes, sparse_support_notes as sparse_support_notes,
     tf32_notes as tf32_notes,
 )
+from ._functional_mm import (  # noqa: F401, E402
+    ScalingType as ScalingType, SwizzleType as SwizzleType, grouped_mm as grouped_mm, scaled_mm as scaled_mm,
+    scaled_grouped_mm as scaled_grouped_mm,
+)

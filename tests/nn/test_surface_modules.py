@@ -209,3 +209,38 @@ def test_functional_module_names():
         JF.assert_int_or_pair([1, 2, 3], "k", "{} bad")
     assert JF.has_torch_function_unary(jtorch.ones(1)) is False
     assert jnn.attention.SDPBackend is not None
+
+
+def test_grouped_and_scaled_mm_match_torch():
+    tf = torch.nn.functional
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((6, 8)).astype(np.float32), rng.standard_normal((3, 8, 8)).astype(np.float32)
+    offs = np.array([2, 3, 6], np.int32)
+    close(tf.grouped_mm(torch.tensor(a), torch.tensor(b), offs=torch.tensor(offs)),
+          JF.grouped_mm(jtorch.tensor(a), jtorch.tensor(b), offs=jtorch.tensor(offs)))
+    a3 = rng.standard_normal((3, 6, 8)).astype(np.float32)
+    close(tf.grouped_mm(torch.tensor(a3), torch.tensor(b)), JF.grouped_mm(jtorch.tensor(a3), jtorch.tensor(b)))
+    k_a, k_b = rng.standard_normal((8, 12)).astype(np.float32), rng.standard_normal((12, 8)).astype(np.float32)
+    k_offs = np.array([4, 8, 12], np.int32)
+    close(tf.grouped_mm(torch.tensor(k_a), torch.tensor(k_b), offs=torch.tensor(k_offs)),
+          JF.grouped_mm(jtorch.tensor(k_a), jtorch.tensor(k_b), offs=jtorch.tensor(k_offs)))
+    # 3-D x 2-D (columns of mat_b in groups; torch's CPU kernel refuses these strides): against the definition
+    w = rng.standard_normal((8, 16)).astype(np.float32)
+    got = JF.grouped_mm(jtorch.tensor(a3), jtorch.tensor(w), offs=jtorch.tensor(np.array([4, 10, 16], np.int32)))
+    want = np.concatenate([a3[0] @ w[:, :4], a3[1] @ w[:, 4:10], a3[2] @ w[:, 10:]], 1)
+    close(got, want, atol=1e-4)
+    assert [m.name for m in JF.ScalingType] == list(tf.ScalingType.__members__)
+    assert [m.name for m in JF.SwizzleType] == list(tf.SwizzleType.__members__)
+    x, y = rng.standard_normal((16, 32)).astype(np.float32), rng.standard_normal((16, 32)).astype(np.float32)
+    ta, tb = torch.tensor(x).to(torch.float8_e4m3fn), torch.tensor(y).to(torch.float8_e4m3fn).t()
+    ja = jtorch.tensor(ta.float().numpy()).to(jtorch.float8_e4m3fn)
+    jb = jtorch.tensor(tb.float().numpy()).to(jtorch.float8_e4m3fn)
+    sa, sb = rng.random((16, 1)).astype(np.float32) + 0.5, rng.random((1, 16)).astype(np.float32) + 0.5
+    for recipe, (s1, s2) in (("RowWise", (sa, sb)), ("TensorWise", (np.float32(0.5), np.float32(2.0)))):
+        t = tf.scaled_mm(ta, tb, torch.tensor(s1), getattr(tf.ScalingType, recipe), torch.tensor(s2),
+                         getattr(tf.ScalingType, recipe), output_dtype=torch.float32)
+        j = JF.scaled_mm(ja, jb, jtorch.tensor(s1), getattr(JF.ScalingType, recipe), jtorch.tensor(s2),
+                         getattr(JF.ScalingType, recipe), output_dtype=jtorch.float32)
+        close(t, j, atol=1e-4)
+    with pytest.raises(NotImplementedError, match="BlockWise1x32"):
+        JF.scaled_mm(ja, jb, jtorch.ones(1), JF.ScalingType.BlockWise1x32, jtorch.ones(1), JF.ScalingType.RowWise)
