@@ -67,6 +67,7 @@ from .modules import (  # noqa: F401, E402
 )
 
 from . import attention as attention, common_types as common_types, grad as grad  # noqa: E402,F401
+from . import intrinsic as intrinsic, qat as qat, quantizable as quantizable, quantized as quantized  # noqa: E402,F401,E501
 
 
 def factory_kwargs(kwargs):

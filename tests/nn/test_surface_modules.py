@@ -244,3 +244,12 @@ def test_grouped_and_scaled_mm_match_torch():
         close(t, j, atol=1e-4)
     with pytest.raises(NotImplementedError, match="BlockWise1x32"):
         JF.scaled_mm(ja, jb, jtorch.ones(1), JF.ScalingType.BlockWise1x32, jtorch.ones(1), JF.ScalingType.RowWise)
+
+
+def test_quantized_namespaces_import_and_refuse_clearly():
+    import jtorch.nn.quantized  # noqa: F401  (imports, as torch's does)
+    for ns in ("quantized", "qat", "quantizable", "intrinsic"):
+        mod = getattr(jnn, ns)
+        assert not hasattr(mod, "Linear")
+        with pytest.raises(AttributeError, match=f"torch.nn.{ns}.Conv2d: jtorch has no quantized layers"):
+            mod.Conv2d
