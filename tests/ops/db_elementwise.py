@@ -195,3 +195,14 @@ OPS.append(OpInfo("out_kwarg", lambda m, x: (m.div(x, 2, out=m.empty(3)), m.pow(
 OPS.append(OpInfo("half_types", lambda m, x: (x.half() + 1.5, x.bfloat16() * 2, x.half().exp(), x.bfloat16().sigmoid(),
                                               (x.half() > 0.5), x.half().sum(), x.bfloat16().mean(0)),
                   [S(arr(2, 3))], grad=False, atol=1e-2, rtol=1e-2))
+OPS.append(OpInfo("alias_more", lambda m, u, p: (
+    m.arccos(u), m.arctanh(u), m.arccosh(p + 1), m.arctan2(u, p), u.clone().arctan2_(p), m.divide(u, p),
+    u.clone().divide_(p, rounding_mode="trunc"), m.true_divide(u, p), u.clone().true_divide_(p),
+    m.subtract(u, p, alpha=2), u.clone().subtract_(p)),
+                  [S(unit(2, 3), pos(2, 3))]))
+# promotion rules answered on the host (no tensor out): compared as plain values
+OPS.append(OpInfo("dtype_rules", lambda m: (
+    str(m.result_type(m.ones(2, dtype=m.int32), 2.5)), str(m.result_type(m.ones(2), m.ones(2, dtype=m.float64))),
+    str(m.result_type(m.ones((), dtype=m.float64), m.ones(2, dtype=m.int64))), m.can_cast(m.float32, m.int32),
+    m.can_cast(m.int64, m.float64), m.can_cast(m.bool, m.uint8), tuple(m.broadcast_shapes((2, 1), (3,), ())),
+    tuple(m.broadcast_shapes(4, (1, 1)))), [S()], grad=False))

@@ -165,3 +165,6 @@ OPS += [
                                                                                         dim=0)]),
     OpInfo("linalg_diagonal", lambda m, a, **k: m.linalg.diagonal(a, **k), [S(arr(2, 3, 4), offset=1, dim1=0)]),
 ]
+OPS.append(OpInfo("ger", lambda m, x, y, a, b: (m.ger(x, y), x.ger(y), m.chain_matmul(a, b, a), m.pinverse(a),
+                                                 a.pinverse(rcond=1e-3)),
+                  [S(arr(3), arr(4), arr(3, 2), arr(2, 3))], atol=1e-4, grad_atol=1e-3))

@@ -1,4 +1,6 @@
 """Movement ops: reshapes, permutations, views, copies and joins."""
+import warnings
+
 from tests.ops.opinfo import OpInfo, S, arr
 
 I = dict(dtype="int64", low=-5, high=5)
@@ -87,3 +89,23 @@ OPS = [
     OpInfo("narrow_copy", lambda m, x: m.narrow_copy(x, 1, 1, 2), [S(arr(2, 3))]),
     OpInfo("copy_", lambda m, x, y: x.clone().copy_(y), [S(arr(2, 3), arr(3)), S(arr(2, 3), arr(2, 3, **I))]),
 ]
+OPS += [
+    OpInfo("concatenate", lambda m, x, y: (m.concatenate((x, y), 0), m.concatenate([x, y], dim=-1),
+                                           m.row_stack((x, y)), m.row_stack((x[0], y[1]))),
+           [S(arr(2, 3), arr(2, 3))]),
+    OpInfo("split_with_sizes", lambda m, x: (m.split_with_sizes(x, [1, 2], 0), x.split_with_sizes((3, 1), dim=1)),
+           [S(arr(3, 4))]),
+    # in-place storage changes and host callables (no gradient through them in torch)
+    OpInfo("resize_", lambda m, x, y: (x.clone().resize_(2, 2), x.clone().resize_((6,)), x.clone().resize_as_(y),
+                                       _quiet(lambda: x.resize(3, 2)), _quiet(lambda: x.resize_as(x.T)),
+                                       x.clone().set_(y), x.clone().apply_(lambda v: v * 2 - 1),
+                                       x.clone().map_(x, lambda a, b: a * b),
+                                       x.clone().map2_(x, x, lambda a, b, c: a + b * c)),
+           [S(arr(2, 3), arr(2, 2))], grad=False),
+]
+
+
+def _quiet(fn):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch: non-inplace resize is deprecated
+        return fn()

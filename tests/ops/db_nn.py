@@ -75,3 +75,28 @@ OPS = [
         _err(lambda: _f(m).linear(x, m.ones(2, 2)))),
            [S(arr(3, 3))], grad=False),
 ]
+
+# convolution, pooling and normalisation as torch.* functions (torch.nn.functional's where torch has no torch.*)
+OPS += [
+    OpInfo("conv", lambda m, x1, w1, x2, w2, x3, w3, b: (
+        m.conv1d(x1, w1, b, padding=1), m.conv2d(x2, w2, stride=2), m.conv3d(x3, w3, b),
+        m.conv_transpose1d(x1, w1.transpose(0, 1), b, stride=2), m.conv_transpose2d(x2, w2.transpose(0, 1)),
+        m.conv_transpose3d(x3, w3.transpose(0, 1), b, output_padding=0)),
+           [S(arr(1, 2, 5), arr(3, 2, 2), arr(1, 2, 4, 4), arr(3, 2, 2, 2), arr(1, 2, 3, 3, 3), arr(3, 2, 2, 2, 2),
+              arr(3))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("pool", lambda m, x1, x2, x3: (
+        m.avg_pool1d(x1, 2), _f(m).avg_pool2d(x2, 2, stride=1), _f(m).avg_pool3d(x3, 2),
+        m.max_pool1d(x1, 2), m.max_pool2d(x2, 3, stride=1, padding=1), m.max_pool3d(x3, 2),
+        m.adaptive_avg_pool1d(x1, 3), _f(m).adaptive_avg_pool2d(x2, (2, 3)), _f(m).adaptive_avg_pool3d(x3, 1),
+        _f(m).adaptive_max_pool1d(x1, 3), _f(m).adaptive_max_pool2d(x2, 2, return_indices=True),
+        _f(m).adaptive_max_pool3d(x3, 2)),
+           [S(arr(1, 2, 6), arr(1, 2, 4, 5), arr(1, 1, 4, 4, 4))]),
+    OpInfo("norms", lambda m, x, w, b, rm, rv: (
+        m.batch_norm(x, w, b, rm.detach().clone(), rv.detach().clone(), True, 0.1, 1e-5, False),
+        m.batch_norm(x, w, b, rm.detach(), rv.detach(), False, 0.1, 1e-5, False), m.group_norm(x, 1, w, b),
+        _f(m).instance_norm(x, weight=w, bias=b), m.layer_norm(x, (3, 4)),
+        m.rms_norm(x, (4,)), m.rms_norm(x, (3, 4), eps=1e-3)),
+           [S(arr(2, 3, 4), arr(3), arr(3), arr(3), arr(3, low=0.5, high=2.0))],
+           atol=1e-5, grad_atol=1e-3),
+    OpInfo("dropout_off", lambda m, x: (m.dropout(x, 0.5, False), m.dropout(x, 0.0, True)), [S(arr(2, 3))]),
+]

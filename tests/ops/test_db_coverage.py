@@ -1,9 +1,11 @@
-"""Every public op in the table has an entry in the op database (tests/ops/db_*.py) or a reasoned exemption.
+"""Every public name in the op table has an entry in the op database (tests/ops/db_*.py) or a reasoned exemption.
 
-An op counts as covered when a db file names it: an OpInfo called after it, a call spelled with its
-name (`m.gelu(...)`, `m.nn.functional.gelu(...)`, `x.gelu()`, `m.fft.rfft(...)` for `fft_rfft`), or a
-string in a module-level tuple of names that a case calls through getattr (db_special's lists). The
-check reads the db files' text, so it needs neither torch nor a compile.
+The table is jtorch/_ops/registry.py's: OPS (the lowerings, `@op`) and FUNCTIONS / METHODS (what becomes
+torch.<name> and Tensor.<name>, hand-written `@public` functions included). A name counts as covered
+when a db file names it: an OpInfo called after it, a call spelled with its name (`m.gelu(...)`,
+`m.nn.functional.gelu(...)`, `x.gelu()`, `m.fft.rfft(...)` for the op `fft_rfft`), or a string in a
+module-level tuple of names that a case calls through getattr (db_special's lists). An in-place
+`name_` is covered by its `name`. The check reads the db files' text: it needs neither torch nor a compile.
 """
 import ast
 import importlib
@@ -15,8 +17,16 @@ HERE = pathlib.Path(__file__).parent
 # ops the table names with their namespace in front (torch.fft.rfft is the op "fft_rfft")
 PREFIXES = ("fft_", "special_", "linalg_")
 
-# op -> why no db case can compare it with torch (each is tested elsewhere, named in the reason)
+_RANDOM = ("draws from jtorch's generator (JAX keys), whose stream cannot match torch's; distributions, "
+           "shapes, dtypes and seeding are tested in tests/test_random.py")
+# name -> why no db case can compare it with torch (each is tested elsewhere, named in the reason)
 EXEMPT = {
+    **{n: _RANDOM for n in ("bernoulli", "bernoulli_", "binomial", "cauchy_", "exponential_", "geometric_",
+                            "log_normal_", "multinomial", "normal", "normal_", "poisson", "rand", "rand_like",
+                            "randint", "randint_like", "randn", "randn_like", "randperm", "uniform_")},
+    **{n: "the generator's state (seeds, state tensors in jtorch's own layout), not a value torch computes; "
+          "tested in tests/test_random.py" for n in ("manual_seed", "seed", "initial_seed", "get_rng_state",
+                                                       "set_rng_state")},
     "autograd_function": "carries a user's torch.autograd.Function through the graph; no torch counterpart "
                          "(tests/test_autograd.py)",
     "autograd_vjp": "the backward node of a custom Function; no torch counterpart (tests/test_autograd.py)",
@@ -52,14 +62,19 @@ def _spellings(name):
 
 
 def _public_ops():
-    return sorted(n for n in registry.OPS if not n.startswith("_"))
+    return sorted({n for table in (registry.OPS, registry.FUNCTIONS, registry.METHODS) for n in table
+                   if not n.startswith("_")})
+
+
+def _covered(name, words):
+    return bool(_spellings(name) & words) or (name.endswith("_") and bool(_spellings(name[:-1]) & words))
 
 
 def test_every_public_op_has_a_db_entry_or_an_exemption():
     words = _db_words()
-    missing = [n for n in _public_ops() if n not in EXEMPT and not _spellings(n) & words]
+    missing = [n for n in _public_ops() if n not in EXEMPT and not _covered(n, words)]
     assert not missing, (
-        f"{len(missing)} op(s) registered in jtorch/_ops have no case in the op database: {missing}. "
+        f"{len(missing)} name(s) registered in jtorch/_ops have no case in the op database: {missing}. "
         "Add an OpInfo to the tests/ops/db_<family>.py of their family (samples compared against torch by "
         "tests/ops/test_ops.py), or, only where no comparison with torch can work, an entry with the reason "
         "in EXEMPT in tests/ops/test_db_coverage.py.")
@@ -70,7 +85,7 @@ def test_exemptions_are_current_and_reasoned():
     ops = set(_public_ops())
     stale = [n for n in EXEMPT if n not in ops]
     assert not stale, f"EXEMPT names ops the table no longer has: {stale}"
-    covered = [n for n in EXEMPT if _spellings(n) & words]
+    covered = [n for n in EXEMPT if _covered(n, words)]
     assert not covered, f"these ops have db cases now; drop their exemption: {covered}"
     unreasoned = [n for n, why in EXEMPT.items() if not isinstance(why, str) or len(why.split()) < 4]
     assert not unreasoned, f"each exemption needs its reason: {unreasoned}"
