@@ -368,9 +368,23 @@ def _method_entry(fn, name):
     return method
 
 
+def _make_subclass(cls, data, require_grad=False, dispatch_sizes_strides_policy=None, dispatch_device=False,
+                   dispatch_layout=False, _extra_dispatch_keys=None, storage_size=None):
+    """Tensor._make_subclass: data's value, detached, as a leaf instance of cls."""
+    if not (isinstance(cls, type) and issubclass(cls, _Tensor)):
+        raise TypeError(f"_make_subclass(): argument 'cls' must be a subclass of torch.Tensor, not {cls!r}")
+    out = data.detach().as_subclass(cls)
+    if require_grad:
+        out.requires_grad_(True)
+    return out
+
+
 def install(tensor_cls):
-    """Tensor.__torch_function__ (the default protocol) and the hook giving subclasses their entries."""
+    """Tensor.__torch_function__ (the default protocol), Tensor._make_subclass, and the hook giving
+    subclasses their entries."""
     tensor_cls.__torch_function__ = classmethod(_tensor_torch_function)
+    if "_make_subclass" not in tensor_cls.__dict__:
+        tensor_cls._make_subclass = staticmethod(_make_subclass)
     previous = tensor_cls.__dict__.get("__init_subclass__")
 
     def init_subclass(cls, **kwargs):

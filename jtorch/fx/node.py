@@ -2,8 +2,13 @@
 import builtins
 import operator
 import sys
+from typing import Any, Callable, Optional, Union
 
-__all__ = ["Node", "map_arg", "map_aggregate", "has_side_effect"]
+__all__ = ["Node", "map_arg", "map_aggregate", "has_side_effect", "Argument", "Target"]
+
+# the type names annotations in libraries import from here
+Target = Union[Callable[..., Any], str]
+Argument = Optional[Union[tuple, list, dict, slice, range, "Node", str, int, float, bool, complex]]
 
 _OPS = ("placeholder", "get_attr", "call_function", "call_module", "call_method", "output", "root")
 

@@ -121,3 +121,14 @@ def test_ordinary_calls_never_reach_the_protocol(monkeypatch):
     monkeypatch.setattr(torch_function, "_defer", lambda *a: pytest.fail("protocol reached"))
     x = jtorch.ones(2, 2)
     assert (x * 2 + 1).relu().sum(dim=0, keepdim=True).view(2).tolist() == [6.0, 6.0]
+
+
+def test_make_subclass_gives_a_detached_leaf_of_the_subclass():
+    for T in (torch, jtorch):
+        class Sub(T.Tensor):
+            pass
+        data = T.ones(2, requires_grad=True) * 2
+        s = T.Tensor._make_subclass(Sub, data, True)
+        assert type(s) is Sub and s.requires_grad and s.is_leaf and s.grad_fn is None
+        assert type(s * 3) is Sub and (s * 3).tolist() == [6.0, 6.0]
+        assert T.Tensor._make_subclass(Sub, data).requires_grad is False
