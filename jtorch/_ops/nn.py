@@ -555,20 +555,29 @@ def _adaptive_max_pool_indices(input, *, outs):
             jnp.take_along_axis(flat, am, -1)[..., 0].astype(jnp.int64))
 
 
-def _adaptive_sizes(input, output_size, nd):
+def _adaptive_sizes(input, output_size, nd, name):
+    """The output size with None filled in from the input, after torch's checks (in torch's words)."""
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * nd
     if len(sizes) != nd:
-        raise RuntimeError(f"adaptive pool {nd}d: output_size must be {nd}")
+        raise RuntimeError(f"{name}() argument 'output_size' should contain one int (got {len(sizes)})" if nd == 1
+                           else f"{name}(): internal error: output_size.size() must be {nd}" if "max" in name
+                           else f"{name}: output_size must be {nd}")
+    if input.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 'self' (while "
+            f"checking arguments for {name})" if nd == 1 else
+            f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got{':' if 'max' in name else ''} "
+            f"{list(input.shape)}")
     return tuple(input.shape[-nd + i] if v is None else int(v) for i, v in enumerate(sizes))
 
 
 def _adaptive_nd(nd, name, fn):
     if fn is _adaptive_avg_pool:
         def adaptive(input, output_size):
-            return fn(input, outs=_adaptive_sizes(input, output_size, nd))
+            return fn(input, outs=_adaptive_sizes(input, output_size, nd, name))
     else:
         def adaptive(input, output_size, return_indices=False):
-            outs = _adaptive_sizes(input, output_size, nd)
+            outs = _adaptive_sizes(input, output_size, nd, name)
             if return_indices:
                 return tuple(_adaptive_max_pool_indices(input, outs=outs))
             return fn(input, outs=outs)

@@ -61,7 +61,12 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     classes i of max(0, 1 - (x[j] - x[i])), divided by the number of classes."""
     F = _F()
     reduction = F._reduction(size_average, reduce, reduction)
-    if input.dim() not in (0, 1, 2) or tuple(target.shape) != tuple(input.shape):
+    if input.dim() > 2:
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(input.shape)}")
+    if target.dtype.is_floating_point:
+        raise RuntimeError(f"expected scalar type Long but found {F._type_word(target.dtype)}")
+    if tuple(target.shape) != tuple(input.shape):
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
                            f"{list(input.shape)}")
     unbatched = input.dim() < 2

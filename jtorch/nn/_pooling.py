@@ -7,6 +7,7 @@ import math
 
 from .._ops import nn as _nn
 from .._ops.random import rand
+from .._tensor import _type_name
 
 __all__ = ["boolean_dispatch", "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "max_pool2d_with_indices", "max_pool3d_with_indices", "adaptive_max_pool1d", "adaptive_max_pool2d",
@@ -96,8 +97,12 @@ def _fractional(nd, input, kernel_size, output_size, output_ratio, random_sample
         output_size = [int(input.size(-nd + i) * ratio[i]) for i in range(nd)]
     k, outs = _ntuple(kernel_size, nd), _ntuple(output_size, nd)
     unbatched = input.dim() == nd + 1
-    if input.dim() not in (nd + 1, nd + 2):
-        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(input.shape)}")
+    if input.dim() < nd + 1:  # torch reads input.size(-nd - 1) first
+        raise IndexError(f"Dimension out of range (expected to be in range of [-{input.dim()}, {input.dim() - 1}], "
+                         f"but got {-nd - 1})")
+    if input.dim() > nd + 2:
+        raise RuntimeError(f"{name}{'_out' if nd == 3 else ''}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: "
+                           f"{list(input.shape)}")
     x = input.unsqueeze(0) if unbatched else input
     spatial = x.shape[2:]
     for d, axis in zip(range(nd), ("height", "width") if nd == 2 else ("time", "height", "width")):
@@ -192,7 +197,7 @@ def _max_unpool(nd, input, indices, kernel_size, stride, padding, output_size):
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor ({list(input.shape)}) "
                            f"but got indices tensor with shape: {list(indices.shape)}")
     if indices.dtype.is_floating_point or indices.dtype.is_complex:
-        raise RuntimeError(f"elements in indices should be type int64 but got: {indices.dtype}")
+        raise RuntimeError(f"elements in indices should be type int64 but got: {_type_name(indices.dtype)}")
     from .functional import _host_values
     values = _host_values(indices)
     if values is not None and values.size:

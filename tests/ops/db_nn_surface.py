@@ -74,3 +74,20 @@ OPS = [
         _err(lambda: _f(m).linear_cross_entropy(x, m.ones(2, 5), m.zeros(3, dtype=m.int64)))),
            [S(arr(3, 3))], grad=False),
 ]
+
+# torch's words for bad pooling / loss arguments (input ranks, output sizes, index dtypes)
+OPS += [
+    OpInfo("pool_arg_errors", lambda m, x: (
+        _err(lambda: _f(m).fractional_max_pool2d(x[0, 0], 2, output_size=2)),
+        _err(lambda: _f(m).fractional_max_pool3d(x[0, 0], 2, output_size=2)),
+        _err(lambda: _f(m).fractional_max_pool2d(x[None], 2, output_size=2)),
+        _err(lambda: _f(m).max_unpool2d(x, m.zeros(x.shape), 2)),
+        _err(lambda: _f(m).multilabel_margin_loss(x[0], m.zeros(x[0].shape, dtype=m.int64))),
+        _err(lambda: _f(m).multilabel_margin_loss(x[0, 0], m.zeros(x[0, 0].shape))),
+        _err(lambda: _f(m).adaptive_max_pool2d(x, (2, 2, 2))), _err(lambda: _f(m).adaptive_max_pool3d(x[0], 2)),
+        _err(lambda: _f(m).adaptive_max_pool1d(x[0, 0, 0], 2)), _err(lambda: _f(m).adaptive_max_pool2d(x[0, 0], 2)),
+        _err(lambda: _f(m).adaptive_avg_pool1d(x[0, 0, 0], 2)), _err(lambda: _f(m).adaptive_avg_pool2d(x[0, 0, 0], 2)),
+        _err(lambda: _f(m).adaptive_avg_pool3d(x[0, 0], 2)), _err(lambda: _f(m).adaptive_avg_pool3d(x[0], (2, 2))),
+        _err(lambda: _f(m).adaptive_max_pool1d(x[0], (2, 2))), _err(lambda: _f(m).adaptive_avg_pool2d(x, (2,)))),
+           [S(arr(1, 2, 4, 4))], grad=False),
+]
