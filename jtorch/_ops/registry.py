@@ -116,28 +116,35 @@ def _make_public(opdef, params, list_input):
 
 # -- __torch_function__: reached only by calls that failed the ordinary path ----------------------
 
-_ENTRY_NAMESPACES = []      # the generated entries' globals: their `_dispatch` is swapped while a mode is active
+_ENTRY_NAMESPACES = []  # the generated entries' globals: `_dispatch` is swapped once the protocol may apply
 _entry_dispatch = dispatch
 
 
 class _ModeCall(Exception):
-    """Raised by the entries' dispatcher while a TorchFunctionMode is active: the call goes to the mode."""
+    """Raised by the entries' checking dispatcher: the call goes to a TorchFunctionMode or a Tensor subclass."""
 
 
-def _mode_dispatch(opdef, args, static):
+def _checking_dispatch(opdef, args, static):
+    """The dispatcher while a TorchFunctionMode is active or after a Tensor subclass overriding
+    __torch_function__ was defined: such calls go through the protocol, the rest run as usual."""
     if _torch_function._modes_active():
         raise _ModeCall(opdef.name)
+    if not _torch_function._state.disabled_subclass:
+        for a in args:
+            t = type(a)
+            if t is not _Tensor and isinstance(a, _Tensor) and _torch_function._overrides(t):
+                raise _ModeCall(opdef.name)
     return dispatch(opdef, args, static)
 
 
-def _modes_changed(active):
+def _protocol_changed(needed):
     global _entry_dispatch
-    _entry_dispatch = _mode_dispatch if active else dispatch
+    _entry_dispatch = _checking_dispatch if needed else dispatch
     for ns in _ENTRY_NAMESPACES:
         ns["_dispatch"] = _entry_dispatch
 
 
-_torch_function.on_modes_changed = _modes_changed
+_torch_function.on_modes_changed = _protocol_changed
 
 
 def _tf_call(fn, spec, values):

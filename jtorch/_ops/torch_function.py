@@ -235,12 +235,13 @@ def _is_torch_function_mode_enabled():
     return _modes_active()
 
 
-on_modes_changed = None  # set by the op table: swaps its entries' dispatcher while a mode is active
+on_modes_changed = None  # set by the op table: swaps its entries' dispatcher for a checking one
+_subclass_defined = [False]  # a Tensor subclass overriding __torch_function__ exists: every op checks its args
 
 
 def _registry_modes_changed():
     if on_modes_changed is not None:
-        on_modes_changed(bool(_state.modes))
+        on_modes_changed(bool(_state.modes) or _subclass_defined[0])
 
 
 class DisableTorchFunctionSubclass:
@@ -332,6 +333,9 @@ def _install_subclass_methods(cls):
     T = _tensor_cls()
     if not _overrides(cls):
         return
+    if not _subclass_defined[0]:
+        _subclass_defined[0] = True
+        _registry_modes_changed()
     for name, fn in _tensor_methods().items():
         if name in cls.__dict__ or name in _NO_WRAP or getattr(cls, name, None) is not getattr(T, name, None):
             continue

@@ -97,6 +97,7 @@ def test_subclass_keeps_its_type_through_methods_and_operators():
         s = T.ones(2, 3).as_subclass(Sub)
         assert type(s + 1) is Sub and type(s.sum(0)) is Sub and type(s.view(3, 2)) is Sub
         assert type(s.unbind(0)[0]) is Sub
+        assert type(T.add(s, 1)) is Sub and type(T.cat([s, s])) is Sub
         with T._C.DisableTorchFunctionSubclass():
             assert type(s + 1) is T.Tensor
         p = T.nn.Parameter(T.ones(2))
