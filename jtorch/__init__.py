@@ -9,6 +9,7 @@ JAX's persistent compilation cache (below).
 import typing as _typing
 
 import jax as _jax
+import os
 
 _jax.config.update("jax_enable_x64", True)
 # torch computes float32 matmuls in full float32 unless told otherwise
@@ -26,7 +27,6 @@ def _persistent_compilation_cache():
     killed between JAX's two writes) makes every later eviction scan, hence every cache write of every
     process, fail with FileNotFoundError. So processes without filelock keep to a subfolder of their own,
     and each process with it first drops such entries, under JAX's lock."""
-    import os
     if _jax.config.jax_compilation_cache_dir is not None:
         return
     path = os.environ.get("JTORCH_CACHE_DIR")
@@ -113,6 +113,8 @@ from . import jit as jit, onnx as onnx, serialization as serialization  # noqa: 
 from . import amp as amp, cpu as cpu, distributed as distributed  # noqa: E402
 from . import fft as fft, linalg as linalg, random as random, return_types as return_types  # noqa: E402
 from . import distributions as distributions, func as func, special as special, testing as testing  # noqa: E402
+# torch.autograd.functional is built on torch.func, a layer above autograd: imported here, it joins autograd's namespace
+from .autograd import functional as _autograd_functional  # noqa: E402,F401
 from . import _dynamo as _dynamo, compiler as compiler, types as types, version as version  # noqa: E402
 from . import accelerator as accelerator, fx as fx, hub as hub, library as library, profiler as profiler  # noqa: E402,E501
 from . import _C as _C, export as export, overrides as overrides  # noqa: E402

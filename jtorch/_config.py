@@ -4,6 +4,10 @@ import os
 import jax
 
 from . import _dtype
+from ._tensor import Tensor
+from ._ops.creation import _concrete, _infer_np, _size
+import numbers
+import numpy as np
 
 _state = {"num_threads": os.cpu_count() or 1, "deterministic": False, "matmul_precision": "highest"}
 
@@ -73,7 +77,6 @@ def get_float32_matmul_precision():
 
 
 def is_tensor(obj, /):
-    from ._tensor import Tensor
     return isinstance(obj, Tensor)
 
 
@@ -94,23 +97,18 @@ def numel(input):  # noqa: A002
 
 
 def typename(obj, /):
-    from ._tensor import Tensor
     return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
 
 
 def _legacy_type(name, dt):
     """torch.FloatTensor(...) and friends: legacy constructors with a fixed dtype."""
-    from ._ops.creation import _concrete, _infer_np, _size
 
     class _Meta(type):
         def __instancecheck__(cls, obj):
-            from ._tensor import Tensor
             return isinstance(obj, Tensor) and obj.dtype is dt
 
         def __call__(cls, *args, **kwargs):
-            import numbers
 
-            import numpy as np
             if len(args) == 1 and not isinstance(args[0], numbers.Integral):
                 return _concrete(_infer_np(args[0], dt).astype(dt.np), dt)
             return _concrete(np.zeros(_size(args), dt.np), dt)

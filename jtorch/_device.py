@@ -3,6 +3,7 @@ import threading
 import weakref
 
 import jax
+from jax.sharding import NamedSharding, PartitionSpec
 
 # None until a tensor lands off the default device; then the dispatcher calls it with
 # (opdef, args) to raise torch's mixed-device error (a setting for the process, not a mode)
@@ -267,28 +268,21 @@ def tensor_device(lz):
     return default_device() if d is None else d
 
 
-def check_same_device(opdef, args):
-    """torch's error for an op whose (non-scalar) tensor arguments live on different devices."""
+def check_same_device(opdef, lazies):
+    """torch's error for an op whose (non-scalar) tensor arguments live on different devices
+    (`lazies`: the values of the op's tensor arguments, in order)."""
     first = None
-    T = _registry()._Tensor
-    for a in args:
-        if isinstance(a, T):
-            lz = a._lazy
-            if not lz.shape:
-                continue  # torch lets 0-dim CPU tensors join ops on any device
-            d = lazy_device(lz)
-            if d is None:
-                continue
-            if first is None:
-                first = d
-            elif d != first:
-                raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
-                                   f"devices, {first} and {d}!")
-
-
-def _registry():
-    from ._ops import registry
-    return registry
+    for lz in lazies:
+        if not lz.shape:
+            continue  # torch lets 0-dim CPU tensors join ops on any device
+        d = lazy_device(lz)
+        if d is None:
+            continue
+        if first is None:
+            first = d
+        elif d != first:
+            raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                               f"devices, {first} and {d}!")
 
 
 def _note_placement(jdev):
@@ -304,7 +298,6 @@ def reconcile(values):
     0-dim arrays join any device (torch lets CPU scalars into CUDA ops); arrays on one device
     of a mesh other leaves are sharded over are replicated onto it (a DataParallel output
     meets a target on device_ids[0]); any other mix raises torch's error."""
-    from jax.sharding import NamedSharding, PartitionSpec
 
     def committed(v):
         return isinstance(v, jax.Array) and getattr(v, "_committed", True)

@@ -3,6 +3,15 @@ warn-always, the device module lookup, and small predicates."""
 import math
 
 from ._dtype import bfloat16 as _bfloat16, float16 as _float16
+import importlib
+from ._device import device as _device, get_default_device
+import numpy as np
+from ._dtype import to_dtype
+from ._ops.creation import from_numpy
+import warnings
+from ._config import DoubleTensor, FloatTensor, HalfTensor, BFloat16Tensor
+from ._dtype import bfloat16, float16, float32, float64, set_default_dtype
+from .amp import autocast_mode
 
 __all__ = ["pi", "e", "inf", "nan", "newaxis", "layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc",
            "sparse_bsr", "sparse_bsc", "jagged", "SymInt", "SymFloat", "SymBool", "OutOfMemoryError",
@@ -80,9 +89,7 @@ def is_warn_always_enabled():
 
 def get_device_module(device=None):
     """The module for a device type: torch.cuda for 'cuda', torch.cpu for 'cpu', ..."""
-    import importlib
 
-    from ._device import device as _device, get_default_device
     if device is None:
         kind = get_default_device().type
     elif isinstance(device, _device):
@@ -123,10 +130,7 @@ def is_inference(input):
 
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     """A 1-d tensor of `dtype` read from an object exposing the buffer protocol (copied: jax owns its memory)."""
-    import numpy as np
 
-    from ._dtype import to_dtype
-    from ._ops.creation import from_numpy
     d = to_dtype(dtype)
     raw = memoryview(buffer).cast("B")
     if offset < 0 or offset > len(raw):
@@ -232,10 +236,7 @@ def is_vulkan_available():
 
 def set_default_tensor_type(t, /):
     """Deprecated in torch: sets the default float dtype from a tensor type (torch.DoubleTensor or its name)."""
-    import warnings
 
-    from ._config import DoubleTensor, FloatTensor, HalfTensor, BFloat16Tensor
-    from ._dtype import bfloat16, float16, float32, float64, set_default_dtype
     warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
                   "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
                   stacklevel=2)
@@ -254,12 +255,10 @@ def set_default_tensor_type(t, /):
 # -- the per-device autocast getters and setters torch kept as deprecated spellings -------------------------
 
 def _deprecated(old, new):
-    import warnings
     warnings.warn(f"torch.{old} is deprecated. Please use torch.{new} instead.", DeprecationWarning, stacklevel=3)
 
 
 def _amp():
-    from .amp import autocast_mode
     return autocast_mode
 
 

@@ -6,6 +6,9 @@ the device queries then raise torch's "Cannot access accelerator device when non
 import jax
 
 from . import _device
+import collections
+from .cuda.streams import current_stream as _current_stream
+from .cuda.graphs import CUDAGraph
 
 __all__ = ["Graph", "current_accelerator", "current_device_idx", "current_device_index", "get_device_capability",
            "current_stream", "device_count", "device_index", "empty_cache", "empty_host_cache", "get_memory_info",
@@ -96,7 +99,6 @@ def _stats(device_index=None):
 
 
 def memory_stats(device_index=None, /):
-    import collections
     return collections.OrderedDict(sorted(_stats(device_index).items()))
 
 
@@ -156,7 +158,6 @@ def synchronize(device=None, /):
 
 
 def current_stream(device=None, /):
-    from .cuda.streams import current_stream as _current_stream
     return _current_stream(device)
 
 
@@ -165,5 +166,4 @@ def set_stream(stream):
 
 
 def Graph(keep_graph=False, *, pool=None, capture_error_mode="default"):  # noqa: N802 - torch's name
-    from .cuda.graphs import CUDAGraph
     return CUDAGraph(keep_graph)

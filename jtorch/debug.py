@@ -8,6 +8,8 @@ import os as _os
 from ._engine import metrics as _metrics, program as _program, sync as _sync
 from ._ops import _checks
 from ._engine.sync import RECOMPILE_WARN_LIMIT as RECOMPILE_WARN_LIMIT  # noqa: F401
+from ._ops import _value_checks
+from ._engine import modes
 
 
 def metrics():
@@ -51,7 +53,6 @@ def check_values(enabled=True):
     checks make programs of their own. Also on when the environment variable
     JTORCH_CHECK_VALUES=1 is set at import."""
     if enabled:
-        from ._ops import _value_checks
         _value_checks.install()
         _checks.device = _value_checks
     else:

@@ -13,6 +13,8 @@ import tempfile
 import urllib.request
 import zipfile
 from urllib.parse import urlparse  # noqa: F401  (libraries import it from here)
+from .serialization import load as _load
+import warnings
 
 __all__ = ["download_url_to_file", "get_dir", "help", "list", "load", "load_state_dict_from_url", "set_dir"]
 
@@ -27,7 +29,6 @@ def _get_torch_home():
 
 def get_dir():
     if os.getenv("TORCH_HUB"):
-        import warnings
         warnings.warn("TORCH_HUB is deprecated, please use env TORCH_HOME instead")
     return _hub_dir[0] if _hub_dir[0] is not None else os.path.join(_get_torch_home(), "hub")
 
@@ -63,7 +64,6 @@ def download_url_to_file(url, dst, hash_prefix=None, progress=True):
 def load_state_dict_from_url(url, model_dir=None, map_location=None, progress=True, check_hash=False,
                              file_name=None, weights_only=False):
     """Download once into <hub dir>/checkpoints and torch.load it."""
-    from .serialization import load as _load
     model_dir = model_dir or os.path.join(get_dir(), "checkpoints")
     os.makedirs(model_dir, exist_ok=True)
     filename = file_name or os.path.basename(urlparse(url).path)

@@ -40,6 +40,8 @@ from ._tensor import Tensor
 from .autograd.grad_mode import no_grad
 from .jit._trace import _pure_function, _state_tensors
 from .utils import data as _data
+from .optim.optimizer import Optimizer
+from ._ops.random import default_generator as gen
 
 __all__ = ["FlaxModule", "TFDSDataset", "call_jax", "from_flax", "functional", "jax_op", "load_orbax", "load_params",
            "save_orbax", "to_flax"]
@@ -73,7 +75,6 @@ def functional(module, *, return_buffers=False):
     buffer_names = list(buffers)
 
     def call(args, kwargs, key):
-        from ._ops.random import default_generator as gen
         saved = gen._trace_key, getattr(gen, "_trace_count", 0)
         if key is not None:  # raw key data (uint32[2]), reaching here wrapped as a tensor like every input
             gen._trace_key, gen._trace_count = key._jax_value(), 0
@@ -384,7 +385,6 @@ def to_flax(module):
 
 def _state_tree(obj):
     """Modules and optimizers as their state_dicts, through dicts, lists and tuples."""
-    from .optim.optimizer import Optimizer
     if isinstance(obj, (nn.Module, Optimizer)):
         return obj.state_dict()
     if isinstance(obj, dict):
@@ -480,7 +480,6 @@ def load_orbax(directory, into=None):
 
 
 def _load_into(obj, state):
-    from .optim.optimizer import Optimizer
     if isinstance(obj, (nn.Module, Optimizer)):
         obj.load_state_dict(state)
     elif isinstance(obj, dict):

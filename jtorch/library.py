@@ -6,6 +6,8 @@ its own backward through torch.autograd.Function. Kernels written for torch's di
 no meaning on JAX and raise.
 """
 import inspect
+from .autograd.function import Function
+from ._ops import registry as _registry
 
 __all__ = ["Library", "impl", "define", "fallthrough_kernel", "impl_abstract", "register_autocast", "register_fake",
            "register_torch_dispatch", "register_vmap", "get_ctx", "get_kernel", "custom_op", "triton_op",
@@ -43,7 +45,6 @@ class CustomOpDef:
         return self._autograd_function().apply(*args, **kwargs)
 
     def _autograd_function(self):
-        from .autograd.function import Function
         op = self
 
         class _CustomOp(Function):
@@ -234,9 +235,11 @@ class _Namespace:
         op = _OPS.get(f"{self._ns}::{name}")
         if op is not None:
             return op
-        if self._ns == "aten":
-            import jtorch
-            return getattr(jtorch, name)
+        if self._ns == "aten":  # torch's own ops: the op table's functions
+            fn = _registry.FUNCTIONS.get(name)
+            if fn is None:
+                raise _registry.missing("torch.ops.aten", name)
+            return fn
         raise AttributeError(f"'_OpNamespace' '{self._ns}' object has no attribute '{name}'")
 
 

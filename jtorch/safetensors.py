@@ -14,6 +14,9 @@ import struct
 import numpy as np
 
 from . import _dtype
+from .serialization import _atomic_write
+from ._ops.creation import _concrete
+from .serialization import _host_buffer
 
 __all__ = ["save", "save_file", "load", "load_file", "SafetensorError"]
 
@@ -68,7 +71,6 @@ def save(tensors, metadata=None):
 
 def save_file(tensors, filename, metadata=None):
     """Write the file: header, then each tensor's bytes straight from its array (no joined copy)."""
-    from .serialization import _atomic_write
     head, arrays = _layout(tensors, metadata)
 
     def write(fh):
@@ -156,7 +158,6 @@ def _parse_header(buf):
 
 def load(data, device="cpu"):
     """Tensors from safetensors bytes (bytes, bytearray, memoryview or a uint8 array)."""
-    from ._ops.creation import _concrete
     buf = memoryview(data).cast("B")
     _, entries, base = _parse_header(buf)
     out = {}
@@ -172,7 +173,6 @@ def load(data, device="cpu"):
 def load_file(filename, device="cpu"):
     """Tensors of a safetensors file: read once into one read-only buffer that the tensors use as is
     where their data are 64-byte aligned (jax shares aligned host memory on CPU), else copy from."""
-    from .serialization import _host_buffer
     with open(filename, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         head = fh.read(8)

@@ -34,6 +34,12 @@ from . import _dtype
 from ._device import device as _device
 from ._strides import contiguous_strides, is_contiguous
 from ._tensor import Size, Tensor
+from ._ops.creation import _concrete
+import codecs
+from . import _device as dev_mod
+import importlib
+import jax
+import concurrent.futures
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
            "DEFAULT_PROTOCOL"]
@@ -196,7 +202,6 @@ class _ZipWriter:
                                 crc, small, small, len(fname), len(extra)) + fname + extra)
         if overlap:  # crc of each piece on a worker thread while the piece is written (both release the GIL)
             if self.pool is None:
-                import concurrent.futures
                 self.pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="jtorch-save-crc")
             for i in range(0, size, _CHUNK):
                 piece = view[i:i + _CHUNK]
@@ -494,7 +499,6 @@ def _check_view(numel, offset, size, stride):
 
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None,
                        metadata=None):
-    from ._ops.creation import _concrete
     if isinstance(storage, _Deferred):
         return _Deferred(storage, (storage_offset, size, stride, requires_grad))
     if not isinstance(storage, _LoadedStorage):
@@ -546,7 +550,6 @@ def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
 
 
 def _rebuild_device_tensor_from_numpy(data, dtype, device, requires_grad):
-    from ._ops.creation import _concrete
     t = _concrete(np.asarray(data), dtype=dtype, device=_target_device(str(device)))
     return t.requires_grad_(True) if requires_grad else t
 
@@ -583,13 +586,11 @@ def _bytearray(*args):
 
 
 def _encode(s, encoding="latin1"):
-    import codecs
     return codecs.encode(s, encoding)
 
 
 def _torch_globals():
     """The globals torch's weights-only unpickler allows, mapped onto jtorch."""
-    from . import _device as dev_mod
     P = _parameter_cls()
     rc = {
         "collections.OrderedDict": collections.OrderedDict,
@@ -671,7 +672,6 @@ def _target_device(location):
         location = str(_device(ml)) if not isinstance(ml, str) else ml
     d = _device(location)
     if d.type == "cuda":
-        import jax
         if not any(x.platform == "gpu" for x in jax.devices()):
             raise RuntimeError("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() "
                                "is False. If you are running on a CPU-only machine, please use torch.load with "
@@ -733,7 +733,6 @@ class _Unpickler(pickle.Unpickler):
 
 
 def _jtorch_global(module, name):
-    import importlib
     cands = ["j" + module]
     if module.startswith("torch.nn."):
         cands.append("jtorch.nn")

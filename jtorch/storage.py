@@ -5,6 +5,7 @@ mapped when read from a file) that torch.asarray / torch.frombuffer turn into te
 loader reads checkpoints this way: UntypedStorage.from_file, a slice, torch.asarray(..., dtype=torch.uint8).
 """
 import numpy as np
+from ._dtype import uint8
 
 __all__ = ["UntypedStorage"]
 
@@ -39,7 +40,6 @@ class UntypedStorage:
 
     @property
     def dtype(self):
-        from ._dtype import uint8
         return uint8
 
     def tolist(self):

@@ -3,6 +3,7 @@
 cuda and hip answer what this process can actually use: a CUDA version string only when JAX has a CUDA GPU
 (libraries take `torch.version.cuda is not None` to mean "CUDA kernels work here").
 """
+from . import cuda as _cuda_mod
 __all__ = ["__version__", "debug", "cuda", "git_version", "hip", "rocm", "xpu"]
 
 __version__ = "2.13.0+jtorch.0.1.0"
@@ -14,7 +15,6 @@ xpu = None
 
 
 def _cuda():
-    from . import cuda as _cuda_mod
     if not _cuda_mod.is_available():
         return None
     try:

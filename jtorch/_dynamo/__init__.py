@@ -11,6 +11,8 @@ from ..compiler import (  # noqa: F401
 )
 from . import eval_frame as eval_frame, exc as exc  # noqa: F401
 from .eval_frame import OptimizedModule as OptimizedModule
+import sys
+from .._compile import compile as _compile
 
 __all__ = ["allow_c_slot", "allow_in_graph", "assume_constant_result", "config", "disable",
            "disable_nested_graph_breaks", "disallow_in_graph", "dont_skip_tracing", "export", "explain",
@@ -93,7 +95,6 @@ def override_optimization_hint(x, val):
 
 
 def set_recursion_limit(limit):
-    import sys
     sys.setrecursionlimit(max(sys.getrecursionlimit(), limit))
 
 
@@ -154,7 +155,6 @@ class _Patch:
 
 def optimize(*args, **kwargs):
     """torch._dynamo.optimize(backend)(fn) is torch.compile(fn, backend=...)."""
-    from .._compile import compile as _compile
     return lambda fn: _compile(fn)
 
 

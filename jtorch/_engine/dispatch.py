@@ -126,7 +126,7 @@ def dispatch(opdef, args, static):
     if mode.autocast is not None:
         args = _autocast_args(opdef, args, mode.autocast)
     if _device.device_check is not None:
-        _device.device_check(opdef, args)
+        _device.device_check(opdef, [a._lazy for a in args if isinstance(a, _Tensor)])
     promote = opdef.promote
     common = same = None
     if promote is not None:

@@ -47,6 +47,20 @@ def get():
     return _per_thread.modes
 
 
+class grad_disabled:
+    """`with grad_disabled():` records no autograd graph (torch.no_grad, for the layers below autograd)."""
+
+    __slots__ = ("_before",)
+
+    def __enter__(self):
+        m = get()
+        self._before = m.grad_enabled
+        m.grad_enabled = False
+
+    def __exit__(self, *exc):
+        get().grad_enabled = self._before
+
+
 class CaptureError(RuntimeError):
     """Raised inside a traced function that needs a concrete value."""
 

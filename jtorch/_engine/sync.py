@@ -14,6 +14,7 @@ import weakref
 import jax
 
 from . import metrics, modes, program
+from .._device import reconcile
 
 # Each thread keeps weak references to the tensors it created pending since its last sync in
 # modes.get().live (a plain list: appending a weakref is far cheaper per op than a WeakSet,
@@ -82,7 +83,6 @@ def run(roots, reason):
         if "incompatible devices" not in str(e):
             raise
         # leaves on a device mesh and on one of its devices (DataParallel): replicate, or torch's error
-        from .._device import reconcile
         values = fn(*reconcile(args))
     # a first call traces and compiles: its time is counted as compile time
     metrics.add_seconds("compile" if new else "execute", time.perf_counter() - t0)

@@ -9,6 +9,7 @@ work on jtorch itself.
 import os
 import sys
 import types
+import traceback
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _KEEP_ALL = os.environ.get("JTORCH_FULL_TRACEBACK", "") not in ("", "0")
@@ -53,7 +54,6 @@ def trimmed(exc):
 def print_uncaught(exc, file=None):
     """Print an exception that ended a `jtorch run` script as Python would, with jtorch's and JAX's frames
     (and the runner's) left out of it and of the exceptions chained to it."""
-    import traceback
     seen, pending = set(), [exc]
     while pending:
         e = pending.pop()

@@ -9,6 +9,7 @@ import numpy as np
 from .. import _dtype
 from . import _checks, registry
 from .registry import op, public
+from .._engine.graph import Lazy
 
 _tname = _dtype.scalar_name
 
@@ -301,7 +302,6 @@ def _leaf(value, dt):
     """A Python scalar as a concrete 0-d leaf of dtype `dt` (ops without `promote` would make it float32)."""
     if isinstance(value, registry._Tensor) or value is None:
         return value
-    from .._engine.graph import Lazy
     return registry._Tensor._from_value(np.asarray(value, dtype=dt.np), dt, ())
 
 

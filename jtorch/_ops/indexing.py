@@ -17,10 +17,11 @@ from .._shape import wrap_dim as _wrap
 from .._engine import modes
 from . import _checks, creation as _creation, registry
 from .registry import op, public
+from .._tensor import Tensor
+from .._engine.graph import Lazy
 
 
 def _tensor_cls():
-    from .._tensor import Tensor
     return Tensor
 
 
@@ -264,7 +265,6 @@ def _basic_now(self, lz, spec):
     `for i in range(n): x[i].item()` then compiles one program, not one per i; the
     result is still a view of x.
     """
-    from .._engine.graph import Lazy
     ints, dyn = [], []
     for e in spec:
         if e[0] == "i":
@@ -383,9 +383,8 @@ def _view_scatter(base, value, *, chain):
 
 
 def _view_write(base, value, chain):
-    from ..autograd.grad_mode import no_grad
     if base._lazy.grad_fn is None:
-        with no_grad():  # a leaf written through a view stays a leaf (p.data.add_(...))
+        with modes.grad_disabled():  # a leaf written through a view stays a leaf (p.data.add_(...))
             return _view_scatter(base, value, chain=chain)
     if not chain[0][0].differentiable:
         # through detach() or .data autograd never sees the write, as in torch: the base takes the

@@ -17,6 +17,9 @@ from .. import _dtype
 from .registry import op
 from .reduction import return_type
 from .linalg import _float, _mat, _no_out, _square, _tname, LinAlgError
+from .linalg import solve
+from .linalg import matrix_norm, svdvals
+from .linalg import inv
 
 _I32 = jnp.int32
 
@@ -206,7 +209,6 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 
 def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     _no_out("linalg.solve_ex", out)
-    from .linalg import solve
     result = solve(A, B, left=left)
     info = _inv_ex(A)[1]  # LAPACK's getrf info for A (the factorisation solve runs on)
     if check_errors:
@@ -416,7 +418,6 @@ def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
 
 def cond(A, p=None, *, out=None):
     _no_out("linalg.cond", out)
-    from .linalg import matrix_norm, svdvals
     norms = (None, "fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2)
     if p not in norms:
         raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
@@ -449,7 +450,6 @@ def tensorinv(A, ind=2, *, out=None):
     if rows != cols:
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
                            f"prod(self.shape[:ind]), but got {cols} != {rows}")
-    from .linalg import inv
     return inv(A.reshape(rows, cols)).reshape(shape[ind:] + shape[:ind])
 
 
@@ -464,7 +464,6 @@ def tensorsolve(A, B, dims=None, *, out=None):
     if rows != cols:
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
                            f"prod(self.shape[:other.ndim]), but got {cols} != {rows}")
-    from .linalg import solve
     return solve(A.reshape(rows, cols), B.reshape(rows)).reshape(result_shape)
 
 

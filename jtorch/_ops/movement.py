@@ -15,6 +15,9 @@ from .. import _dtype, _strides
 from .._shape import wrap_dim as _wrap
 from .._engine import modes
 from .registry import op, public, METHODS
+from .._tensor import _type_name as tn
+from .._tensor import Size
+from .._tensor import Tensor
 
 
 def _shape_arg(shape):
@@ -171,7 +174,6 @@ def _view_as_dtype(self, d):
 
 @public(function=False)
 def view(self, *shape, dtype=None, size=None):
-    from .. import _dtype
     if dtype is not None:  # view(dtype=torch.float16)
         return _view_as_dtype(self, _dtype.to_dtype(dtype))
     if size is not None:
@@ -340,7 +342,6 @@ METHODS.update({"T": T, "mT": mT, "H": H, "mH": mH})
 # -- broadcasting ------------------------------------------------------------------------------
 
 def _type_name(t):
-    from .._tensor import _type_name as tn
     return f"torch.{tn(t.dtype)}Tensor"
 
 
@@ -380,7 +381,6 @@ def broadcast_to(input, size):
 
 @public(method=False)
 def broadcast_shapes(*shapes):
-    from .._tensor import Size
     out = []
     for shape in shapes:
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
@@ -583,7 +583,6 @@ def _repeat_interleave(input, *, repeats, dim, total):
 
 @public()
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
-    from .._tensor import Tensor
     from .creation import arange
     if repeats is None:  # torch.repeat_interleave(repeats): indices repeated by their counts
         counts = input
@@ -667,7 +666,6 @@ def roll(input, shifts, dims=None):
 # -- joins -------------------------------------------------------------------------------------
 
 def _check_list(tensors, name, out=None):
-    from .._tensor import Tensor
     if out is not None:
         raise NotImplementedError(f"jtorch has no lowering for torch.{name}(out=...) yet")
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
@@ -849,5 +847,3 @@ transpose_ = _reshape_inplace("transpose_", transpose)
 swapaxes_ = _reshape_inplace("swapaxes_", transpose)
 swapdims_ = _reshape_inplace("swapdims_", transpose)
 
-
-from . import movement_more  # noqa: E402,F401  (ravel, rot90, hsplit, copy_, ...: registered with this family)

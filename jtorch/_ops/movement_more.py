@@ -9,6 +9,8 @@ import numpy as np
 
 from .movement import _reshape, _wrap, flatten, flip, tensor_split, transpose
 from .registry import op, public
+from .. import _dtype
+from .._tensor import Tensor
 
 
 @public()
@@ -93,7 +95,6 @@ def cartesian_prod(*tensors):
 
 
 def _tri_indices(row, col, offset, dtype, upper):
-    from .. import _dtype
     from .creation import tensor
     r, c = np.triu_indices(row, offset, col) if upper else np.tril_indices(row, offset, col)
     return tensor(np.stack([r, c]).astype(np.int64), dtype=_dtype.int64 if dtype is None else dtype)
@@ -133,7 +134,6 @@ def _copy(input, src):
 @public(function=False)
 def copy_(self, src, non_blocking=False):
     """Write src (broadcast, cast to self's dtype) into self; a view writes through to its base."""
-    from .._tensor import Tensor
     from .movement import _broadcast_pair
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}")

@@ -18,6 +18,9 @@ from .. import _dtype
 from . import registry
 from .random import _gen, _key
 from .registry import op, public
+from .._engine import modes
+from .._engine.graph import Lazy
+from .._tensor import _type_name
 
 _HI = lax.Precision.HIGHEST
 
@@ -170,7 +173,6 @@ def _softmax_input(input, dim, dtype, name):
         return input.astype(_np_dtype(dtype))
     if not jnp.issubdtype(input.dtype, jnp.inexact):
         kernel = "lastdim_kernel_impl" if input.ndim == 0 or dim % input.ndim == input.ndim - 1 else "kernel_impl"
-        from .._tensor import _type_name
         raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
                                   f"'{_type_name(_dtype.from_np(input.dtype))}'")
     return input
@@ -282,7 +284,6 @@ def _conv_nd(nd, name):
             raise RuntimeError(f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional input, but got "
                                f"{weight.dim()}-dimensional weight of size {list(weight.shape)} instead")
         if x.dtype is not weight.dtype:
-            from .._tensor import _type_name
             raise RuntimeError(f"expected scalar type {_type_name(x.dtype)} but found {_type_name(weight.dtype)}")
         if x.shape[1] != weight.shape[1] * groups:
             raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
@@ -695,15 +696,13 @@ def _momentum_leaf(momentum):
     float64 running statistics would then be updated with 0.10000000149 for 0.1 (torch uses the double)."""
     if isinstance(momentum, registry._Tensor):
         return momentum
-    from .._engine.graph import Lazy
     value = registry.scalar_value(0.0 if momentum is None else momentum, np.float64)
     return registry._Tensor._from_value(value, _dtype.float64, ())
 
 
 def _store(buf, value):
     """Write a new running statistic into a buffer lazily (no sync, no autograd edge)."""
-    from ..autograd.grad_mode import no_grad
-    with no_grad():
+    with modes.grad_disabled():
         buf._assign(value.detach(), "copy_")
 
 

@@ -10,6 +10,7 @@ from .. import _dtype
 from . import _checks
 from .nn import _HI, _adaptive_avg_pool
 from .registry import op, public
+import jax
 
 
 # -- padding, resampling, reshuffling --------------------------------------------------------------
@@ -216,7 +217,6 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 @op(method=False, function=False, grad_name="Col2ImBackward0")
 def _fold(input, *, output_size, kernel_size, dilation, padding, stride):
-    import jax
     n, ck = input.shape[0], input.shape[1]
     c = ck // (kernel_size[0] * kernel_size[1])
     zeros = jnp.zeros((n, c) + output_size, input.dtype)

@@ -10,13 +10,14 @@ from . import _checks, registry
 from .creation import _finish, _follow, _shape, _size
 from .elementwise import takes_out
 from .registry import op, public
+from .._device import device as _device
+import secrets
 
 
 class Generator:
     """torch.Generator: a seed and a counter; each draw uses key (seed, counter)."""
 
     def __init__(self, device="cpu"):
-        from .._device import device as _device
         self.device = _device(device)
         self._seed = 67280421310721  # torch's default seed
         self._counter = 0
@@ -30,7 +31,6 @@ class Generator:
         return self
 
     def seed(self):
-        import secrets
         self.manual_seed(secrets.randbits(63))
         return self._seed
 

@@ -7,6 +7,7 @@ from . import registry
 from .reduction import _dim1, _pick, return_type
 from .elementwise import takes_out
 from .registry import op, public
+from .. import _dtype
 
 
 def _order(x, dim, descending):
@@ -93,7 +94,6 @@ def _concrete(arr, dtype):
 @public()
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
     """Sorted unique values (torch sorts on CPU even with sorted=False); syncs."""
-    from .. import _dtype
     x = np.asarray(input.detach()._value("unique"))
     if dim is None:
         vals, inv, counts = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
@@ -112,7 +112,6 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 @public()
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    from .. import _dtype
     x = np.asarray(input.detach()._value("unique_consecutive"))
     d = 0 if dim is None else _dim1(dim, x.ndim)
     y = x.reshape(-1) if dim is None else np.moveaxis(x, d, 0)

@@ -5,6 +5,8 @@ import jax
 import jax.numpy as jnp
 from . import _checks
 from .registry import op
+from .._engine import modes
+from .._tensor import Tensor
 
 
 def _check_range(indices, num):
@@ -61,7 +63,6 @@ def _embedding_renorm(weight, indices, *, max_norm, norm_type):
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
     """torch.nn.functional.embedding. `sparse` is accepted; gradients are dense."""
-    from .._tensor import Tensor
     if not isinstance(input, Tensor):
         from .creation import tensor
         input = tensor(input)
@@ -69,8 +70,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     padding_idx = _padding_idx(padding_idx, num)
     _check_range(input, num)
     if max_norm is not None:
-        from ..autograd.grad_mode import no_grad
-        with no_grad():
+        with modes.grad_disabled():
             weight._assign(_embedding_renorm(weight.detach(), input, max_norm=float(max_norm),
                                              norm_type=float(norm_type)), "embedding_renorm_")
     return _embedding(weight, input, padding_idx=padding_idx, scale_grad_by_freq=bool(scale_grad_by_freq))
@@ -139,8 +139,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
     _check_range(input, num)
     if max_norm is not None:
-        from ..autograd.grad_mode import no_grad
-        with no_grad():
+        with modes.grad_disabled():
             weight._assign(_embedding_renorm(weight.detach(), input, max_norm=float(max_norm),
                                              norm_type=float(norm_type)), "embedding_renorm_")
     return _embedding_bag(weight, input, offsets, per_sample_weights, mode=mode, num_bags=builtins.max(num_bags, 0),

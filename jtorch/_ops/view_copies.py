@@ -15,6 +15,8 @@ import numpy as np
 
 from . import registry
 from .registry import op, public
+import warnings
+from .._strides import contiguous_strides
 
 
 def _strided_positions(size, stride, offset):
@@ -245,14 +247,12 @@ def resize_as_(self, the_template, *, memory_format=None):
 
 @public(function=False)
 def resize(self, *sizes):
-    import warnings
     warnings.warn("non-inplace resize is deprecated", stacklevel=2)
     return resize_(self.detach().clone(), *sizes)
 
 
 @public(function=False)
 def resize_as(self, tensor):
-    import warnings
     warnings.warn("non-inplace resize_as is deprecated", stacklevel=2)
     return resize_(self.detach().clone(), tuple(tensor.shape))
 
@@ -276,7 +276,6 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
             raise RuntimeError(f"Could not set tensor of type {_c_type(source.dtype)} to a tensor of type "
                                f"{_c_type(self.dtype)}")
         if size is not None:
-            from .._strides import contiguous_strides
             source = as_strided(source, size, contiguous_strides(tuple(size)) if stride is None else stride,
                                 storage_offset)
         value = source

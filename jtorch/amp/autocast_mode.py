@@ -15,6 +15,7 @@ import jax
 from .. import _dtype
 from .._engine import modes
 from .._ops import registry
+from .. import cuda
 
 # Ops that run in the low precision dtype on every device type.
 _LOWER = frozenset((
@@ -174,7 +175,6 @@ class autocast:
         self._cache_enabled = is_autocast_cache_enabled() if cache_enabled is None else cache_enabled
         if enabled:
             if device_type == "cuda":
-                from .. import cuda
                 if not cuda.is_available():
                     warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", stacklevel=2)
                     enabled = False

@@ -13,6 +13,10 @@ import numpy as np
 
 from .. import _dtype
 from ..autograd.grad_mode import no_grad
+from .._ops import registry
+from .._ops.creation import zeros as _zeros
+from .._ops.elementwise import isfinite as _isfinite, maximum as _maximum
+from .. import cuda
 
 
 class OptState(enum.Enum):
@@ -34,7 +38,6 @@ class GradScaler:
         self._device = device
         self._enabled = enabled
         if self._device == "cuda":
-            from .. import cuda
             if enabled and not cuda.is_available():
                 warnings.warn("torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.",
                               stacklevel=2)
@@ -82,7 +85,6 @@ class GradScaler:
 
     def _unscale_grads_(self, optimizer, inv_scale, allow_fp16):
         """Multiply every gradient by inv_scale; returns a pending float32 0/1 'found inf' tensor."""
-        import jtorch
         found = None
         with no_grad():
             for group in optimizer.param_groups:
@@ -92,10 +94,10 @@ class GradScaler:
                         continue
                     if not allow_fp16 and g.dtype is _dtype.float16:
                         raise ValueError("Attempting to unscale FP16 gradients.")
-                    bad = (~jtorch.isfinite(g)).any().to(_dtype.float32)
-                    found = bad if found is None else jtorch.maximum(found, bad)
+                    bad = (~_isfinite(g)).any().to(_dtype.float32)
+                    found = bad if found is None else _maximum(found, bad)
                     param.grad = g * inv_scale
-        return jtorch.zeros((), dtype=_dtype.float32) if found is None else found
+        return _zeros((), dtype=_dtype.float32) if found is None else found
 
     def unscale_(self, optimizer):
         """Divide the optimizer's gradients by the scale (in place) and record inf/nan."""
@@ -254,5 +256,4 @@ def _amp_update_scale(scale, growth_tracker, found_inf, growth_factor, backoff_f
 
 
 def _tensor_cls():
-    from .._ops import registry
     return registry._Tensor

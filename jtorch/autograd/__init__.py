@@ -13,6 +13,12 @@ from ._legacy import (NestedIOFunction as NestedIOFunction, enforce_grad_layout_
                       set_multithreading_enabled as set_multithreading_enabled, variable as variable)
 from .._engine.graph import Lazy
 from .._ops import registry
+from .._ops.creation import ones_like
+from .._tensor import Tensor
+from .._engine import sync
+from .._engine import program
+from .._ops.creation import zeros_like
+import warnings
 
 
 def _as_list(x):
@@ -22,7 +28,6 @@ def _as_list(x):
 
 
 def _cotangents(outputs, grad_outputs):
-    from .._ops.creation import ones_like
     cots = []
     for i, out in enumerate(outputs):
         g = grad_outputs[i] if grad_outputs is not None else None
@@ -53,9 +58,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     down to them, their hooks run (and may replace the gradient), and the result is
     propagated further, latest tensor first, so every hook sees its full gradient.
     """
-    from .._tensor import Tensor
     if grad_variables is not None:  # torch's old name for grad_tensors
-        import warnings
         warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.", FutureWarning, stacklevel=2)
         if grad_tensors is not None:
             raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both passed to "
@@ -118,18 +121,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def _held(roots):
     """The roots and the pending values of every tensor the user still holds."""
-    from .._engine import sync
     return list(sync.held_pending({id(lz): lz for lz in roots}).values())
 
 
 def _all_leaves(roots):
-    from .._engine import program
     # a released value (node None) stops the walk too; run_vjp then raises torch's error for it
     return program.build(roots, lambda lz: lz.grad_fn is None or lz.node is None)[1]
 
 
 def _add(a, b):
-    from .._tensor import Tensor
     return (Tensor._from_lazy(a) + Tensor._from_lazy(b))._lazy
 
 
@@ -158,8 +158,6 @@ class _grad_for:
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """torch.autograd.grad: gradients of outputs w.r.t. inputs, returned (not accumulated)."""
-    from .._ops.creation import zeros_like
-    from .._tensor import Tensor
     outputs = _as_list(outputs)
     inputs = _as_list(inputs)
     _check_outputs(outputs)
@@ -194,6 +192,6 @@ _backward.entry = backward  # Tensor.backward() calls it
 __all__ = ["Function", "NestedIOFunction", "Variable", "backward", "detect_anomaly", "enable_grad",
            "enforce_grad_layout_policy", "grad", "gradcheck", "gradgradcheck", "inference_mode", "no_grad",
            "set_detect_anomaly", "set_grad_enabled", "set_multithreading_enabled", "variable"]
-from . import functional as functional, graph as graph  # noqa: E402
+from . import graph as graph  # noqa: E402
 from . import gradcheck as _gradcheck_module  # noqa: E402
 from .gradcheck import gradcheck as gradcheck, gradgradcheck as gradgradcheck  # noqa: E402

@@ -1,6 +1,7 @@
 """Names torch keeps for old code: NestedIOFunction, variable(), and two switches whose effect in
 torch is only on its own engine (threads, gradient strides): here they are accepted and do nothing."""
 from .function import Function
+import functools
 
 
 def variable(*args, **kwargs):
@@ -21,7 +22,6 @@ class _NoEffect:
         return False
 
     def __call__(self, fn):
-        import functools
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):

@@ -12,6 +12,9 @@ import warnings
 import jax
 import jax.numpy as jnp
 import numpy as np
+from .._engine import program
+from .._engine import sync
+import functools
 
 _GLOBAL = {"enabled": False, "check_nan": True}
 
@@ -45,7 +48,6 @@ class detect_anomaly:
         set_anomaly_enabled(self.prev, self.prev_check_nan)
 
     def __call__(self, fn):
-        import functools
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -76,7 +78,6 @@ def snapshot(roots):
     """The forward graph of `roots` as it stands before the vjp (which may take its values over)."""
     if not (_GLOBAL["enabled"] and _GLOBAL["check_nan"]):
         return None
-    from .._engine import program
     return program.build(roots, lambda lz: lz.grad_fn is None or lz.node is None)
 
 
@@ -84,7 +85,6 @@ def check(graph, cots, grads):
     """Raise torch's error when anomaly mode checks NaN and a computed gradient holds one."""
     if graph is None:
         return
-    from .._engine import sync
     grads = [g for g in grads if g is not None]
     sync.materialize(grads, "anomaly detection")
     if not any(_has_nan(g.value) for g in grads):
@@ -100,7 +100,6 @@ def _has_nan(v):
 
 def _culprit(graph, cots):
     """(grad_fn name, input index) of the first op whose vjp makes NaN from a NaN-free cotangent."""
-    from .._engine import sync
     prog, leaves, nodes = graph
     sync.materialize(list(leaves) + list(cots), "anomaly detection")
     leaf_vals = [lz.value for lz in leaves]

@@ -9,6 +9,9 @@ import jax
 from .._engine import modes
 from .._ops import registry
 from .grad_mode import no_grad
+from .._engine.graph import Lazy
+from .._tensor import Tensor
+from .._dtype import from_np
 
 
 class FunctionCtx:
@@ -33,9 +36,6 @@ _Eager = modes.tracing
 
 
 def _wrap(value):
-    from .._engine.graph import Lazy
-    from .._tensor import Tensor
-    from .._dtype import from_np
     return Tensor._from_value(value)
 
 
@@ -103,7 +103,6 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
-        from .._tensor import Tensor
         tensors, spec = [], []
         for a in args:
             if isinstance(a, Tensor):

@@ -8,6 +8,7 @@ not detect outputs independent of the inputs (their derivatives are zeros).
 """
 from .. import func as _func
 from .._ops import registry
+from .._ops.creation import ones_like
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
 
@@ -28,7 +29,6 @@ def _as_tuple(x, arg_name, fn_name):
 
 
 def _ones_like(t):
-    from .._ops.creation import ones_like
     return ones_like(t)
 
 

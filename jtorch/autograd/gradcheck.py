@@ -8,6 +8,9 @@ output element.
 import warnings
 
 import numpy as np
+from .._tensor import Tensor
+from .._ops.creation import tensor as make
+from .._ops.random import randn_like
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -20,7 +23,6 @@ GradcheckError.__module__ = "torch.autograd.gradcheck"
 
 
 def _tensors():
-    from .._tensor import Tensor
     return Tensor
 
 
@@ -39,7 +41,6 @@ def _float_outputs(out):
 
 def _numerical(func, inputs, i, n_out, eps):
     """d(outputs)/d(inputs[i]) by central differences: a list (per output) of (numel_in, numel_out)."""
-    from .._ops.creation import tensor as make
     x = inputs[i]
     base = x.detach().numpy()
     flat = base.reshape(-1)
@@ -64,7 +65,6 @@ def _numerical(func, inputs, i, n_out, eps):
 
 def _analytical(outputs, inputs, i):
     from . import grad
-    from .._ops.creation import tensor as make
     x = inputs[i]
     jac = []
     for o in outputs:
@@ -82,7 +82,6 @@ def _analytical(outputs, inputs, i):
 
 
 def _fmt(J, dtype):
-    from .._ops.creation import tensor as make
     return repr(make(J, dtype=dtype))
 
 
@@ -128,8 +127,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-06, atol=1e-05, rto
                   check_grad_dtypes=False, check_batched_grad=False, check_fwd_over_rev=False,
                   check_rev_over_rev=True, fast_mode=False, masked=False):
     """gradcheck of the gradient itself: (inputs, grad_outputs) -> d(outputs)/d(inputs) . grad_outputs."""
-    from . import grad
-    from .._ops.random import randn_like
     Tensor = _tensors()
     inputs = _as_tuple(inputs)
     outputs = _differentiable_outputs(func(*inputs))
@@ -140,6 +137,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-06, atol=1e-05, rto
     diff = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
 
     def first_order(*args):
+        from . import grad
         ins, gos = args[:n], args[n:]
         outs = _differentiable_outputs(func(*ins))
         gs = grad(outs, [ins[i] for i in diff], gos, create_graph=True, allow_unused=True)

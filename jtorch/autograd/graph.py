@@ -6,6 +6,7 @@ Arbitrary pack/unpack hooks could change results (a hook that quantises what it 
 raises, naming the reason.
 """
 import contextlib
+from .._tensor import Tensor
 
 __all__ = ["saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "register_multi_grad_hook",
            "allow_mutation_on_saved_tensors", "Node", "GradientEdge", "get_gradient_edge", "increment_version",
@@ -82,7 +83,6 @@ def get_gradient_edge(tensor):
 
 def increment_version(tensor):
     """Mark tensors as modified in place (autograd then refuses a backward through their old values)."""
-    from .._tensor import Tensor
     for t in [tensor] if isinstance(tensor, Tensor) else tensor:
         t._version += 1
 

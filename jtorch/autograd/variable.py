@@ -4,22 +4,21 @@
 every tensor counts as a Variable (`isinstance(t, Variable)`), as in torch.
 """
 import warnings
+from .._tensor import Tensor
+from .._ops.creation import empty
 
 
 class VariableMeta(type):
     def __instancecheck__(cls, other):
-        from .._tensor import Tensor
         return isinstance(other, Tensor)
 
 
 class Variable(metaclass=VariableMeta):
     def __new__(cls, data=None, requires_grad=False, volatile=False):
-        from .._tensor import Tensor
         if volatile:
             warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
                           stacklevel=2)
         if data is None:
-            from .._ops.creation import empty
             data = empty(0)
         if not isinstance(data, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")

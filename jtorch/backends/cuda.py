@@ -1,5 +1,6 @@
 """torch.backends.cuda flags (recorded)."""
 import types
+from .. import cuda as _cuda
 
 matmul = types.SimpleNamespace(allow_tf32=False, allow_fp16_reduced_precision_reduction=True)
 
@@ -11,7 +12,6 @@ _sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True, "fp16
 
 def is_built():
     """Whether CUDA works in this jtorch: JAX has a CUDA GPU backend."""
-    from .. import cuda as _cuda
     return _cuda.is_available()
 
 

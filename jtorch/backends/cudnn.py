@@ -1,4 +1,5 @@
 """torch.backends.cudnn flags (recorded; XLA picks convolution algorithms itself)."""
+from .. import cuda
 benchmark = False
 deterministic = False
 enabled = True
@@ -6,7 +7,6 @@ allow_tf32 = True
 
 
 def is_available():
-    from .. import cuda
     return cuda.is_available()
 
 

@@ -5,6 +5,9 @@ jtorch's compiler is jax.jit (through torch.compile / jtorch.compile). Hints tha
 is_compiling() answers whether jax is tracing jtorch ops right now.
 """
 import types as _types
+from .._compile import compile as _compile
+from .._engine import modes
+import jax
 
 __all__ = ["compile", "config", "assume_constant_result", "reset", "allow_in_graph", "substitute_in_graph",
            "list_backends", "disable", "set_default_backend", "get_default_backend", "set_stance",
@@ -19,13 +22,11 @@ _backend = ["jax"]
 
 
 def compile(*args, **kwargs):  # noqa: A001
-    from .._compile import compile as _compile
     return _compile(*args, **kwargs)
 
 
 def is_compiling():
     """True while jax traces jtorch ops (inside torch.compile, torch.func transforms, autograd.Function)."""
-    from .._engine import modes
     return modes.get().tracing > 0
 
 
@@ -59,7 +60,6 @@ def nested_compile_region(fn=None, *, options=None, max_reuse_entries=8, reuse_h
 
 def reset():
     """Forget compiled programs: torch drops dynamo's caches; jtorch's compiled-program caches go too."""
-    import jax
     jax.clear_caches()
 
 

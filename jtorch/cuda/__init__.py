@@ -2,6 +2,7 @@
 import jax
 
 from .. import _device
+from .._ops.random import manual_seed as _seed
 
 
 def _gpus():
@@ -47,7 +48,6 @@ def synchronize(device=None):
 
 
 def manual_seed(seed):
-    from .._ops.random import manual_seed as _seed
     _seed(seed)
 
 

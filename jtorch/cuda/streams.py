@@ -7,13 +7,13 @@ recorded after the queued work finished, so elapsed_time measures what it measur
 import time
 
 import jax
+from . import synchronize
 
 __all__ = ["Stream", "ExternalStream", "Event", "StreamContext", "stream", "current_stream", "default_stream",
            "set_stream"]
 
 
 def _sync():
-    from . import synchronize
     synchronize()
 
 

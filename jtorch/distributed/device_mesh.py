@@ -6,6 +6,9 @@ The mesh is bookkeeping (which rank sits where); it runs no collectives itself. 
 import math
 
 from . import distributed_c10d as _c10d
+import numpy as np
+from .._tensor import Tensor
+from .._ops.creation import tensor
 
 __all__ = ["init_device_mesh", "DeviceMesh"]
 
@@ -15,8 +18,6 @@ class DeviceMesh:
 
     def __init__(self, device_type, mesh=None, *, mesh_dim_names=None, backend_override=None, _init_backend=True,
                  _rank=None, _layout=None, _rank_map=None, _root_mesh=None):
-        import numpy as np
-        from .._tensor import Tensor
         if mesh is None:
             raise ValueError("DeviceMesh needs a mesh (a tensor of ranks)")
         ranks = mesh.numpy() if isinstance(mesh, Tensor) else np.asarray(mesh)
@@ -30,7 +31,6 @@ class DeviceMesh:
 
     @property
     def mesh(self):
-        from .._ops.creation import tensor
         return tensor(self._ranks)
 
     @property
@@ -48,7 +48,6 @@ class DeviceMesh:
         return self._rank
 
     def get_coordinate(self):
-        import numpy as np
         where = np.argwhere(self._ranks == self._rank)
         return [int(c) for c in where[0]] if len(where) else None
 
@@ -94,7 +93,6 @@ class DeviceMesh:
 
 def init_device_mesh(device_type, mesh_shape, *, mesh_dim_names=None, backend_override=None):
     """A mesh of `mesh_shape` over every rank, in rank order (the default process group must span them)."""
-    import numpy as np
     if mesh_dim_names is not None and len(mesh_dim_names) != len(mesh_shape):
         raise RuntimeError("mesh_shape and mesh_dim_names should have same length!")
     world = _c10d.get_world_size() if _c10d.is_initialized() else 1

@@ -16,6 +16,14 @@ import os
 
 import jax
 import numpy as np
+import socket
+from jax._src import xla_bridge
+from jax.sharding import NamedSharding, PartitionSpec
+from .._ops.creation import tensor as _tensor
+from ..autograd.grad_mode import no_grad
+from jax.sharding import Mesh
+import pickle
+from jax.experimental import multihost_utils
 
 _state = {"initialized": False, "backend": None, "world_size": 1, "rank": 0, "jax_initialized": False}
 
@@ -143,7 +151,6 @@ def _coordinator_address(init_method):
 
 def _check_port_free(address):
     """Rank 0 hosts the coordinator: a taken port is torch's EADDRINUSE error, not a hang or a crash."""
-    import socket
     host, _, port = address.rpartition(":")
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         try:
@@ -157,7 +164,6 @@ def _check_port_free(address):
 
 
 def _start_jax_distributed(address, world_size, rank, timeout):
-    from jax._src import xla_bridge
     if xla_bridge.backends_are_initialized():
         raise RuntimeError("init_process_group with several processes must come before any tensor or device use "
                            "(jax.distributed has to start before JAX's backend), unless the script is launched "
@@ -244,7 +250,6 @@ def _multi():
 def _process_mesh():
     mesh = _state.get("process_mesh")
     if mesh is None:
-        from jax.sharding import Mesh
         first = {}
         for d in jax.devices():
             first.setdefault(d.process_index, d)
@@ -253,7 +258,6 @@ def _process_mesh():
 
 
 def _sharding(spec):
-    from jax.sharding import NamedSharding, PartitionSpec
     return NamedSharding(_process_mesh(), PartitionSpec(*spec))
 
 
@@ -330,8 +334,6 @@ def _gather_processes(tensor):
 
 
 def _set(tensor, value):
-    from .._ops.creation import tensor as _tensor
-    from ..autograd.grad_mode import no_grad
     with no_grad():  # tensor.copy_(value)
         tensor._assign(_tensor(np.asarray(value), dtype=tensor.dtype).to(tensor.device), "copy_")
 
@@ -459,8 +461,6 @@ def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False, group_
 def all_gather_object(object_list, obj, group=None):
     _require_init()
     if _multi():
-        import pickle
-        from jax.experimental import multihost_utils
         data = np.frombuffer(pickle.dumps(obj), dtype=np.uint8)
         sizes = np.asarray(multihost_utils.process_allgather(np.array([data.size]), tiled=False)).ravel()
         padded = np.zeros(int(sizes.max()), np.uint8)
@@ -484,7 +484,6 @@ def barrier(group=None, async_op=False, device_ids=None):
     """Wait until every process gets here (returns at once in a single process)."""
     _require_init()
     if _multi():
-        from jax.experimental import multihost_utils
         multihost_utils.sync_global_devices("jtorch.distributed.barrier")
     return _done(async_op)
 

@@ -18,6 +18,9 @@ import subprocess
 import sys
 import time
 import uuid
+import runpy
+import traceback
+from .distributed_c10d import _start_jax_distributed
 
 __all__ = ["ChildFailedError", "get_args_parser", "parse_args", "run", "main"]
 
@@ -161,15 +164,12 @@ def _worker_main():
     A worker that fails leaves at once with its exit code: the normal interpreter exit would
     first wait in jax.distributed's shutdown barrier for ranks that may be stuck in a
     collective with it."""
-    import runpy
-    import traceback
 
-    from ..cli import install_aliases, run as run_script
+    from ..cli import install_aliases, run as run_script  # the entry point above this module, which imports it
     kind, target, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     code = 0
     try:
         if int(os.environ["WORLD_SIZE"]) > 1:
-            from .distributed_c10d import _start_jax_distributed
             _start_jax_distributed(f"{os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}",
                                    int(os.environ["WORLD_SIZE"]), int(os.environ["RANK"]), None)
         if kind == "module":

@@ -22,6 +22,9 @@ from .._ops import random as _random, registry
 from .._engine.backward import _conj
 from ..autograd.function import _Eager, _wrap
 from ..nn.utils import stateless
+from .._tensor import Size
+from ..nn.modules.batchnorm import _BatchNorm
+from .._compile import _find_state, _referenced
 
 __all__ = ["vmap", "grad", "grad_and_value", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "hessian",
            "functional_call", "stack_module_state", "functionalize", "replace_all_batch_norm_modules_"]
@@ -53,7 +56,6 @@ class _Guard:
     FORWARD = ("jvp", "linearize", "jacfwd")
 
     def __init__(self, api, func, args, kwargs=None):
-        from .._compile import _find_state, _referenced
         self.api = api
         self.tensors = _find_state([args, kwargs or {}] + _referenced(func), set(), [])
         self.lazies = [t._lazy for t in self.tensors]
@@ -291,7 +293,6 @@ def vjp(func, *primals, has_aux=False):
 
 
 def _size(shape):
-    from .._tensor import Size
     return Size(tuple(shape))
 
 
@@ -528,7 +529,6 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
 def replace_all_batch_norm_modules_(root):
     """torch.func.replace_all_batch_norm_modules_: BatchNorm modules in root stop tracking running stats (so
     vmap/grad over them write into no buffer); in place, returns root."""
-    from ..nn.modules.batchnorm import _BatchNorm
     for m in root.modules():
         if isinstance(m, _BatchNorm) and m.track_running_stats:
             m.running_mean = m.running_var = m.num_batches_tracked = None

@@ -14,6 +14,9 @@ import numpy as np
 
 from .._engine.graph import Lazy
 from .._tensor import Tensor
+from .._dtype import from_np
+from ..autograd.grad_mode import no_grad
+from ..autograd.function import _Eager
 
 __all__ = ["Error", "ScriptModule", "trace", "script", "is_tracing"]
 
@@ -59,7 +62,6 @@ def _as_array(x):
 
 
 def _wrap(v):
-    from .._dtype import from_np
     if isinstance(v, (jax.Array, np.ndarray)) or isinstance(v, jax.core.Tracer):
         return Tensor._from_value(v)
     return v
@@ -86,7 +88,6 @@ def _swapped(tensors, values):
 def _pure_function(call, tensors, what):
     """(weights, *inputs) -> outputs as arrays, for jax.jit / jax.export."""
     def fn(weights, *inputs):
-        from ..autograd.function import _Eager
         _TRACING[0] += 1
         try:
             with _swapped(tensors, weights), _Eager(), _no_grad():
@@ -214,7 +215,6 @@ class ScriptModule:
 
 
 def _no_grad():
-    from ..autograd.grad_mode import no_grad
     return no_grad()
 
 

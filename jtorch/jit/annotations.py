@@ -7,6 +7,7 @@ converting annotations to them raises, naming the API.
 import inspect
 import typing
 from typing import Any, Dict, List, Tuple  # noqa: F401  (re-exported, as torch does)
+import types
 
 __all__ = ["Any", "List", "BroadcastingList1", "BroadcastingList2", "BroadcastingList3", "Tuple", "is_tuple",
            "is_list", "Dict", "is_dict", "is_optional", "is_union", "TensorType", "TupleType", "FloatType",
@@ -42,7 +43,6 @@ def is_dict(ann):
 
 
 def is_union(ann):
-    import types
     return _origin(ann) is typing.Union or isinstance(ann, types.UnionType)
 
 

@@ -10,6 +10,7 @@ from jax import lax
 
 from .._ops import _checks
 from .._ops.registry import op
+import optax
 
 
 def _reduce(loss, reduction):
@@ -276,7 +277,6 @@ def _ctc_loss(log_probs, targets, input_lengths, target_lengths, *, blank, zero_
     torch's inf and, like torch's backward (exp(alpha + beta + nll) with nll = inf), nan on its
     frames t < input_length even where its incoming gradient is 0 (with zero_infinity, zeros).
     """
-    import optax
     x = jnp.transpose(log_probs, (1, 0, 2))
     n, t = x.shape[:2]
     il = input_lengths.astype(jnp.int32)

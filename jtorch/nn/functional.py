@@ -448,7 +448,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
     """Connectionist Temporal Classification loss (optax.ctc_loss); torch's layouts, checks and
     reductions ('mean' divides each loss by its target length, then averages)."""
-    from .._tensor import Tensor
     reduction = _reduction(None, None, reduction)
     where = " (while checking arguments for ctc_loss_allocate_outputs)"
     if not (log_probs.dtype.is_floating_point or log_probs.dtype.is_complex):

@@ -7,6 +7,9 @@ import jax.numpy as jnp
 from .._ops.random import _gen, _normal
 from .._ops.registry import op
 from ..autograd.grad_mode import no_grad
+from .._ops.creation import eye as _eye, full_like
+import numpy as np
+from .._ops.creation import tensor as _tensor
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -81,7 +84,6 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
 
 def constant_(tensor, val):
-    from .._ops.creation import full_like
     return _set(tensor, full_like(tensor, val))
 
 
@@ -96,12 +98,10 @@ def zeros_(tensor):
 def eye_(tensor):
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    from .._ops.creation import eye
-    return _set(tensor, eye(*tensor.shape, dtype=tensor.dtype))
+    return _set(tensor, _eye(*tensor.shape, dtype=tensor.dtype))
 
 
 def dirac_(tensor, groups=1):
-    import numpy as np
     if tensor.dim() not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
     out_total, in_chans, *spatial = tensor.size()
@@ -114,7 +114,6 @@ def dirac_(tensor, groups=1):
     for g in range(groups):
         for d in range(min(per_group, in_chans)):
             w[(g * per_group + d, d) + centre] = 1
-    from .._ops.creation import tensor as _tensor
     return _set(tensor, _tensor(w, dtype=tensor.dtype))
 
 
@@ -178,7 +177,6 @@ def orthogonal_(tensor, gain=1, generator=None):
 def sparse_(tensor, sparsity, std=0.01, generator=None):
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    import numpy as np
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
     with no_grad():
@@ -187,7 +185,6 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
         rng = np.random.default_rng(_gen(generator)._counter)
         for c in range(cols):
             mask[rng.permutation(rows)[:num_zeros], c] = 0
-        from .._ops.creation import tensor as _tensor
         return tensor._assign(tensor * _tensor(mask, dtype=tensor.dtype), "sparse_")
 
 

@@ -7,6 +7,10 @@ from .._device import jax_device
 from .._engine.graph import Lazy
 from .._shape import wrap_dim as _wrap_dim
 from .._tensor import Size, Tensor
+from .._ops.creation import _rebuild
+import numpy as np
+from .._ops.creation import empty
+from .._ops.creation import _parse_to
 
 
 def _share(cls, data):
@@ -21,7 +25,6 @@ class Parameter(Tensor):
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
-            from .._ops.creation import empty
             data = empty(0)
         t = _share(cls, data)
         if requires_grad:
@@ -37,8 +40,6 @@ class Parameter(Tensor):
     __str__ = __repr__
 
     def __reduce_ex__(self, proto):
-        from .._ops.creation import _rebuild
-        import numpy as np
         return (_rebuild, (type(self), np.asarray(self._value("pickle")), self.requires_grad))
 
 
@@ -47,7 +48,6 @@ class Buffer(Tensor):
 
     def __new__(cls, data=None, *, persistent=True):
         if data is None:
-            from .._ops.creation import empty
             data = empty(0)
         t = _share(Tensor, data)
         t.persistent = persistent
@@ -101,7 +101,6 @@ class UninitializedTensorMixin:
     cls_to_become = None
 
     def materialize(self, shape, device=None, dtype=None):
-        from .._ops.creation import empty
         device = self.device if device is None else device
         dtype = self.dtype if dtype is None else dtype
         self.data = empty(shape, device=device, dtype=dtype)
@@ -120,7 +119,6 @@ class UninitializedTensorMixin:
 
     def to(self, *args, **kwargs):
         """dtype and device moves stay uninitialized (Module.to/.double()/.cuda() before the first forward)."""
-        from .._ops.creation import _parse_to
         device, dtype = _parse_to(args, dict(kwargs))
         return self._uninitialized_like(self.device if device is None else device,
                                         self.dtype if dtype is None else dtype)

@@ -9,6 +9,8 @@ import jax
 import numpy as np
 
 from .._tensor import Tensor
+from ..jit._trace import _pure_function, _state_tensors, _as_array
+from ..serialization import _atomic_write
 
 _EXPORTING = [0]
 DEFAULT_OPSET = 17
@@ -93,7 +95,6 @@ def export(model, args=(), f=None, export_params=True, verbose=False, training=T
     _require_onnx()
     import onnx
     from onnx import helper
-    from ..jit._trace import _pure_function, _state_tensors, _as_array
     from . import _lowering
 
     if kwargs:
@@ -158,7 +159,6 @@ def export(model, args=(), f=None, export_params=True, verbose=False, training=T
     if f is not None:
         data = model_proto.SerializeToString()
         if isinstance(f, (str, os.PathLike)):
-            from ..serialization import _atomic_write
             _atomic_write(os.fspath(f), data)
         elif isinstance(f, io.IOBase) or hasattr(f, "write"):
             f.write(data)

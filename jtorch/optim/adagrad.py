@@ -2,6 +2,7 @@
 import jax.numpy as jnp
 
 from .optimizer import Optimizer, cast, check, check_lr, rule, step_state, zeros
+from .._ops.creation import _concrete
 
 
 class Adagrad(Optimizer):
@@ -25,7 +26,6 @@ class Adagrad(Optimizer):
                 self.state[p] = self._init_state(p, group)
 
     def _init_state(self, p, group):
-        from .._ops.creation import _concrete
         return {"step": _concrete(step_state(p)),
                 "sum": _concrete(zeros(p, self.defaults["initial_accumulator_value"]))}
 

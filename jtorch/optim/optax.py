@@ -20,12 +20,13 @@ from .._ops import registry
 from .._ops.creation import _from_jax_array, zeros_like
 from .._ops.registry import op
 from .optimizer import Optimizer, _as_jtorch
+import optax
+from .._dtype import from_np
 
 __all__ = ["Optax"]
 
 
 def _inject_states():
-    import optax
     return optax.InjectHyperparamsState, optax.InjectStatefulHyperparamsState
 
 
@@ -62,7 +63,6 @@ def _hyperparams(state):
 def _optax_update(*tensors, tx, n, treedef, hyper_names, maximize):
     """Lowering of one group's update: tensors = params, grads, the state's leaves, then one float64
     vector holding the hyperparameters as `hyper_names` ((name, shape), ...) lays them out."""
-    import optax
     params, grads = list(tensors[:n]), list(tensors[n:2 * n])
     state = jax.tree_util.tree_unflatten(treedef, tensors[2 * n:-1])
     if hyper_names:
@@ -189,5 +189,4 @@ def _leaf_tensor(x, copy=False):
 
 
 def _dtype_of(x):
-    from .._dtype import from_np
     return from_np(np.dtype(x.dtype))

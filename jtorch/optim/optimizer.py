@@ -26,6 +26,8 @@ from .._ops import registry
 from .._ops.registry import op
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
+from .._ops.creation import zeros_like
+import warnings
 
 _RULES = {}  # rule name -> per-parameter update fn(p, g, state, hyper, i, **config) -> (p, state)
 
@@ -207,7 +209,6 @@ class Optimizer:
             param_group.setdefault(name, default)
         ids = {id(p) for p in tensors}
         if len(ids) != len(tensors):
-            import warnings
             warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will "
                           "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
                           stacklevel=3)
@@ -223,7 +224,6 @@ class Optimizer:
 
     # -- gradients --------------------------------------------------------------------------
     def zero_grad(self, set_to_none=True):
-        from .._ops.creation import zeros_like
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:

@@ -12,6 +12,7 @@ from .._ops.creation import tensor
 from ..autograd.grad_mode import no_grad
 from ..nn import Module
 from .lr_scheduler import LRScheduler, _format_param
+from ..nn.modules.batchnorm import _BatchNorm
 
 __all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn", "get_swa_multi_avg_fn", "get_ema_avg_fn",
            "get_swa_avg_fn"]
@@ -98,7 +99,6 @@ class AveragedModel(Module):
 
 def update_bn(loader, model, device=None):
     """Recompute BatchNorm running statistics with one pass over `loader`."""
-    from ..nn.modules.batchnorm import _BatchNorm
 
     norms = [m for m in model.modules() if isinstance(m, _BatchNorm)]
     if not norms:

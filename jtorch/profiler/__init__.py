@@ -7,6 +7,11 @@ as named annotations) into a TensorBoard / Perfetto trace folder. torch's per-op
 import enum
 import os
 import tempfile
+from .. import cuda
+import jax
+import glob
+import gzip
+import functools
 
 __all__ = ["profile", "record_function", "ProfilerActivity", "ProfilerAction", "schedule", "supported_activities",
            "tensorboard_trace_handler", "kineto_available", "DeviceType", "ExecutionTraceObserver"]
@@ -48,7 +53,6 @@ def kineto_available():
 
 
 def supported_activities():
-    from .. import cuda
     return {ProfilerActivity.CPU} | ({ProfilerActivity.CUDA} if cuda.is_available() else set())
 
 
@@ -101,7 +105,6 @@ class profile:  # noqa: N801 - torch's name
         self._recording = False
 
     def _start_recording(self):
-        import jax
         if self.trace_dir is None:
             self.trace_dir = tempfile.mkdtemp(prefix="jtorch_profile_")
         os.makedirs(self.trace_dir, exist_ok=True)
@@ -109,7 +112,6 @@ class profile:  # noqa: N801 - torch's name
         self._recording = True
 
     def _stop_recording(self, save):
-        import jax
         if self._recording:
             jax.profiler.stop_trace()
             self._recording = False
@@ -157,8 +159,6 @@ class profile:  # noqa: N801 - torch's name
 
     def export_chrome_trace(self, path):
         """Copy XLA's Chrome-format trace (trace.json.gz, decompressed) to `path`."""
-        import glob
-        import gzip
         found = sorted(glob.glob(os.path.join(self.trace_dir or "", "plugins", "profile", "*", "*.trace.json.gz")))
         if not found:
             raise RuntimeError("no trace was recorded")
@@ -174,7 +174,6 @@ class record_function:  # noqa: N801 - torch's name
         self._annotation = None
 
     def __enter__(self):
-        import jax
         self._annotation = jax.profiler.TraceAnnotation(self.name)
         self._annotation.__enter__()
         return self
@@ -184,7 +183,6 @@ class record_function:  # noqa: N801 - torch's name
         return False
 
     def __call__(self, fn):
-        import functools
 
         @functools.wraps(fn)
         def wrapped(*args, **kwargs):

@@ -15,6 +15,9 @@ import warnings
 import numpy as np
 
 from .. import _dtype
+from .._ops.creation import empty as _empty, tensor as _tensor
+from .._ops.random import randint as _randint
+from .._ops.spectral import view_as_complex as _view_as_complex
 from .._tensor import Size, Tensor
 
 __all__ = ["assert_allclose", "assert_close", "make_tensor"]
@@ -345,11 +348,10 @@ def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=
     warnings.warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future "
                   "release. Please use `torch.testing.assert_close()` instead. You can find detailed upgrade "
                   "instructions in https://github.com/pytorch/pytorch/issues/61844.", FutureWarning, stacklevel=2)
-    from .. import tensor
     if not isinstance(actual, Tensor):
-        actual = tensor(actual)
+        actual = _tensor(actual)
     if not isinstance(expected, Tensor):
-        expected = tensor(expected, dtype=actual.dtype)
+        expected = _tensor(expected, dtype=actual.dtype)
     if rtol is None and atol is None:
         rtol, atol = _tolerances(actual.dtype.name, expected.dtype.name, rtol=None, atol=None,
                                  precisions={"float16": (1e-3, 1e-3), "float32": (1e-4, 1e-5),
@@ -363,7 +365,6 @@ def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=
 def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False, noncontiguous=False,
                 exclude_zero=False, memory_format=None):
     """A tensor of `shape` with values drawn uniformly from [low, high) (torch's defaults by dtype)."""
-    import jtorch
     dtype = _dtype.to_dtype(dtype)
     is_int = not (dtype.is_floating_point or dtype.is_complex)
 
@@ -397,29 +398,29 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
         shape = (*shape[:-1], 2 * shape[-1])
     if dtype is _dtype.bool:
         low, high = low_high(low, high, 0, 2, 0, 2)
-        result = jtorch.randint(low, high, shape, device=device, dtype=dtype)
+        result = _randint(low, high, shape, device=device, dtype=dtype)
     elif is_int:
-        info = jtorch.iinfo(dtype)
+        info = _dtype.iinfo(dtype)
         low, high = low_high(low, high, info.min, info.max + (dtype is not _dtype.int64), -9, 10)
-        result = jtorch.randint(low, high, shape, device=device, dtype=dtype)
+        result = _randint(low, high, shape, device=device, dtype=dtype)
     else:
         real = dtype.to_real()
-        info = jtorch.finfo(real)
+        info = _dtype.finfo(real)
         low, high = low_high(low, high, info.min, info.max, -9, 9)
         draw = shape + (2,) if dtype.is_complex else shape
-        result = jtorch.empty(draw, device=device, dtype=real)
+        result = _empty(draw, device=device, dtype=real)
         if high - low >= info.max:  # the width would overflow: draw half-width and double
             result = result.uniform_(low / 2, high / 2).mul_(2)
         else:
             result = result.uniform_(low, high)
         if dtype.is_complex:
-            result = jtorch.view_as_complex(result)
+            result = _view_as_complex(result)
     if memory_format is not None and not noncontiguous:
         result = result.clone(memory_format=memory_format)
     elif noncontiguous:  # the odd elements of a doubled last dimension
         result = result[..., 1::2]
     if exclude_zero:  # in place, so a noncontiguous result stays a view
-        result.masked_fill_(result == 0, 1 if is_int else jtorch.finfo(dtype.to_real()).tiny)
+        result.masked_fill_(result == 0, 1 if is_int else _dtype.finfo(dtype.to_real()).tiny)
     if not is_int:
         result.requires_grad_(requires_grad)
     return result

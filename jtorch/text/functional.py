@@ -1,5 +1,7 @@
 """torchtext.functional: to_tensor, truncate, add_token, str_to_int (lists in, lists or tensors out)."""
 import numpy as np
+from .. import _dtype
+from .._ops.creation import tensor
 
 
 def _is_batch(input):
@@ -10,8 +12,6 @@ def to_tensor(input, padding_value=None, dtype=None):
     """Token ids (a list, or a batch of lists) as one tensor; ragged batches need `padding_value`.
 
     The batch is padded on the host, so it costs one transfer."""
-    from .. import _dtype
-    from .._ops.creation import tensor
     dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
     if not isinstance(input, (list, tuple)):
         raise TypeError("Input type not supported")

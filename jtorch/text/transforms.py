@@ -1,5 +1,7 @@
 """torchtext.transforms: text pipeline steps as modules (VocabTransform, ToTensor, Truncate, ...)."""
 from . import functional as F
+from .._ops.creation import full
+from .._ops.movement import cat
 
 
 def _module_base():
@@ -108,8 +110,6 @@ class PadTransform(Module):
         n = x.size(-1)
         if n >= self.max_length:
             return x
-        from .._ops.creation import full
-        from .._ops.movement import cat
         pad = full(tuple(x.shape[:-1]) + (self.max_length - n,), self.pad_value, dtype=x.dtype)
         return cat([x, pad], dim=-1)
 

@@ -24,6 +24,8 @@ from .._engine import program as _program
 from .._engine.graph import _serial
 from .._ops import registry
 from ..func import _flatten
+from ..nn.modules.container import Sequential
+from ..autograd.grad_mode import no_grad
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "check_backward_validity",
            "detach_variable", "noop_context_fn", "set_checkpoint_debug_enabled", "set_checkpoint_early_stop"]
@@ -159,7 +161,6 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
         if not any(isinstance(a, T) and a.requires_grad for a in args):
             # torch runs the function under no_grad and nothing upstream needs a gradient
             check_backward_validity(args)
-            from ..autograd.grad_mode import no_grad
             with no_grad():
                 return function(*args)
         return _remat(function, args, {}, True, contextlib.nullcontext())
@@ -181,7 +182,6 @@ def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwar
     preserve = kwargs.pop("preserve_rng_state", True)
     if kwargs:
         raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
-    from ..nn.modules.container import Sequential
 
     if isinstance(functions, Sequential):
         functions = list(functions.children())

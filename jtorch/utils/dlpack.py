@@ -9,6 +9,8 @@ import ctypes
 import enum
 
 import jax
+from .._ops.creation import _from_jax_array
+from .._tensor import Tensor
 
 __all__ = ["DLDeviceType", "from_dlpack", "to_dlpack"]
 
@@ -130,8 +132,6 @@ def from_dlpack(ext_tensor, *, device=None, copy=None):
     copy=False forbids, as in torch. jtorch tensors are immutable values underneath, so in-place ops on
     the result rebind it and never write into the producer's memory.
     """
-    from .._ops.creation import _from_jax_array
-    from .._tensor import Tensor
     if isinstance(ext_tensor, Tensor):
         ext_tensor = ext_tensor.__jax_array__()
     if isinstance(ext_tensor, jax.Array):

@@ -3,6 +3,9 @@
 Video decoding needs FFmpeg bindings jtorch does not carry; those calls raise, naming the API.
 """
 import enum
+import numpy as np
+from .._ops.creation import from_numpy
+import io
 
 __all__ = ["ImageReadMode", "decode_image", "decode_jpeg", "decode_png", "encode_jpeg", "encode_png", "read_file",
            "read_image", "write_file", "write_jpeg", "write_png", "read_video", "read_video_timestamps",
@@ -24,8 +27,6 @@ _PIL_MODE = {ImageReadMode.GRAY: "L", ImageReadMode.GRAY_ALPHA: "LA", ImageReadM
 
 def read_file(path):
     """The file's bytes as a 1-d uint8 tensor."""
-    import numpy as np
-    from .._ops.creation import from_numpy
     with open(path, "rb") as f:
         return from_numpy(np.frombuffer(f.read(), dtype=np.uint8).copy())
 
@@ -37,12 +38,9 @@ def write_file(filename, data):
 
 def decode_image(input, mode=ImageReadMode.UNCHANGED, apply_exif_orientation=False):  # noqa: A002
     """Decode encoded bytes (a uint8 tensor) or a file path into a uint8 (C, H, W) tensor."""
-    import io
 
-    import numpy as np
     from PIL import Image, ImageOps
 
-    from .._ops.creation import from_numpy
     if isinstance(mode, str):
         mode = ImageReadMode[mode.upper()]
     raw = open(input, "rb").read() if isinstance(input, str) else bytes(input.numpy().tobytes())
@@ -69,12 +67,9 @@ def decode_jpeg(input, mode=ImageReadMode.UNCHANGED, device="cpu", apply_exif_or
 
 
 def _encode(image, fmt, **options):
-    import io
 
-    import numpy as np
     from PIL import Image
 
-    from .._ops.creation import from_numpy
     if image.dtype.name != "uint8" or image.dim() != 3:
         raise RuntimeError(f"Input tensor dtype should be uint8 with 3 dimensions (C, H, W), got {image.dtype} "
                            f"with {image.dim()} dimensions")

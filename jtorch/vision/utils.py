@@ -5,10 +5,10 @@ import numpy as np
 from PIL import Image
 
 from ..utils.data._utils import host_tensor, tensor_numpy
+from .._tensor import Tensor
 
 
 def _np(t):
-    from .._tensor import Tensor
     if isinstance(t, (list, tuple)):
         return np.stack([_np(x) for x in t])
     if isinstance(t, Tensor):

@@ -5,6 +5,7 @@ jtorch's DistributedDataParallel has no shadow collectives for ranks that ran ou
 there raises, naming the reason, instead of hanging in a collective.
 """
 from .. import distributed_c10d as _c10d
+from ..._device import get_default_device
 
 __all__ = ["JoinHook", "Joinable", "Join"]
 
@@ -23,7 +24,6 @@ class Joinable:
 
     @property
     def join_device(self):
-        from ..._device import get_default_device
         return get_default_device()
 
     @property

@@ -15,6 +15,9 @@ import threading
 
 from ...nn.modules.module import Module
 from .. import distributed_c10d as _c10d
+import jax
+from ...nn.parallel._mesh import BatchMesh
+from ..._tensor import Tensor
 
 __all__ = ["FSDPModule", "UnshardHandle", "fully_shard", "register_fsdp_forward_method", "share_comm_ctx",
            "MixedPrecisionPolicy", "OffloadPolicy", "CPUOffloadPolicy", "DataParallelMeshDims"]
@@ -46,9 +49,7 @@ class DataParallelMeshDims:
 
 def local_mesh(what):
     """The mesh over this process's devices an FSDP unit lays its state out on (None with one device)."""
-    import jax
 
-    from ...nn.parallel._mesh import BatchMesh
     _c10d._require_init()
     if _c10d._multi():
         raise NotImplementedError(f"{what}: jtorch shards parameters over the devices of one process; sharding "
@@ -104,7 +105,6 @@ _depth = threading.local()  # how many FSDP forwards are running in this thread:
 
 
 def _cast_floats(obj, dtype):
-    from ..._tensor import Tensor
     if isinstance(obj, Tensor):
         return obj.to(dtype) if obj.is_floating_point() else obj
     if isinstance(obj, (list, tuple)) and not hasattr(obj, "_fields"):

@@ -7,6 +7,11 @@ same; memory grows with Q * KV, as for scaled_dot_product_attention with a mask.
 import dataclasses
 import math
 from typing import TypedDict
+from ... import _dtype
+from ..._ops.creation import arange
+import inspect
+from ..._ops.creation import zeros
+from ..functional import pad
 
 __all__ = ["BlockMask", "flex_attention", "AuxOutput", "AuxRequest", "FlexKernelOptions", "create_block_mask",
            "create_mask", "or_masks", "and_masks", "noop_mask"]
@@ -20,7 +25,6 @@ def noop_mask(batch, head, token_q, token_kv):
 
 
 def _bool():
-    from ... import _dtype
     return _dtype.bool
 
 
@@ -50,13 +54,11 @@ def and_masks(*mask_mods):
 
 def _grid(B, H, Q_LEN, KV_LEN, device):
     """Index tensors shaped to broadcast to (B, H, Q_LEN, KV_LEN)."""
-    from ..._ops.creation import arange
     return (arange(B, device=device).view(B, 1, 1, 1), arange(H, device=device).view(1, H, 1, 1),
             arange(Q_LEN, device=device).view(1, 1, Q_LEN, 1), arange(KV_LEN, device=device).view(1, 1, 1, KV_LEN))
 
 
 def _is_score_mod(fn):
-    import inspect
     try:
         return len(inspect.signature(fn).parameters) == 5
     except (TypeError, ValueError):
@@ -68,7 +70,6 @@ def create_mask(mod_fn, B, H, Q_LEN, KV_LEN, device=None):
     B, H = B or 1, H or 1
     b, h, q, kv = _grid(B, H, Q_LEN, KV_LEN, device)
     if _is_score_mod(mod_fn):
-        from ..._ops.creation import zeros
         out = mod_fn(zeros((), device=device), b, h, q, kv)
         mask = out != -math.inf
     else:
@@ -121,18 +122,15 @@ class BlockMask:
         b, h, q, kv = m.shape
         bq, bk = self.BLOCK_SIZE
         nq, nk = -(-q // bq), -(-kv // bk)
-        from ..functional import pad
         m = pad(m.to(self._float()), (0, nk * bk - kv, 0, nq * bq - q))
         return m.view(b, h, nq, bq, nk, bk).amax(dim=(3, 5)).to(self._int())
 
     @staticmethod
     def _float():
-        from ... import _dtype
         return _dtype.float32
 
     @staticmethod
     def _int():
-        from ... import _dtype
         return _dtype.int32
 
     def __repr__(self):
@@ -164,7 +162,6 @@ class FlexKernelOptions(TypedDict, total=False):
 def flex_attention(query, key, value, score_mod=None, block_mask=None, scale=None, enable_gqa=False,
                    return_lse=False, kernel_options=None, *, return_aux=None):
     """softmax(score_mod(q @ k^T * scale) masked by block_mask) @ v, per (batch, head, query)."""
-    from ... import _dtype
     if query.dim() != 4 or key.dim() != 4 or value.dim() != 4:
         raise NotImplementedError("NYI: query, key, and value must be 4D tensors")
     B, Hq, L, E = query.shape

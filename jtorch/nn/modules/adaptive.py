@@ -11,6 +11,8 @@ from .. import functional as F
 from .container import ModuleList, Sequential
 from .linear import Linear
 from .module import Module
+from ..._ops.elementwise import where
+from ..._ops.movement import cat
 
 __all__ = ["AdaptiveLogSoftmaxWithLoss"]
 
@@ -69,7 +71,6 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         if values is not None and values.size and (values.min() < 0 or values.max() >= self.n_classes):
             raise RuntimeError(f"Target values should be in [0, {self.n_classes - 1}], but values in range "
                                f"[{int(values.min())}, {int(values.max())}] were found. ")
-        from ..._ops.elementwise import where
         head_logprob = F.log_softmax(self.head(input), dim=1)
         in_short = target < self.shortlist_size
         head_index = where(in_short, target, 0)
@@ -86,7 +87,6 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         return _ASMoutput(output if batched else output.squeeze(0), loss)
 
     def _get_full_log_prob(self, input, head_output):
-        from ..._ops.movement import cat
         head_logprob = F.log_softmax(head_output, dim=1)
         parts = [head_logprob[:, :self.shortlist_size]]
         for i in range(self.n_clusters):

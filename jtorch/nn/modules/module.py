@@ -11,6 +11,11 @@ from ..._engine.hooks import Hooks as _Hooks, RemovableHandle as RemovableHandle
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ..parameter import Parameter
+from ..._ops.creation import tensor
+from ..._ops.creation import _parse_to
+from ..._ops.creation import empty_like
+from ..._ops.elementwise import positive
+from ..._ops.creation import zeros_like
 
 __all__ = ["Module"]
 
@@ -86,7 +91,6 @@ def _to_tensor(value):
     if isinstance(value, Tensor):
         return value
     if isinstance(value, np.ndarray) or np.isscalar(value):
-        from ..._ops.creation import tensor
         return tensor(np.asarray(value))
     return value
 
@@ -379,7 +383,6 @@ class Module:
                 if set_to_none:
                     p.grad = None
                 else:  # zeroed in place, as torch: whoever holds the grad tensor sees the zeros
-                    from ..._ops.creation import zeros_like
                     with no_grad():
                         g = p.grad
                         if g.grad_fn is not None:
@@ -415,7 +418,6 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
-        from ..._ops.creation import _parse_to
         device, dtype = _parse_to(args, dict(kwargs))
         if dtype is not None:
             dtype = _dtype.to_dtype(dtype)
@@ -462,7 +464,6 @@ class Module:
     def to_empty(self, *, device=None, recurse=True):
         """New storage on `device` for every parameter and buffer, values not copied (a meta model's
         values never existed); jtorch's uninitialised memory is zeros."""
-        from ..._ops.creation import empty_like
         return self._apply(lambda t: empty_like(t, device=device), recurse)
 
     def share_memory(self):
@@ -492,7 +493,6 @@ class Module:
     def _forward_with_backward_hooks(self, args, kwargs):
         """Route gradients through hooks: inputs pass an identity op (so their grad is this module's share),
         outputs get tensor hooks collecting grad_output."""
-        from ..._ops.elementwise import positive
         args = list(args)
         in_idx = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
         n_in = sum(1 for a in args if isinstance(a, Tensor))

@@ -12,6 +12,8 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from ... import _device
 from ..._ops.registry import op
+from ..._ops import registry
+from ..._engine.graph import Lazy
 
 AXIS = "batch"
 
@@ -124,13 +126,11 @@ class BatchMesh:
         if v is not None and not lz.requires_grad and not isinstance(v, jax.core.Tracer):
             if isinstance(v, jax.Array) and v.sharding == sharding:
                 return t
-            from ..._engine.graph import Lazy
             return _tensor_cls()._from_value(jax.device_put(v, sharding), lz.dtype, lz.shape)
         return _shard_batch(t, sharding=sharding)
 
 
 def _tensor_cls():
-    from ..._ops import registry
     return registry._Tensor
 
 

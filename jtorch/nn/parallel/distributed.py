@@ -12,6 +12,10 @@ import contextlib
 from ...distributed import distributed_c10d as c10d
 from ..modules.module import Module
 from ._mesh import ReplicatedModule, device_index, resolve_devices
+import numpy as np
+from ..._ops.creation import tensor as make
+from ...autograd.grad_mode import no_grad
+from ...autograd.grad_mode import is_grad_enabled
 
 
 class DistributedDataParallel(ReplicatedModule, Module):
@@ -52,7 +56,6 @@ class DistributedDataParallel(ReplicatedModule, Module):
 
     def forward(self, *inputs, **kwargs):
         if self._reducer is not None:
-            from ...autograd.grad_mode import is_grad_enabled
             self._reducer.prepare(is_grad_enabled() and self.require_backward_grad_sync)
             if self.broadcast_buffers:  # as torch: every forward starts from rank 0's buffers (e.g. BatchNorm stats)
                 buffers = list(self.module.buffers())
@@ -83,7 +86,6 @@ class DistributedDataParallel(ReplicatedModule, Module):
 def _sync_module_states(tensors):
     """Every process starts from rank 0's parameters and buffers, as torch's DDP does at construction:
     one broadcast per dtype of all of them flattened together."""
-    import numpy as np
     by_dtype = {}
     for t in tensors:
         by_dtype.setdefault(t.dtype, []).append(t)
@@ -136,10 +138,7 @@ class _GradReducer:
 
     def _reduce(self, last):
         """Average every recorded accumulated gradient; store them, returning the last parameter's increment."""
-        import numpy as np
 
-        from ..._ops.creation import tensor as make
-        from ...autograd.grad_mode import no_grad
         entries, self.pending, self.armed = list(self.pending.values()), {}, False
         by_dtype = {}
         for e in entries:

@@ -14,6 +14,8 @@ from ..modules.module import Module
 from . import parametrize
 from .spectral_norm import _reshape_weight_to_matrix
 from .weight_norm import _weight_norm, norm_except_dim
+from ...linalg import qr
+from ...linalg import solve
 
 __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
@@ -41,7 +43,6 @@ def _is_orthogonal(Q, eps=None):
 
 def _make_orthogonal(A):
     """The Q of A's QR decomposition with R's diagonal made positive."""
-    from ...linalg import qr
     Q, R = qr(A)
     return Q * R.diagonal(dim1=-2, dim2=-1).sgn().unsqueeze(-2)
 
@@ -76,7 +77,6 @@ class _Orthogonal(Module):
         if self.orthogonal_map == _OrthMaps.matrix_exp:
             Q = _F["matrix_exp"](A)
         else:  # cayley: (I - A/2)^-1 (I + A/2)
-            from ...linalg import solve
             Id = eye(n, dtype=A.dtype, device=A.device)
             Q = solve(_F["add"](Id, A, alpha=-0.5), _F["add"](Id, A, alpha=0.5))
         return Q[..., :k] if n != k else Q

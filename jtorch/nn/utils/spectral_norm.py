@@ -6,6 +6,8 @@ from ...autograd.grad_mode import no_grad
 from .. import functional as F
 from ..parameter import Parameter, UninitializedParameter
 from .weight_norm import _pop_hook
+from ..._tensor import Tensor
+from ...linalg import multi_dot
 
 __all__ = ["SpectralNorm", "SpectralNormLoadStateDictPreHook", "SpectralNormStateDictHook", "spectral_norm",
            "remove_spectral_norm"]
@@ -53,7 +55,6 @@ class SpectralNorm:
 
     def _solve_v_and_rescale(self, weight_mat, u, target_sigma):
         # v with u = normalize(W @ v) and u @ W @ v = sigma (pinverse in case W^T W is singular)
-        from ...linalg import multi_dot
         v = multi_dot([weight_mat.t().mm(weight_mat).pinverse(), weight_mat.t(), u.unsqueeze(1)]).squeeze(1)
         return v * (target_sigma / _F["dot"](u, _F["mv"](weight_mat, v)))
 
@@ -120,7 +121,6 @@ def _reshape_weight_to_matrix(weight, dim):
 
 
 def _as_tensor(x):
-    from ..._tensor import Tensor
     return x if isinstance(x, Tensor) else as_tensor(x)
 
 

@@ -10,6 +10,7 @@ import shutil
 import tarfile
 
 from .synthetic import make_imdb_corpus
+import urllib.request
 
 URL = "http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 MAP_LABELS = {"neg": 1, "pos": 2}
@@ -24,7 +25,6 @@ def ensure_aclimdb(folder):
     tar_path = os.path.join(parent, os.path.basename(URL))
     if not os.path.exists(tar_path):
         try:
-            import urllib.request
             os.makedirs(parent, exist_ok=True)
             tmp = tar_path + ".part"
             with urllib.request.urlopen(URL, timeout=30) as r, open(tmp, "wb") as f:

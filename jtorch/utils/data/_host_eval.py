@@ -17,6 +17,11 @@ import jax
 from jax.extend import core as _jcore
 
 from ..._engine import program as _program
+from jax._src.random import prng
+from ..._engine import modes
+from ..._ops import creation
+from jax._src import compiler
+from jax._src.interpreters import mlir
 
 
 class HostEvalError(NotImplementedError):
@@ -460,7 +465,6 @@ _KEY_TRACES = {}
 
 
 def _prng():
-    from jax._src.random import prng
     return prng
 
 
@@ -606,8 +610,6 @@ def _no_compile(*args, **kwargs):
 def install(jax_ok):
     """Route this worker process's syncs through numpy. `jax_ok`: whether JAX may still run here
     (false in a fork of a process whose JAX runtime started: any compile there would hang)."""
-    from ..._engine import modes
-    from ..._ops import creation
     # a forked worker inherits the parent's list of pending tensors: its syncs must not compute them
     modes.get().live.clear()
     _state["jax_ok"] = jax_ok
@@ -616,8 +618,6 @@ def install(jax_ok):
     if not jax_ok:
         # any jax call that would lower or compile now raises instead of waiting forever; programs
         # the parent compiled are forgotten, so none runs on the parent's XLA client either
-        from jax._src import compiler
-        from jax._src.interpreters import mlir
         jax.clear_caches()
         compiler.backend_compile_and_load = _no_compile
         mlir.lower_jaxpr_to_module = _no_compile

@@ -19,6 +19,11 @@ from ._utils import collate as _collate
 from ._utils import worker as _worker
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from ..._device import device
+import jax
+from ..._tensor import Tensor
+from jax._src import xla_bridge
+from math import ceil
 
 default_collate = _collate.default_collate
 default_convert = _collate.default_convert
@@ -157,7 +162,6 @@ class DataLoader:
         if self._is_iterable:
             length = len(self.dataset)
             if self.batch_size is not None:
-                from math import ceil
                 length = length // self.batch_size if self.drop_last else ceil(length / self.batch_size)
             return length
         return len(self._index_sampler)
@@ -167,10 +171,8 @@ def _pin_device(loader):
     """The device batches go to ahead of use, or None (pin_memory off, or no accelerator)."""
     if not loader.pin_memory:
         return None
-    from ..._device import device
     if loader.pin_memory_device:
         return device(loader.pin_memory_device)
-    import jax
     if jax.default_backend() == "cpu":
         if not loader.__dict__.get("_warned_pin"):
             loader._warned_pin = True
@@ -215,7 +217,6 @@ class _DevicePrefetch:
 
 
 def _to_device(batch, device):
-    from ..._tensor import Tensor
     if isinstance(batch, Tensor):
         return batch.to(device)
     if isinstance(batch, dict):
@@ -279,7 +280,6 @@ def _jax_survives(ctx):
     whose XLA runtime has started (its thread pools stay behind in the parent)."""
     if ctx.get_start_method() != "fork":
         return True
-    from jax._src import xla_bridge
     return not xla_bridge.backends_are_initialized()
 
 

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .sampler import Sampler
+from ... import distributed as dist
 
 
 class DistributedSampler(Sampler):
@@ -19,7 +20,6 @@ class DistributedSampler(Sampler):
 
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
         if num_replicas is None or rank is None:
-            from ... import distributed as dist
             if num_replicas is None:
                 num_replicas = dist.get_world_size()
             if rank is None:

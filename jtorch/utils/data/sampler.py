@@ -10,6 +10,8 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from ._utils import numpy_rng, tensor_numpy
+from ..._tensor import Tensor
+from ..._ops.creation import tensor
 
 
 _T_co = TypeVar("_T_co", covariant=True)
@@ -93,14 +95,12 @@ class WeightedRandomSampler(Sampler):
             raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
-        from ..._tensor import Tensor
         w = tensor_numpy(weights) if isinstance(weights, Tensor) else np.asarray(weights)
         w = w.astype(np.float64)
         if w.ndim != 1:
             raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(w.shape)}")
         if not replacement and num_samples > int((w > 0).sum()):
             raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-        from ..._ops.creation import tensor
         self.weights = tensor(w)
         self._w = w
         self.num_samples = num_samples

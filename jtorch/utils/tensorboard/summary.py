@@ -20,6 +20,9 @@ from tensorboard.plugins.custom_scalar import layout_pb2
 from ..._tensor import Tensor
 from ._convert_np import make_np
 from ._utils import _prepare_video, convert_to_HWC
+import importlib
+import tempfile
+import wave
 
 __all__ = ["half_to_int", "int_to_half", "hparams", "scalar", "histogram_raw", "histogram", "make_histogram",
            "image", "image_boxes", "draw_boxes", "make_image", "video", "make_video", "audio", "custom_scalars",
@@ -273,7 +276,6 @@ def video(tag, tensor, fps=4):
 
 def _moviepy_editor():
     """moviepy.editor, or None (with torch's printed hint) when it cannot be imported."""
-    import importlib
 
     try:
         return importlib.import_module("moviepy.editor")
@@ -290,7 +292,6 @@ def make_video(tensor, fps):
     editor = _moviepy_editor()
     if editor is None:
         return None
-    import tempfile
 
     clip = editor.ImageSequenceClip(list(tensor), fps=fps)
     height, width, channels = tensor.shape[1:]
@@ -309,7 +310,6 @@ def make_video(tensor, fps):
 
 def audio(tag, tensor, sample_rate=44100):
     """A mono 16-bit WAV Summary of samples in [-1, 1]."""
-    import wave
 
     samples = make_np(tensor).squeeze()
     if np.abs(samples).max() > 1:

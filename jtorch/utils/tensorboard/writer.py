@@ -13,6 +13,8 @@ from ._utils import figure_to_image
 from ._onnx_graph import load_onnx_graph
 from .summary import (audio, custom_scalars, histogram, histogram_raw, hparams, image, image_boxes, mesh, pr_curve,
                       pr_curve_raw, scalar, tensor_proto, text, video)
+import socket
+from datetime import datetime
 
 __all__ = ["FileWriter", "SummaryWriter"]
 
@@ -56,8 +58,6 @@ class FileWriter:
 
 def _default_log_dir(comment):
     """runs/<Mon>DD_HH-MM-SS_<hostname><comment>, as torch names a run."""
-    import socket
-    from datetime import datetime
 
     stamp = datetime.now().strftime("%b%d_%H-%M-%S")
     return os.path.join("runs", f"{stamp}_{socket.gethostname()}{comment}")

@@ -16,6 +16,8 @@ from ...utils.data._utils import host_tensor
 from ..transforms.transforms import batch_transform
 from .utils import download_from_mirrors, extract_archive, missing_files_error
 from .vision import VisionDataset
+from ..._tensor import Tensor
+from ...utils.data._utils import tensor_numpy
 
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
@@ -73,8 +75,6 @@ def read_label_file(path):
 
 
 def _as_numpy(value, dtype):
-    from ..._tensor import Tensor
-    from ...utils.data._utils import tensor_numpy
     return np.asarray(tensor_numpy(value) if isinstance(value, Tensor) else value).astype(dtype, copy=False)
 
 

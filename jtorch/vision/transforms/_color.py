@@ -5,6 +5,7 @@ import numpy as np
 from PIL import Image, ImageEnhance, ImageOps
 
 from ...utils.data._utils import host_tensor, tensor_numpy
+from ..._tensor import Tensor
 
 
 def _is_pil(img):
@@ -12,7 +13,6 @@ def _is_pil(img):
 
 
 def _is_tensor(img):
-    from ..._tensor import Tensor
     return isinstance(img, Tensor)
 
 

@@ -12,6 +12,8 @@ from PIL import Image, ImageOps
 
 from ...utils.data._utils import host_tensor, tensor_numpy
 from . import _geometry
+from ..._tensor import Tensor
+from ... import _dtype
 
 
 class InterpolationMode(enum.Enum):
@@ -37,7 +39,6 @@ def _interp(mode):
 
 
 def _Tensor():
-    from ..._tensor import Tensor
     return Tensor
 
 
@@ -172,7 +173,6 @@ _MAX = {np.dtype(np.uint8): 255, np.dtype(np.int8): 127, np.dtype(np.int16): 327
 
 def convert_image_dtype(image, dtype):
     _check_tensor(image)
-    from ... import _dtype
     out_np = np.dtype(_dtype.to_dtype(dtype).np)
     a = _arr(image)
     if a.dtype == out_np:

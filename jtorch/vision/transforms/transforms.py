@@ -17,6 +17,7 @@ import numpy as np
 from ...utils.data._utils import _generator, numpy_rng, numpy_rng_at
 from . import functional as F
 from .functional import InterpolationMode, _interp
+from ...utils.data._utils import host_tensor, tensor_numpy
 
 
 __all__ = [
@@ -127,7 +128,6 @@ class ConvertImageDtype:
         kind, a = state
         if kind != "tensor":
             return None
-        from ...utils.data._utils import host_tensor, tensor_numpy
         return "tensor", tensor_numpy(F.convert_image_dtype(host_tensor(a), self.dtype))
 
 

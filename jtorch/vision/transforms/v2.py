@@ -3,14 +3,14 @@ from . import functional as functional
 from .transforms import *  # noqa: F401,F403  the v1 classes are the v2 image transforms
 from .transforms import Compose, ConvertImageDtype, PILToTensor  # noqa: F401
 from .functional import InterpolationMode as InterpolationMode  # noqa: F401
+import numpy as np
+from ...utils.data._utils import host_tensor
 
 
 class ToImage(PILToTensor):
     """PIL image or HWC ndarray -> CHW tensor, dtype kept (uint8 stays uint8)."""
 
     def __call__(self, pic):
-        import numpy as np
-        from ...utils.data._utils import host_tensor
         if isinstance(pic, np.ndarray):
             return host_tensor(np.ascontiguousarray((pic[:, :, None] if pic.ndim == 2 else pic).transpose(2, 0, 1)))
         if functional._is_tensor(pic):

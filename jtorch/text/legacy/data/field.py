@@ -8,6 +8,7 @@ from ...data.utils import get_tokenizer
 from ..vocab import Vocab
 from .dataset import Dataset
 from .pipeline import Pipeline
+from ...._ops.creation import tensor
 
 
 def _as_dtype(dtype):
@@ -19,7 +20,6 @@ def _as_dtype(dtype):
 
 def _to_tensor(arr, dtype, device):
     """One host -> device transfer of a whole (already padded) batch."""
-    from ...._ops.creation import tensor
     return tensor(np.asarray(arr, dtype=dtype.np), dtype=dtype, device=device)
 
 

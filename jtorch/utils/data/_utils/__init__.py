@@ -9,6 +9,8 @@ import numpy as np
 
 from ...._dtype import from_np as _from_np
 from ...._engine.graph import Lazy as _Lazy
+from ...._tensor import Tensor
+from ...._ops.random import default_generator
 
 # Set in worker processes; read by get_worker_info().
 _worker_info = None
@@ -16,7 +18,6 @@ _worker_info = None
 
 def host_tensor(arr):
     """A concrete jtorch Tensor holding the numpy array `arr` (no JAX call)."""
-    from ...._tensor import Tensor
     arr = np.asarray(arr)
     if not arr.flags.c_contiguous:
         arr = np.ascontiguousarray(arr)
@@ -55,5 +56,4 @@ def numpy_rng_at(generator, counter):
 
 
 def _generator(generator):
-    from ...._ops.random import default_generator
     return default_generator if generator is None else generator

@@ -10,6 +10,8 @@ import re
 import numpy as np
 
 from . import tensor_numpy, to_tensor
+from ...._tensor import Tensor
+from ...._ops.movement import stack
 
 np_str_obj_array_pattern = re.compile(r"[SaUO]")
 
@@ -18,7 +20,6 @@ default_collate_err_msg_format = (
 
 
 def _Tensor():
-    from ...._tensor import Tensor
     return Tensor
 
 
@@ -29,11 +30,9 @@ def _stack_tensors(batch):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shapes[0])} at entry 0 "
                                f"and {list(s)} at entry {i}")
     if any(t.requires_grad for t in batch):
-        from ...._ops.movement import stack
         return stack(batch, 0)
     dts = {t.dtype for t in batch}
     if len(dts) > 1:
-        from ...._ops.movement import stack
         return stack(batch, 0)
     return to_tensor(np.stack([tensor_numpy(t) for t in batch]))
 

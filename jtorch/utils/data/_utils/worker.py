@@ -10,6 +10,7 @@ import numpy as np
 
 from . import collate as _collate
 from .. import _utils
+from ...._ops.random import default_generator
 
 
 class WorkerInfo:
@@ -122,7 +123,6 @@ def worker_loop(kind_iterable, dataset, index_queue, data_queue, done_event, aut
         seed = base_seed + worker_id
         random.seed(seed)
         np.random.seed(seed % 2 ** 32)
-        from ...._ops.random import default_generator
         default_generator.manual_seed(seed)  # plain integers: no JAX
         _utils._worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
         init_exception = None
