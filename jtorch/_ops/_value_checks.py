@@ -6,7 +6,8 @@ graph and computes, inside the same compiled program as everything else, an int6
 sync computes it with the other live tensors; `raise_failed` runs after each sync and raises
 the error of the first failed check, recorded in program order, in torch's words.
 
-Loaded only while the mode is on, so the ordinary path pays nothing but a `None` test.
+Used only while the mode is on (`_checks.device` is this module then, else None), so the
+ordinary path pays nothing but a `None` test on a pending value.
 """
 import threading
 

@@ -35,6 +35,10 @@ CASES = {
     "casts": lambda: jtorch.stack([_x().clamp(-1, 2), _x().to(jtorch.int32).float(), _x().half().float()]),
     "where and softmax": lambda: jtorch.where(_x() > 0, _x(), -_x()).softmax(1),
     "pooling": lambda: jtorch.cat([F.max_pool2d(_x()[None, None], 2).flatten(), F.avg_pool2d(_x()[None, None], 2).flatten()]),
+    "pooling, odd sizes": lambda: jtorch.cat([
+        F.max_pool2d(jtorch.arange(35.0).reshape(1, 1, 5, 7) - 9, 2).flatten(),  # tiles; last row/column cut
+        F.avg_pool2d(jtorch.arange(35.0).reshape(1, 1, 5, 7), 3, padding=1).flatten(),  # tiles of a padded input
+        F.max_pool1d(jtorch.arange(6.0).reshape(1, 1, 6).flip(-1), 2, stride=1).flatten()]),  # overlapping
     "conv": lambda: jtorch.cat([F.conv2d(_x()[None, None], jtorch.arange(6.0).reshape(1, 1, 2, 3), padding=1).flatten(),
                                 F.conv2d(jtorch.arange(32.0).reshape(1, 2, 4, 4), jtorch.ones(4, 1, 3, 3), stride=2,
                                          groups=2, dilation=1).flatten(),
@@ -60,6 +64,13 @@ def test_host_eval_matches_xla(name, monkeypatch):
         return run, new
 
     monkeypatch.setattr(program, "executable", capture)
+    if hasattr(program, "run_op_by_op"):  # the engine may run a one-off program op by op, uncompiled
+        plain = program.run_op_by_op
+
+        def capture_op_by_op(prog, leaves):
+            seen.append((prog, leaves))
+            return plain(prog, leaves)
+        monkeypatch.setattr(program, "run_op_by_op", capture_op_by_op)
     jtorch.manual_seed(0)
     expected = CASES[name]().numpy()
     prog, leaves = seen[-1]

@@ -49,7 +49,7 @@ def _expected():
     return [[(1 + 2 * i) * 1.5 + 2.0, 3 if i else 0] for i in range(6)]  # sum(x[1:] / 2) + 2, argmax
 
 
-@pytest.mark.parametrize("context", [None, "spawn"])
+@pytest.mark.parametrize("context", [None, "spawn", "forkserver"])
 def test_workers_running_jtorch_ops(context):
     # the parent runs JAX before the workers start: a forked worker inherits a started XLA runtime
     rc, out = _run(f"""
@@ -61,6 +61,25 @@ def test_workers_running_jtorch_ops(context):
     assert rc == 0, out
     rows = eval(out.split("ROWS", 1)[1].strip().splitlines()[0])
     assert np.allclose(np.array(rows), np.array(_expected()))
+
+
+@pytest.mark.parametrize("context", ["spawn", "forkserver"])
+def test_persistent_fresh_workers_serve_two_epochs_and_exit(context):
+    # workers started fresh keep running between epochs; the interpreter then exits with them
+    # still alive (no explicit shutdown), which must neither hang nor fail
+    rc, out = _run(f"""
+        jtorch.ones(2).sum().item()
+        dl = DataLoader(Ops(), batch_size=2, num_workers=2, multiprocessing_context={context!r}, timeout=240,
+                        persistent_workers=True, prefetch_factor=1)
+        for epoch in range(2):
+            rows = [[s, int(a)] for b in dl for s, a in zip(b[0].tolist(), b[1].tolist())]
+            print("ROWS", rows)
+        print("workers", len(dl._iterator._workers), all(w.is_alive() for w in dl._iterator._workers))
+    """, timeout=360)
+    assert rc == 0, out
+    epochs = [eval(part.strip().splitlines()[0]) for part in out.split("ROWS")[1:]]
+    assert len(epochs) == 2 and all(np.allclose(np.array(e), np.array(_expected())) for e in epochs)
+    assert "workers 2 True" in out
 
 
 def test_failed_iterator_start_exits():

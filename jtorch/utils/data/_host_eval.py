@@ -267,8 +267,13 @@ def _reduce_window(fn, pad_value):
         if any(d != 1 for d in tuple(base_dilation) + tuple(window_dilation)):
             raise HostEvalError("reduce_window with dilation")
         x = np.asarray(x)
-        fill = pad_value(x.dtype)
-        x = np.pad(x, list(padding), constant_values=fill)
+        if any(lo or hi for lo, hi in padding):
+            x = np.pad(x, list(padding), constant_values=pad_value(x.dtype))
+        if tuple(window_dimensions) == tuple(window_strides):  # tiling windows (pools): reshape, one reduction
+            out = [n // w for n, w in zip(x.shape, window_dimensions)]
+            tiles = x[tuple(slice(0, o * w) for o, w in zip(out, window_dimensions))]
+            tiles = tiles.reshape([v for o, w in zip(out, window_dimensions) for v in (o, w)])
+            return fn(tiles, axis=tuple(range(1, 2 * x.ndim, 2))).astype(x.dtype)
         win = np.lib.stride_tricks.sliding_window_view(x, window_dimensions)
         win = win[tuple(slice(None, None, s) for s in window_strides)]
         return fn(win, axis=tuple(range(x.ndim, 2 * x.ndim))).astype(x.dtype)
@@ -543,7 +548,8 @@ def _as_aval(value, aval):
 
 _state = {"jax_ok": True}
 _op_traces = {}    # (op, static args, input kinds) -> (jaxpr, output tree)
-_needs_xla = set()  # programs with a primitive numpy lacks here (fresh workers compile them)
+_needs_xla = set()  # programs fresh workers compile: a primitive numpy lacks here, or a program that recurs
+_seen = set()      # programs a fresh worker has met once (evaluated with numpy: no compile for a one-off)
 
 
 def _kind(v):
@@ -581,21 +587,36 @@ def _run_program(prog, args):
 
 def _host_executable(prog, donate=()):
     def run(*leaves):
-        if prog not in _needs_xla:
-            args = [np.asarray(a) if isinstance(a, jax.Array) else a for a in leaves]
-            try:
-                with np.errstate(all="ignore"):
-                    return _run_program(prog, args)
-            except HostEvalError as e:
-                if not _state["jax_ok"]:
-                    raise RuntimeError(
-                        f"jtorch cannot compute the op {e} inside a DataLoader worker forked after JAX started "
-                        "(XLA does not survive fork). Pass multiprocessing_context='spawn' or 'forkserver' to "
-                        "the DataLoader.") from None
-                _needs_xla.add(prog)
-        fn, _ = _ORIGINAL_EXECUTABLE(prog, ())
-        return [np.asarray(v) for v in fn(*leaves)]
+        return _run_on_host(prog, leaves)
     return run, None  # never a new compiled program: nothing to count or note
+
+
+def _run_on_host(prog, leaves):
+    """The outputs of `prog` on `leaves`: numpy op by op, or (fresh workers) XLA where that pays."""
+    if prog not in _needs_xla and _state["jax_ok"]:
+        # a fresh worker can use XLA: a program met again (the next batch of the same shapes) is worth
+        # compiling, as one fused program runs a batch many times faster than numpy op by op
+        if prog in _seen:
+            _needs_xla.add(prog)
+            _seen.discard(prog)
+        else:
+            if len(_seen) >= 1024:  # bounded: shapes that never repeat would otherwise pile up here
+                _seen.clear()
+            _seen.add(prog)
+    if prog not in _needs_xla:
+        args = [np.asarray(a) if isinstance(a, jax.Array) else a for a in leaves]
+        try:
+            with np.errstate(all="ignore"):
+                return _run_program(prog, args)
+        except HostEvalError as e:
+            if not _state["jax_ok"]:
+                raise RuntimeError(
+                    f"jtorch cannot compute the op {e} inside a DataLoader worker forked after JAX started "
+                    "(XLA does not survive fork). Pass multiprocessing_context='spawn' or 'forkserver' to "
+                    "the DataLoader.") from None
+            _needs_xla.add(prog)
+    fn, _ = _ORIGINAL_EXECUTABLE(prog, ())
+    return [np.asarray(v) for v in fn(*leaves)]
 
 
 _ORIGINAL_EXECUTABLE = _program.executable
@@ -614,6 +635,8 @@ def install(jax_ok):
     modes.get().live.clear()
     _state["jax_ok"] = jax_ok
     _program.executable = _host_executable
+    if hasattr(_program, "run_op_by_op"):  # the engine's uncompiled path for one-off programs: numpy too
+        _program.run_op_by_op = _run_on_host
     creation.keep_on_host = True
     if not jax_ok:
         # any jax call that would lower or compile now raises instead of waiting forever; programs

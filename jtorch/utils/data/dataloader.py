@@ -283,6 +283,12 @@ def _jax_survives(ctx):
     return not xla_bridge.backends_are_initialized()
 
 
+def _defer_to_main():
+    """Whether workers leave their pending jtorch values to this process (worker.defer): when its
+    JAX runs on CPU, where one compiled program per batch costs less than the workers' numpy."""
+    return xla_bridge.backends_are_initialized() and jax.default_backend() == "cpu"
+
+
 def _worker_main(jax_ok, *args):
     from . import _host_eval
     _host_eval.install(jax_ok)
@@ -335,6 +341,7 @@ class _MultiProcessingIter(_BaseIter):
                 gc.unfreeze()
 
     def _fork_or_spawn(self, ctx, loader, jax_ok):
+        defer = _defer_to_main()
         with warnings.catch_warnings():
             # JAX warns on every fork; forked workers never run XLA (see _host_eval)
             warnings.filterwarnings("ignore", message=r".*os\.fork\(\) was called.*")
@@ -345,7 +352,7 @@ class _MultiProcessingIter(_BaseIter):
                 w = ctx.Process(target=_worker_main, daemon=True, args=(
                     jax_ok, self._is_iterable, self._dataset, iq, self._worker_result_queue,
                     self._workers_done_event, self._auto_collation, self._collate_fn, self._drop_last,
-                    self._base_seed, loader.worker_init_fn, i, self._num_workers))
+                    self._base_seed, loader.worker_init_fn, i, self._num_workers, defer))
                 self._index_queues.append(iq)
                 w.start()
                 self._workers.append(w)
@@ -427,7 +434,7 @@ class _MultiProcessingIter(_BaseIter):
                 self._rcvd_idx += 1
                 return self._process(data)
             idx, data = self._get_data()
-            data = pickle.loads(data)  # workers send pickled bytes (see worker._dumps)
+            data = _worker.finish(pickle.loads(data))  # workers send pickled bytes (see worker._dumps)
             self._tasks_outstanding -= 1
             if isinstance(data, _worker._IterableDatasetStopIteration):
                 self._workers_status[data.worker_id] = False

@@ -14,6 +14,9 @@ from ...._ops.random import default_generator
 
 # Set in worker processes; read by get_worker_info().
 _worker_info = None
+# Set in workers whose pending jtorch values the main process computes (worker.defer): collation
+# then stacks pending items lazily instead of computing each one here.
+defer_pending = False
 
 
 def host_tensor(arr):

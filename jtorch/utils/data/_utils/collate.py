@@ -10,6 +10,7 @@ import re
 import numpy as np
 
 from . import tensor_numpy, to_tensor
+from .. import _utils
 from ...._tensor import Tensor
 from ...._ops.movement import stack
 
@@ -32,7 +33,7 @@ def _stack_tensors(batch):
     if any(t.requires_grad for t in batch):
         return stack(batch, 0)
     dts = {t.dtype for t in batch}
-    if len(dts) > 1:
+    if len(dts) > 1 or (_utils.defer_pending and any(t._fresh_lazy().value is None for t in batch)):
         return stack(batch, 0)
     return to_tensor(np.stack([tensor_numpy(t) for t in batch]))
 

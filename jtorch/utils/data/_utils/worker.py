@@ -1,15 +1,20 @@
 """The worker process loop. Workers run dataset reads, transforms and collation in numpy and
 return host tensors; they never call JAX (it is not fork-safe)."""
+import collections
 import pickle
 import queue
 import random
 import sys
 import traceback
 
+import jax
 import numpy as np
 
 from . import collate as _collate
 from .. import _utils
+from ...._engine import program
+from ...._ops.creation import _rebuild
+from ...._tensor import Tensor
 from ...._ops.random import default_generator
 
 
@@ -107,6 +112,96 @@ def fetch(dataset, kind_iterable, dataset_iter, auto_collation, collate_fn, drop
     return collate_fn(data)
 
 
+class _Slot:
+    """Stands for the i-th pending tensor of a deferred batch (see defer)."""
+
+    __slots__ = ("i", "cls")
+
+    def __init__(self, i, cls):
+        self.i, self.cls = i, cls
+
+    def __reduce__(self):
+        return _Slot, (self.i, self.cls)
+
+
+class PendingBatch:
+    """A batch whose jtorch values a worker recorded but did not compute: its structure with
+    `_Slot`s, and the program (op entries, leaf shapes and dtypes, outputs) with its leaf values.
+
+    A worker evaluates programs with numpy, op by op; the main process runs one compiled XLA
+    program per batch structure instead, which costs far less CPU than the numpy evaluation did
+    (the same program a batch made in the main process would run). Only when the main process's
+    JAX runs on CPU: the results stay host tensors there, as torch's loader gives CPU tensors."""
+
+    __slots__ = ("data", "avals", "code", "outputs", "leaves")
+
+    def __init__(self, data, avals, code, outputs, leaves):
+        self.data, self.avals, self.code, self.outputs, self.leaves = data, avals, code, outputs, leaves
+
+    def __reduce__(self):
+        return PendingBatch, (self.data, self.avals, self.code, self.outputs, self.leaves)
+
+
+def defer(data):
+    """`data` with its pending tensors left to the main process (a PendingBatch), or `data` itself
+    when nothing is pending. Tensors that need gradients, and containers other than tuples, lists
+    and dicts, are computed here as before."""
+    pending = []
+
+    def walk(x):
+        if isinstance(x, Tensor):
+            lz = x._fresh_lazy()
+            if lz.value is None and lz.grad_fn is None and not lz.requires_grad:
+                pending.append(lz)
+                return _Slot(len(pending) - 1, type(x))
+            return x
+        kind = type(x)
+        if kind in (dict, collections.OrderedDict):
+            return kind((k, walk(v)) for k, v in x.items())
+        if kind in (list, tuple):
+            return kind(walk(v) for v in x)
+        if isinstance(x, tuple) and hasattr(x, "_fields") and type(x).__new__ is not tuple.__new__:
+            return kind(*(walk(v) for v in x))  # a namedtuple
+        return x
+
+    out = walk(data)
+    if not pending:
+        return data
+    prog, leaves, _ = program.build(pending)
+    values = [np.asarray(lz.value) if isinstance(lz.value, jax.Array) else lz.value for lz in leaves]
+    return PendingBatch(out, prog.leaf_avals, prog.code, prog.outputs, values)
+
+
+def finish(data):
+    """In the main process: compute a PendingBatch with one compiled program; other data as it is."""
+    if not isinstance(data, PendingBatch):
+        return data
+    prog = program.Program(data.avals, data.code, data.outputs)  # hashed here: op identities differ by process
+    fn, _ = program.executable(prog)
+    values = [_rebuild(Tensor, np.asarray(v), False, True) for v in fn(*data.leaves)]
+
+    def fill(x):
+        if isinstance(x, _Slot):
+            t = values[x.i]
+            return t if x.cls is Tensor else t.as_subclass(x.cls)
+        kind = type(x)
+        if kind in (dict, collections.OrderedDict):
+            return kind((k, fill(v)) for k, v in x.items())
+        if kind in (list, tuple):
+            return kind(fill(v) for v in x)
+        if isinstance(x, tuple) and hasattr(x, "_fields"):
+            return kind(*(fill(v) for v in x))
+        return x
+    return fill(data.data)
+
+
+def _deferred(data, worker_id):
+    try:
+        return defer(data)
+    except Exception:
+        return ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
+
+
 def _dumps(data, worker_id):
     """Pickle here, not in the queue's feeder thread, so an unpicklable batch becomes an error
     in the main process instead of a silent hang."""
@@ -118,12 +213,13 @@ def _dumps(data, worker_id):
 
 
 def worker_loop(kind_iterable, dataset, index_queue, data_queue, done_event, auto_collation, collate_fn,
-                drop_last, base_seed, init_fn, worker_id, num_workers):
+                drop_last, base_seed, init_fn, worker_id, num_workers, defer_to_main=False):
     try:
         seed = base_seed + worker_id
         random.seed(seed)
         np.random.seed(seed % 2 ** 32)
         default_generator.manual_seed(seed)  # plain integers: no JAX
+        _utils.defer_pending = defer_to_main
         _utils._worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
         init_exception = None
         try:
@@ -164,6 +260,9 @@ def worker_loop(kind_iterable, dataset, index_queue, data_queue, done_event, aut
                         data = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
                 except Exception:
                     data = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {worker_id}")
+                else:
+                    if defer_to_main:
+                        data = _deferred(data, worker_id)
             data_queue.put((idx, _dumps(data, worker_id)))
     except KeyboardInterrupt:
         pass
