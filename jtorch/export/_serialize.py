@@ -156,6 +156,7 @@ def _program_json(ep):
         "inputs": [{"kind": s.kind.name, "arg": _arg_json(s.arg), "target": s.target, "persistent": s.persistent}
                    for s in sig.input_specs],
         "outputs": [{"kind": s.kind.name, "arg": _arg_json(s.arg), "target": s.target} for s in sig.output_specs],
+        "guards": {k: [list(shape), list(dyn)] for k, (shape, dyn) in getattr(ep, "_guards", {}).items()},
         "call": {"inputs": [_arg_json(a) for a in call.inputs], "outputs": [_arg_json(a) for a in call.outputs],
                  "in_spec": _pytree.treespec_dumps(call.in_spec), "out_spec": _pytree.treespec_dumps(call.out_spec)},
     }
@@ -223,5 +224,8 @@ def load(f, *, extra_files=None, expected_opset_version=None):
     call = data["call"]
     call_sig = ModuleCallSignature([_arg_from(a) for a in call["inputs"]], [_arg_from(a) for a in call["outputs"]],
                                    _pytree.treespec_loads(call["in_spec"]), _pytree.treespec_loads(call["out_spec"]))
-    return ExportedProgram({}, graph, ExportGraphSignature(specs, outs), state_dict, {},
-                           [ModuleCallEntry("", call_sig)], constants=constants)
+    ep = ExportedProgram({}, graph, ExportGraphSignature(specs, outs), state_dict, {},
+                         [ModuleCallEntry("", call_sig)], constants=constants)
+    ep._guards = {k: (tuple(int(x) for x in shape), [int(d) for d in dyn])
+                  for k, (shape, dyn) in data.get("guards", {}).items()}
+    return ep

@@ -25,6 +25,9 @@ _CONCRETE_METHODS = frozenset(("dim", "size", "numel", "nelement", "stride", "is
                                "storage_offset", "has_names"))
 
 
+_SIZE_READS = frozenset(("shape", "size", "numel", "nelement", "stride"))
+
+
 class _DataDependent(RuntimeError):
     pass
 
@@ -38,6 +41,8 @@ class ValueProxy(Proxy):
 
     def __getattr__(self, k):
         if isinstance(self.value, Tensor) and (k in _CONCRETE_ATTRS or k in _CONCRETE_METHODS):
+            if k in _SIZE_READS:
+                self.tracer.sizes_read = True
             return getattr(self.value, k)
         return super().__getattr__(k)
 
@@ -47,6 +52,7 @@ class ValueProxy(Proxy):
                              "branch depend on shapes)")
 
     def __len__(self):
+        self.tracer.sizes_read = True
         return len(self.value)
 
     def __iter__(self):
@@ -94,6 +100,8 @@ class ExportTracer(Tracer):
         self.constants = {}          # name -> tensor: tensors the program uses that no module attribute holds
         self.input_names = []        # placeholder names, in the order of the flattened example inputs
         self.user_input_leaves = []  # for each flattened input leaf: placeholder name, or None for a constant
+        self.sizes_read = False      # the program read a size: the graph holds it as a constant
+        self.top_level = {}          # placeholder name -> the argument name of a tensor passed on its own
 
     def is_leaf_module(self, m, module_qualified_name):
         return False
@@ -189,6 +197,8 @@ class ExportTracer(Tracer):
                     name = base if single else f"{base}_{i}"
                     node = self.create_node("placeholder", name, (), {}, name=name)
                     self.input_names.append(node.name)
+                    if single:
+                        self.top_level[node.name] = base
                     self.user_input_leaves.append(node.name)
                     out.append(ValueProxy(node, self, leaf))
                 else:

@@ -105,18 +105,31 @@ def refine_dynamic_shapes_from_suggested_fixes(msg, dynamic_shapes):
     return dynamic_shapes
 
 
-def _check_dynamic_shapes(dynamic_shapes, flat_inputs):
-    """Check Dim ranges against the example inputs (a dict or sequence matching the inputs' order)."""
+def _dynamic_dims(dynamic_shapes, names, values):
+    """{input name: set of dims declared dynamic} for the top-level tensor inputs (`names` and `values` in
+    argument order); Dim ranges are checked against the example sizes."""
     if dynamic_shapes is None:
-        return
-    specs = list(dynamic_shapes.values()) if isinstance(dynamic_shapes, dict) else list(dynamic_shapes)
-    for i, (spec, value) in enumerate(zip(specs, flat_inputs)):
+        return {}
+    if isinstance(dynamic_shapes, dict):
+        unknown = set(dynamic_shapes) - set(names)
+        if unknown:
+            raise ValueError(f"When `dynamic_shapes` is specified as a dict, its top-level keys must be the arg "
+                             f"names {names} of `inputs`, but here they are {sorted(dynamic_shapes)}.")
+        specs = [dynamic_shapes.get(n) for n in names]
+    else:
+        specs = list(dynamic_shapes)
+    out = {}
+    for name, spec, value in zip(names, specs, values):
         if spec is None or not hasattr(value, "shape"):
             continue
         items = spec.items() if isinstance(spec, dict) else enumerate(spec)
         for d, dim in items:
+            if dim is None or dim is Dim.STATIC:
+                continue
+            if d >= len(value.shape):
+                raise ValueError(f"Dynamic shape spec names dimension {d} of input {name}, which has only "
+                                 f"{len(value.shape)} dimensions")
             if isinstance(dim, Dim):
-                if d >= len(value.shape):
-                    raise ValueError(f"Dynamic shape spec names dimension {d} of input {i}, which has only "
-                                     f"{len(value.shape)} dimensions")
-                dim._check(value.shape[d], f"inputs[{i}].shape[{d}]")
+                dim._check(value.shape[d], f"{name}.shape[{d}]")
+            out.setdefault(name, set()).add(d)
+    return out

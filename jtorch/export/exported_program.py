@@ -6,6 +6,7 @@ order: parameters, buffers, constants, user inputs. `module()` puts them back as
 """
 import copy
 import dataclasses
+import inspect
 from typing import Optional
 
 from ..fx.graph import Graph
@@ -13,7 +14,7 @@ from ..fx.graph_module import GraphModule
 from ..nn.modules.module import Module
 from ..utils import _pytree
 from ._trace import ExportTracer
-from .dynamic_shapes import _check_dynamic_shapes
+from .dynamic_shapes import _dynamic_dims
 from .graph_signature import (
     ConstantArgument, ExportGraphSignature, InputKind, InputSpec, OutputKind, OutputSpec, TensorArgument,
 )
@@ -145,9 +146,11 @@ class ExportedProgram:
 
     def run_decompositions(self, decomp_table=None, decompose_custom_triton_ops=False):
         """A copy of the program: its graph already calls only functions jtorch lowers directly."""
-        return ExportedProgram(self._graph_module, copy.deepcopy(self.graph), copy.deepcopy(self._graph_signature),
-                               self._state_dict, self._range_constraints, self._module_call_graph,
-                               self._example_inputs, self._constants)
+        ep = ExportedProgram(self._graph_module, copy.deepcopy(self.graph), copy.deepcopy(self._graph_signature),
+                             self._state_dict, self._range_constraints, self._module_call_graph,
+                             self._example_inputs, self._constants)
+        ep._guards = dict(getattr(self, "_guards", {}))
+        return ep
 
     def module(self, *, check_guards=True):
         """A Module running the program with its parameters and buffers as attributes (a GraphModule)."""
@@ -179,7 +182,7 @@ class ExportedProgram:
                 value = root[s.target]
                 delattr(holder, leaf)
                 holder.register_buffer(leaf, value, persistent=bool(s.persistent))
-        _bind_pytree_calling(gm, self._module_call_graph[0].signature)
+        _bind_pytree_calling(gm, self._module_call_graph[0].signature, getattr(self, "_guards", {}))
         return gm
 
     def __str__(self):
@@ -191,8 +194,9 @@ class ExportedProgram:
         return str(self)
 
 
-def _bind_pytree_calling(gm, signature):
-    """Make gm callable like the exported module: inputs flattened as at export, outputs rebuilt."""
+def _bind_pytree_calling(gm, signature, guards):
+    """Make gm callable like the exported module: inputs flattened as at export (their sizes checked
+    against the example's where not declared dynamic), outputs rebuilt."""
     flat_forward = type(gm).forward
     in_spec, out_spec = signature.in_spec, signature.out_spec
     leaf_is_input = [not isinstance(a, ConstantArgument) for a in signature.inputs]
@@ -203,6 +207,16 @@ def _bind_pytree_calling(gm, signature):
             raise ValueError(f"Trying to flatten user inputs with exported input tree spec: \n{in_spec}\n"
                              f"but actually got inputs with tree spec of: \n{spec}.\n")
         flat = [leaf for leaf, is_input in zip(leaves, leaf_is_input) if is_input]
+        for arg, value in zip((a for a, i in zip(signature.inputs, leaf_is_input) if i), flat):
+            guard = guards.get(arg.name)
+            if guard is not None and hasattr(value, "shape"):
+                shape, dynamic = guard
+                got = tuple(value.shape)
+                if len(got) != len(shape):
+                    raise AssertionError(f"Guard failed: {arg.name}.dim() == {len(shape)}")
+                for d, (want, have) in enumerate(zip(shape, got)):
+                    if want != have and d not in dynamic:
+                        raise AssertionError(f"Guard failed: {arg.name}.size()[{d}] == {want}")
         out = flat_forward(self, *flat)
         return _pytree.tree_unflatten(list(out), out_spec)
     type(gm).forward = forward
@@ -218,9 +232,15 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
         raise ValueError(f"Expecting `args` to be a tuple of example positional inputs, got {type(args)}")
     kwargs = dict(kwargs or {})
     flat_inputs, in_spec = _pytree.tree_flatten((args, kwargs))
-    _check_dynamic_shapes(dynamic_shapes, list(args) + list(kwargs.values()))
+    names = _argument_names(mod, args, kwargs)
+    dynamic = _dynamic_dims(dynamic_shapes, names, list(args) + list(kwargs.values()))
     tracer = ExportTracer(args, kwargs)
     traced = tracer.trace(mod)
+    if dynamic and tracer.sizes_read:
+        dims = ", ".join(f"{n}.shape[{d}]" for n, ds in dynamic.items() for d in sorted(ds))
+        raise ValueError(f"Constraints violated ({dims})! jtorch's export keeps every size the program reads as a "
+                         "constant of the graph, and this program reads tensor sizes, so those dimensions cannot "
+                         "stay dynamic: export without dynamic_shapes (one program per input size)")
 
     # outputs: one flat tuple, the structure kept aside
     out_node = traced.output_node()
@@ -280,6 +300,18 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
     signature = ExportGraphSignature(specs, out_specs)
     call_sig = ModuleCallSignature(user_args, [s.arg for s in out_specs], in_spec, out_spec,
                                    forward_arg_names=None)
-    return ExportedProgram(mod, graph, signature, state_dict, {}, [ModuleCallEntry("", call_sig)],
-                           example_inputs=(args, kwargs), constants=constants)
+    ep = ExportedProgram(mod, graph, signature, state_dict, {}, [ModuleCallEntry("", call_sig)],
+                         example_inputs=(args, kwargs), constants=constants)
+    # what module() checks of its inputs: the example sizes, except dimensions declared dynamic
+    values = dict(zip(names, list(args) + list(kwargs.values())))
+    ep._guards = {node: (tuple(values[arg].shape), sorted(dynamic.get(arg, ())))
+                  for node, arg in tracer.top_level.items() if arg in values}
+    return ep
+
+
+def _argument_names(mod, args, kwargs):
+    """The forward parameter each example argument is passed to (extra positionals: args_<i>)."""
+    params = [p for p in inspect.signature(mod.forward).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return [params[i].name if i < len(params) else f"args_{i - len(params)}" for i in range(len(args))] + list(kwargs)
 

@@ -1,5 +1,6 @@
 """torch.export against real torch.export: the exported program computes what the module computes,
 lists the same parameters and buffers, survives save/load, and refuses what torch refuses."""
+import functools
 import io
 import zipfile
 
@@ -156,17 +157,31 @@ def test_data_dependent_branch_is_refused():
         jexport.export(Branch(), (jtorch.ones(2),))
 
 
-def test_shapes_read_by_the_program_and_dims():
-    class View(jtorch.nn.Module):
+def _view(T):
+    class View(T.nn.Module):
         def forward(self, x):
             return x.view(x.size(0), -1) * x.dim()
+    return View()
 
-    batch = jexport.Dim("batch", min=1, max=8)
-    ep = jexport.export(View(), (jtorch.ones(2, 3, 4),), dynamic_shapes={"x": {0: batch}})
+
+def test_sizes_are_guarded_and_dims_checked():
+    View = functools.partial(_view, jtorch)
+    ep = jexport.export(View(), (jtorch.ones(2, 3, 4),))
     assert ep.module()(jtorch.ones(2, 3, 4)).shape == (2, 12)
-    assert all(n.target != "size" for n in ep.graph.nodes)  # sizes read are constants of the graph
+    assert all(n.target != "size" for n in ep.graph.nodes)  # sizes read are constants of the graph...
+    for E, T in ((texport, torch), (jexport, jtorch)):  # ...so a call at another size is refused, as torch does
+        with pytest.raises(AssertionError, match=r"Guard failed: x.size\(\)\[0\] == 2"):
+            E.export(_view(T), (T.ones(2, 3, 4),)).module()(T.ones(4, 3, 4))
+    batch = jexport.Dim("batch", min=1, max=8)
+    with pytest.raises(ValueError, match=r"Constraints violated \(x.shape\[0\]\)"):
+        jexport.export(View(), (jtorch.ones(2, 3, 4),), dynamic_shapes={"x": {0: batch}})
     with pytest.raises(ValueError, match="batch"):
-        jexport.export(View(), (jtorch.ones(9, 3, 4),), dynamic_shapes={"x": {0: batch}})
+        jexport.export(jtorch.nn.ReLU(), (jtorch.ones(9, 3),), dynamic_shapes={"input": {0: batch}})
+    # a program that reads no size runs at any size of a dynamic dimension
+    relu = jexport.export(jtorch.nn.ReLU(), (jtorch.ones(2, 3),), dynamic_shapes={"input": {0: batch}}).module()
+    assert relu(-jtorch.ones(5, 3)).tolist() == [[0.0] * 3] * 5
+    with pytest.raises(AssertionError, match="Guard failed"):
+        relu(jtorch.ones(5, 4))
     a, b = jexport.dims("a", "b", min=2)
     assert (a.__name__, a.min, b.__name__) == ("a", 2, "b")
 
