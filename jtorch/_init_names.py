@@ -6,7 +6,7 @@ from ._dtype import bfloat16 as _bfloat16, float16 as _float16
 import importlib
 from ._device import device as _device, get_default_device
 import numpy as np
-from ._dtype import to_dtype
+from ._dtype import from_tensor_type_name, to_dtype
 from ._ops.creation import from_numpy
 import warnings
 from ._config import DoubleTensor, FloatTensor, HalfTensor, BFloat16Tensor
@@ -240,12 +240,16 @@ def set_default_tensor_type(t, /):
     warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
                   "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
                   stacklevel=2)
-    names = {"torch.FloatTensor": float32, "torch.DoubleTensor": float64, "torch.HalfTensor": float16,
-             "torch.BFloat16Tensor": bfloat16, "torch.cuda.FloatTensor": float32,
-             "torch.cuda.DoubleTensor": float64, "torch.cuda.HalfTensor": float16,
-             "torch.cuda.BFloat16Tensor": bfloat16}
     classes = {FloatTensor: float32, DoubleTensor: float64, HalfTensor: float16, BFloat16Tensor: bfloat16}
-    dt = names.get(t) if isinstance(t, str) else classes.get(t)
+    if isinstance(t, str):  # the legacy type names, one table in _dtype ('torch.cuda.X' names the same dtype)
+        try:
+            dt = from_tensor_type_name(t.replace("torch.cuda.", "torch.", 1))
+        except KeyError:
+            dt = None
+        if dt is not None and not dt.is_floating_point:
+            raise TypeError("only floating-point types are supported as the default type")
+    else:
+        dt = classes.get(t)
     if dt is None:
         raise TypeError(f"invalid type: '{t}'" if isinstance(t, str) else "only floating-point types are supported "
                         "as the default type")
