@@ -1,5 +1,6 @@
 """DataLoader workers that run jtorch ops, die, or fail to start: each risky case runs in a
 child interpreter with a timeout, so a hang fails the test instead of blocking the suite."""
+import collections
 import os
 import subprocess
 import sys
@@ -234,3 +235,26 @@ def test_forked_worker_does_not_compute_the_parents_pending_tensors():
     pending = jtorch.ones(7, 13) * 2  # recorded, not computed, when the worker forks
     seen = list(DataLoader(_SeesParentGraph(), batch_size=None, num_workers=1, timeout=60))
     assert seen == [False] and pending._lazy.value is None
+
+
+Pair = collections.namedtuple("Pair", "a b")  # module level: pickled by name
+
+
+def test_deferred_batch_is_computed_by_the_receiving_process_with_the_same_values():
+    # what a worker sends when the main process computes its pending values (worker.defer/finish)
+    import pickle
+    from jtorch.utils.data._utils import worker
+
+    x = jtorch.arange(6.0).reshape(2, 3)
+    data = {"img": (x * 2 + 1).flip(-1), "pair": Pair(x.sum(1), 7), "list": [x.argmax(1), "name"],
+            "done": jtorch.ones(2)}
+    expected = {"img": [[5.0, 3.0, 1.0], [11.0, 9.0, 7.0]], "pair": [3.0, 12.0], "argmax": [2, 2]}
+    sent = pickle.loads(pickle.dumps(worker.defer(data)))
+    assert isinstance(sent, worker.PendingBatch)
+    got = worker.finish(sent)
+    assert got["img"].tolist() == expected["img"]
+    assert isinstance(got["pair"], Pair) and got["pair"].a.tolist() == expected["pair"] and got["pair"].b == 7
+    assert got["list"][0].tolist() == expected["argmax"] and got["list"][1] == "name"
+    assert got["done"].tolist() == [1.0, 1.0]
+    ready = {"ready": jtorch.from_numpy(np.ones(2, np.float32))}
+    assert worker.defer(ready) is ready  # nothing pending: sent as it is
