@@ -150,6 +150,12 @@ from . import _torch_unsupported  # noqa: E402
 # TorchScript classes, typed storages, quantized/sparse/vendor-kernel functions: present, refusing with the reason
 globals().update({_n: getattr(_torch_unsupported, _n) for _n in _torch_unsupported.__all__})
 from .amp import GradScaler as GradScaler  # noqa: E402 - torch.GradScaler is torch.amp.GradScaler
+from ._aten_losses import (  # noqa: E402 - torch.kl_div(input, target, reduction=0): aten's integer reduction
+    binary_cross_entropy_with_logits as binary_cross_entropy_with_logits,
+    cosine_embedding_loss as cosine_embedding_loss, ctc_loss as ctc_loss, hinge_embedding_loss as hinge_embedding_loss,
+    kl_div as kl_div, margin_ranking_loss as margin_ranking_loss, poisson_nll_loss as poisson_nll_loss,
+    triplet_margin_loss as triplet_margin_loss,
+)
 from .library import ops as ops  # noqa: E402
 from .func import vmap as vmap  # noqa: E402 - torch.vmap is torch.func.vmap
 from .amp import autocast as autocast  # noqa: E402

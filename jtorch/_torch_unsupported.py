@@ -7,7 +7,7 @@ completed Future, torch.cond calls the branch its predicate picks, JITException 
 import enum
 
 __all__ = ["Future", "fork", "wait", "cond", "JITException", "FatalError", "AggregationType", "AVG", "SUM",
-           "cudnn_is_acceptable", "qscheme"]
+           "cudnn_is_acceptable", "qscheme", "native_norm"]
 
 
 def _refuse(name, why):
@@ -95,6 +95,8 @@ for _names, _why in ((_SCRIPT_FUNCTIONS, _SCRIPT), (_QUANT_FUNCTIONS, _QUANT), (
                      (_KERNEL_FUNCTIONS, _KERNEL)):
     for _name in _names:
         globals()[_name] = _unusable_function(_name, _why)
+# torch runs native_norm on sparse tensors only (a dense one gets NotImplementedError there too)
+native_norm = _unusable_function("native_norm", _SPARSE, NotImplementedError)
 __all__ += list(_SCRIPT_CLASSES + _STORAGE_CLASSES + _SCRIPT_FUNCTIONS + _QUANT_FUNCTIONS + _SPARSE_FUNCTIONS
                 + _KERNEL_FUNCTIONS)
 del _name, _names, _why

@@ -5,7 +5,7 @@ from . import inplace  # noqa: F401  (Tensor._assign: in-place ops, out= and vie
 from . import movement_more  # noqa: F401  (ravel, rot90, hsplit, copy_, ...: built on movement)
 from . import nn  # noqa: F401,E402  (torch.softmax, torch.conv2d, ... and Tensor.softmax)
 from . import complex, nn_grid, numeric, special, spectral, view_copies, host_loops, linalg_compat, stft  # noqa: F401,E402
-from . import creation_more, elementwise_more, indexing_more, tensor_spellings  # noqa: F401,E402
+from . import creation_more, elementwise_more, indexing_more, tensor_spellings, nn_more, histogram  # noqa: F401,E402
 from .._tensor import Tensor
 from .._engine.tracebacks import trimmed
 

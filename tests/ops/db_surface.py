@@ -34,6 +34,12 @@ def _from_file(m, x, size):
         return m.from_file(f.name, size=size, dtype=x.dtype)
 
 
+def _renormed(m, w, idx):
+    w = w * 1
+    m.embedding_renorm_(w, idx, 1.5, 2.0)
+    return w
+
+
 def _householder(m, a, c, **k):
     g = m.geqrf(a)
     return m.ormqr(g.a, g.tau, c, **k)
@@ -167,4 +173,68 @@ OPS = [
                                                                                       return_complex=True))),
            [S(arr(3, 4, dtype="int64", low=0, high=3).astype("float32"))], grad=False, atol=1e-5),
     OpInfo("from_file", _from_file, [S(arr(6), 4), S(arr(3, dtype="int64"), 3)], grad=False),
+    OpInfo("convolution", lambda m, x, w, b, *a: m.convolution(x, w, b, *a),
+           [S(arr(1, 2, 6), arr(3, 2, 3), arr(3), [1], [1], [1], False, [0], 1),
+            S(arr(1, 2, 5, 5), arr(2, 2, 3, 3), None, [2, 2], [0, 0], [1, 1], True, [1, 1], 1)]),
+    OpInfo("conv_tbc", lambda m, x, w, b, p: m.conv_tbc(x, w, b, p), [S(arr(5, 2, 3), arr(2, 3, 4), arr(4), 1)]),
+    OpInfo("constant_pad_nd", lambda m, x, p, *v: m.constant_pad_nd(x, p, *v),
+           [S(arr(2, 3), [1, 2]), S(arr(2, 3), [1, 1, 0, 2], 2.5)]),
+    OpInfo("max_pool1d_with_indices", lambda m, x, *a: m.max_pool1d_with_indices(x, *a),
+           [S(arr(1, 2, 6), [2]), S(arr(2, 7), [3], [2], [1])]),
+    OpInfo("grid_sampler_2d_3d", lambda m, x, g, y, h: (m.grid_sampler_2d(x, g, 0, 0, False),
+                                                        m.grid_sampler_3d(y, h, 1, 1, True)),
+           [S(arr(1, 2, 4, 4), arr(1, 3, 3, 2, low=-1, high=1), arr(1, 1, 3, 3, 3), arr(1, 2, 2, 2, 3, low=-1,
+                                                                                          high=1))]),
+    OpInfo("native_norms", lambda m, x, w, b: (m.native_layer_norm(x, [5], w, b, 1e-5),
+                                               m.native_group_norm(x.reshape(2, 6, 5), None, None, 2, 6, 5, 3, 1e-5),
+                                               m.native_batch_norm(x.reshape(2, 6, 5), None, None, None, None, True,
+                                                                   0.1, 1e-5),
+                                               m.norm_except_dim(x, 2, 1),
+                                               m.norm_except_dim(x, 2, -1)),
+           [S(arr(4, 3, 5), arr(5), arr(5))], atol=1e-4),
+    OpInfo("native_batch_norm_eval", lambda m, x, rm, rv: m.native_batch_norm(x, None, None, rm, rv, False, 0.1,
+                                                                                1e-5),
+           [S(arr(4, 3), arr(3), arr(3, low=0.5, high=2.0))], grad=False),
+    OpInfo("pdist", lambda m, x, *p: m.pdist(x, *p), [S(arr(4, 3)), S(arr(5, 2), 1.0), S(arr(3, 3), 3.0)],
+           grad_atol=1e-3),
+    OpInfo("embedding_aten", lambda m, w, i, *a: m.embedding(w, i, *a),
+           [S(arr(5, 3), np.array([[0, 4], [1, 1]]), 1), S(arr(5, 3), np.array([3, 0]))]),
+    OpInfo("channel_shuffle_native", lambda m, x: m.native_channel_shuffle(x, 2), [S(arr(1, 4, 3))],
+           grad=False),  # torch has no derivative for native_channel_shuffle
+    OpInfo("rnn_cells", lambda m, x, h, c, wi, wh, bi, bh, gi, gh, ri, rh: (
+        m.lstm_cell(x, (h, c), wi, wh, bi, bh), m.gru_cell(x, h, gi, gh), m.rnn_tanh_cell(x, h, ri, rh),
+        m.rnn_relu_cell(x, h, ri, rh)),
+           [S(arr(2, 3), arr(2, 4), arr(2, 4), arr(16, 3), arr(16, 4), arr(16), arr(16), arr(12, 3), arr(12, 4),
+              arr(4, 3), arr(4, 4))], atol=1e-5),
+    OpInfo("rnn_layers", lambda m, x, h, c, wi, wh, bi, bh, gi, gh: (
+        m.lstm(x, (h, c), [wi, wh, bi, bh], True, 1, 0.0, False, False, False),
+        m.gru(x.transpose(0, 1), h, [gi, gh], False, 1, 0.0, False, False, True),
+        m.rnn_tanh(x, h, [gi[:4], gh[:4]], False, 1, 0.0, False, False, False),
+        m.rnn_relu(x, h, [gi[:4], gh[:4]], False, 1, 0.0, False, False, False)),
+           [S(arr(5, 2, 3), arr(1, 2, 4), arr(1, 2, 4), arr(16, 3), arr(16, 4), arr(16), arr(16), arr(12, 3),
+              arr(12, 4))], atol=1e-5, grad_atol=1e-3),
+    OpInfo("histogram", lambda m, x, *b, **k: m.histogram(x, *b, **k),
+           [S(arr(20)), S(arr(20), 5, range=(-1.0, 1.0)), S(arr(20), 4, density=True),
+            S(arr(8), np.array([-2.0, -0.5, 0.0, 2.0], dtype=np.float32), weight=arr(8, low=0, high=1))],
+           grad=False),
+    OpInfo("histogramdd", lambda m, x, b, **k: m.histogramdd(x, b, **k),
+           [S(arr(10, 2), [2, 3]), S(arr(10, 2), 2, range=[-1.0, 1.0, -2.0, 2.0], density=True),
+            S(arr(6, 2), [np.array([-2.0, 0.0, 2.0], dtype=np.float32), np.array([-2.0, 2.0], dtype=np.float32)])],
+           grad=False),
+    OpInfo("aten_losses", lambda m, x, y, t, s: (
+        m.kl_div(x.log_softmax(-1), y.softmax(-1), 1), m.kl_div(x, y, log_target=True),
+        m.binary_cross_entropy_with_logits(x, t, None, None, 2), m.cosine_embedding_loss(x, y, s, 0.1, 1),
+        m.hinge_embedding_loss(x, s.unsqueeze(-1).expand(3, 4), 1.0, 0), m.margin_ranking_loss(x[:, 0], y[:, 0], s),
+        m.hinge_embedding_loss(x, s.unsqueeze(-1).expand(3, 4)), m.cosine_embedding_loss(x, y, s),
+        m.poisson_nll_loss(x, t, True, False, 1e-8, 1), m.triplet_margin_loss(x, y, x * 2, 1.0, 2.0, 1e-6, True, 2)),
+           [S(arr(3, 4), arr(3, 4), arr(3, 4, low=0, high=1), np.array([1.0, -1.0, 1.0], dtype=np.float32))],
+           atol=1e-5),
+    # the random forms in eval mode (train=False): the input itself; the random draws are tested in
+    # tests/ops/test_surface_ops.py (their streams differ from torch's)
+    OpInfo("dropout_variants_eval", lambda m, x: (
+        m.alpha_dropout(x, 0.5, False), m.feature_dropout(x, 0.5, False), m.feature_alpha_dropout(x, 0.5, False),
+        m.alpha_dropout_(x * 1, 0.5, False), m.feature_dropout_(x * 1, 0.5, False),
+        m.feature_alpha_dropout_(x * 1, 0.5, False), m.native_dropout(x, 0.5, False),
+        m.rrelu(x), m.rrelu_(x * 1, 0.1, 0.3)), [S(arr(2, 3))]),
+    OpInfo("embedding_renorm_", _renormed, [S(arr(5, 3), np.array([1, 3, 1]))], grad=False),
 ]

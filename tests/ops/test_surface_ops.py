@@ -339,3 +339,32 @@ def test_from_file(tmp_path):
     np.arange(6, dtype=np.float32).tofile(path)
     _same(lambda m: m.from_file(str(path), size=4, dtype=m.float32))
     _same_error(lambda m: m.from_file(str(path), size=100, dtype=m.float32))
+
+
+def test_aten_dropouts_rrelu_and_embedding_renorm():
+    for name in ("alpha_dropout", "feature_dropout", "feature_alpha_dropout", "dropout"):
+        _same(lambda m: getattr(m, name)(m.ones(2, 3), 0.5, False))
+        x = jtorch.ones(4, 8)
+        out = getattr(jtorch, name)(x, 0.5, True)
+        assert tuple(out.shape) == (4, 8)
+        y = jtorch.ones(4, 8)
+        assert getattr(jtorch, name + "_")(y, 0.0, True) is y
+    _same(lambda m: m.rrelu(m.tensor([-1.0, 2.0])))
+    slopes = jtorch.rrelu(-jtorch.ones(1000), 0.1, 0.3, True) / -1
+    assert 0.1 <= slopes.min().item() and slopes.max().item() <= 0.3 and slopes.std().item() > 0
+    out, mask = jtorch.native_dropout(jtorch.ones(100), 0.5, True)
+    assert mask.dtype is jtorch.bool and bool(((out == 0) | (out == 2)).all())
+    _same(lambda m: m.native_dropout(m.ones(3), 0.5, False)[1])
+    for m in (torch, jtorch):  # torch runs it on sparse tensors only
+        with pytest.raises(NotImplementedError):
+            m.native_norm(m.ones(3))
+
+    def renorm(m):
+        w = m.arange(12.0).reshape(4, 3)
+        m.embedding_renorm_(w, m.tensor([1, 3, 1]), 2.0, 2.0)
+        return w
+    _same(renorm)
+    _same(lambda m: m.kl_div(m.tensor([-1.0, -2.0]), m.tensor([0.5, 0.5])))
+    _same_error(lambda m: m.pdist(m.ones(3)))
+    _same_error(lambda m: m.conv_tbc(m.ones(2, 3), m.ones(1, 3, 2), m.ones(2)))
+    _same_error(lambda m: m.histogram(m.arange(3), 3))
