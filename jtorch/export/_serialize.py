@@ -15,7 +15,7 @@ import zipfile
 
 from .. import _device, _dtype, _ops, _strides
 from .. import serialization as _serialization
-from ..fx.graph import Graph
+from ..fx.graph import _CODE_NAMES, Graph, _Namespace
 from ..fx.node import Node, public_name
 from ..nn import functional as _F
 from ..utils import _pytree
@@ -211,6 +211,7 @@ def load(f, *, extra_files=None, expected_opset_version=None):
     if data.get("format") != _FORMAT:
         raise RuntimeError(f"torch.export.load: unknown program format {data.get('format')!r}")
     graph = Graph()
+    graph._ns = _Namespace(_CODE_NAMES)
     env = {}
     for n in data["nodes"]:
         _check_node(n)

@@ -11,6 +11,7 @@ import inspect
 
 from .._tensor import Tensor
 from ..fx._symbolic_trace import Tracer
+from ..fx.graph import _CODE_NAMES, _Namespace
 from ..fx.proxy import Proxy
 from ..nn.parameter import Parameter
 from ..utils import _pytree
@@ -182,6 +183,7 @@ class ExportTracer(Tracer):
     def create_args_for_root(self, root_fn, is_module, concrete_args=None):
         """A placeholder for every tensor in the example inputs (named after the parameter it is passed
         to, with an index when a container holds several); other values are passed as they are."""
+        self.graph._ns = _Namespace(_CODE_NAMES)  # as torch.export names them: `input` stays `input`
         args, kwargs = self._example
         sig = inspect.signature(root_fn)
         params = list(sig.parameters.values())[1 if is_module else 0:]

@@ -9,7 +9,7 @@ import dataclasses
 import inspect
 from typing import Optional
 
-from ..fx.graph import Graph
+from ..fx.graph import _CODE_NAMES, Graph, _Namespace
 from ..fx.graph_module import GraphModule
 from ..nn.modules.module import Module
 from ..utils import _pytree
@@ -157,6 +157,7 @@ class ExportedProgram:
         sig = self._graph_signature
         lifted = {s.arg.name: s for s in sig.input_specs if s.kind != InputKind.USER_INPUT}
         graph = Graph()
+        graph._ns = _Namespace(_CODE_NAMES)
         env = {}
         for node in self.graph.nodes:
             if node.op == "placeholder" and node.name in lifted:
@@ -259,6 +260,7 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
             if "." in name else getattr(mod, name)
 
     graph = Graph()
+    graph._ns = _Namespace(_CODE_NAMES)
     specs, env, lifted = [], {}, {}
     for name, _ in params:
         lifted[name] = graph.placeholder(_lifted_name("p_", name))

@@ -26,18 +26,24 @@ _INFIX = {operator.add: "{} + {}", operator.sub: "{} - {}", operator.mul: "{} * 
           operator.getitem: "{}[{}]"}
 
 
+# names generated code itself needs; an exported graph may shadow Python's builtins, never these
+_CODE_NAMES = frozenset(keyword.kwlist) | {"torch", "self", "operator", "inf", "nan", "builtins", "device",
+                                          "NoneType", "getattr", "slice"}
+
+
 class _Namespace:
     """Unique, legal Python names for nodes: a taken name gets the next free `_<n>` suffix."""
 
-    def __init__(self):
+    def __init__(self, reserved=None):
         self._used = set()
         self._count = {}
+        self._reserved = _RESERVED if reserved is None else reserved
 
     def create_name(self, candidate):
         candidate = re.sub(r"[^0-9a-zA-Z_]+", "_", candidate) or "_unnamed"
         if candidate[0].isdigit():
             candidate = "_" + candidate
-        if candidate not in self._used and candidate not in _RESERVED:
+        if candidate not in self._used and candidate not in self._reserved:
             self._used.add(candidate)
             return candidate
         m = re.match(r"(.*)_(\d+)$", candidate)
@@ -46,7 +52,7 @@ class _Namespace:
         while True:
             num += 1
             name = f"{base}_{num}"
-            if name not in self._used and name not in _RESERVED:
+            if name not in self._used and name not in self._reserved:
                 break
         self._count[base] = num
         self._used.add(name)
@@ -145,7 +151,7 @@ class CodeGen:
         def fn_name(target):
             name = getattr(target, "__name__", None)
             if name and getattr(builtins, name, None) is target:
-                return name
+                return name if name not in node_names else f"builtins.{name}"  # an exported graph may shadow it
             if name and getattr(operator, name, None) is target:
                 return f"operator.{name}"
             public = public_name(target)

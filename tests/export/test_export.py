@@ -180,8 +180,11 @@ def test_sizes_are_guarded_and_dims_checked():
     # a program that reads no size runs at any size of a dynamic dimension
     relu = jexport.export(jtorch.nn.ReLU(), (jtorch.ones(2, 3),), dynamic_shapes={"input": {0: batch}}).module()
     assert relu(-jtorch.ones(5, 3)).tolist() == [[0.0] * 3] * 5
-    with pytest.raises(AssertionError, match="Guard failed"):
-        relu(jtorch.ones(5, 4))
+    for E, T in ((texport, torch), (jexport, jtorch)):
+        lin = E.export(T.nn.Linear(3, 2), (T.ones(2, 3),))
+        assert lin.graph_signature.user_inputs == ("input",)
+        with pytest.raises(AssertionError, match=r"Guard failed: input.size\(\)\[0\] == 2"):
+            lin.module()(T.ones(5, 3))
     a, b = jexport.dims("a", "b", min=2)
     assert (a.__name__, a.min, b.__name__) == ("a", 2, "b")
 
