@@ -18,8 +18,8 @@ OPS = [
                                       tuple(x.new_empty((2, 3)).shape), str(x.new_empty(2).dtype), x.new([1.0, 2.0]),
                                       tuple(x.new(2, 3).shape), tuple(x.new().shape)),
            [S(arr(2)), S(arr(3, **I))], grad=False),
-    OpInfo("scalar_tensor", lambda m, v, **k: m.scalar_tensor(v, **k), [S(2.5), S(3), S(True)], grad=False),
-    OpInfo("scalar_tensor_dtype", lambda m, v: m.scalar_tensor(v, dtype=m.int64), [S(3)], grad=False),
-    OpInfo("range", lambda m, *a, **k: _range(m, *a, **k), [S(0, 3), S(1, 2, 0.25), S(5, 1, -2)], grad=False),
-    OpInfo("range_dtype", lambda m, *a: _range(m, *a, dtype=m.int64), [S(0, 4)], grad=False),
+    OpInfo("scalar_tensor", lambda m: (m.scalar_tensor(2.5), m.scalar_tensor(3), m.scalar_tensor(True),
+                                       m.scalar_tensor(3, dtype=m.int64)), [S()], grad=False),
+    OpInfo("range", lambda m: (_range(m, 0, 3), _range(m, 1, 2, 0.25), _range(m, 5, 1, -2),
+                               _range(m, 0, 4, dtype=m.int64)), [S()], grad=False),
 ]

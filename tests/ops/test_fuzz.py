@@ -15,6 +15,7 @@ import os
 import pathlib
 import sys
 import warnings
+import zlib
 
 import numpy as np
 import pytest
@@ -143,11 +144,19 @@ def classify(info, label, args, kwargs):
 
 
 def draw(n, seed):
-    """n fuzz cases, the same ones for the same seed."""
-    rng = np.random.default_rng(seed)
+    """About n fuzz cases, the same ones for the same seed.
+
+    Whether an op is drawn, which sample and which change depend only on the op's name, its samples
+    and the seed: adding ops to the database adds their own cases and leaves every other op's as they
+    were (one shuffled draw over the whole database re-rolled them all, so each new op turned up
+    differences in unrelated ones)."""
+    share = n / 480  # 480: the database's size when the fuzzer was sized (about n cases then)
     out = []
-    while len(out) < n:
-        info = DB[rng.integers(len(DB))]
+    for info in DB:
+        key = zlib.crc32(f"{seed}:{info.name}".encode())
+        if key % 10_000 >= share * 10_000:
+            continue
+        rng = np.random.default_rng(key)
         sample = info.samples[rng.integers(len(info.samples))]
         m = _mutations(sample, rng)
         if m is not None:
@@ -194,12 +203,22 @@ KNOWN = {
 # ("Tensor must have a last dimension with stride 1"): a quirk of torch's tensor constructor,
 # not of the op; every complex FFT sample goes through view_as_complex
 KNOWN |= {(info.name, "empty") for info in DB if info.name.endswith("_complex") or info.name == "view_as_real"}
-# open jtorch bugs the fuzzer found (reported; remove the entry with the fix): F.normalize takes a bool
-# tensor and returns float64 where torch raises RuntimeError
-KNOWN |= {("normalize", "as bool")}
-# open: the functional norms promote a float64 input against float32 weights / running stats where
-# torch refuses the mixed dtypes with RuntimeError
-KNOWN |= {("norms", "as float64")}
+# Open jtorch differences the fuzzer found (reported with issue 19; drop an entry with its fix):
+KNOWN |= {
+    # ops with weights promote a float64 input against float32 weights where torch refuses the
+    # mixed dtypes (RuntimeError)
+    ("prelu", "as float64"), ("histogram", "as float64"),
+    # an empty batch: torch refuses it (RuntimeError), jtorch returns the empty grid
+    ("affine_grid_generator", "empty"),
+    # torch's eig fails on a NaN/inf matrix (LinAlgError); jtorch returns NaN (raising needs a sync)
+    ("eig", "nan/inf"),
+    # jtorch raises on a NaN/inf LU factorisation where torch returns NaNs
+    ("lu_solve", "nan/inf"),
+    # a bool index tensor: torch's IndexError, jtorch lets JAX's NonConcreteBooleanIndexError through
+    ("index_fill_", "as bool"),
+    # values differ: chunks of an empty tensor, and pairwise_distance where an input holds inf/NaN
+    ("chunk", "empty"), ("pairwise_distance", "nan/inf"),
+}
 # an infinity in an FFT's input meets inf - inf at places that depend on the algorithm's order of
 # sums (MKL keeps some as +-inf where XLA's gets NaN); both results are non-finite there
 KNOWN |= {(info.name, "nan/inf") for info in DB if "fft" in info.name}
