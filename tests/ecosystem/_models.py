@@ -5,7 +5,7 @@ subprocess started with `python -m jtorch run` (which aliases torch to jtorch).
 """
 import numpy as np
 
-TRANSFORMERS = ("gpt2", "bert", "llama")
+TRANSFORMERS = ("gpt2", "bert", "llama", "t5", "bart", "deberta-v2")
 TIMM = ("resnet18",)
 # also equal to torch (run by hand: _torch_side.py / _jtorch_side.py); left out of the tests for their time
 TIMM_MORE = ("efficientnet_b0", "vit_tiny_patch16_224")
@@ -29,6 +29,20 @@ def _hf(name):
         cfg = tf.LlamaConfig(vocab_size=99, hidden_size=32, intermediate_size=37, num_hidden_layers=2,
                              num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64)
         return tf.LlamaForCausalLM(cfg)
+    if name == "t5":  # encoder-decoder with relative position buckets
+        cfg = tf.T5Config(vocab_size=99, d_model=32, d_kv=8, d_ff=37, num_layers=2, num_heads=4, dropout_rate=0.0,
+                          decoder_start_token_id=0, pad_token_id=0)
+        return tf.T5ForConditionalGeneration(cfg)
+    if name == "bart":
+        cfg = tf.BartConfig(vocab_size=99, d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
+                            decoder_attention_heads=4, encoder_ffn_dim=37, decoder_ffn_dim=37,
+                            max_position_embeddings=64, dropout=0.0, attention_dropout=0.0, activation_dropout=0.0)
+        return tf.BartForConditionalGeneration(cfg)
+    if name == "deberta-v2":  # disentangled relative attention
+        cfg = tf.DebertaV2Config(vocab_size=99, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                                 intermediate_size=37, max_position_embeddings=64, num_labels=3,
+                                 hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+        return tf.DebertaV2ForSequenceClassification(cfg)
     raise KeyError(name)
 
 
@@ -49,7 +63,7 @@ def inputs(name):
     if name in TIMM + TIMM_MORE:
         return {"x": rng.standard_normal((4, 3, 32, 32)).astype(np.float32), "y": np.array([1, 4, 0, 2])}
     ids = rng.integers(0, 99, (2, 8))
-    if name == "bert":
+    if name in ("bert", "deberta-v2"):
         return {"input_ids": ids, "labels": np.array([0, 2])}
     return {"input_ids": ids, "labels": ids}
 
