@@ -253,3 +253,14 @@ def test_quantized_namespaces_import_and_refuse_clearly():
         assert not hasattr(mod, "Linear")
         with pytest.raises(AttributeError, match=f"torch.nn.{ns}.Conv2d: jtorch has no quantized layers"):
             mod.Conv2d
+
+
+def test_instance_norm_stale_stats_and_unused_num_features_as_torch():
+    for m in (torch, jtorch):
+        with pytest.raises(RuntimeError) as info:
+            m.nn.InstanceNorm2d(3).load_state_dict({"running_mean": m.zeros(3), "running_var": m.ones(3)})
+        if m is torch:
+            want = str(info.value)
+    assert str(info.value) == want
+    with pytest.warns(UserWarning, match="input's size at dim=1 does not match num_features"):
+        jnn.InstanceNorm2d(3)(jtorch.ones(1, 4, 2, 2))
