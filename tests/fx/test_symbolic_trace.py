@@ -241,3 +241,37 @@ def test_deepcopy_keeps_graph_and_weights():
     np.testing.assert_allclose(gm2(x).detach().numpy(), gm(x).detach().numpy())
     assert gm2.fc1.weight is not gm.fc1.weight
     assert gm2.code == gm.code
+
+
+def _rewritable(T):
+    class M(T.nn.Module):
+        def forward(self, x, w):
+            a = T.relu(x + w)
+            b = T.relu(a + 1.0)
+            c = x + w  # used twice below: not an occurrence of the pattern's inner value
+            return b * 2, T.relu(c) + c
+    return M()
+
+
+def _pattern_pair(T):
+    def pattern(x, y):
+        return T.relu(x + y)
+
+    def replacement(x, y):
+        return T.sigmoid(x - y)
+    return pattern, replacement
+
+
+def test_replace_pattern_like_torch():
+    results = {}
+    for fx_, T in ((tfx, torch), (jfx, jtorch)):
+        gm = fx_.symbolic_trace(_rewritable(T))
+        matches = fx_.replace_pattern(gm, *_pattern_pair(T))
+        x, w = np.array([0.5, -1.0], np.float32), np.array([2.0, 0.25], np.float32)
+        out = gm(T.tensor(x), T.tensor(w))
+        results[T.__name__] = (len(matches), _signature(gm), [o.numpy() for o in out])
+    (tn, tsig, tout), (jn, jsig, jout) = results["torch"], results["jtorch"]
+    assert jn == tn
+    assert jsig == tsig
+    for a, b in zip(jout, tout):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
