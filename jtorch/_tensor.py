@@ -655,6 +655,57 @@ class Tensor(_TensorMethods):
     def __nonzero__(self):
         return bool(self)
 
+    # dense answers for layout accessors: every jtorch tensor is strided (no sparse/quantized/mkldnn kinds)
+    def to_dense(self, dtype=None, *, masked_grad=None):
+        return self if dtype is None else self.to(dtype)
+
+    def dense_dim(self):
+        return self.dim()
+
+    def sparse_dim(self):
+        return 0
+
+    def dequantize(self):
+        return self  # a float tensor is its own dequantized value
+
+    def is_distributed(self):
+        return False
+
+    def record_stream(self, stream):
+        """torch marks memory as used by another CUDA stream; XLA orders its own work, so nothing to mark."""
+
+    def smm(self, mat2):
+        raise RuntimeError("tensor.sspaddmm(...) can only be called on sparse tensors")
+
+    def sspaddmm(self, mat1, mat2, *, beta=1, alpha=1):
+        raise RuntimeError("tensor.sspaddmm(...) can only be called on sparse tensors")
+
+    def to_sparse_coo(self):
+        raise RuntimeError("Tensor.to_sparse_coo: jtorch has no sparse tensors (every tensor is dense, torch.strided)")
+
+    def index(self, positions, dims):
+        raise NotImplementedError("Tensor.index binds dimensions to first-class dims (functorch.dim), which jtorch "
+                                  "does not have")
+
+    def __setstate__(self, state):
+        """torch's legacy pickled state: (storage, offset, size, stride) or a Variable's 5-tuple."""
+        if not self.is_leaf:
+            raise RuntimeError("__setstate__ can be only called on leaf Tensors")
+        if len(state) == 4:
+            self.set_(*state)
+            return
+        if len(state) == 5:
+            self.data = state[0]
+            state = (state[3], state[4], state[2])
+        self.requires_grad = state[0]  # the rest (backward hooks) are not restored, as in torch
+
+    @property
+    def __cuda_array_interface__(self):
+        if self.device.type == "cuda":  # the jax array on the GPU describes its own buffer
+            return self._jax_value().__cuda_array_interface__
+        raise AttributeError(f"Can't get __cuda_array_interface__ on non-CUDA tensor type: {self.type()} If CUDA "
+                             f"data is required use tensor.cuda() to copy tensor to device memory.")
+
     def reinforce(self, reward):
         raise RuntimeError("reinforce() was removed. Use torch.distributions instead "
                            "(see https://pytorch.org/docs/main/distributions.html).")
@@ -726,6 +777,52 @@ def _init_subclass(cls, **kwargs):
 
 
 Tensor.__init_subclass__ = classmethod(_init_subclass)
+
+def _strided_only(name, wanted):
+    def fn(self, *args, **kwargs):
+        raise RuntimeError(f"{name} expected {wanted} tensor layout but got Strided")
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def _no_dense_kernel(name):
+    def fn(self, *args, **kwargs):
+        raise NotImplementedError(f"Could not run 'aten::{name}' with arguments from the 'CPU' backend: it runs only "
+                                  f"on sparse, quantized or nested tensors, which jtorch does not have.")
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def _no_layout(name, layout):
+    def fn(self, *args, **kwargs):
+        raise RuntimeError(f"Tensor.{name}: jtorch has no {layout} tensors (every tensor is dense, torch.strided)")
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def _no_device(name, error, text):
+    def fn(self, device=None, non_blocking=False, memory_format=None):
+        raise error(text)
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+for _name, _wanted in (("is_coalesced", "sparse coordinate"), ("coalesce", "sparse coordinate"),
+                       ("indices", "sparse coordinate"), ("values", "sparse"),
+                       ("crow_indices", "sparse row compressed"), ("col_indices", "sparse row compressed"),
+                       ("ccol_indices", "sparse column compressed"), ("row_indices", "sparse column compressed")):
+    setattr(Tensor, _name, _strided_only(_name, _wanted))
+for _name in ("int_repr", "q_scale", "q_zero_point", "q_per_channel_scales", "q_per_channel_zero_points",
+              "q_per_channel_axis", "qscheme", "to_padded_tensor", "sparse_mask", "sparse_resize_",
+              "sparse_resize_and_clear_", "resize_as_sparse_"):
+    setattr(Tensor, _name, _no_dense_kernel(_name))
+for _name in ("to_sparse", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr", "to_sparse_bsc"):
+    setattr(Tensor, _name, _no_layout(_name, "sparse"))
+Tensor.to_mkldnn = _no_layout("to_mkldnn", "mkldnn")
+Tensor.ipu = _no_device("ipu", RuntimeError, "PyTorch is not linked with support for ipu devices")
+Tensor.xpu = _no_device("xpu", AssertionError, "Torch not compiled with XPU enabled")
+Tensor.mtia = _no_device("mtia", AssertionError, "Torch not compiled with MTIA enabled")
+del _name, _wanted
 _register_pytree(Tensor)
 
 dispatch._Tensor = Tensor

@@ -187,7 +187,7 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     return _scatter_into(input, src, lambda t: as_strided(t, size, stride, storage_offset))
 
 
-@public(method=False)
+@public()
 def slice_inverse(input, src, dim=0, start=None, end=None, step=1):
     """The inverse of `slice`: the storage under `input` (a slice) viewed with `src`'s sizes and strides."""
     return as_strided(input, tuple(src.shape), src.stride(), src.storage_offset())

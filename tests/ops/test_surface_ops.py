@@ -368,3 +368,43 @@ def test_aten_dropouts_rrelu_and_embedding_renorm():
     _same_error(lambda m: m.pdist(m.ones(3)))
     _same_error(lambda m: m.conv_tbc(m.ones(2, 3), m.ones(1, 3, 2), m.ones(2)))
     _same_error(lambda m: m.histogram(m.arange(3), 3))
+
+
+def test_dense_answers_for_sparse_and_quantized_accessors():
+    for name in ("is_coalesced", "coalesce", "indices", "values", "crow_indices", "col_indices", "ccol_indices",
+                 "row_indices"):
+        _same_error(lambda m: getattr(m.ones(2, 2), name)())
+    _same_error(lambda m: m.ones(2, 2).smm(m.ones(2, 2)))
+    _same(lambda m: m.ones(2, 2).to_dense())
+    _same(lambda m: m.ones(2, 3).dense_dim())
+    _same(lambda m: m.ones(2, 3).sparse_dim())
+    _same(lambda m: m.ones(2, 3).dequantize())
+    _same(lambda m: m.ones(2).is_distributed())
+    for name in ("int_repr", "q_scale", "qscheme", "sparse_mask"):
+        for m in (torch, jtorch):
+            with pytest.raises(NotImplementedError):
+                getattr(m.ones(2), name)(*((m.ones(2),) if name == "sparse_mask" else ()))
+    for m in (torch, jtorch):
+        assert not hasattr(m.ones(2), "__cuda_array_interface__")
+        with pytest.raises(AssertionError):
+            m.ones(2).xpu()
+    with pytest.raises(RuntimeError, match="no sparse tensors"):
+        jtorch.ones(2).to_sparse()
+    assert jtorch.ones(2).record_stream(None) is None
+    _same(lambda m: (lambda x: x[2:4].slice_inverse(x, 0, 2, 4))(m.arange(6.0)))
+
+
+def test_setstate_and_first_class_dims():
+    def legacy(m):
+        x = m.zeros(2)
+        x.__setstate__((m.arange(3.0), 0, (3,), (1,)))
+        return x
+    _same(legacy)
+
+    def variable(m):
+        x = m.zeros(1)
+        x.__setstate__((m.ones(2), None, None, True, None))
+        return x.requires_grad, x.tolist()
+    _same(variable)
+    with pytest.raises(NotImplementedError):
+        jtorch.ones(2).index(0, None)
