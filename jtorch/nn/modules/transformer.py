@@ -9,11 +9,11 @@ from ..._ops.creation import full
 from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
-from .activation import MultiheadAttention
-from .container import ModuleList
-from .dropout import Dropout
+from .activation import MultiheadAttention  # torch's file layout keeps it beside the activations
 from .linear import Linear
+from .container import ModuleList
 from .normalization import LayerNorm
+from .dropout import Dropout
 
 
 def _get_activation_fn(activation):
