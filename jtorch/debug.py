@@ -40,6 +40,34 @@ def cached_programs():
     return len(_program._cache)
 
 
+def set_program_cache_bytes(n):
+    """Keep compiled programs of at most `n` bytes in all (least recently used ones are dropped first;
+    the latest program stays whatever its size). A program's size is what the process's resident
+    memory grew by while it compiled and first ran, less its outputs. The default is 2 GiB, or the
+    environment variable JTORCH_MAX_PROGRAM_BYTES."""
+    _program.max_bytes = int(n)
+    _program.evict(_program.max_programs)
+
+
+def cached_program_bytes():
+    """Bytes held by the compiled programs the engine holds now (as set_program_cache_bytes counts them)."""
+    return _program._total[0]
+
+
+def op_by_op_sites():
+    """Call sites that run new programs op by op (their shapes kept changing), as the recompile warning says."""
+    return sorted(_sync._op_by_op_sites)
+
+
+def set_loop_ops(n):
+    """Cut a Python loop's pending graph into repeated pieces once a thread has recorded `n` ops
+    without a sync (each piece about n / 8 ops; repeated pieces share one compiled program, and
+    backward goes piece by piece). 0 never cuts. The default is 2048, or the environment variable
+    JTORCH_LOOP_OPS."""
+    modes.LOOP_OPS = int(n)
+    modes.get().next_look = modes.look_at()
+
+
 def check_values(enabled=True):
     """Check values the host cannot see yet, on the device, and raise torch's error at the next sync.
 

@@ -10,7 +10,7 @@ import weakref
 import jax
 import jax.numpy as jnp
 
-from . import hooks, modes, program
+from . import hooks, loops, modes, program
 from .dispatch import OPS, OpDef
 from .graph import Lazy, Node
 
@@ -116,6 +116,10 @@ def run_vjp(roots, cots, wrt, create_graph, share=()):
         for inp in node.inputs:
             if inp is not None and inp.grad_fn is not None and inp.node is None and id(inp) not in wrt_ids:
                 raise RuntimeError(_SECOND_TIME)
+    if not create_graph and not modes.get().tracing and loops.spans_cuts(nodes) and all(r.node for r in roots):
+        # the graph of a loop cut into pieces: one vjp program per piece, shared by repeated pieces
+        grads = loops.backward_by_piece(roots, cots, wrt, stop, program.build, _piece_vjp)
+        return wrt, [grads.get(id(w)) for w in wrt], nodes
     leaf_index = {id(lz): i for i, lz in enumerate(leaves)}
     diff = tuple(leaf_index[id(w)] for w in wrt if id(w) in leaf_index)
     inputs = tuple(leaves) + tuple(cots)
@@ -149,6 +153,10 @@ def run_vjp(roots, cots, wrt, create_graph, share=()):
     if share:
         nodes.append(node)  # freed with the graph: a value taken from it has no graph behind it
     return wrt, [grads.get(id(w)) for w in wrt], nodes
+
+
+def _piece_vjp(prog, leaves, diff, cots):
+    return Node(VJP, (("prog", prog), ("diff", diff), ("n_cot", len(cots)), ("shared", ())), tuple(leaves) + tuple(cots))
 
 
 def _pending_nodes_above(lazies):

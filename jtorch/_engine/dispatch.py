@@ -12,7 +12,7 @@ import jax
 import numpy as np
 
 from .. import _device, _dtype
-from . import metrics, modes
+from . import loops, metrics, modes
 from .graph import Lazy, Node
 
 class OpDef:
@@ -176,6 +176,8 @@ def dispatch(opdef, args, static):
         if opdef.view:
             for i, t in enumerate(outs):
                 t._make_view(args[0], (opdef, static, i))
+        if len(mode.live) >= mode.next_look:  # a long pending graph: a Python loop to cut (loops.py)
+            loops.look(mode)
         return tuple(outs)
     shape, dt = out_avals
     rg = requires_grad and (dt.is_floating_point or dt.is_complex)
@@ -185,6 +187,8 @@ def dispatch(opdef, args, static):
     out = _handle(lz, eager, mode.live)
     if opdef.view:
         out._make_view(args[0], (opdef, static, None))
+    if len(mode.live) >= mode.next_look:
+        loops.look(mode)
     return out
 
 

@@ -14,7 +14,8 @@ def add_seconds(name, s):
 
 
 def snapshot():
-    """A plain dict: compiles, cache_hits, evictions, syncs, syncs_by_reason, compile_seconds, execute_seconds."""
+    """A plain dict: compiles, cache_hits, evictions, syncs, syncs_by_reason, ops_recorded, op_by_op_runs
+    (syncs of a call site in op-by-op mode), compile_seconds, execute_seconds."""
     by_reason = {k[5:]: v for k, v in _counts.items() if k.startswith("sync:")}
     return {
         "compiles": _counts["compiles"],
@@ -23,6 +24,7 @@ def snapshot():
         "syncs": sum(by_reason.values()),
         "syncs_by_reason": by_reason,
         "ops_recorded": _counts["ops"],
+        "op_by_op_runs": _counts["op_by_op_runs"],
         "compile_seconds": _seconds["compile"],
         "execute_seconds": _seconds["execute"],
     }

@@ -50,6 +50,29 @@ class Program:
         return [env[s] if idx is None else env[s][idx] for s, idx in self.outputs + extra]
 
 
+def run_op_by_op(prog, leaves):
+    """prog's outputs computed one op at a time, each op through its own jitted lowering: jax
+    compiles an op per input shape in milliseconds, where a whole program of new shapes takes
+    far longer (a call site whose shapes change every step runs this way: sync.py)."""
+    env = [None] * len(prog.code) + list(reversed(leaves))
+    for i, (op, static, refs) in enumerate(prog.code):
+        args = [None if r is None else (env[r[0]] if r[1] is None else env[r[0]][r[1]]) for r in refs]
+        fn = _op_fns.get((op, static))
+        if fn is None:
+            if len(_op_fns) >= 4096:
+                _op_fns.clear()
+            fn = _op_fns[(op, static)] = _jit_op(op, dict(static))
+        env[i] = fn(*args)
+    return [env[s] if idx is None else env[s][idx] for s, idx in prog.outputs]
+
+
+_op_fns = {}  # (op, static arguments) -> its jitted lowering (jax keeps one executable per input shape)
+
+
+def _jit_op(op, static):
+    return jax.jit(lambda *arrays: op.lower(*arrays, **static))
+
+
 def build(roots, stop=None):
     """(Program, leaves, nodes) for computing `roots` (Lazies) from their leaves.
 
@@ -104,6 +127,16 @@ _cache = collections.OrderedDict()
 _site_of = {}                      # cache key -> the call site that compiled it
 _held = collections.Counter()      # call site -> programs of it still cached
 max_programs = int(os.environ.get("JTORCH_MAX_PROGRAMS", "512"))
+# ... and at most this many bytes of them: a program's size is what the process's resident memory
+# grew by while it compiled and first ran, less its outputs
+max_bytes = int(os.environ.get("JTORCH_MAX_PROGRAM_BYTES", str(2 << 30)))
+_sizes = {}                        # cache key -> bytes
+_total = [0]                       # bytes of the cached programs
+
+
+def cached(prog, donate=()):
+    """Whether `executable(prog, donate)` would find a compiled program."""
+    return (prog, donate, modes.get().forward_mode > 0) in _cache
 
 
 def executable(prog, donate=()):
@@ -123,9 +156,11 @@ def executable(prog, donate=()):
 
 
 def evict(limit):
-    """Drop the least recently used programs until at most `limit` remain."""
-    while len(_cache) > max(limit, 0):
+    """Drop the least recently used programs until at most `limit` remain, and until they hold
+    at most max_bytes (the latest program stays, whatever its size)."""
+    while len(_cache) > max(limit, 0) or (_total[0] > max_bytes and len(_cache) > 1):
         key, _ = _cache.popitem(last=False)
+        _total[0] -= _sizes.pop(key, 0)
         metrics.count("evictions")
         site = _site_of.pop(key, None)
         if site is not None:
@@ -139,3 +174,24 @@ def note_site(key, site):
     if key in _cache:
         _site_of[key] = site
         _held[site] += 1
+
+
+def resident_bytes():
+    """This process's resident memory in bytes (0 where /proc is missing: no byte accounting)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def note_bytes(key, n):
+    """Record that the program cached under `key` holds `n` bytes; evict past max_bytes."""
+    if key in _cache and key not in _sizes:
+        n = max(int(n), 0)
+        _sizes[key] = n
+        _total[0] += n
+        evict(max_programs)

@@ -19,7 +19,7 @@ from .._device import reconcile
 # Each thread keeps weak references to the tensors it created pending since its last sync in
 # modes.get().live (a plain list: appending a weakref is far cheaper per op than a WeakSet,
 # and Tensor.__eq__ is elementwise anyway).
-_sites = {}                # call site -> [programs compiled there, the latest two of them]
+_sites = {}                # call site -> [programs compiled there, the latest two of them, their hashes]
 _warned = set()
 RECOMPILE_WARN_LIMIT = 4   # distinct programs at one call site before the warning
 after_sync = []            # functions run after each materialize (jtorch.debug.check_values raises there)
@@ -69,12 +69,21 @@ def _latest_op_first(lz):
 
 
 def run(roots, reason):
+    global _syncs
+    _syncs += 1
     metrics.count("sync:" + reason)
     prog, leaves, nodes = program.build(roots)
     donate = _donatable(roots, leaves, nodes)
+    if not program.cached(prog, donate) and not modes.get().tracing and _op_by_op(prog, reason):
+        metrics.count("op_by_op_runs")
+        t0 = time.perf_counter()
+        _store(roots, program.run_op_by_op(prog, [lz.value for lz in leaves]))
+        metrics.add_seconds("execute", time.perf_counter() - t0)
+        return
     fn, new = program.executable(prog, donate)
     if new:
         _note_compile(prog, new, reason)
+    rss = program.resident_bytes() if new else 0
     t0 = time.perf_counter()
     args = [lz.value for lz in leaves]
     try:
@@ -86,12 +95,47 @@ def run(roots, reason):
         values = fn(*reconcile(args))
     # a first call traces and compiles: its time is counted as compile time
     metrics.add_seconds("compile" if new else "execute", time.perf_counter() - t0)
+    if new and rss:  # the program's memory: what compiling and running it added, less its outputs
+        program.note_bytes(new, program.resident_bytes() - rss - sum(
+            math.prod(lz.shape) * lz.dtype.itemsize for lz in roots))
+    _store(roots, values)
+    for i in donate:
+        leaves[i].value = None  # its buffer now belongs to an output
+
+
+def _store(roots, values):
     for lz, v in zip(roots, values):
         lz.value = v
         if lz.grad_fn is None or lz.node is None or lz.node.freed:
             lz.node = None
-    for i in donate:
-        leaves[i].value = None  # its buffer now belongs to an output
+
+
+# A call site that keeps meeting new shapes runs the programs it has not compiled op by op
+# (program.run_op_by_op) rather than compiling each; a site that goes
+# OP_BY_OP_QUIET syncs (of any site) without a new program returns to whole programs.
+OP_BY_OP_QUIET = 32
+_syncs = 0        # syncs so far
+_op_by_op_sites = {}  # call site in op-by-op mode -> _syncs at its latest new program
+
+
+def _op_by_op(prog, reason):
+    """Whether a program no cache holds should run op by op instead of compiling."""
+    filename, lineno, tag = _call_site()
+    site = f"{filename}:{lineno}{tag} ({reason})"
+    seen = _sites.get(site)
+    if seen is None or seen[0] < RECOMPILE_WARN_LIMIT:
+        return False
+    if hash(prog) in seen[3]:
+        return False  # compiled here before (and evicted since): compile it again
+    last = _op_by_op_sites.get(site)
+    if last is None:
+        _op_by_op_sites[site] = _syncs
+        _warn(site, seen, seen[2], prog, filename, lineno)
+    elif _syncs - last > OP_BY_OP_QUIET:  # shapes settled: whole programs again
+        del _op_by_op_sites[site]
+        return False
+    _op_by_op_sites[site] = _syncs
+    return True
 
 
 def _donatable(roots, leaves, nodes):
@@ -156,17 +200,29 @@ def _note_compile(prog, key, reason):
     program.note_site(key, site)
     seen = _sites.get(site)
     if seen is None:
-        seen = _sites[site] = [0, None, None]
+        seen = _sites[site] = [0, None, None, set()]
     seen[0] += 1
-    seen[1:] = seen[2], prog
-    if seen[0] > RECOMPILE_WARN_LIMIT and site not in _warned:
-        _warned.add(site)
-        warnings.warn_explicit(
-            f"jtorch: {site} has compiled {seen[0]} different programs ({program._held[site]} of them still "
-            f"cached, at most {program.max_programs} in all); the latest change: {describe_change(seen[1], prog)}. "
-            "Each new shape, dtype or static argument compiles again "
-            "(pad batches to fixed shapes or pass changing numbers as tensors/Python floats).",
-            RuntimeWarning, filename, lineno)
+    if len(seen[3]) < 4096:
+        seen[3].add(hash(prog))
+    seen[1:3] = seen[2], prog
+    if seen[0] > RECOMPILE_WARN_LIMIT:
+        _warn(site, seen, seen[1], prog, filename, lineno)
+
+
+def _warn(site, seen, old, new, filename, lineno):
+    """The recompile warning, once per call site: what changed and which mode the site is in."""
+    if site in _warned:
+        return
+    _warned.add(site)
+    mode = ("it now runs each new program op by op (per-op executables cached by shape, no whole-program "
+            f"compile) until {OP_BY_OP_QUIET} syncs pass without a new one" if site in _op_by_op_sites else
+            "it compiles each new program whole")
+    warnings.warn_explicit(
+        f"jtorch: {site} has compiled {seen[0]} different programs ({program._held[site]} of them still "
+        f"cached, at most {program.max_programs} in all); the latest change: {describe_change(old, new)}; "
+        f"{mode}. Each new shape, dtype or static argument compiles again "
+        "(pad batches to fixed shapes or pass changing numbers as tensors/Python floats).",
+        RuntimeWarning, filename, lineno)
 
 
 def describe_change(old, new):
