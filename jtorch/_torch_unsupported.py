@@ -7,7 +7,7 @@ completed Future, torch.cond calls the branch its predicate picks, JITException 
 import enum
 
 __all__ = ["Future", "fork", "wait", "cond", "JITException", "FatalError", "AggregationType", "AVG", "SUM",
-           "cudnn_is_acceptable", "qscheme", "native_norm"]
+           "cudnn_is_acceptable", "qscheme", "native_norm", "resize_as_sparse_", "Stream", "Event"]
 
 
 def _refuse(name, why):
@@ -97,6 +97,7 @@ for _names, _why in ((_SCRIPT_FUNCTIONS, _SCRIPT), (_QUANT_FUNCTIONS, _QUANT), (
         globals()[_name] = _unusable_function(_name, _why)
 # torch runs native_norm on sparse tensors only (a dense one gets NotImplementedError there too)
 native_norm = _unusable_function("native_norm", _SPARSE, NotImplementedError)
+resize_as_sparse_ = _unusable_function("resize_as_sparse_", _SPARSE, NotImplementedError)
 __all__ += list(_SCRIPT_CLASSES + _STORAGE_CLASSES + _SCRIPT_FUNCTIONS + _QUANT_FUNCTIONS + _SPARSE_FUNCTIONS
                 + _KERNEL_FUNCTIONS)
 del _name, _names, _why
@@ -192,3 +193,95 @@ def cond(pred, true_fn, false_fn, operands=()):
         raise RuntimeError(f"Expect operands to be a tuple of possibly nested dict/list/tuple that only consists of "
                            f"tensor leaves, but got {operands}.")
     return true_fn(*operands) if pred else false_fn(*operands)
+
+
+_DEVICE_TYPES = {"cpu": 0, "cuda": 1, "mkldnn": 2, "opengl": 3, "opencl": 4, "ideep": 5, "hip": 6, "fpga": 7,
+                 "maia": 8, "xla": 9, "vulkan": 10, "metal": 11, "xpu": 12, "mps": 13, "meta": 14}
+
+
+class Stream:
+    """torch.Stream: a queue of work on a device. XLA orders the work it is given, so a stream changes nothing but
+    speed in torch; here every stream is the device's one queue, and synchronize() waits for queued work."""
+
+    def __init__(self, device=None, *, priority=0):
+        from ._device import device as device_cls, get_default_device
+        d = get_default_device() if device is None else device_cls(device)
+        self.device = d
+        self.device_type = _DEVICE_TYPES.get(d.type, -1)  # torch gives c10's DeviceType number
+        self.device_index = -1 if d.index is None else d.index
+        self.stream_id = 0
+        self.priority = priority
+
+    def query(self):
+        return True
+
+    def synchronize(self):
+        from .cuda import synchronize
+        synchronize()
+
+    def wait_event(self, event):
+        event.synchronize()
+
+    def wait_stream(self, stream):
+        stream.synchronize()
+
+    def record_event(self, event=None):
+        event = Event(self.device) if event is None else event
+        event.record(self)
+        return event
+
+    def is_capturing(self):
+        return False
+
+    def native_handle(self):
+        return 0
+
+    def __repr__(self):
+        return (f"torch.Stream device_type={self.device_type}, device_index={self.device_index}, "
+                f"stream_id={self.stream_id}")
+
+
+class Event:
+    """torch.Event: a marker in a stream; recording waits for the queued work, so elapsed_time measures it."""
+
+    def __init__(self, device=None, *, enable_timing=False, blocking=False, interprocess=False):
+        from ._device import device as device_cls, get_default_device
+        self.device = get_default_device() if device is None else device_cls(device)
+        self.enable_timing = enable_timing
+        self.event_id = 0
+        self._time = None
+
+    def record(self, stream=None):
+        import time
+        if self.device.type == "cpu":
+            raise RuntimeError("cpu backend doesn't support events.")
+        if self.enable_timing:
+            from .cuda import synchronize
+            synchronize()
+        self._time = time.perf_counter()
+
+    def query(self):
+        return True
+
+    def synchronize(self):
+        from .cuda import synchronize
+        synchronize()
+
+    def wait(self, stream=None):
+        self.synchronize()
+
+    def elapsed_time(self, end_event):
+        if not (self.enable_timing and end_event.enable_timing):
+            raise RuntimeError("Both events must be created with argument 'enable_timing=True'.")
+        if self._time is None or end_event._time is None:
+            raise RuntimeError("Both events must be recorded before calculating elapsed time.")
+        return (end_event._time - self._time) * 1000.0
+
+    def ipc_handle(self):
+        raise RuntimeError("torch.Event.ipc_handle is not available in jtorch: events are not shared between "
+                           "processes")
+
+    @classmethod
+    def from_ipc_handle(cls, device, ipc_handle):
+        raise RuntimeError("torch.Event.from_ipc_handle is not available in jtorch: events are not shared between "
+                           "processes")

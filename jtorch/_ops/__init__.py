@@ -5,7 +5,7 @@ from . import inplace  # noqa: F401  (Tensor._assign: in-place ops, out= and vie
 from . import movement_more  # noqa: F401  (ravel, rot90, hsplit, copy_, ...: built on movement)
 from . import nn  # noqa: F401,E402  (torch.softmax, torch.conv2d, ... and Tensor.softmax)
 from . import complex, nn_grid, numeric, special, spectral, view_copies, host_loops, linalg_compat, stft  # noqa: F401,E402
-from . import creation_more, elementwise_more, indexing_more, tensor_spellings, nn_more, histogram  # noqa: F401,E402
+from . import creation_more, elementwise_more, indexing_more, tensor_spellings, nn_more, histogram, gradient  # noqa: F401,E402
 from .._tensor import Tensor
 from .._engine.tracebacks import trimmed
 
@@ -18,7 +18,7 @@ _TOP_LEVEL_INPLACE = (
     "deg2rad_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "gcd_", "i0_",
     "index_put_", "lcm_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_",
     "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",
-    "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "conj_physical_", "as_strided_",
+    "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "conj_physical_", "as_strided_", "resize_as_",
 )
 # ... and these, which torch has as functions only (no Tensor method): rebinding their first argument
 _FUNCTION_ONLY_INPLACE = ("celu_", "selu_", "threshold_")

@@ -244,3 +244,34 @@ def frobenius_norm(input, dim, keepdim=False, *, out=None):
         return result
     from .elementwise import _write_out
     return _write_out(out, result)
+
+
+@public(method=False)
+def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, largest=None, method=None,
+           tracker=None, ortho_iparams=None, ortho_fparams=None, ortho_bparams=None):
+    """The k largest (or smallest) eigenpairs of the symmetric A x = w B x. torch iterates (LOBPCG); here the dense
+    problem is solved exactly with eigh (through B's Cholesky factor), which LOBPCG converges to. The
+    iteration's knobs (X, iK, niter, tol, method, tracker, ortho_*) have nothing to tune."""
+    from .linalg import cholesky, eigh
+    k = (X.shape[-1] if X is not None else 1) if k is None else k
+    m = A.shape[-1]
+    if m < 3 * k:
+        raise ValueError(f"LPBPCG algorithm is not applicable when the number of A rows (={m}) is smaller than 3 x "
+                         f"the number of requested eigenpairs (={k})")
+    largest = True if largest is None else largest
+    if B is None:
+        w, v = eigh(A)
+    else:
+        L = cholesky(B)
+        eye = jnp_eye_like(L)
+        Linv = _solve_triangular(L, eye, upper=False, left=True, unitriangular=False)
+        w, v = eigh(Linv @ A @ Linv.mT)
+        v = Linv.mT @ v
+    if largest:
+        return w[..., -k:].flip(-1), v[..., -k:].flip(-1)
+    return w[..., :k], v[..., :k]
+
+
+def jnp_eye_like(L):
+    from .creation import eye
+    return eye(L.shape[-1], dtype=L.dtype).expand(L.shape)

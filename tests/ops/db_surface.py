@@ -237,4 +237,12 @@ OPS = [
         m.feature_alpha_dropout_(x * 1, 0.5, False), m.native_dropout(x, 0.5, False),
         m.rrelu(x), m.rrelu_(x * 1, 0.1, 0.3)), [S(arr(2, 3))]),
     OpInfo("embedding_renorm_", _renormed, [S(arr(5, 3), np.array([1, 3, 1]))], grad=False),
+    OpInfo("gradient", lambda m, x, **k: m.gradient(x, **k),
+           [S(arr(5)), S(arr(5), spacing=2.0), S(arr(5), edge_order=2), S(arr(3, 4), dim=1),
+            S(arr(3, 4), spacing=[2.0, 3.0]), S(arr(3, 4), spacing=2.0, dim=(0, 1), edge_order=2),
+            S(arr(5), spacing=(np.array([0.0, 1.0, 3.0, 4.0, 7.0], dtype=np.float32),)),
+            S(arr(3, 4), spacing=[np.array([0.0, 1.0, 3.0], dtype=np.float32)], dim=0, edge_order=2),
+            S(arr(5, dtype="int64", low=-5, high=5))], atol=1e-4, grad_atol=1e-3),
+    OpInfo("lobpcg_eigenvalues", lambda m, a, **k: m.lobpcg(a @ a.mT, **k)[0],
+           [S(arr(9, 9), k=2), S(arr(9, 9), k=1, largest=False)], atol=1e-3, grad=False),
 ]

@@ -408,3 +408,16 @@ def test_setstate_and_first_class_dims():
     _same(variable)
     with pytest.raises(NotImplementedError):
         jtorch.ones(2).index(0, None)
+
+
+def test_gradient_errors_and_streams():
+    _same_error(lambda m: m.gradient(m.ones(1)))
+    _same_error(lambda m: m.gradient(m.ones(2), edge_order=2))
+    _same_error(lambda m: m.gradient(m.ones(3), edge_order=3))
+    _same_error(lambda m: m.Event().record())
+    for m in (torch, jtorch):
+        s = m.Stream()
+        assert s.query() and s.device_type == 0 and s.device_index == -1 and s.synchronize() is None
+    _same(lambda m: (lambda r: m.resize_as_(r, m.ones(3)).shape)(m.zeros(2)))
+    with pytest.raises(NotImplementedError):
+        jtorch.resize_as_sparse_(jtorch.ones(2), jtorch.ones(2))
