@@ -47,8 +47,10 @@ def _overrides(t):
     if t is T:
         return False
     if issubclass(t, T):
-        # Parameter, Buffer and the other library subclasses behave as plain Tensors, as torch's do
-        if _state.disabled_subclass or t.__module__.startswith("jtorch."):
+        # Parameter, Buffer and the other library subclasses behave as plain Tensors, as torch's do (DTensor,
+        # marked `_library_torch_function`, keeps its type through ops as torch's does)
+        if _state.disabled_subclass or (t.__module__.startswith("jtorch.") and
+                                        not t.__dict__.get("_library_torch_function", False)):
             return False
     return getattr(tf, "__func__", tf) is not _disabled_torch_function_impl
 

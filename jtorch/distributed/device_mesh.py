@@ -1,7 +1,17 @@
 """torch.distributed.device_mesh: an n-d grid of ranks with named dimensions.
 
-The mesh is bookkeeping (which rank sits where); it runs no collectives itself. jtorch's ranks are processes
-(one process drives all of its host's devices), so a mesh must hold exactly get_world_size() ranks.
+The mesh runs no collectives itself. jtorch's ranks are processes and one process drives all of its host's
+devices, so what a mesh's entries name depends on the world:
+
+- In a world of several processes the entries are ranks (processes), and `init_device_mesh` must cover
+  exactly get_world_size() of them. Such a mesh is bookkeeping (which rank sits where); DTensors over it
+  are not implemented.
+- In a world of one process (or with no process group) the entries are the indices of this process's
+  devices of `device_type` (jax.local_devices of that platform), when every entry is a distinct index of
+  one: `init_device_mesh("cpu", (2, 2))` with 4 host devices lays them out as a 2x2 grid, and DTensors over
+  the mesh are jax.Arrays laid out by NamedSharding over the matching jax Mesh. The process answers the
+  per-rank questions (`get_rank`, `get_coordinate`, `DTensor.to_local`) as rank 0, the mesh's device 0.
+  A mesh of one entry is both readings at once (rank 0 on device 0).
 """
 import math
 
@@ -28,6 +38,24 @@ class DeviceMesh:
                                f"({self._ranks.ndim})")
         self.mesh_dim_names = tuple(mesh_dim_names) if mesh_dim_names is not None else None
         self._rank = _rank if _rank is not None else (_c10d.get_rank() if _c10d.is_initialized() else 0)
+        self._jax = None
+
+    def _jax_mesh(self):
+        """The jax Mesh over this process's devices the entries name, or None where they name ranks."""
+        if self._jax is None:
+            devices = _local_devices(self.device_type) if not _c10d._multi() else []
+            flat = self._ranks.reshape(-1)
+            if not len(devices) or len(set(flat.tolist())) != flat.size or flat.min() < 0 or \
+                    flat.max() >= len(devices):
+                self._jax = False
+            else:
+                import jax.sharding
+                grid = np.array([devices[i] for i in flat], dtype=object).reshape(self._ranks.shape)
+                self._jax = jax.sharding.Mesh(grid, self._axis_names())
+        return self._jax or None
+
+    def _axis_names(self):
+        return self.mesh_dim_names or tuple(f"mesh_dim_{i}" for i in range(self.ndim))
 
     @property
     def mesh(self):
@@ -96,7 +124,20 @@ def init_device_mesh(device_type, mesh_shape, *, mesh_dim_names=None, backend_ov
     if mesh_dim_names is not None and len(mesh_dim_names) != len(mesh_shape):
         raise RuntimeError("mesh_shape and mesh_dim_names should have same length!")
     world = _c10d.get_world_size() if _c10d.is_initialized() else 1
-    if math.prod(mesh_shape) != world:
-        raise RuntimeError(f"the mesh shape {tuple(mesh_shape)} holds {math.prod(mesh_shape)} ranks but the world "
-                           f"has {world} (jtorch's ranks are processes; one process drives all of its devices)")
-    return DeviceMesh(device_type, np.arange(world).reshape(mesh_shape), mesh_dim_names=mesh_dim_names)
+    n = math.prod(mesh_shape)
+    if n != world and not (world == 1 and n == len(_local_devices(device_type))):
+        raise RuntimeError(f"the mesh shape {tuple(mesh_shape)} holds {n} ranks but the world has {world} (jtorch's "
+                           "ranks are processes; one process drives all of its devices, and a mesh in a world of "
+                           f"one process may instead hold all of its {len(_local_devices(device_type))} "
+                           f"{device_type} devices)")
+    return DeviceMesh(device_type, np.arange(n).reshape(mesh_shape), mesh_dim_names=mesh_dim_names)
+
+
+def _local_devices(device_type):
+    """This process's jax devices of a torch device type (none when jax has no such backend)."""
+    import jax
+    from .._device import _JAX_PLATFORM
+    try:
+        return jax.local_devices(backend=_JAX_PLATFORM.get(device_type, device_type))
+    except RuntimeError:
+        return []

@@ -73,8 +73,13 @@ def test_device_mesh_and_local_shapes():
 def test_dtensor_and_fsdp_raise_naming_the_reason():
     from jtorch.distributed import fsdp, tensor
     assert not isinstance(jtorch.zeros(2), tensor.DTensor)
-    with pytest.raises(NotImplementedError, match="DTensor"):
-        tensor.distribute_tensor(jtorch.zeros(2))
+    # one host device: a mesh of 2 names ranks the world lacks; DTensors over a rank mesh are not implemented
+    with pytest.raises(RuntimeError, match="holds 2 ranks"):
+        tensor.init_device_mesh("cpu", (2,))
+    with pytest.raises(NotImplementedError, match="across processes is not implemented"):
+        tensor.distribute_tensor(jtorch.zeros(2), tensor.DeviceMesh("cpu", [0, 1]), [tensor.Shard(0)])
+    with pytest.raises(NotImplementedError, match="no Partial placement"):
+        tensor.distribute_tensor(jtorch.zeros(2), tensor.init_device_mesh("cpu", (1,)), [tensor.Partial()])
     with pytest.raises(ValueError, match="init_process_group"):  # FSDP shards within a process (test_fsdp.py)
         fsdp.fully_shard(jtorch.nn.Linear(2, 2))
     assert fsdp.MixedPrecisionPolicy().cast_forward_inputs is True

@@ -1,62 +1,60 @@
-"""torch.distributed.tensor: DTensor and its placements.
+"""torch.distributed.tensor: DTensor, its placements and factories, over the devices of one process.
 
-jtorch shards work with DistributedDataParallel over a device mesh; it has no DTensor (a tensor whose pieces
-live on different ranks). The placements and the mesh exist (libraries build and compare them, and slice
-checkpoints by them); making a DTensor raises, naming what is missing, rather than computing on a whole tensor
-as if it were a piece.
+A DTensor is the whole tensor with its value laid out by jax's NamedSharding over a DeviceMesh of this
+process's devices (`init_device_mesh("cpu", (4,))` in a world of one process with 4 host devices); XLA's SPMD
+partitioner moves the data. See `_api` for the mapping and device_mesh for which meshes name devices;
+meshes naming other processes' ranks stay bookkeeping (DTensors over them raise).
 """
-from ..._tensor import Tensor as _Tensor
-from ..device_mesh import DeviceMesh as DeviceMesh, init_device_mesh as init_device_mesh
 from ..._init_names import strided
+from ..device_mesh import DeviceMesh as DeviceMesh, init_device_mesh as init_device_mesh
+from ._api import DTensor as DTensor, distribute_module as distribute_module, distribute_tensor as distribute_tensor
 from .placement_types import Partial as Partial, Placement as Placement, Replicate as Replicate, Shard as Shard
 
 __all__ = ["DTensor", "distribute_tensor", "distribute_module", "Shard", "Replicate", "Partial", "Placement", "ones",
-           "empty", "full", "rand", "randn", "zeros"]
+           "empty", "full", "rand", "randn", "zeros", "DeviceMesh", "init_device_mesh"]
 
 
-def _unsupported(what):
-    return NotImplementedError(f"jtorch has no DTensor ({what}): tensors sharded across ranks are not implemented; "
-                               "jtorch trains data parallel with DistributedDataParallel over a device mesh")
+def _size(size):
+    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (list, tuple)) else tuple(size)
 
 
-class DTensor(_Tensor):
-    """torch.distributed.tensor.DTensor. No jtorch tensor is one (isinstance(t, DTensor) is False)."""
-
-    def __new__(cls, *args, **kwargs):
-        raise _unsupported("torch.distributed.tensor.DTensor")
-
-    @staticmethod
-    def from_local(local_tensor, device_mesh=None, placements=None, *, run_check=False, shape=None, stride=None):
-        raise _unsupported("DTensor.from_local")
-
-
-def distribute_tensor(tensor, device_mesh=None, placements=None, *, src_data_rank=0):
-    raise _unsupported("torch.distributed.tensor.distribute_tensor")
-
-
-def distribute_module(module, device_mesh=None, partition_fn=None, input_fn=None, output_fn=None):
-    raise _unsupported("torch.distributed.tensor.distribute_module")
+def _made(fn, size, dtype, layout, requires_grad, device_mesh, placements, what):
+    """The whole tensor made by `fn`, laid out over the mesh (every element computed once, then placed)."""
+    import jtorch
+    if layout is not strided:
+        raise NotImplementedError(f"{what}: jtorch has only the strided layout")
+    if device_mesh is None:
+        raise RuntimeError("jtorch needs an explicit device_mesh (it has no current mesh context)")
+    whole = fn(size, dtype=dtype if dtype is not None else jtorch.get_default_dtype())
+    return distribute_tensor(whole.requires_grad_(requires_grad), device_mesh, placements)
 
 
 def ones(*size, dtype=None, layout=strided, requires_grad=False, device_mesh=None, placements=None):
-    raise _unsupported("torch.distributed.tensor.ones")
+    import jtorch
+    return _made(jtorch.ones, _size(size), dtype, layout, requires_grad, device_mesh, placements, "ones")
 
 
 def empty(*size, dtype=None, layout=strided, requires_grad=False, device_mesh=None, placements=None):
-    raise _unsupported("torch.distributed.tensor.empty")
+    import jtorch
+    return _made(jtorch.empty, _size(size), dtype, layout, requires_grad, device_mesh, placements, "empty")
 
 
 def full(size, fill_value, *, dtype=None, layout=strided, requires_grad=False, device_mesh=None, placements=None):
-    raise _unsupported("torch.distributed.tensor.full")
+    import jtorch
+    return _made(lambda s, dtype: jtorch.full(s, fill_value, dtype=dtype), _size((size,)), dtype, layout,
+                 requires_grad, device_mesh, placements, "full")
 
 
 def rand(*size, requires_grad=False, dtype=None, layout=strided, device_mesh=None, placements=None):
-    raise _unsupported("torch.distributed.tensor.rand")
+    import jtorch
+    return _made(jtorch.rand, _size(size), dtype, layout, requires_grad, device_mesh, placements, "rand")
 
 
 def randn(*size, requires_grad=False, dtype=None, layout=strided, device_mesh=None, placements=None):
-    raise _unsupported("torch.distributed.tensor.randn")
+    import jtorch
+    return _made(jtorch.randn, _size(size), dtype, layout, requires_grad, device_mesh, placements, "randn")
 
 
 def zeros(*size, requires_grad=False, dtype=None, layout=strided, device_mesh=None, placements=None):
-    raise _unsupported("torch.distributed.tensor.zeros")
+    import jtorch
+    return _made(jtorch.zeros, _size(size), dtype, layout, requires_grad, device_mesh, placements, "zeros")
