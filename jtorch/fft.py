@@ -1,5 +1,6 @@
 """torch.fft: discrete Fourier transforms (the ops live in jtorch/_ops/spectral.py)."""
 from ._ops.elementwise import takes_out as _takes_out
+from ._tensor import Tensor as Tensor  # torch.fft re-exports it (its annotations name it)
 from ._ops.spectral import (  # noqa: F401
     fft_fft, fft_fft2, fft_fftfreq as fftfreq, fft_fftn, fft_fftshift as fftshift, fft_hfft, fft_ifft, fft_ifft2,
     fft_ifftn, fft_ifftshift as ifftshift, fft_ihfft, fft_irfft, fft_irfft2, fft_irfftn, fft_rfft, fft_rfft2,

@@ -212,7 +212,8 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     result = solve(A, B, left=left)
     info = _inv_ex(A)[1]  # LAPACK's getrf info for A (the factorisation solve runs on)
     if check_errors:
-        _raise_info(info, lambda i, b: f"torch.linalg.solve_ex:{b} The solver failed because the input matrix is singular.")
+        _raise_info(info, lambda i, b: f"torch.linalg.solve_ex:{b} The solver failed because the input matrix is "
+                                       "singular.")
     return return_type("linalg_solve_ex", ("result", "info"))(result, info)
 
 

@@ -81,7 +81,7 @@ def set_device(device):
     pass
 
 
-def is_bf16_supported():
+def is_bf16_supported(including_emulation=True):
     return is_available()
 
 
@@ -158,3 +158,55 @@ from .streams import (  # noqa: E402,F401
     Event as Event, ExternalStream as ExternalStream, Stream as Stream, StreamContext as StreamContext,
     current_stream as current_stream, default_stream as default_stream, set_stream as set_stream, stream as stream,
 )
+
+# -- the rest of torch.cuda's names (typed tensors, memory, rng, NVML, ...) -----------------------
+from . import _legacy  # noqa: E402
+from ._legacy import (  # noqa: E402,F401
+    CudaError as CudaError, DeferredCudaCallError as DeferredCudaCallError, GreenContext as GreenContext,
+    can_device_access_peer as can_device_access_peer, check_error as check_error, clock_rate as clock_rate,
+    cudaStatus as cudaStatus, cudart as cudart, current_blas_handle as current_blas_handle,
+    current_solver_handle as current_solver_handle, device_memory_used as device_memory_used, device_of as device_of,
+    get_stream_from_external as get_stream_from_external, get_sync_debug_mode as get_sync_debug_mode,
+    ipc_collect as ipc_collect, memory_usage as memory_usage, power_draw as power_draw,
+    set_sync_debug_mode as set_sync_debug_mode, temperature as temperature, utilization as utilization,
+)
+globals().update(_legacy.TENSOR_TYPES)
+globals().update(_legacy.STORAGE_TYPES)
+from . import memory as memory, random as random, nvtx as nvtx  # noqa: E402,F401
+from . import jiterator as jiterator, nccl as nccl, profiler as profiler, sparse as sparse  # noqa: E402,F401
+from . import tunable as tunable  # noqa: E402,F401
+from .memory import (  # noqa: E402,F401
+    CUDAPluggableAllocator as CUDAPluggableAllocator, MemPool as MemPool,
+    caching_allocator_alloc as caching_allocator_alloc, caching_allocator_delete as caching_allocator_delete,
+    caching_allocator_disabled as caching_allocator_disabled, caching_allocator_enable as caching_allocator_enable,
+    change_current_allocator as change_current_allocator, get_allocator_backend as get_allocator_backend,
+    get_per_process_memory_fraction as get_per_process_memory_fraction, host_memory_stats as host_memory_stats,
+    host_memory_stats_as_nested_dict as host_memory_stats_as_nested_dict, list_gpu_processes as list_gpu_processes,
+    max_memory_cached as max_memory_cached, memory_cached as memory_cached, memory_snapshot as memory_snapshot,
+    memory_stats_as_nested_dict as memory_stats_as_nested_dict, memory_summary as memory_summary,
+    reset_accumulated_host_memory_stats as reset_accumulated_host_memory_stats,
+    reset_accumulated_memory_stats as reset_accumulated_memory_stats,
+    reset_max_memory_allocated as reset_max_memory_allocated, reset_max_memory_cached as reset_max_memory_cached,
+    reset_peak_host_memory_stats as reset_peak_host_memory_stats,
+    set_per_process_memory_fraction as set_per_process_memory_fraction, use_mem_pool as use_mem_pool,
+)
+from .random import (  # noqa: E402,F401
+    get_rng_state as get_rng_state, get_rng_state_all as get_rng_state_all, initial_seed as initial_seed,
+    seed as seed, seed_all as seed_all, set_rng_state as set_rng_state, set_rng_state_all as set_rng_state_all,
+)
+
+default_generators = ()  # torch's tuple of per-device generators (empty without CUDA; jtorch has one)
+has_half = True
+has_magma = False
+
+
+def get_arch_list():
+    return []
+
+
+def get_gencode_flags():
+    return ""
+
+
+def is_tf32_supported():
+    return is_available()

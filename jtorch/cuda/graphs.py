@@ -39,7 +39,8 @@ class CUDAGraph:
 
 
 class graph:  # noqa: N801 - torch's name
-    def __init__(self, cuda_graph, pool=None, stream=None, capture_error_mode="global"):
+    def __init__(self, cuda_graph, pool=None, stream=None, capture_error_mode="global", enable_annotations=False,
+                 check_input_liveness=False):
         self.cuda_graph = cuda_graph
 
     def __enter__(self):

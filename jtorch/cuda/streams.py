@@ -88,9 +88,9 @@ def stream(stream):
 
 
 class Event:
-    """torch.cuda.Event(enable_timing=False, blocking=False, interprocess=False)."""
+    """torch.cuda.Event(enable_timing=False, blocking=False, interprocess=False, external=False)."""
 
-    def __init__(self, enable_timing=False, blocking=False, interprocess=False):
+    def __init__(self, enable_timing=False, blocking=False, interprocess=False, external=False):
         self.enable_timing = enable_timing
         self._time = None
 

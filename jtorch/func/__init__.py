@@ -563,3 +563,14 @@ def stack_module_state(models):
               for k, p in models[0].named_parameters()}
     buffers = {k: stack([dict(m.named_buffers())[k] for m in models]) for k, _ in models[0].named_buffers()}
     return params, buffers
+
+
+def debug_unwrap(tensor, *, recurse=True):
+    """torch.func.debug_unwrap: the plain tensor under functorch's wrappers. jtorch's transforms do
+    not wrap tensors (a transformed function sees jtorch tensors over jax tracers), so it is the
+    tensor itself."""
+    return tensor
+
+
+from ._rearrange import rearrange as rearrange  # noqa: E402
+__all__ += ["debug_unwrap", "rearrange"]

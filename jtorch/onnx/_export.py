@@ -81,14 +81,18 @@ def _input_specs(arrays, input_names, dynamic_axes):
     return specs, symbols
 
 
-def export(model, args=(), f=None, export_params=True, verbose=False, training=TrainingMode.EVAL,
-           input_names=None, output_names=None, operator_export_type=None, opset_version=None,
-           do_constant_folding=True, dynamic_axes=None, keep_initializers_as_inputs=None, custom_opsets=None,
-           export_modules_as_functions=False, autograd_inlining=True, *, kwargs=None, dynamo=False,
-           external_data=True, dynamic_shapes=None, **unused):
+def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=None, output_names=None,
+           opset_version=None, dynamo=True, external_data=True, dynamic_shapes=None, custom_translation_table=None,
+           report=False, optimize=True, verify=False, profile=False, dump_exported_program=False, artifacts_dir=".",
+           export_params=True, keep_initializers_as_inputs=False, dynamic_axes=None, training=TrainingMode.EVAL,
+           operator_export_type=None, do_constant_folding=True, custom_opsets=None,
+           export_modules_as_functions=False, autograd_inlining=True):
     """Write `model` (a jtorch Module or function) applied to `args` as an ONNX model to `f`.
 
-    Returns the onnx.ModelProto. dynamic_axes ({input or output name: {axis: name} or [axis]})
+    torch's signature (everything after `f` by keyword); jtorch has one exporter (jaxpr -> ONNX),
+    so `dynamo` and the options of torch's two exporters that tune them are accepted and unused.
+    Returns the onnx.ModelProto (torch returns an ONNXProgram; wrap it in jtorch.onnx.ONNXProgram
+    for that interface). dynamic_axes ({input or output name: {axis: name} or [axis]})
     makes those input axes symbolic (typically the batch). Ops without an ONNX mapping raise
     NotImplementedError naming the jax primitive.
     """

@@ -28,7 +28,10 @@ from ..nn.modules.container import Sequential
 from ..autograd.grad_mode import no_grad
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "check_backward_validity",
-           "detach_variable", "noop_context_fn", "set_checkpoint_debug_enabled", "set_checkpoint_early_stop"]
+           "detach_variable", "noop_context_fn", "set_checkpoint_debug_enabled", "set_checkpoint_early_stop",
+           "CheckpointPolicy", "SelectiveCheckpointContext", "create_selective_checkpoint_contexts",
+           "SAC_IGNORED_OPS", "DefaultDeviceType", "get_device_states", "set_device_states", "CheckpointFunction",
+           "GraphExecGroup"]
 
 _DEFAULT_DETERMINISM_MODE = "default"
 _DETERMINISM_CHECKS = ("default", "none")
@@ -200,3 +203,12 @@ def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwar
         input = checkpoint(run_segment(first, ran), input, use_reentrant=use_reentrant,
                            preserve_rng_state=preserve)
     return run_segment(ran, len(functions))(input)
+
+
+from .checkpoint_selective import (  # noqa: E402,F401
+    SAC_IGNORED_OPS as SAC_IGNORED_OPS, CheckpointFunction as CheckpointFunction, CheckpointPolicy as CheckpointPolicy,
+    DefaultDeviceType as DefaultDeviceType, GraphExecGroup as GraphExecGroup,
+    SelectiveCheckpointContext as SelectiveCheckpointContext,
+    create_selective_checkpoint_contexts as create_selective_checkpoint_contexts,
+    get_device_states as get_device_states, set_device_states as set_device_states,
+)

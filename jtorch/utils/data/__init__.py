@@ -13,3 +13,9 @@ from .sampler import (
     WeightedRandomSampler as WeightedRandomSampler,
 )
 from .distributed import DistributedSampler as DistributedSampler
+from .datapipes import (  # noqa: E402,F401
+    DataChunk as DataChunk, DFIterDataPipe as DFIterDataPipe, IterDataPipe as IterDataPipe, MapDataPipe as MapDataPipe,
+    _DatasetKind as _DatasetKind, argument_validation as argument_validation, functional_datapipe as functional_datapipe,
+    guaranteed_datapipes_determinism as guaranteed_datapipes_determinism, non_deterministic as non_deterministic,
+    runtime_validation as runtime_validation, runtime_validation_disabled as runtime_validation_disabled,
+)

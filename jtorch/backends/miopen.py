@@ -1,0 +1,3 @@
+"""torch.backends.miopen: ROCm's MIOpen convolution settings (recorded only: XLA picks kernels)."""
+
+immediate = False
