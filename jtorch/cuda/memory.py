@@ -48,7 +48,7 @@ def set_per_process_memory_fraction(fraction, device=None):
     require_cuda()
     if not isinstance(fraction, float):
         raise TypeError("Invalid type for fraction argument, must be `float`")
-    if fraction < 0 or fraction > 1:
+    if not 0 <= fraction <= 1:
         raise ValueError(f"Invalid fraction value: {fraction}. Allowed range: 0~1")
     _fraction[device] = fraction
 

@@ -27,35 +27,53 @@ from .transformed_distribution import TransformedDistribution as TransformedDist
 from .transforms import (AffineTransform as AffineTransform, ComposeTransform as ComposeTransform,
                          ExpTransform as ExpTransform, Transform as Transform,
                          identity_transform as identity_transform)
+from .transforms import (  # noqa: F401
+    AbsTransform as AbsTransform, CatTransform as CatTransform, CorrCholeskyTransform as CorrCholeskyTransform,
+    CumulativeDistributionTransform as CumulativeDistributionTransform, IndependentTransform as IndependentTransform,
+    LowerCholeskyTransform as LowerCholeskyTransform, PositiveDefiniteTransform as PositiveDefiniteTransform,
+    PowerTransform as PowerTransform, ReshapeTransform as ReshapeTransform, SigmoidTransform as SigmoidTransform,
+    SoftmaxTransform as SoftmaxTransform, SoftplusTransform as SoftplusTransform, StackTransform as StackTransform,
+    StickBreakingTransform as StickBreakingTransform, TanhTransform as TanhTransform,
+)
+from .constraint_registry import biject_to as biject_to, transform_to as transform_to
 from .kl import kl_divergence as kl_divergence, register_kl as register_kl
+from .cauchy import Cauchy as Cauchy
+from .half_cauchy import HalfCauchy as HalfCauchy
+from .half_normal import HalfNormal as HalfNormal
+from .chi2 import Chi2 as Chi2
+from .studentT import StudentT as StudentT
+from .geometric import Geometric as Geometric
+from .gumbel import Gumbel as Gumbel
+from .weibull import Weibull as Weibull
+from .pareto import Pareto as Pareto
+from .kumaraswamy import Kumaraswamy as Kumaraswamy
+from .inverse_gamma import InverseGamma as InverseGamma
+from .fishersnedecor import FisherSnedecor as FisherSnedecor
+from .logistic_normal import LogisticNormal as LogisticNormal
+from .generalized_pareto import GeneralizedPareto as GeneralizedPareto
+from .multinomial import Multinomial as Multinomial
+from .negative_binomial import NegativeBinomial as NegativeBinomial
+from .mixture_same_family import MixtureSameFamily as MixtureSameFamily
+from .lowrank_multivariate_normal import LowRankMultivariateNormal as LowRankMultivariateNormal
+from .relaxed_bernoulli import RelaxedBernoulli as RelaxedBernoulli
+from .relaxed_categorical import RelaxedOneHotCategorical as RelaxedOneHotCategorical
+from .von_mises import VonMises as VonMises
+from .continuous_bernoulli import ContinuousBernoulli as ContinuousBernoulli
+from .wishart import Wishart as Wishart
+from .lkj_cholesky import LKJCholesky as LKJCholesky
+from . import constraint_registry as constraint_registry  # noqa: E402
 
 __all__ = [
-    "AffineTransform",
-    "Bernoulli",
-    "Beta",
-    "Binomial",
-    "Categorical",
-    "ComposeTransform",
-    "Dirichlet",
-    "Distribution",
-    "ExpTransform",
-    "Exponential",
-    "ExponentialFamily",
-    "Gamma",
-    "Independent",
-    "Laplace",
-    "LogNormal",
-    "MultivariateNormal",
-    "Normal",
-    "OneHotCategorical",
-    "OneHotCategoricalStraightThrough",
-    "Poisson",
-    "Transform",
-    "TransformedDistribution",
-    "Uniform",
-    "constraints",
-    "identity_transform",
-    "kl_divergence",
-    "register_kl",
-    "transforms",
+    "AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "CatTransform", "Categorical", "Cauchy",
+    "Chi2", "ComposeTransform", "ContinuousBernoulli", "CorrCholeskyTransform", "CumulativeDistributionTransform",
+    "Dirichlet", "Distribution", "ExpTransform", "Exponential", "ExponentialFamily", "FisherSnedecor", "Gamma",
+    "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent", "IndependentTransform",
+    "InverseGamma", "Kumaraswamy", "LKJCholesky", "Laplace", "LogNormal", "LogisticNormal",
+    "LowRankMultivariateNormal", "LowerCholeskyTransform", "MixtureSameFamily", "Multinomial", "MultivariateNormal",
+    "NegativeBinomial", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Pareto", "Poisson",
+    "PositiveDefiniteTransform", "PowerTransform", "RelaxedBernoulli", "RelaxedOneHotCategorical",
+    "ReshapeTransform", "SigmoidTransform", "SoftmaxTransform", "SoftplusTransform", "StackTransform",
+    "StickBreakingTransform", "StudentT", "TanhTransform", "Transform", "TransformedDistribution", "Uniform",
+    "VonMises", "Weibull", "Wishart", "biject_to", "constraints", "identity_transform", "kl_divergence",
+    "register_kl", "transform_to", "transforms",
 ]

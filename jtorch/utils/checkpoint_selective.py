@@ -13,13 +13,9 @@ __all__ = ["CheckpointPolicy", "SelectiveCheckpointContext", "create_selective_c
            "GraphExecGroup"]
 
 
-class CheckpointPolicy(enum.Enum):
-    MUST_SAVE = 0
-    PREFER_SAVE = 1
-    MUST_RECOMPUTE = 2
-    PREFER_RECOMPUTE = 3
-    MUST_CPU_OFFLOAD = 4
-    PREFER_CPU_OFFLOAD = 5
+# MUST_* always wins over PREFER_*; the values are torch's
+CheckpointPolicy = enum.Enum("CheckpointPolicy", [(name, value) for value, name in enumerate(
+    ["MUST_SAVE", "PREFER_SAVE", "MUST_RECOMPUTE", "PREFER_RECOMPUTE", "MUST_CPU_OFFLOAD", "PREFER_CPU_OFFLOAD"])])
 
 
 CheckpointPolicy.__module__ = "torch.utils.checkpoint"
@@ -50,15 +46,14 @@ class _PolicyMode(contextlib.AbstractContextManager):
 
 def create_selective_checkpoint_contexts(policy_fn_or_list, allow_cache_entry_mutation=False):
     """The (forward, recompute) context pair that `checkpoint(..., context_fn=...)` expects."""
-    if isinstance(policy_fn_or_list, list):
+    if not (isinstance(policy_fn_or_list, list) or callable(policy_fn_or_list)):
+        raise TypeError("policy_fn_or_list must be either a function or a list of ops.")
+    policy_fn = policy_fn_or_list
+    if isinstance(policy_fn_or_list, list):  # the listed ops are saved, the rest recomputed
         saved = list(policy_fn_or_list)
 
         def policy_fn(ctx, op, *args, **kwargs):
             return CheckpointPolicy.MUST_SAVE if op in saved else CheckpointPolicy.PREFER_RECOMPUTE
-    elif callable(policy_fn_or_list):
-        policy_fn = policy_fn_or_list
-    else:
-        raise TypeError("policy_fn_or_list must be either a function or a list of ops.")
     return _PolicyMode(policy_fn, False), _PolicyMode(policy_fn, True)
 
 

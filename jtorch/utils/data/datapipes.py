@@ -6,6 +6,7 @@ here (map, filter, batch, unbatch, shuffle, concat, zip, collate, sharding_filte
 `@functional_datapipe(name)` registers more exactly as in torch.
 """
 import functools
+import itertools
 import random as _random
 
 from .dataset import Dataset, IterableDataset
@@ -83,8 +84,7 @@ class functional_datapipe:
     """Class decorator: `@functional_datapipe("name")` makes `source.name(...)` build the class."""
 
     def __init__(self, name, enable_df_api_tracing=False):
-        self.name = name
-        self.enable_df_api_tracing = enable_df_api_tracing
+        self.name, self.enable_df_api_tracing = name, enable_df_api_tracing
 
     def __call__(self, cls):
         if issubclass(cls, IterDataPipe):
@@ -268,22 +268,20 @@ class _ShardingFilter(IterDataPipe):
         self.num_of_instances, self.instance_id = num_of_instances, instance_id
 
     def __iter__(self):
-        for i, item in enumerate(self.source_datapipe):
-            if i % self.num_of_instances == self.instance_id:
-                yield item
+        # every num_of_instances-th item, starting at this instance's own
+        return itertools.islice(self.source_datapipe, self.instance_id, None, self.num_of_instances)
 
 
 class _DatasetKind:
     """Which fetcher a DataLoader uses: Map (indices) or Iterable (next())."""
 
-    Map = 0
-    Iterable = 1
+    Map, Iterable = 0, 1
 
     @staticmethod
     def create_fetcher(kind, dataset, auto_collation, collate_fn, drop_last):
-        if kind == _DatasetKind.Map:
-            return _MapFetcher(dataset, auto_collation, collate_fn)
-        return _IterFetcher(dataset, auto_collation, collate_fn, drop_last)
+        by_index = kind == _DatasetKind.Map
+        return (_MapFetcher(dataset, auto_collation, collate_fn) if by_index
+                else _IterFetcher(dataset, auto_collation, collate_fn, drop_last))
 
 
 class _MapFetcher:
@@ -303,17 +301,11 @@ class _IterFetcher:
         self.ended = False
 
     def fetch(self, possibly_batched_index):
-        if self.ended:
-            raise StopIteration
-        if not self.auto_collation:
+        if not self.auto_collation and not self.ended:
             return self.collate_fn(next(self.dataset_iter))
-        data = []
-        for _ in possibly_batched_index:
-            try:
-                data.append(next(self.dataset_iter))
-            except StopIteration:
-                self.ended = True
-                break
-        if not data or (self.drop_last and len(data) < len(possibly_batched_index)):
+        wanted = len(possibly_batched_index) if self.auto_collation else 0
+        data = [] if self.ended else list(itertools.islice(self.dataset_iter, wanted))
+        self.ended = self.ended or len(data) < wanted
+        if not data or (self.drop_last and len(data) < wanted):
             raise StopIteration
         return self.collate_fn(data)
