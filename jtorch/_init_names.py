@@ -35,8 +35,14 @@ class layout:  # noqa: N801 - torch's name
 
     __slots__ = ("name",)
 
-    def __init__(self, name):
-        self.name = name
+    def __init__(self):
+        raise TypeError("cannot create 'torch.layout' instances")
+
+    @classmethod
+    def _named(cls, name):
+        made = object.__new__(cls)
+        made.name = name
+        return made
 
     def __repr__(self):
         return "torch." + self.name
@@ -46,7 +52,7 @@ class layout:  # noqa: N801 - torch's name
 
 
 strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, jagged = (
-    layout(n) for n in ("strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "jagged"))
+    layout._named(n) for n in ("strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "jagged"))
 
 
 class SymInt:

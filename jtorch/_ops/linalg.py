@@ -170,7 +170,12 @@ def _einsum(*operands, equation):
 
 
 @public(method=False)
-def einsum(equation, *operands):
+def einsum(*args):
+    """torch.einsum(equation, *operands) or torch.einsum(equation, [operands])."""
+    if not args:
+        raise TypeError("einsum(): must specify the equation string and at least one operand, or at least one "
+                        "operand and its subscripts list")
+    equation, operands = args[0], args[1:]
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     for x in operands[1:]:  # torch's contractions take one dtype (no promotion)

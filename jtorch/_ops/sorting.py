@@ -111,7 +111,12 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 @public()
-def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+def unique_consecutive(*args, **kwargs):
+    """torch.unique_consecutive(input, return_inverse=False, return_counts=False, dim=None)."""
+    return _unique_consecutive(*args, **kwargs)
+
+
+def _unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     x = np.asarray(input.detach()._value("unique_consecutive"))
     d = 0 if dim is None else _dim1(dim, x.ndim)
     y = x.reshape(-1) if dim is None else np.moveaxis(x, d, 0)

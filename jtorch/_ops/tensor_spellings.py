@@ -24,8 +24,8 @@ def _unique(self, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 @public("unique_consecutive", function=False)
 def _unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
-    from .sorting import unique_consecutive
-    return unique_consecutive(self, return_inverse, return_counts, dim)
+    from .sorting import _unique_consecutive
+    return _unique_consecutive(self, return_inverse, return_counts, dim)
 
 
 @public("stft", function=False)
