@@ -18,10 +18,8 @@ _T_co = TypeVar("_T_co", covariant=True)
 
 
 class Sampler(Generic[_T_co]):  # Sampler[List[int]] in annotations and subclasses, as in torch
-    """Base class: an iterable of indices (or of index lists, for batch samplers)."""
-
-    def __init__(self, data_source=None):
-        pass
+    """Base class: an iterable of indices (or of index lists, for batch samplers). Like torch 2.13's,
+    it takes no constructor arguments."""
 
     def __iter__(self):
         raise NotImplementedError
