@@ -5,11 +5,12 @@ imports it, only calling export does.
 """
 from ._export import export as export, is_in_onnx_export as is_in_onnx_export
 from ._export import OnnxExporterError as OnnxExporterError, TrainingMode as TrainingMode
+from ._export import OperatorExportTypes as OperatorExportTypes
 from . import errors as errors, ops as ops  # noqa: F401
 from ._program import InputObserver as InputObserver, ONNXProgram as ONNXProgram
 
 __all__ = ["export", "is_in_onnx_export", "OnnxExporterError", "TrainingMode", "ONNXProgram", "ExportableModule",
-           "InputObserver", "errors", "ops"]
+           "InputObserver", "OperatorExportTypes", "errors", "ops"]
 
 
 def __getattr__(name):

@@ -26,6 +26,11 @@ class TrainingMode(enum.IntEnum):
     TRAINING = 2
 
 
+# how torch's TorchScript exporter treats ops without an ONNX form; jtorch's exporter always raises
+OperatorExportTypes = enum.IntEnum("OperatorExportTypes", [("ONNX", 0), ("ONNX_ATEN", 1), ("ONNX_ATEN_FALLBACK", 2),
+                                                           ("ONNX_FALLTHROUGH", 3)])
+
+
 def is_in_onnx_export():
     return _EXPORTING[0] > 0
 
@@ -85,7 +90,7 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
            opset_version=None, dynamo=True, external_data=True, dynamic_shapes=None, custom_translation_table=None,
            report=False, optimize=True, verify=False, profile=False, dump_exported_program=False, artifacts_dir=".",
            export_params=True, keep_initializers_as_inputs=False, dynamic_axes=None, training=TrainingMode.EVAL,
-           operator_export_type=None, do_constant_folding=True, custom_opsets=None,
+           operator_export_type=OperatorExportTypes.ONNX, do_constant_folding=True, custom_opsets=None,
            export_modules_as_functions=False, autograd_inlining=True):
     """Write `model` (a jtorch Module or function) applied to `args` as an ONNX model to `f`.
 
