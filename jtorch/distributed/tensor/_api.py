@@ -337,12 +337,16 @@ def distribute_tensor(tensor, device_mesh=None, placements=None, *, src_data_ran
     return out
 
 
-def _replicate_module(name, module, device_mesh):
-    from ...nn.parameter import Parameter
-    for key, p in list(module._parameters.items()):
-        if p is not None and not isinstance(p, DTensor):
-            module._parameters[key] = Parameter(distribute_tensor(p.detach(), device_mesh, None),
-                                                requires_grad=p.requires_grad)
+def _replicate_module(module, device_mesh):
+    """Replicate over the mesh, in place, the parameters and buffers not laid out on it already."""
+    jm = device_mesh._jax_mesh()
+    replicated = NamedSharding(jm, PartitionSpec())
+    for t in list(module._parameters.values()) + list(module._buffers.values()):
+        if t is None or t.is_meta:
+            continue
+        v = t._value("distribute_module")
+        if getattr(v.sharding, "mesh", None) != jm:
+            t._fresh_lazy().value = jax.device_put(v, replicated)
 
 
 def distribute_module(module, device_mesh=None, partition_fn=None, input_fn=None, output_fn=None):
@@ -359,7 +363,7 @@ def distribute_module(module, device_mesh=None, partition_fn=None, input_fn=None
     for name, sub in module.named_modules():
         if partition_fn is not None:
             partition_fn(name, sub, device_mesh)
-        _replicate_module(name, sub, device_mesh)
+        _replicate_module(sub, device_mesh)
     if input_fn is not None:
         module.register_forward_pre_hook(lambda mod, inputs: input_fn(mod, inputs, device_mesh))
     if output_fn is not None:
@@ -368,5 +372,30 @@ def distribute_module(module, device_mesh=None, partition_fn=None, input_fn=None
     return module
 
 
-def _is_dtensor_mesh(mesh):
-    return isinstance(mesh, DeviceMesh) and mesh._jax_mesh() is not None
+def laid_out(t, device_mesh, placements):
+    """A plain tensor (the whole value) laid out over the mesh by `placements` (differentiable)."""
+    placements = _normalize(placements, device_mesh, t.dim(), "parallelize_module")
+    return _layout(t, _sharding(device_mesh, placements, tuple(t.shape), "parallelize_module"))
+
+
+def lay_out_parameters(module, device_mesh, placements):
+    """Split `module`'s own parameters named in `placements` over the mesh, in place (they stay the same
+    Parameters), and again before each forward where a compiled step left one laid out otherwise."""
+    shardings = {}
+    for name, p in module._parameters.items():
+        if p is None or name not in placements:
+            continue
+        norm = _normalize([placements[name]], device_mesh, p.dim(), "parallelize_module")
+        shardings[name] = _sharding(device_mesh, norm, tuple(p.shape), "parallelize_module")
+
+    def place(m, *args):
+        for name, sharding in shardings.items():
+            p = m._parameters.get(name)
+            if p is None or p.is_meta:
+                continue
+            v = p._value("parallelize_module")
+            if v.sharding != sharding:
+                p._fresh_lazy().value = jax.device_put(v, sharding)
+    place(module)
+    module.register_forward_pre_hook(place)
+    module._tp_shardings = shardings

@@ -1,0 +1,8 @@
+"""torch.distributed.tensor.parallel: tensor parallelism over the devices of one process (see style)."""
+from .api import parallelize_module as parallelize_module
+from .style import (ColwiseParallel as ColwiseParallel, ParallelStyle as ParallelStyle,
+                    PrepareModuleInput as PrepareModuleInput, PrepareModuleOutput as PrepareModuleOutput,
+                    RowwiseParallel as RowwiseParallel, SequenceParallel as SequenceParallel)
+
+__all__ = ["parallelize_module", "ParallelStyle", "ColwiseParallel", "RowwiseParallel", "SequenceParallel",
+           "PrepareModuleInput", "PrepareModuleOutput"]
