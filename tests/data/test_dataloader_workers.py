@@ -258,3 +258,12 @@ def test_deferred_batch_is_computed_by_the_receiving_process_with_the_same_value
     assert got["done"].tolist() == [1.0, 1.0]
     ready = {"ready": jtorch.from_numpy(np.ones(2, np.float32))}
     assert worker.defer(ready) is ready  # nothing pending: sent as it is
+
+
+def test_items_cut_from_a_large_array_are_computed_in_the_worker_not_sent_as_the_array():
+    from jtorch.utils.data._utils import worker
+    big = jtorch.from_numpy(np.arange(1 << 20, dtype=np.float32))  # 4 MiB, concrete
+    items = [(big * 2)[i * 8:(i + 1) * 8] for i in range(4)]  # each item computed from all of `big`
+    assert worker.defer(items) is items  # sending `big` would cost far more than the results
+    small = jtorch.from_numpy(np.arange(64, dtype=np.float32))
+    assert isinstance(worker.defer([small * 2]), worker.PendingBatch)

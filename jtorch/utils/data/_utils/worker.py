@@ -1,6 +1,7 @@
 """The worker process loop. Workers run dataset reads, transforms and collation in numpy and
 return host tensors; they never call JAX (it is not fork-safe)."""
 import collections
+import math
 import pickle
 import queue
 import random
@@ -169,7 +170,16 @@ def defer(data):
         return data
     prog, leaves, _ = program.build(pending)
     values = [np.asarray(lz.value) if isinstance(lz.value, jax.Array) else lz.value for lz in leaves]
+    # the inputs travel instead of the results: worth it unless they are much larger (items indexed
+    # out of a whole dataset array would send that array with every batch)
+    sent = sum(np.asarray(v).nbytes for v in values)
+    made = sum(math.prod(lz.shape) * np.dtype(lz.dtype.np).itemsize for lz in pending)
+    if sent > max(2 * made, _DEFER_SLACK):
+        return data
     return PendingBatch(out, prog.leaf_avals, prog.code, prog.outputs, values)
+
+
+_DEFER_SLACK = 1 << 20  # bytes of inputs a deferred batch may send beyond twice its results
 
 
 def finish(data):
