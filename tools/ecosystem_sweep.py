@@ -21,7 +21,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 SMALL = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37, vocab_size=99)
 NO_DROPOUT = dict(hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, dropout=0.0, attention_dropout=0.0,
-                  activation_dropout=0.0, dropout_rate=0.0, hidden_dropout=0.0, classifier_dropout=0.0)
+                  activation_dropout=0.0, dropout_rate=0.0, hidden_dropout=0.0, classifier_dropout=0.0,
+                  resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
 GQA = dict(SMALL, num_key_value_heads=2)
 HF_CONFIGS = {
     "bert": SMALL, "roberta": SMALL, "xlm-roberta": SMALL, "deberta-v2": SMALL,
