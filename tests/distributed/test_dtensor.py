@@ -18,7 +18,7 @@ _SCRIPT = textwrap.dedent("""
     import json
     import numpy as np
     import jtorch as torch, jtorch.nn as nn
-    from jtorch.distributed.tensor import (DTensor, Partial, Replicate, Shard, distribute_module,
+    from jtorch.distributed.tensor import (DeviceMesh, DTensor, Partial, Replicate, Shard, distribute_module,
                                            distribute_tensor, init_device_mesh)
     import jtorch.distributed.tensor as dt
     from jtorch.distributed.tensor.parallel import (ColwiseParallel, PrepareModuleInput, PrepareModuleOutput,
@@ -150,6 +150,12 @@ _SCRIPT = textwrap.dedent("""
     pout = blk2(x)
     out["prepare"] = [type(pin).__name__, str(pin.placements), pin.full_tensor().tolist() == x.tolist(),
                       type(pout).__name__, str(pout.placements)]
+    d.add_(1)
+    out["inplace"] = [type(d).__name__, str(d.placements), d.full_tensor()[:, 0].tolist()]
+    import jtorch.distributed.distributed_c10d as c10d
+    c10d._multi = lambda: True  # as in a world of several processes: the entries name ranks, as before
+    out["multi"] = [DeviceMesh("cpu", [0, 1, 2, 3])._jax_mesh() is None,
+                    err(lambda: distribute_tensor(x, DeviceMesh("cpu", [0, 1, 2, 3]), [Shard(0)]))]
     print("RESULT " + json.dumps(out))
 """)
 
@@ -182,6 +188,8 @@ def test_a_one_process_mesh_names_its_devices(run):
     assert shape == [2, 2] and coord == [0, 0] and sub == [0, 1]
     kind, msg = run["errors"]["mesh"]
     assert kind == "RuntimeError" and "holds 3 ranks" in msg and "4 cpu devices" in msg
+    names_ranks, (kind, msg) = run["multi"]  # several processes: a mesh names ranks; no DTensor over it
+    assert names_ranks and kind == "NotImplementedError" and "across processes is not implemented" in msg
 
 
 def test_each_device_holds_the_piece_shard_defines(run):
@@ -209,6 +217,7 @@ def test_ops_on_dtensors_give_dtensors_equal_to_the_unsharded_result(run):
     placements, pieces, full = run["redistribute"]
     assert placements == "(Shard(dim=1),)" and full == x.tolist()
     assert pieces["2"] == x[:, 4:6].tolist()
+    assert run["inplace"] == ["DTensor", "(Shard(dim=0),)", (x[:, 0] + 1).tolist()]
     leaf, req, gtype, grad = run["grad"]
     assert leaf and req and gtype == "DTensor" and grad == (2 * np.arange(12.).reshape(3, 4)).tolist()
 

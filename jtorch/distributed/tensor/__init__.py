@@ -5,7 +5,9 @@ process's devices (`init_device_mesh("cpu", (4,))` in a world of one process wit
 partitioner moves the data. See `_api` for the mapping and device_mesh for which meshes name devices;
 meshes naming other processes' ranks stay bookkeeping (DTensors over them raise).
 """
+from ... import _dtype
 from ..._init_names import strided
+from ..._ops import creation as _creation, random as _random
 from ..device_mesh import DeviceMesh as DeviceMesh, init_device_mesh as init_device_mesh
 from ._api import DTensor as DTensor, distribute_module as distribute_module, distribute_tensor as distribute_tensor
 from .placement_types import Partial as Partial, Placement as Placement, Replicate as Replicate, Shard as Shard
@@ -20,41 +22,34 @@ def _size(size):
 
 def _made(fn, size, dtype, layout, requires_grad, device_mesh, placements, what):
     """The whole tensor made by `fn`, laid out over the mesh (every element computed once, then placed)."""
-    import jtorch
     if layout is not strided:
         raise NotImplementedError(f"{what}: jtorch has only the strided layout")
     if device_mesh is None:
         raise RuntimeError("jtorch needs an explicit device_mesh (it has no current mesh context)")
-    whole = fn(size, dtype=dtype if dtype is not None else jtorch.get_default_dtype())
+    whole = fn(size, dtype=dtype if dtype is not None else _dtype.get_default_dtype())
     return distribute_tensor(whole.requires_grad_(requires_grad), device_mesh, placements)
 
 
 def ones(*size, dtype=None, layout=strided, requires_grad=False, device_mesh=None, placements=None):
-    import jtorch
-    return _made(jtorch.ones, _size(size), dtype, layout, requires_grad, device_mesh, placements, "ones")
+    return _made(_creation.ones, _size(size), dtype, layout, requires_grad, device_mesh, placements, "ones")
 
 
 def empty(*size, dtype=None, layout=strided, requires_grad=False, device_mesh=None, placements=None):
-    import jtorch
-    return _made(jtorch.empty, _size(size), dtype, layout, requires_grad, device_mesh, placements, "empty")
+    return _made(_creation.empty, _size(size), dtype, layout, requires_grad, device_mesh, placements, "empty")
 
 
 def full(size, fill_value, *, dtype=None, layout=strided, requires_grad=False, device_mesh=None, placements=None):
-    import jtorch
-    return _made(lambda s, dtype: jtorch.full(s, fill_value, dtype=dtype), _size((size,)), dtype, layout,
+    return _made(lambda s, dtype: _creation.full(s, fill_value, dtype=dtype), _size((size,)), dtype, layout,
                  requires_grad, device_mesh, placements, "full")
 
 
 def rand(*size, requires_grad=False, dtype=None, layout=strided, device_mesh=None, placements=None):
-    import jtorch
-    return _made(jtorch.rand, _size(size), dtype, layout, requires_grad, device_mesh, placements, "rand")
+    return _made(_random.rand, _size(size), dtype, layout, requires_grad, device_mesh, placements, "rand")
 
 
 def randn(*size, requires_grad=False, dtype=None, layout=strided, device_mesh=None, placements=None):
-    import jtorch
-    return _made(jtorch.randn, _size(size), dtype, layout, requires_grad, device_mesh, placements, "randn")
+    return _made(_random.randn, _size(size), dtype, layout, requires_grad, device_mesh, placements, "randn")
 
 
 def zeros(*size, requires_grad=False, dtype=None, layout=strided, device_mesh=None, placements=None):
-    import jtorch
-    return _made(jtorch.zeros, _size(size), dtype, layout, requires_grad, device_mesh, placements, "zeros")
+    return _made(_creation.zeros, _size(size), dtype, layout, requires_grad, device_mesh, placements, "zeros")

@@ -218,7 +218,7 @@ class DTensor(Tensor):
         if self._known is not None and self._known[0] is lz:
             return self._known[1]
         v = self._value("DTensor.placements")
-        placements = _placements_of(v.sharding, self._mesh, lz.ndim if hasattr(lz, "ndim") else len(lz.shape))
+        placements = _placements_of(v.sharding, self._mesh, len(lz.shape))
         if placements is None:
             placements = (Replicate(),) * self._mesh.ndim
             lz.value = jax.device_put(v, _sharding(self._mesh, placements, tuple(lz.shape), "DTensor.placements"))

@@ -24,9 +24,11 @@ def parallelize_module(module, device_mesh=None, parallelize_plan=None, *, src_d
                          "1-D submesh (e.g. mesh['tp']).")
     if parallelize_plan is None:
         return module
-    if isinstance(parallelize_plan, ParallelStyle):
-        parallelize_plan.src_data_rank = src_data_rank
-        return parallelize_plan._apply(module, device_mesh)
+    style = parallelize_plan
+    if isinstance(style, ParallelStyle):  # one style for the whole module
+        style.src_data_rank = src_data_rank
+        style._apply(module, device_mesh)
+        return module
     if not isinstance(parallelize_plan, dict):
         raise TypeError(f"Expect Union[ParallelStyle, Dict[str, ParallelStyle]] for parallelize_plan, "
                         f"{type(parallelize_plan)} found!")

@@ -10,6 +10,10 @@ Tensor) with `use_local_output=True`, else as a DTensor. XLA's partitioner inser
 """
 from .._api import DTensor, _wrap, laid_out, lay_out_parameters
 from ..placement_types import Replicate, Shard
+from ...._tensor import Tensor
+from ...._ops import torch_function as _tf
+from ....nn.modules.linear import Linear
+from ....nn.modules.sparse import Embedding
 
 __all__ = ["ParallelStyle", "ColwiseParallel", "RowwiseParallel", "SequenceParallel", "PrepareModuleInput",
            "PrepareModuleOutput"]
@@ -32,7 +36,6 @@ def _one(layouts):
 
 def _arrive(x, mesh, desired):
     """A module input (the whole tensor, plain or DTensor) as the plain tensor laid out `desired`."""
-    from ...._tensor import Tensor
     if not isinstance(x, Tensor):
         return x
     if isinstance(x, DTensor):
@@ -41,15 +44,12 @@ def _arrive(x, mesh, desired):
 
 
 def _unwrap(x):
-    from ...._ops import torch_function as _tf
-    from ...._tensor import Tensor
     with _tf.DisableTorchFunctionSubclass():
         return x.as_subclass(Tensor)
 
 
 def _leave(out, mesh, layout, use_local_output):
     """A module output laid out by `layout`: the whole tensor (plain) or a DTensor."""
-    from ...._tensor import Tensor
     if not isinstance(out, Tensor):
         return out
     if isinstance(out, DTensor):
@@ -80,8 +80,6 @@ class _Linearish(ParallelStyle):
         self.use_local_output = use_local_output
 
     def _placements(self, module):
-        from ....nn.modules.linear import Linear
-        from ....nn.modules.sparse import Embedding
         if isinstance(module, Linear):
             return self._linear
         if isinstance(module, Embedding):
@@ -97,7 +95,6 @@ class _Linearish(ParallelStyle):
         return module
 
     def _embedding_input(self, module):
-        from ....nn.modules.sparse import Embedding
         return isinstance(module, Embedding)
 
     def __repr__(self):
