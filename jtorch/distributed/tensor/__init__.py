@@ -6,7 +6,10 @@ partitioner moves the data. See `_api` for the mapping and device_mesh for which
 meshes naming other processes' ranks stay bookkeeping (DTensors over them raise).
 """
 from ... import _dtype
+from ..._dtype import get_default_dtype as _default_dtype
 from ..._init_names import strided
+from ..._ops.creation import empty as _empty, full as _full, ones as _ones, zeros as _zeros
+from ..._ops.random import rand as _rand, randn as _randn
 from ..._ops import creation as _creation, random as _random
 from ..device_mesh import DeviceMesh as DeviceMesh, init_device_mesh as init_device_mesh
 from ._api import DTensor as DTensor, distribute_module as distribute_module, distribute_tensor as distribute_tensor

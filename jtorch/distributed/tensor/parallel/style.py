@@ -8,6 +8,10 @@ out as the module wants them, and outputs leave laid out as `output_layouts` say
 Tensor) with `use_local_output=True`, else as a DTensor. XLA's partitioner inserts the collectives
 (ColwiseParallel then RowwiseParallel: the all-reduce after the second matmul).
 """
+from ...._ops import torch_function as _tf
+from ...._tensor import Tensor
+from ....nn.modules.linear import Linear
+from ....nn.modules.sparse import Embedding
 from .._api import DTensor, _wrap, laid_out, lay_out_parameters
 from ..placement_types import Replicate, Shard
 from ...._tensor import Tensor
