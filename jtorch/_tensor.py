@@ -688,16 +688,18 @@ class Tensor(_TensorMethods):
                                   "does not have")
 
     def __setstate__(self, state):
-        """torch's legacy pickled state: (storage, offset, size, stride) or a Variable's 5-tuple."""
+        """Old pickles' states: 4 fields (storage, offset, size, stride) for a tensor, 5 for a Variable (its data
+        first, requires_grad fourth), 3 (requires_grad first) otherwise; backward hooks are not restored."""
         if not self.is_leaf:
             raise RuntimeError("__setstate__ can be only called on leaf Tensors")
-        if len(state) == 4:
-            self.set_(*state)
+        fields = len(state)
+        if fields == 4:
+            source, offset, size, stride = state
+            self.set_(source, offset, size, stride)
             return
-        if len(state) == 5:
+        if fields == 5:
             self.data = state[0]
-            state = (state[3], state[4], state[2])
-        self.requires_grad = state[0]  # the rest (backward hooks) are not restored, as in torch
+        self.requires_grad = state[3] if fields == 5 else state[0]
 
     @property
     def __cuda_array_interface__(self):
