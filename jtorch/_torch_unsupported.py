@@ -5,6 +5,9 @@ it and says why. Where an eager meaning exists it is given: torch.fork runs the 
 completed Future, torch.cond calls the branch its predicate picks, JITException and FatalError are exceptions.
 """
 import enum
+from ._device import device as device_cls, get_default_device
+from .cuda import synchronize
+import time
 
 __all__ = ["Future", "fork", "wait", "cond", "JITException", "FatalError", "AggregationType", "AVG", "SUM",
            "cudnn_is_acceptable", "qscheme", "native_norm", "resize_as_sparse_", "Stream", "Event"]
@@ -204,7 +207,6 @@ class Stream:
     speed in torch; here every stream is the device's one queue, and synchronize() waits for queued work."""
 
     def __init__(self, device=None, *, priority=0):
-        from ._device import device as device_cls, get_default_device
         d = get_default_device() if device is None else device_cls(device)
         self.device = d
         self.device_type = _DEVICE_TYPES.get(d.type, -1)  # torch gives c10's DeviceType number
@@ -216,7 +218,6 @@ class Stream:
         return True
 
     def synchronize(self):
-        from .cuda import synchronize
         synchronize()
 
     def wait_event(self, event):
@@ -245,18 +246,15 @@ class Event:
     """torch.Event: a marker in a stream; recording waits for the queued work, so elapsed_time measures it."""
 
     def __init__(self, device=None, *, enable_timing=False, blocking=False, interprocess=False):
-        from ._device import device as device_cls, get_default_device
         self.device = get_default_device() if device is None else device_cls(device)
         self.enable_timing = enable_timing
         self.event_id = 0
         self._time = None
 
     def record(self, stream=None):
-        import time
         if self.device.type == "cpu":
             raise RuntimeError("cpu backend doesn't support events.")
         if self.enable_timing:
-            from .cuda import synchronize
             synchronize()
         self._time = time.perf_counter()
 
@@ -264,7 +262,6 @@ class Event:
         return True
 
     def synchronize(self):
-        from .cuda import synchronize
         synchronize()
 
     def wait(self, stream=None):

@@ -6,6 +6,8 @@ import jax.numpy as jnp
 
 from .._engine import modes
 from .registry import op, public
+from .. import _dtype
+import numpy as np
 
 
 def _inplace(fn, name):
@@ -186,7 +188,6 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
 @public(method=False)
 def native_dropout(input, p, train):
     """(output, mask): the kept elements scaled by 1 / (1 - p), and which were kept."""
-    from .. import _dtype
     from .creation import ones_like
     from .random import rand_like
     if train is not None and not train:
@@ -209,7 +210,6 @@ def norm_except_dim(v, pow=2, dim=0):
 @public(method=False)
 def pdist(input, p=2):
     """Distances between every pair of rows i < j, in row-major order of the pairs."""
-    import numpy as np
 
     from .creation import tensor
     from .numeric import cdist

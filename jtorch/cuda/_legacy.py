@@ -3,11 +3,12 @@ handles that only a CUDA build has. Without a GPU each does what torch does with
 from .._dtype import bfloat16, bool as _bool, complex64, complex128, float16, float32, float64, int8, int16, int32, \
     int64, uint8
 from ._lazy import NOT_COMPILED, require_cuda
+from .._tensor import Tensor
+from .._ops.creation import empty, tensor
 
 
 class _TypedTensorMeta(type):
     def __instancecheck__(cls, obj):
-        from .._tensor import Tensor
         return isinstance(obj, Tensor) and obj.dtype == cls.dtype and obj.device.type == "cuda"
 
 
@@ -20,8 +21,6 @@ class _CudaTypedTensor(metaclass=_TypedTensorMeta):
         from . import is_available
         if not is_available():
             raise TypeError(f"type torch.cuda.{cls.__name__} not available. Torch not compiled with CUDA enabled.")
-        from .._tensor import Tensor
-        from .._ops.creation import empty, tensor
         if len(args) == 1 and not isinstance(args[0], int):
             data = args[0]
             if isinstance(data, Tensor):

@@ -4,6 +4,11 @@ current CUDA device; without a GPU they raise torch's error or do nothing, as to
 from collections.abc import Iterable  # noqa: F401
 
 from ._lazy import require_cuda
+from ..random import get_rng_state as _state
+from .._ops.random import manual_seed as _seed
+from ..random import initial_seed as _initial
+from ..random import seed as _reseed
+from ..random import set_rng_state as _set
 
 __all__ = ["get_rng_state", "get_rng_state_all", "set_rng_state", "set_rng_state_all", "manual_seed",
            "manual_seed_all", "seed", "seed_all", "initial_seed"]
@@ -16,7 +21,6 @@ def _available():
 
 def get_rng_state(device="cuda"):
     require_cuda()
-    from .. import get_rng_state as _state
     return _state()
 
 
@@ -26,7 +30,6 @@ def get_rng_state_all():
 
 def set_rng_state(new_state, device="cuda"):
     if _available():
-        from .. import set_rng_state as _set
         _set(new_state)
 
 
@@ -36,7 +39,6 @@ def set_rng_state_all(new_states):
 
 
 def manual_seed(seed):
-    from .._ops.random import manual_seed as _seed
     _seed(int(seed))
 
 
@@ -45,8 +47,7 @@ manual_seed_all = manual_seed
 
 def seed():
     if _available():
-        from .. import seed as _seed
-        _seed()
+        _reseed()
 
 
 seed_all = seed
@@ -54,5 +55,4 @@ seed_all = seed
 
 def initial_seed():
     require_cuda()
-    from .. import initial_seed as _initial
     return _initial()

@@ -19,6 +19,9 @@ from . import distributed_c10d as _c10d
 import numpy as np
 from .._tensor import Tensor
 from .._ops.creation import tensor
+import jax
+from .._device import _JAX_PLATFORM
+import jax.sharding
 
 __all__ = ["init_device_mesh", "DeviceMesh"]
 
@@ -49,7 +52,6 @@ class DeviceMesh:
                     flat.max() >= len(devices):
                 self._jax = False
             else:
-                import jax.sharding
                 grid = np.array([devices[i] for i in flat], dtype=object).reshape(self._ranks.shape)
                 self._jax = jax.sharding.Mesh(grid, self._axis_names())
         return self._jax or None
@@ -135,8 +137,6 @@ def init_device_mesh(device_type, mesh_shape, *, mesh_dim_names=None, backend_ov
 
 def _local_devices(device_type):
     """This process's jax devices of a torch device type (none when jax has no such backend)."""
-    import jax
-    from .._device import _JAX_PLATFORM
     try:
         return jax.local_devices(backend=_JAX_PLATFORM.get(device_type, device_type))
     except RuntimeError:

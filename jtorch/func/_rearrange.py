@@ -5,6 +5,7 @@ dimensions; axes_lengths gives the sizes a group cannot infer. The result is a r
 and a reshape, all views as torch's are."""
 import math
 import re
+from .._ops.movement import stack
 
 __all__ = ["rearrange"]
 
@@ -32,7 +33,6 @@ def _parse(side):
 
 
 def rearrange(tensor, pattern, **axes_lengths):
-    from .._ops.movement import stack
     if isinstance(tensor, (list, tuple)):
         tensor = stack(list(tensor))
     if "->" not in pattern:

@@ -1,5 +1,8 @@
 """torch.onnx.ONNXProgram, ExportableModule and InputObserver over jtorch's exporter."""
 import os
+from ..nn.modules.module import Module
+import numpy as np
+from .._ops.creation import tensor
 
 __all__ = ["ONNXProgram", "ExportableModule", "InputObserver"]
 
@@ -34,8 +37,6 @@ class ONNXProgram:
         self._session = None
 
     def __call__(self, *args, **kwargs):
-        import numpy as np
-        from .._ops.creation import tensor
         if self._session is None:
             self.initialize_inference_session()
         names = [i.name for i in self._session.get_inputs()]
@@ -47,7 +48,6 @@ class ONNXProgram:
 
 
 def _module_class():
-    from ..nn.modules.module import Module
     return Module
 
 

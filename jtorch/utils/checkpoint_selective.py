@@ -7,6 +7,10 @@ jax.checkpoint op and XLA chooses what to rematerialise, so the policy is valida
 """
 import contextlib
 import enum
+from .._tensor import Tensor
+from ..random import get_rng_state
+from ..random import set_rng_state
+from .. import cuda
 
 __all__ = ["CheckpointPolicy", "SelectiveCheckpointContext", "create_selective_checkpoint_contexts",
            "SAC_IGNORED_OPS", "DefaultDeviceType", "get_device_states", "set_device_states", "CheckpointFunction",
@@ -70,24 +74,20 @@ class DefaultDeviceType:
     def get_device_type():
         if DefaultDeviceType._default_device_type is not None:
             return DefaultDeviceType._default_device_type
-        from .. import cuda
         return "cuda" if cuda.is_available() else "cpu"
 
 
 def get_device_states(*args):
     """(device indices, RNG states) of the accelerator devices the tensor arguments live on."""
-    from .._tensor import Tensor
     devices = []
     for a in args:
         if isinstance(a, Tensor) and a.device.type not in ("cpu", "meta") and a.get_device() not in devices:
             devices.append(a.get_device())
-    from .. import get_rng_state
     return devices, [get_rng_state() for _ in devices]
 
 
 def set_device_states(devices, states, *, device_type=None):
     """Restores what get_device_states returned (jtorch has one generator for every device)."""
-    from .. import set_rng_state
     for state in list(states)[:1]:
         set_rng_state(state)
 
