@@ -150,6 +150,20 @@ _SCRIPT = textwrap.dedent("""
     pout = blk2(x)
     out["prepare"] = [type(pin).__name__, str(pin.placements), pin.full_tensor().tolist() == x.tolist(),
                       type(pout).__name__, str(pout.placements)]
+    from jtorch.distributed.tensor.parallel import PrepareModuleInputOutput, loss_parallel
+    blk3 = parallelize_module(nn.Identity(), m1, PrepareModuleInputOutput(
+        input_layouts=Replicate(), desired_input_layouts=Shard(1), output_layouts=Shard(1),
+        desired_output_layouts=Replicate(), use_local_output=False))
+    io = blk3(x)
+    logits = torch.tensor(np.random.RandomState(1).randn(8, 16).astype(np.float32))
+    target = torch.tensor(np.arange(8) % 16)
+    sharded = distribute_tensor(logits, m1, [Shard(1)])
+    with loss_parallel():
+        lp = nn.functional.cross_entropy(sharded, target)
+    out["loss_parallel"] = [type(lp).__name__, float(lp.full_tensor().item()),
+                            float(nn.functional.cross_entropy(logits, target).item()),
+                            err(lambda: nn.functional.cross_entropy(sharded, target))]
+    out["prepare_io"] = [type(io).__name__, str(io.placements), io.full_tensor().tolist() == x.tolist()]
     d.add_(1)
     out["inplace"] = [type(d).__name__, str(d.placements), d.full_tensor()[:, 0].tolist()]
     import jtorch.distributed.distributed_c10d as c10d
@@ -258,6 +272,10 @@ def test_tensor_parallel_mlp_trains_as_unsharded_with_a_quarter_of_the_weights_p
     kind, placements, gap = run["sequence"]
     assert kind == "DTensor" and placements == "(Shard(dim=1),)" and gap < 1e-5
     assert run["prepare"] == ["DTensor", "(Shard(dim=0),)", True, "DTensor", "(Replicate(),)"]
+    assert run["prepare_io"] == ["DTensor", "(Replicate(),)", True]
+    kind, sharded_loss, whole_loss, outside = run["loss_parallel"]
+    assert kind == "DTensor" and abs(sharded_loss - whole_loss) < 1e-6
+    assert outside[0] == "RuntimeError" and "mixed torch.Tensor and DTensor" in outside[1]
     # Linear(8, 4) with its weight split by rows (partition_fn) and the bias replicated (the default)
     assert run["distribute_module"] == [[8 * 4 * 4 // 4] * 4, [4 * 4] * 4, "Parameter", ["weight", "bias"]]
 

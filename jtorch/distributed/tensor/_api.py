@@ -14,6 +14,8 @@ as the piece every rank passed (a Shard(d) placement tiles it along d). Not impl
 placements, uneven shards (a sharded dimension the mesh dimension does not divide), meshes naming other
 processes' ranks.
 """
+import threading
+
 import jax
 import numpy as np
 from jax.sharding import NamedSharding, PartitionSpec
@@ -148,8 +150,17 @@ def _dtensors(obj, out):
     return out
 
 
+class _Mixing(threading.local):
+    allowed = 0  # inside loss_parallel: plain tensors among DTensors are whole, replicated tensors
+
+
+_mixing = _Mixing()
+
+
 def _mixed(obj):
     """A plain (non-scalar) Tensor among an op's arguments."""
+    if _mixing.allowed:
+        return False
     if isinstance(obj, Tensor):
         return not isinstance(obj, DTensor) and obj.dim() > 0
     if isinstance(obj, (list, tuple)):
