@@ -119,15 +119,17 @@ _SCRIPT = textwrap.dedent("""
             (y ** 2).mean().backward()
             got.append([y.detach().numpy()] + [p.grad.numpy() for p in m.parameters()])
             opt.step()
-        return m, got
+        return m, got, opt
 
-    base, bgot = train(False)
-    tp, tgot = train(True)
+    base, bgot, _ = train(False)
+    tp, tgot, topt = train(True)
     out["tp"] = {"gap_out_grad": max(float(np.abs(a - b).max()) for s, t in zip(bgot, tgot) for a, b in zip(s, t)),
                  "gap_params": max(float(np.abs(p.detach().numpy() - q.detach().numpy()).max())
                                    for p, q in zip(base.parameters(), tp.parameters())),
                  "weights": per_device([tp.fc1.weight, tp.fc2.weight]),
                  "weights_unsharded": per_device([base.fc1.weight, base.fc2.weight]),
+                 "adam": per_device([v for p in (tp.fc1.weight, tp.fc2.weight) for k, v in topt.state[p].items()
+                                     if k != "step"]),
                  "fc1_bias": per_device([tp.fc1.bias]), "fc2_bias": per_device([tp.fc2.bias]),
                  "names": [n for n, _ in tp.named_parameters()],
                  "types": [type(p).__name__ for p in tp.parameters()]}
@@ -265,6 +267,7 @@ def test_tensor_parallel_mlp_trains_as_unsharded_with_a_quarter_of_the_weights_p
     whole = (8 * 32 + 32 * 8) * 4
     assert tp["weights_unsharded"] == [whole]  # unsharded: all on device 0
     assert tp["weights"] == [whole // 4] * 4
+    assert tp["adam"] == [2 * whole // 4] * 4  # exp_avg and exp_avg_sq take their parameter's layout
     assert tp["fc1_bias"] == [32 * 4 // 4] * 4 and tp["fc2_bias"] == [8 * 4] * 4  # colwise splits, rowwise copies
     assert tp["names"] == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
     assert tp["types"] == ["Parameter"] * 4
