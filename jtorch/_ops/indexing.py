@@ -389,7 +389,7 @@ def _view_write(base, value, chain):
     if not chain[0][0].differentiable:
         # through detach() or .data autograd never sees the write, as in torch: the base takes the
         # new values but keeps its gradient path and its grad_fn
-        with no_grad():
+        with modes.grad_disabled():
             written = _view_scatter(base, value, chain=chain)
         out = _values_of(written, base)
         out._lazy.grad_fn = base._lazy.grad_fn
