@@ -44,7 +44,8 @@ def test_tensor_stub_names_every_attached_method_and_property():
     declared = _declared(cls.body)
     own = GEN.class_body_names(jtorch.Tensor)
     public = {n for n in dir(jtorch.Tensor) if not n.startswith("_")}
-    assert public - own - declared == set(), "Tensor attributes neither in the class body nor in the stub"
+    missing = sorted(public - own - declared)
+    assert not missing, f"Tensor attributes neither in the class body nor in the stub: {missing}; run `{REFRESH}`"
     for name in ("add", "add_", "sum", "view", "T", "__add__", "__radd__", "__getitem__"):
         assert name in declared
     assert not declared & own, "the stub repeats names the class body defines (checkers read those from source)"
@@ -56,7 +57,8 @@ def test_function_stub_names_every_table_function():
     declared = _declared(tree.body)
     bound = GEN.module_bound_names(pathlib.Path(jtorch.__file__))
     table = {n for n, f in registry.FUNCTIONS.items() if not n.startswith("_") and getattr(jtorch, n, None) is f}
-    assert table - bound - declared == set(), "jtorch.<name> functions from the table missing from the stub"
+    missing = sorted(table - bound - declared)
+    assert not missing, f"jtorch.<name> functions from the table missing from the stub: {missing}; run `{REFRESH}`"
     assert {n for n in declared if not hasattr(jtorch, n)} == set(), "the stub names functions jtorch lacks"
     add = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "add")
     assert [a.arg for a in add.args.args] == ["input", "other"] and [a.arg for a in add.args.kwonlyargs] == ["alpha"]
