@@ -89,6 +89,13 @@ from ._dtype import (  # noqa: E402
     float8_e4m3fnuz as float8_e4m3fnuz, float8_e5m2 as float8_e5m2, float8_e5m2fnuz as float8_e5m2fnuz,
     float8_e8m0fnu as float8_e8m0fnu,
 )
+from ._dtype import (  # noqa: E402  (named for torch's API; jtorch cannot hold tensors of these)
+    bit as bit, bits1x8 as bits1x8, bits2x4 as bits2x4, bits4x2 as bits4x2, bits8 as bits8, bits16 as bits16,
+    chalf as chalf, complex32 as complex32, float4_e2m1fn_x2 as float4_e2m1fn_x2, int1 as int1, int2 as int2,
+    int3 as int3, int4 as int4, int5 as int5, int6 as int6, int7 as int7, qint8 as qint8, qint32 as qint32,
+    quint2x4 as quint2x4, quint4x2 as quint4x2, quint8 as quint8, uint1 as uint1, uint2 as uint2, uint3 as uint3,
+    uint4 as uint4, uint5 as uint5, uint6 as uint6, uint7 as uint7,
+)
 from ._ops.creation import (  # noqa: E402
     arange as arange, as_tensor as as_tensor, asarray as asarray, empty as empty, empty_like as empty_like,
     eye as eye, from_numpy as from_numpy, full as full, full_like as full_like, linspace as linspace,

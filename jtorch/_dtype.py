@@ -26,7 +26,15 @@ class dtype:
         return "torch." + self.name
 
     def to_real(self):
-        return {"complex64": float32, "complex128": float64}.get(self.name, self)
+        return {"complex64": float32, "complex128": float64, "complex32": float16}.get(self.name, self)
+
+    def to_complex(self):
+        if self.is_complex:
+            return self
+        pair = {"float32": complex64, "bfloat16": complex64, "float64": complex128, "float16": complex32}
+        if self.name not in pair:
+            raise RuntimeError(f"Unknown Complex ScalarType for {_c10_name(self.name)}")
+        return pair[self.name]
 
     def __reduce__(self):
         return (_by_name, (self.name,))
@@ -52,6 +60,47 @@ float8_e5m2 = dtype("float8_e5m2", ml_dtypes.float8_e5m2)
 float8_e4m3fnuz = dtype("float8_e4m3fnuz", ml_dtypes.float8_e4m3fnuz)
 float8_e5m2fnuz = dtype("float8_e5m2fnuz", ml_dtypes.float8_e5m2fnuz)
 float8_e8m0fnu = dtype("float8_e8m0fnu", ml_dtypes.float8_e8m0fnu)
+
+
+class _unheld_dtype(dtype):
+    """A torch dtype jtorch names but cannot store: sub-byte ints, bit containers, quantized types, complex32
+    and packed float4. jax has no exact equivalent, so any use that needs the array type raises."""
+
+    __slots__ = ("_signed",)
+
+    def __init__(self, name, itemsize, signed, floating=False, complex_=False):
+        self.name = name
+        self.itemsize = itemsize
+        self.is_floating_point = floating
+        self.is_complex = complex_
+        self._signed = signed
+
+    @property
+    def is_signed(self):
+        if isinstance(self._signed, str):  # torch refuses the question for bit containers and quantized types
+            raise RuntimeError(self._signed)
+        return self._signed
+
+    @property
+    def np(self):
+        raise NotImplementedError(f"jtorch cannot hold tensors of dtype torch.{self.name}: jax has no matching "
+                                  "array type (jtorch names this dtype for torch's API only)")
+
+
+_BITS = "Bits types are undefined"
+_QUANT = "isSignedType not supported for quantized types"
+bits1x8, bits2x4, bits4x2, bits8 = (_unheld_dtype(n, 1, _BITS) for n in ("bits1x8", "bits2x4", "bits4x2", "bits8"))
+bits16 = _unheld_dtype("bits16", 2, _BITS)
+uint1, uint2, uint3, uint4, uint5, uint6, uint7 = (_unheld_dtype(f"uint{i}", 1, False) for i in range(1, 8))
+int1, int2, int3, int4, int5, int6, int7 = (_unheld_dtype(f"int{i}", 1, True) for i in range(1, 8))
+qint8, quint8, quint4x2, quint2x4 = (_unheld_dtype(n, 1, _QUANT) for n in ("qint8", "quint8", "quint4x2", "quint2x4"))
+qint32 = _unheld_dtype("qint32", 4, _QUANT)
+complex32 = _unheld_dtype("complex32", 4, True, complex_=True)
+float4_e2m1fn_x2 = _unheld_dtype("float4_e2m1fn_x2", 1, True, floating=True)
+bit, chalf = uint1, complex32
+UNHELD = (bits1x8, bits2x4, bits4x2, bits8, bits16, uint1, uint2, uint3, uint4, uint5, uint6, uint7, int1, int2,
+          int3, int4, int5, int6, int7, qint8, quint8, quint4x2, quint2x4, qint32, complex32, float4_e2m1fn_x2)
+
 half, float, double, cfloat, cdouble = float16, float32, float64, complex64, complex128  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 
@@ -59,6 +108,7 @@ ALL = (float16, bfloat16, float32, float64, complex64, complex128, uint8, int8, 
        uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)
 _BY_NP = {d.np: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL}
+_BY_NAME.update({d.name: d for d in UNHELD})
 _BY_NAME.update(half=float16, float=float32, double=float64, short=int16, int=int32, long=int64)
 
 
@@ -181,6 +231,9 @@ class finfo:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             "'torch.finfo'")
         d = d.to_real()
+        if isinstance(d, _unheld_dtype):  # packed float4: torch gives its bits, every other field raises
+            self.bits, self._packed = 8, _c10_name(d.name)
+            return
         info = ml_dtypes.finfo(d.np)
         self.dtype = d.name
         self.bits = info.bits
@@ -192,6 +245,15 @@ class finfo:
         # C++'s digits10: decimal digits the stored mantissa bits always hold
         self.resolution = 10.0 ** -_b.int(info.nmant * 0.30102999566398120)
 
+    # c10's word for each field, as torch names it when a packed type has none
+    _FIELD_WORDS = {"max": "max", "min": "lowest", "eps": "epsilon", "tiny": "min", "smallest_normal": "min",
+                    "resolution": "digits10", "dtype": "dtype"}
+
+    def __getattr__(self, attr):  # reached only for fields a packed float4 finfo leaves unset
+        if attr in self._FIELD_WORDS and "_packed" in self.__dict__:
+            raise NotImplementedError(f'"{self._FIELD_WORDS[attr]}" not implemented for \'{self._packed}\'')
+        raise AttributeError(attr)
+
     def __repr__(self):
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
                 f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
@@ -202,14 +264,27 @@ class iinfo:
         d = to_dtype(type)
         if d is bool:
             raise TypeError("torch.bool is not supported by torch.iinfo")
-        if d.is_floating_point or d.is_complex:
+        # torch answers bits/min/max of a quantized type's storage integer, but not its dtype
+        storage = {"qint8": np.int8, "qint32": np.int32}.get(d.name, np.uint8 if d.name.startswith("quint") else None)
+        if storage is not None:
+            info = np.iinfo(storage)
+            self._quantized = _c10_name(d.name)
+            self.bits, self.max, self.min = info.bits, _b.int(info.max), _b.int(info.min)
+            return
+        if d.is_floating_point or d.is_complex or isinstance(d, _unheld_dtype):
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle "
                             "'torch.iinfo'")
         info = np.iinfo(d.np)
-        self.dtype = d.name
+        self._quantized, self._dtype = None, d.name
         self.bits = info.bits
         self.max = _b.int(info.max)
         self.min = _b.int(info.min)
+
+    @property
+    def dtype(self):
+        if self._quantized:
+            raise NotImplementedError(f'"dtype" not implemented for \'{self._quantized}\'')
+        return self._dtype
 
     def __repr__(self):
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
@@ -225,6 +300,19 @@ def scalar_name(d):
     """'Float' for float32 (a jtorch dtype, a numpy dtype or its name)."""
     key = d.name if isinstance(d, dtype) else str(d)
     return _SCALAR_NAMES.get(key, key)
+
+
+# c10's ScalarType spellings of the dtypes _SCALAR_NAMES leaves out (error messages only)
+_C10_SPECIAL = {"complex32": "ComplexHalf", "qint8": "QInt8", "quint8": "QUInt8", "qint32": "QInt32",
+                "quint4x2": "QUInt4x2", "quint2x4": "QUInt2x4"}
+
+
+def _c10_name(name):
+    if name in _SCALAR_NAMES or name in _C10_SPECIAL:
+        return _SCALAR_NAMES.get(name) or _C10_SPECIAL[name]
+    if name.startswith("uint"):
+        return "UInt" + name[4:]
+    return name[0].upper() + name[1:]
 
 
 def tensor_type_name(d):
