@@ -795,8 +795,14 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
 
 
 @public("instance_norm", method=False)
-def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
-                  momentum=0.1, eps=1e-05, cudnn_enabled=False):
+def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled):
+    """torch.instance_norm: aten's order, weight and bias before the running statistics (F.instance_norm's
+    differs), every argument required."""
+    return instance_norm_f(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+def instance_norm_f(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                    momentum=0.1, eps=1e-05):
     """As torch: batch norm over a (1, N*C, ...) view; running stats are averaged over the batch."""
     n, c = input.shape[:2]
     x = input.reshape(1, n * c, *input.shape[2:])

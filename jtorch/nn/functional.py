@@ -15,7 +15,7 @@ from .._ops.nn import (  # noqa: F401
     avg_pool3d as avg_pool3d, bilinear as bilinear, conv1d as conv1d, conv2d as conv2d, conv3d as conv3d,
     conv_transpose1d as conv_transpose1d, conv_transpose2d as conv_transpose2d,
     conv_transpose3d as conv_transpose3d, cosine_similarity as cosine_similarity, group_norm as _group_norm,
-    instance_norm as _instance_norm, interpolate as interpolate, layer_norm as _layer_norm,
+    instance_norm_f as _instance_norm, interpolate as interpolate, layer_norm as _layer_norm,
     one_hot as one_hot, pad as pad, pairwise_distance as pairwise_distance, pixel_shuffle as pixel_shuffle,
     pixel_unshuffle as pixel_unshuffle, prelu as prelu, rms_norm as _rms_norm,
 )

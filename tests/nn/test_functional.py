@@ -150,3 +150,18 @@ def test_non_overlapping_max_pool_gradient_avoids_select_and_scatter():
     strided = dict(k=(3, 3), s=(2, 2), d=(1, 1), outs=(3, 3), pads=((0, 0), (0, 0)))
     assert "select_and_scatter" not in str(jax.make_jaxpr(jax.grad(lambda a: loss(a, **block)))(x))
     assert "select_and_scatter" in str(jax.make_jaxpr(jax.grad(lambda a: loss(a, **strided)))(x))
+
+
+def test_torch_instance_norm_takes_atens_order():
+    """torch.instance_norm puts weight and bias before the running statistics (F.instance_norm the other way
+    round) and requires every argument: a positional call must not swap them silently."""
+    x, w, b = rand(2, 3, 4), np.arange(1, 4, dtype=np.float32), np.full(3, 0.5, np.float32)
+    outs = []
+    for m in (torch, jtorch):
+        mean, var = m.zeros(3), m.ones(3)
+        y = m.instance_norm(m.tensor(x), m.tensor(w), m.tensor(b), mean, var, True, 0.1, 1e-5, False)
+        outs.append([to_np(t) for t in (y, mean, var)])
+    for ours, theirs in zip(outs[1], outs[0]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    with pytest.raises(TypeError, match="missing 8 required positional arguments"):
+        jtorch.instance_norm(jtorch.tensor(x))
