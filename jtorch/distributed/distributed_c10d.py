@@ -9,10 +9,13 @@ collectives below are small jitted XLA programs over a mesh of one device per pr
 JAX's own collectives (gloo between CPU processes) carry the data; with one process they
 are the identity, as torch's are for world_size 1.
 """
+import contextlib
 import datetime
 import enum
 import errno
 import os
+import pdb
+import warnings
 
 import jax
 import numpy as np
@@ -25,7 +28,8 @@ from jax.sharding import Mesh
 import pickle
 from jax.experimental import multihost_utils
 
-_state = {"initialized": False, "backend": None, "world_size": 1, "rank": 0, "jax_initialized": False}
+_state = {"initialized": False, "backend": None, "world_size": 1, "rank": 0, "jax_initialized": False,
+          "pg_count": 0}
 
 default_pg_timeout = datetime.timedelta(minutes=30)
 
@@ -61,8 +65,8 @@ class ReduceOp(enum.Enum):
         return f"<RedOpType.{self.name}: {self.value}>"
 
 
-class _Group:
-    """torch.distributed.group.WORLD and the objects new_group() returns."""
+class ProcessGroup:
+    """torch.distributed.ProcessGroup: group.WORLD and the objects new_group() returns."""
 
     def __init__(self, ranks=None):
         self.ranks = ranks
@@ -73,6 +77,16 @@ class _Group:
     def rank(self):
         return get_rank()
 
+    def name(self):
+        return get_backend()
+
+    @property
+    def group_name(self):
+        return "0"
+
+
+_Group = ProcessGroup
+
 
 class group:  # noqa: N801 - torch's name
     WORLD = _Group()
@@ -81,8 +95,20 @@ class group:  # noqa: N801 - torch's name
 GroupMember = group
 
 
-class _Work:
-    """What async_op=True returns: the work is already done (or queued on the device)."""
+class Work:
+    """torch.distributed.Work, what async_op=True returns: the work is already done (or queued on the device)."""
+
+    def exception(self):
+        return None
+
+    def result(self):
+        return []
+
+    def synchronize(self):
+        pass
+
+    def get_future(self):
+        raise NotImplementedError("jtorch's Work has no Future: the collective has already finished")
 
     def wait(self, timeout=None):
         return True
@@ -92,6 +118,9 @@ class _Work:
 
     def is_success(self):
         return True
+
+
+_Work = Work
 
 
 def is_available():
@@ -116,6 +145,15 @@ def is_mpi_available():
 
 def is_torchelastic_launched():
     return os.environ.get("TORCHELASTIC_RUN_ID") is not None
+
+
+def _root(rank, group_rank):
+    """The root rank of a rooted collective, given as a global or a group rank (groups span every process)."""
+    if group_rank is not None:
+        return group_rank
+    if rank is None:
+        raise ValueError("Must specify global_rank or group_rank")
+    return rank
 
 
 def _require_init():
@@ -183,7 +221,7 @@ def _start_jax_distributed(address, world_size, rank, timeout):
 
 
 def init_process_group(backend=None, init_method=None, timeout=None, world_size=-1, rank=-1, store=None,
-                       group_name="", pg_options=None, device_id=None):
+                       group_name="", pg_options=None, device_id=None, _ranks=None):
     """Join the process group. world_size 1 (the default without WORLD_SIZE) is this process alone;
     more processes call jax.distributed.initialize with the coordinator at MASTER_ADDR:MASTER_PORT
     (or init_method='tcp://host:port'), hosted by rank 0."""
@@ -205,7 +243,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
         raise ValueError(f"world_size {world_size} does not match the {jax.process_count()} processes "
                          f"jax.distributed joined")
     _state.update(initialized=True, backend=Backend(backend or ("nccl" if jax.default_backend() == "gpu" else "gloo")),
-                  world_size=world_size, rank=rank)
+                  world_size=world_size, rank=rank, pg_count=1)
 
 
 def destroy_process_group(group=None):
@@ -213,7 +251,7 @@ def destroy_process_group(group=None):
         jax.distributed.shutdown()
     _state.pop("process_mesh", None)  # a later group may join other processes
     _programs.clear()
-    _state.update(initialized=False, backend=None, world_size=1, rank=0, jax_initialized=False)
+    _state.update(initialized=False, backend=None, world_size=1, rank=0, jax_initialized=False, pg_count=0)
 
 
 def get_rank(group=None):
@@ -232,8 +270,9 @@ def get_backend(group=None):
 
 
 def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local_synchronization=False,
-              group_desc=None):
+              group_desc=None, device_id=None, sort_ranks=True):
     _require_init()
+    _state["pg_count"] += 1
     if ranks is not None and sorted(ranks) != list(range(get_world_size())):
         raise NotImplementedError("jtorch's process groups span every process (new_group with a subset of ranks)")
     return _Group(ranks)
@@ -358,17 +397,18 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     return _done(async_op)
 
 
-def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
+def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
     """Reduce onto rank `dst` (every rank gets the result here; torch leaves the others' unspecified)."""
     _require_init()
+    _root(dst, group_dst)
     all_reduce(tensor, op)
     return _done(async_op)
 
 
-def broadcast(tensor, src=0, group=None, async_op=False, group_src=None):
+def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
     """Copy rank `src`'s tensor to every process (identity in a single process)."""
     _require_init()
-    src = src if group_src is None else group_src
+    src = _root(src, group_src)
     if not 0 <= src < get_world_size():
         raise ValueError(f"Invalid src rank {src} for a group of {get_world_size()} ranks")
     if _multi():
@@ -424,10 +464,10 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     return _done(async_op)
 
 
-def gather(tensor, gather_list=None, dst=0, group=None, async_op=False, group_dst=None):
+def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
     """gather_list[i] <- rank i's tensor, on rank `dst` only."""
     _require_init()
-    dst = dst if group_dst is None else group_dst
+    dst = _root(dst, group_dst)
     if get_rank() == dst:
         if gather_list is None or len(gather_list) != get_world_size():
             raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
@@ -440,10 +480,10 @@ def gather(tensor, gather_list=None, dst=0, group=None, async_op=False, group_ds
     return _done(async_op)
 
 
-def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False, group_src=None):
+def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
     """tensor <- scatter_list[rank] of rank `src`."""
     _require_init()
-    src = src if group_src is None else group_src
+    src = _root(src, group_src)
     if get_rank() == src:
         if scatter_list is None or len(scatter_list) != get_world_size():
             raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
@@ -472,15 +512,16 @@ def all_gather_object(object_list, obj, group=None):
         object_list[0] = obj
 
 
-def broadcast_object_list(object_list, src=0, group=None, device=None, group_src=None):
+def broadcast_object_list(object_list, src=None, group=None, device=None, group_src=None):
     _require_init()
+    src = _root(src, group_src)
     if _multi():
         gathered = [None] * get_world_size()
         all_gather_object(gathered, list(object_list))
         object_list[:] = gathered[src]
 
 
-def barrier(group=None, async_op=False, device_ids=None):
+def barrier(group=None, async_op=False, device_ids=None, timeout=None):
     """Wait until every process gets here (returns at once in a single process)."""
     _require_init()
     if _multi():
@@ -517,3 +558,260 @@ def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=
     else:
         _set(output, _local_value(input).reshape(tuple(output.shape)))
     return _done(async_op)
+
+
+def _same_dtype(tensors):
+    first = tensors[0].dtype if tensors else None
+    for t in tensors:
+        if t.dtype is not first:
+            raise ValueError(f"Invalid usage of tensors with different dtypesFound {first} and  {t.dtype}")
+
+
+def all_gather_coalesced(output_tensor_lists, input_tensor_list, group=None, async_op=False):
+    """output_tensor_lists[r][i] <- rank r's input_tensor_list[i] (one all_gather per tensor)."""
+    _require_init()
+    _same_dtype(list(input_tensor_list) + [t for outputs in output_tensor_lists for t in outputs])
+    for i, tensor in enumerate(input_tensor_list):
+        all_gather([outputs[i] for outputs in output_tensor_lists], tensor, group)
+    return _done(async_op)
+
+
+def all_reduce_coalesced(tensors, op=ReduceOp.SUM, group=None, async_op=False):
+    """all_reduce of each tensor of `tensors`."""
+    _require_init()
+    _same_dtype(list(tensors))
+    for tensor in tensors:
+        all_reduce(tensor, op, group)
+    return _done(async_op)
+
+
+def all_gather_single(output_tensor, input_tensor, group=None, async_op=False):
+    return all_gather_into_tensor(output_tensor, input_tensor, group, async_op)
+
+
+def reduce_scatter_single(output, input, op=ReduceOp.SUM, group=None, async_op=False):
+    return reduce_scatter_tensor(output, input, op, group, async_op)
+
+
+def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False):
+    """output_tensor_list[r] <- rank r's input_tensor_list[rank]."""
+    _require_init()
+    world, rank = get_world_size(), get_rank()
+    if len(output_tensor_list) != world or len(input_tensor_list) != world:
+        raise ValueError(f"all_to_all expects lists of {world} tensors")
+    if _multi():
+        sent = [_gather_processes(t) for t in input_tensor_list]  # sent[i][r]: rank r's piece for rank i
+        for r, out in enumerate(output_tensor_list):
+            _set(out, sent[rank][r])
+    else:
+        _set(output_tensor_list[0], _local_value(input_tensor_list[0]))
+    return _done(async_op)
+
+
+def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=None):
+    """object_gather_list[i] <- rank i's `obj`, on rank `dst`."""
+    _require_init()
+    dst = _root(dst, group_dst)
+    everyone = [None] * get_world_size()
+    all_gather_object(everyone, obj, group)
+    if get_rank() == dst:
+        object_gather_list[:len(everyone)] = everyone
+
+
+def scatter_object_list(scatter_object_output_list, scatter_object_input_list=None, src=None, group=None,
+                        group_src=None):
+    """scatter_object_output_list[0] <- rank `src`'s scatter_object_input_list[rank]."""
+    _require_init()
+    src = _root(src, group_src)
+    if get_rank() == src and scatter_object_input_list is None:
+        raise ValueError("Argument ``scatter_object_input_list`` must be specified on source rank.")
+    shared = [scatter_object_input_list if get_rank() == src else None]
+    broadcast_object_list(shared, src=src, group=group)
+    scatter_object_output_list[0] = shared[0][get_rank()]
+
+
+def get_global_rank(group, group_rank):
+    """The global rank of `group_rank` in `group`."""
+    ranks = getattr(group, "ranks", None)
+    return ranks[group_rank] if ranks is not None and group is not GroupMember.WORLD else group_rank
+
+
+def get_group_rank(group, global_rank):
+    """The rank within `group` of process `global_rank`."""
+    ranks = getattr(group, "ranks", None)
+    if ranks is None or group is GroupMember.WORLD:
+        return global_rank
+    if global_rank not in ranks:
+        raise ValueError(f"Global rank {global_rank} is not part of group {group}")
+    return list(ranks).index(global_rank)
+
+
+def get_node_local_rank(fallback_rank=None):
+    """This process's rank on its node: LOCAL_RANK as launchers set it, else `fallback_rank`."""
+    if "LOCAL_RANK" in os.environ:
+        return int(os.environ["LOCAL_RANK"])
+    if fallback_rank is not None:
+        return int(fallback_rank)
+    raise RuntimeError("LOCAL_RANK is not in the environment. Consider passing fallback_rank to allow "
+                       "`get_node_local_rank` to work, assuming you are not running in a multi-device context "
+                       "and want the code to run locally instead.")
+
+
+def get_pg_count():
+    """How many process groups exist (the default group counts one)."""
+    return _state["pg_count"]
+
+
+def get_backend_config(group=None):
+    _require_init()
+    return f"cpu:{get_backend()},cuda:{get_backend()}"
+
+
+def is_backend_available(backend):
+    """jtorch's collectives run on XLA's gloo between CPU processes: that one backend only."""
+    return str(backend).lower() == Backend.GLOO
+
+
+def is_ucc_available():
+    return False
+
+
+def is_xccl_available():
+    return False
+
+
+def get_default_backend_for_device(device):
+    kind = device if isinstance(device, str) else getattr(device, "type", str(device))
+    kind = kind.split(":")[0]
+    backends = {"cpu": "gloo", "cuda": "nccl"}
+    if kind not in backends:
+        raise ValueError(f"Default backend not registered for device : {kind}")
+    return backends[kind]
+
+
+def supports_complex(reduceOp):
+    """Whether `reduceOp` is defined on complex tensors (ordering and bitwise ops are not)."""
+    return reduceOp not in (ReduceOp.MAX, ReduceOp.MIN, ReduceOp.PRODUCT, ReduceOp.BAND, ReduceOp.BOR,
+                            ReduceOp.BXOR)
+
+
+class _DeprecatedReduceOp:
+    """torch.distributed.reduce_op: the pre-ReduceOp names, warning on use."""
+
+    def __getattr__(self, name):
+        warnings.warn("torch.distributed.reduce_op is deprecated, please use torch.distributed.ReduceOp instead",
+                      FutureWarning, stacklevel=2)
+        return getattr(ReduceOp, name)
+
+
+reduce_op = _DeprecatedReduceOp()
+
+
+# Point-to-point: every jtorch collective is one XLA program all processes run together, so a
+# transfer between two ranks while the others carry on has no honest equivalent here.
+
+def _p2p(name, peer, group_peer, sending):
+    _require_init()
+    peer = _root(peer, group_peer)
+    if peer == get_rank():
+        side = "destination" if sending else "source"
+        raise ValueError(f"Invalid {side} rank: {side} rank should not be the same as the rank of the current "
+                         "process.")
+    raise NotImplementedError(f"torch.distributed.{name}: jtorch's collectives are XLA programs that every "
+                              "process runs together; point-to-point transfers between two ranks are not supported")
+
+
+def send(tensor, dst=None, group=None, tag=0, group_dst=None):
+    _p2p("send", dst, group_dst, True)
+
+
+def recv(tensor, src=None, group=None, tag=0, group_src=None):
+    _p2p("recv", src, group_src, False)
+
+
+def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
+    _p2p("isend", dst, group_dst, True)
+
+
+def irecv(tensor, src=None, group=None, tag=0, group_src=None):
+    _p2p("irecv", src, group_src, False)
+
+
+def send_object_list(object_list, dst=None, group=None, device=None, group_dst=None, use_batch=False):
+    _p2p("send_object_list", dst, group_dst, True)
+
+
+def recv_object_list(object_list, src=None, group=None, device=None, group_src=None, use_batch=False):
+    _p2p("recv_object_list", src, group_src, False)
+
+
+class P2POp:
+    """One isend/irecv for batch_isend_irecv."""
+
+    def __init__(self, op, tensor, peer=None, group=None, tag=0, group_peer=None):
+        if op not in (isend, irecv):
+            raise ValueError("Invalid ``op``. Expected ``op`` to be of type ``torch.distributed.isend`` or "
+                             "``torch.distributed.irecv``.")
+        self.op, self.tensor, self.group, self.tag = op, tensor, group, tag
+        self.peer, self.group_peer = peer, group_peer
+
+
+def batch_isend_irecv(p2p_op_list):
+    if not p2p_op_list:
+        raise ValueError("batch_isend_irecv expects a non-empty list of P2POp")
+    for p in p2p_op_list:
+        p.op(p.tensor, p.peer, p.group, p.tag, p.group_peer)
+    return [Work() for _ in p2p_op_list]
+
+
+def new_subgroups(group_size=None, group=None, timeout=None, backend=None, pg_options=None, group_desc=None):
+    """Split the world into groups of `group_size` ranks: (this rank's group, every group)."""
+    _require_init()
+    if group_size is None:
+        raise ValueError("Default group size only takes effect when CUDA is available.If your subgroup using a "
+                         "backend that does not depend on CUDA,please pass in 'group_size' correctly.")
+    world = get_world_size()
+    if group_size <= 0 or world % group_size:
+        raise ValueError(f"The world size ({world}) must be divisible by group_size={group_size}")
+    return new_subgroups_by_enumeration([list(range(i, i + group_size)) for i in range(0, world, group_size)])
+
+
+def new_subgroups_by_enumeration(ranks_per_subgroup_list, timeout=None, backend=None, pg_options=None,
+                                 group_desc=None):
+    _require_init()
+    groups = [new_group(ranks) for ranks in ranks_per_subgroup_list]
+    mine = next((g for g in groups if get_rank() in g.ranks), None)
+    return mine, groups
+
+
+def split_group(parent_pg=None, split_ranks=None, timeout=None, pg_options=None, group_desc=None, backend=None):
+    _require_init()
+    mine = next((r for r in split_ranks or [] if get_rank() in r), None)
+    return new_group(mine) if mine is not None else None
+
+
+def shrink_group(ranks_to_exclude, group=None, shrink_flags=0, pg_options=None):
+    _require_init()
+    if ranks_to_exclude:
+        raise NotImplementedError("jtorch's process groups span every process (shrink_group excluding ranks)")
+    return new_group()
+
+
+def breakpoint(rank=0, skip=0, timeout_s=3600):  # noqa: A001 - torch's name
+    """Stop rank `rank` in pdb while the others wait at a barrier."""
+    if skip > 0:
+        _breakpoint_hits[rank] = _breakpoint_hits.get(rank, 0) + 1
+        if _breakpoint_hits[rank] <= skip:
+            return
+    if get_rank() == rank:
+        pdb.set_trace()
+    barrier()
+
+
+_breakpoint_hits = {}
+
+
+@contextlib.contextmanager
+def record_comm(name):
+    """torch.distributed.record_comm: labels the collectives inside (jtorch records nothing extra)."""
+    yield
