@@ -1,6 +1,11 @@
 """torch.distributed's stores, record classes and one-process collectives, compared with real torch."""
 import datetime
+import json
 import os
+import socket
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -173,3 +178,55 @@ def test_submodules_import():
         ours, theirs = jdist.remote_device._remote_device(text), tdist.remote_device._remote_device(text)
         assert (ours.worker_name(), ours.rank(), str(ours.device()), str(ours)) == \
             (theirs.worker_name(), theirs.rank(), str(theirs.device()), str(theirs))
+
+
+TWO_RANKS = textwrap.dedent("""
+    import datetime, json
+    import torch
+    import torch.distributed as dist
+
+    device = torch.device("cpu")
+    dist.init_process_group()
+    r = dist.get_rank()
+    out = {"rank": r}
+    outs = [torch.zeros(2), torch.zeros(2)]
+    dist.all_to_all(outs, [torch.tensor([10.0 * r, 1.0]), torch.tensor([10.0 * r, 2.0])])
+    out["all_to_all"] = [o.tolist() for o in outs]
+    xs = [torch.tensor([1.0 + r]), torch.tensor([2.0 * r])]
+    dist.all_reduce_coalesced(xs)
+    out["coalesced"] = [x.tolist() for x in xs]
+    gathered = [None, None] if r == 1 else None
+    dist.gather_object({"from": r}, gathered, dst=1)
+    out["gather_object"] = gathered
+    got = [None]
+    dist.scatter_object_list(got, [{"to": 0}, {"to": 1}] if r == 0 else None, src=0)
+    out["scatter_object"] = got[0]
+    store = dist.TCPStore("127.0.0.1", 0, 2, r == 0, timeout=datetime.timedelta(seconds=30))
+    store.set(f"k{r}", f"v{r}")
+    out["tcp_get"] = store.get(f"k{1 - r}").decode()
+    out["tcp_check"] = store.check(["k0", "k1"])
+    dist.barrier()
+    print("RESULT " + json.dumps(out), flush=True)
+    dist.destroy_process_group()
+""")
+
+
+def test_two_processes_new_collectives_and_tcp_store(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    script = tmp_path / "two.py"
+    script.write_text(TWO_RANKS)
+    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=1", JAX_PLATFORMS="cpu")
+    res = subprocess.run([sys.executable, "-m", "jtorch.distributed.run", "--nproc-per-node", "2", "--master-port",
+                          str(port), str(script)], capture_output=True, text=True, timeout=240, env=env, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr[-4000:]
+    out = {o["rank"]: o for o in (json.loads(line[len("RESULT "):]) for line in res.stdout.splitlines()
+                                  if line.startswith("RESULT "))}
+    assert sorted(out) == [0, 1], res.stdout
+    for r in (0, 1):  # rank r receives piece r of every rank: [10 * k, r + 1] from rank k
+        assert out[r]["all_to_all"] == [[0.0, r + 1.0], [10.0, r + 1.0]]
+        assert out[r]["coalesced"] == [[3.0], [2.0]]
+        assert out[r]["scatter_object"] == {"to": r}
+        assert out[r]["tcp_get"] == f"v{1 - r}" and out[r]["tcp_check"] is True
+    assert out[1]["gather_object"] == [{"from": 0}, {"from": 1}] and out[0]["gather_object"] is None
