@@ -583,7 +583,19 @@ def _adaptive_nd(nd, name, fn):
                 return tuple(_adaptive_max_pool_indices(input, outs=outs))
             return fn(input, outs=outs)
     adaptive.__name__ = adaptive.__qualname__ = name
-    return public(name, method=False)(adaptive)
+    # torch's top level has the 1-d ones only, and its adaptive_max_pool1d returns (values, indices)
+    if nd == 1 and fn is _adaptive_max_pool:
+        public(name, method=False)(_top_level_with_indices(adaptive))
+    elif nd == 1:
+        public(name, method=False)(adaptive)
+    return adaptive
+
+
+def _top_level_with_indices(adaptive):
+    def top_level(input, output_size):
+        return adaptive(input, output_size, True)
+    top_level.__name__ = top_level.__qualname__ = adaptive.__name__
+    return top_level
 
 
 adaptive_avg_pool1d = _adaptive_nd(1, "adaptive_avg_pool1d", _adaptive_avg_pool)

@@ -165,3 +165,16 @@ def test_torch_instance_norm_takes_atens_order():
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
     with pytest.raises(TypeError, match="missing 8 required positional arguments"):
         jtorch.instance_norm(jtorch.tensor(x))
+
+
+def test_top_level_adaptive_pools_are_torchs():
+    """torch's top level has only the 1-d adaptive pools, and its adaptive_max_pool1d returns the indices too."""
+    x = rand(2, 3, 7)
+    theirs = torch.adaptive_max_pool1d(torch.tensor(x), 3)
+    ours = jtorch.adaptive_max_pool1d(jtorch.tensor(x), 3)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(to_np(a), to_np(b))
+    np.testing.assert_allclose(to_np(jtorch.adaptive_avg_pool1d(jtorch.tensor(x), 3)),
+                               to_np(torch.adaptive_avg_pool1d(torch.tensor(x), 3)), rtol=1e-6)
+    for name in ("adaptive_max_pool2d", "adaptive_max_pool3d", "adaptive_avg_pool2d", "adaptive_avg_pool3d"):
+        assert hasattr(jtorch, name) == hasattr(torch, name), name
