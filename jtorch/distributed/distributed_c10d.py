@@ -560,6 +560,12 @@ def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=
     return _done(async_op)
 
 
+def _coalesced_warning(name):  # torch deprecates the coalesced forms with this warning
+    warnings.warn(f"`torch.distributed.{name}` will be deprecated. If you must use it, please revisit our "
+                  "documentation later at https://pytorch.org/docs/main/distributed.html#collective-functions",
+                  FutureWarning, stacklevel=3)
+
+
 def _same_dtype(tensors):
     first = tensors[0].dtype if tensors else None
     for t in tensors:
@@ -569,6 +575,7 @@ def _same_dtype(tensors):
 
 def all_gather_coalesced(output_tensor_lists, input_tensor_list, group=None, async_op=False):
     """output_tensor_lists[r][i] <- rank r's input_tensor_list[i] (one all_gather per tensor)."""
+    _coalesced_warning("all_gather_coalesced")
     _require_init()
     _same_dtype(list(input_tensor_list) + [t for outputs in output_tensor_lists for t in outputs])
     for i, tensor in enumerate(input_tensor_list):
@@ -578,6 +585,7 @@ def all_gather_coalesced(output_tensor_lists, input_tensor_list, group=None, asy
 
 def all_reduce_coalesced(tensors, op=ReduceOp.SUM, group=None, async_op=False):
     """all_reduce of each tensor of `tensors`."""
+    _coalesced_warning("all_reduce_coalesced")
     _require_init()
     _same_dtype(list(tensors))
     for tensor in tensors:
@@ -699,7 +707,8 @@ class _DeprecatedReduceOp:
     """torch.distributed.reduce_op: the pre-ReduceOp names, warning on use."""
 
     def __getattr__(self, name):
-        warnings.warn("torch.distributed.reduce_op is deprecated, please use torch.distributed.ReduceOp instead",
+        warnings.warn("`torch.distributed.reduce_op` is deprecated, please use `torch.distributed.ReduceOp` "
+                      "instead",
                       FutureWarning, stacklevel=2)
         return getattr(ReduceOp, name)
 

@@ -138,6 +138,10 @@ def test_one_process_collectives_match_torch(one_process):
 
     ours, theirs = _both(coalesced)
     assert ours == theirs
+    with pytest.warns(FutureWarning, match="all_reduce_coalesced` will be deprecated"):
+        jdist.all_reduce_coalesced([jtorch.ones(1)])
+    with pytest.warns(FutureWarning, match="reduce_op` is deprecated"):
+        assert jdist.reduce_op.SUM is jdist.ReduceOp.SUM
 
 
 def test_one_process_objects_and_ranks_match_torch(one_process):
