@@ -259,6 +259,32 @@ def _apply_jit(x, ints, spec):
     return _apply(x, spec, ints)
 
 
+@functools.partial(jax.jit, static_argnames=("spec", "dims", "sizes"))
+def _apply_sliced_jit(x, ints, starts, spec, dims, sizes):
+    for d, s, n in zip(dims, starts, sizes):
+        x = jax.lax.dynamic_slice_in_dim(x, s, n, axis=d)
+    return _apply(x, spec, ints)
+
+
+def _runtime_starts(spec, shape):
+    """(spec, dims, starts, sizes): the step-1 slices of a basic index become (dim, start, length)
+    with the start a runtime argument, and full slices in the spec."""
+    if any(e[0] not in "isne" for e in spec):
+        return spec, (), [], ()
+    out, dims, starts, sizes, d = [], [], [], [], 0
+    for e in spec:
+        if e[0] == "s" and e[3] in (None, 1) and (e[1], e[2]) != (None, None):
+            start, stop, _ = slice(e[1], e[2]).indices(shape[d])
+            dims.append(d)
+            starts.append(np.asarray(start, np.int64))
+            sizes.append(max(stop - start, 0))
+            out.append(("s", None, None, None))
+        else:
+            out.append(e)
+        d += e[1] if e[0] == "e" else 0 if e[0] == "n" else 1
+    return tuple(out), tuple(dims), starts, tuple(sizes)
+
+
 def _basic_now(self, lz, spec):
     """x[i] on a concrete tensor runs at once, with the ints as runtime arguments.
 
@@ -266,13 +292,17 @@ def _basic_now(self, lz, spec):
     result is still a view of x.
     """
     ints, dyn = [], []
-    for e in spec:
+    plain, dims, starts, sizes = _runtime_starts(spec, lz.shape)
+    for e in plain:
         if e[0] == "i":
             dyn.append(("t", len(ints)))
             ints.append(np.asarray(e[1], np.int64))
         else:
             dyn.append(e)
-    value = _apply_jit(lz.value, ints, tuple(dyn))
+    if dims:  # x[:, t:t + 1] in a loop over t: one program per slice length, not one per t
+        value = _apply_sliced_jit(lz.value, ints, starts, tuple(dyn), dims, sizes)
+    else:
+        value = _apply_jit(lz.value, ints, tuple(dyn))
     out = _tensor_cls()._from_value(value, lz.dtype)
     out._make_view(self, (_basic_op(spec).op, (("spec", spec),), None))
     return out
