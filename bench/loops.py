@@ -143,7 +143,7 @@ def _charmodel(torch, steps):
 
 
 CASES = {
-    "lstm": lambda torch: _lstm(torch, 999),
+    "lstm": lambda torch: _lstm(torch, int(os.environ.get("LOOPS_LSTM_STEPS", "999"))),
     "sample": lambda torch: _sample(torch, 200),
     "charmodel": lambda torch: _charmodel(torch, 100),
     "sample_sync": lambda torch: _sample_sync(torch, 200),
@@ -157,13 +157,14 @@ def run_one(case, lib):
         torch.set_num_threads(1)
     else:
         import jtorch as torch
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     result = CASES[case](torch)
-    t2 = time.perf_counter()
-    out = {"case": case, "lib": lib, "seconds": t2 - t1, "import": t1 - t0, "result": result}
+    t2, c2 = time.perf_counter(), time.process_time()
+    out = {"case": case, "lib": lib, "seconds": t2 - t1, "cpu_seconds": c2 - c1, "import": t1 - t0, "result": result}
     if lib == "jtorch":
         m = torch.debug.metrics()
-        out.update(compiles=m["compiles"], syncs=m["syncs"], compile_seconds=m["compile_seconds"])
+        out.update(compiles=m["compiles"], syncs=m["syncs"], compile_seconds=m["compile_seconds"],
+                   op_by_op_runs=m.get("op_by_op_runs", 0))
     print(json.dumps(out))
 
 
@@ -176,8 +177,9 @@ def main():
     if args.case and args.lib:
         return run_one(args.case, args.lib)
     env = dict(os.environ, JTORCH_CACHE_DIR="")
-    print("| case | torch s | jtorch s | jtorch / torch | whole-program compiles | jtorch compile s |")
-    print("|---|---|---|---|---|---|")
+    print("| case | torch s (cpu s) | jtorch s (cpu s) | jtorch / torch, wall (cpu) | whole-program compiles | "
+          "op-by-op syncs | jtorch compile s |")
+    print("|---|---|---|---|---|---|---|")
     for case in args.cases.split(","):
         res = {}
         for lib in ("torch", "jtorch"):
@@ -190,10 +192,11 @@ def main():
             res[lib] = json.loads(p.stdout.strip().splitlines()[-1])
         t, j = res["torch"], res["jtorch"]
         if t is None or j is None:
-            print(f"| {case} | failed | | | | |")
+            print(f"| {case} | failed | | | | | |")
             continue
-        print(f"| {case} | {t['seconds']:.2f} | {j['seconds']:.2f} | {j['seconds'] / t['seconds']:.2f}x | "
-              f"{j['compiles']} | {j['compile_seconds']:.2f} |", flush=True)
+        print(f"| {case} | {t['seconds']:.2f} ({t['cpu_seconds']:.2f}) | {j['seconds']:.2f} ({j['cpu_seconds']:.2f}) | "
+              f"{j['seconds'] / t['seconds']:.2f}x ({j['cpu_seconds'] / t['cpu_seconds']:.2f}x) | {j['compiles']} | "
+              f"{j['op_by_op_runs']} | {j['compile_seconds']:.2f} |", flush=True)
 
 
 if __name__ == "__main__":
