@@ -129,3 +129,23 @@ def test_setitem_int_loop_does_not_recompile_per_index():
         counts.append(metrics.snapshot()["compiles"])
     assert counts[-1] == counts[2]  # steady state: no compile per new index
     np.testing.assert_array_equal(buf.numpy()[:6, 1], np.arange(6.0))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x, i: x.index_add_(0, i, m.ones(i.shape[0], 2)),
+    lambda m, x, i: x.index_copy_(0, i, m.ones(i.shape[0], 2)),
+    lambda m, x, i: x.index_fill_(0, i, 1.0),
+], ids=["index_add_", "index_copy_", "index_fill_"])
+@pytest.mark.parametrize("index", [[True, False], [0.0], np.array([0], np.int32), [1]],
+                         ids=["bool", "float", "int32", "int64"])
+def test_index_dtypes_as_torch(call, index):
+    """A bool or float index is torch's error (not a mask, not a cast); int32 where torch takes it."""
+    outcomes = []
+    for m in (torch, jtorch):
+        x = m.zeros(3, 2)
+        try:
+            call(m, x, m.tensor(index))
+            outcomes.append(("ok", x.tolist()))
+        except (IndexError, RuntimeError) as e:
+            outcomes.append((type(e).__name__, str(e)))
+    assert outcomes[1] == outcomes[0]

@@ -582,7 +582,16 @@ def _index_select(input, index, *, dim):
     return jnp.take(input, index, axis=dim, mode="clip")
 
 
+_INDEX_DTYPES = {"index_add": (("int32", "int64"), RuntimeError,
+                                "index_add_(): Expected dtype int32/int64 for index but got: {}"),
+                  "index_copy": (("int64",), RuntimeError, "index_copy_(): Expected a long tensor for index, but got {}"),
+                  "index_fill": (("int64",), IndexError, "index_fill_(): Expected dtype int64 for index.")}
+
+
 def _index_along(input, dim, index, name):
+    allowed, kind, message = _INDEX_DTYPES[name]
+    if index.dtype.name not in allowed:  # a bool or float index is torch's error, not a mask or a cast
+        raise kind(message.format(_dtype.scalar_name(index.dtype)))
     d = _wrap(dim, input.dim())
     if index.dim() > 1:
         raise IndexError("index_add_(): Index is supposed to be a vector")

@@ -214,8 +214,6 @@ KNOWN |= {
     ("eig", "nan/inf"),
     # jtorch raises on a NaN/inf LU factorisation where torch returns NaNs
     ("lu_solve", "nan/inf"),
-    # a bool index tensor: torch's IndexError, jtorch lets JAX's NonConcreteBooleanIndexError through
-    ("index_fill_", "as bool"),
     # values differ: chunks of an empty tensor, and pairwise_distance where an input holds inf/NaN
     ("chunk", "empty"), ("pairwise_distance", "nan/inf"),
 }
