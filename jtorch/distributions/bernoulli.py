@@ -8,12 +8,12 @@ from jtorch.nn.functional import softplus
 from . import constraints
 from .distribution import _validated
 from .exp_family import ExponentialFamily
-from .utils import _GivenParameter, _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _BinaryGivenParameter, _probs_or_logits, broadcast_all
 
 __all__ = ["Bernoulli"]
 
 
-class Bernoulli(_GivenParameter, ExponentialFamily):
+class Bernoulli(_BinaryGivenParameter, ExponentialFamily):
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     has_enumerate_support = True
     support = constraints.boolean
@@ -27,14 +27,6 @@ class Bernoulli(_GivenParameter, ExponentialFamily):
 
     def expand(self, batch_shape, _instance=None):
         return self._expand_declared(Bernoulli, batch_shape, _instance)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     mean = property(lambda self: self.probs)
     variance = property(lambda self: self.probs * (1 - self.probs))

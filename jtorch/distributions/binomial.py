@@ -5,12 +5,12 @@ import jtorch as torch
 from jtorch.nn.functional import softplus
 from . import constraints
 from .distribution import Distribution, _validated
-from .utils import _GivenParameter, _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _BinaryGivenParameter, _probs_or_logits, broadcast_all
 
 __all__ = ["Binomial"]
 
 
-class Binomial(_GivenParameter, Distribution):
+class Binomial(_BinaryGivenParameter, Distribution):
     has_enumerate_support = True
     arg_constraints = {"total_count": constraints.nonnegative_integer,
                        "probs": constraints.unit_interval, "logits": constraints.real}
@@ -28,14 +28,6 @@ class Binomial(_GivenParameter, Distribution):
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
         return constraints.integer_interval(0, self.total_count)  # 0 .. n successes
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     mean = property(lambda self: self.total_count * self.probs)
     variance = property(lambda self: self.total_count * self.probs * (1 - self.probs))

@@ -5,12 +5,12 @@ import jtorch as torch
 from jtorch.nn.functional import binary_cross_entropy_with_logits
 from . import constraints
 from .distribution import Distribution, _validated
-from .utils import _GivenParameter, _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _BinaryGivenParameter, _probs_or_logits, broadcast_all
 
 __all__ = ["Geometric"]
 
 
-class Geometric(_GivenParameter, Distribution):
+class Geometric(_BinaryGivenParameter, Distribution):
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.nonnegative_integer
 
@@ -28,14 +28,6 @@ class Geometric(_GivenParameter, Distribution):
 
     def expand(self, batch_shape, _instance=None):
         return self._expand_declared(Geometric, batch_shape, _instance)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     mean = property(lambda self: 1.0 / self.probs - 1.0)
     mode = property(lambda self: torch.zeros_like(self.probs))

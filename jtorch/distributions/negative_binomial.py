@@ -7,12 +7,12 @@ import jtorch.nn.functional as F
 from . import constraints
 from .distribution import Distribution, _validated
 from .gamma import Gamma
-from .utils import _GivenParameter, _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _BinaryGivenParameter, _probs_or_logits, broadcast_all, lazy_property
 
 __all__ = ["NegativeBinomial"]
 
 
-class NegativeBinomial(_GivenParameter, Distribution):
+class NegativeBinomial(_BinaryGivenParameter, Distribution):
     arg_constraints = {"total_count": constraints.greater_than_eq(0),
                        "probs": constraints.half_open_interval(0.0, 1.0), "logits": constraints.real}
     support = constraints.nonnegative_integer
@@ -26,14 +26,6 @@ class NegativeBinomial(_GivenParameter, Distribution):
 
     def expand(self, batch_shape, _instance=None):
         return self._expand_declared(NegativeBinomial, batch_shape, _instance)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     mean = property(lambda self: self.total_count * torch.exp(self.logits))
     mode = property(lambda self: ((self.total_count - 1) * self.logits.exp()).floor().clamp(min=0.0))

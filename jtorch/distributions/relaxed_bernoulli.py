@@ -7,13 +7,12 @@ from . import constraints
 from .distribution import Distribution, _validated
 from .transformed_distribution import TransformedDistribution
 from .transforms import SigmoidTransform
-from .utils import (_GivenParameter, _probs_or_logits, broadcast_all, clamp_probs, lazy_property, logits_to_probs,
-                    probs_to_logits)
+from .utils import _BinaryGivenParameter, _probs_or_logits, broadcast_all, clamp_probs
 
 __all__ = ["LogitRelaxedBernoulli", "RelaxedBernoulli"]
 
 
-class LogitRelaxedBernoulli(_GivenParameter, Distribution):
+class LogitRelaxedBernoulli(_BinaryGivenParameter, Distribution):
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.real
 
@@ -26,14 +25,6 @@ class LogitRelaxedBernoulli(_GivenParameter, Distribution):
 
     def expand(self, batch_shape, _instance=None):
         return self._expand_declared(LogitRelaxedBernoulli, batch_shape, _instance)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     def rsample(self, sample_shape=torch.Size()):
         shape = self._extended_shape(sample_shape)

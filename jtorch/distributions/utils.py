@@ -145,3 +145,16 @@ def vec_to_tril_matrix(vec: Tensor, diag: int = 0) -> Tensor:
     out = vec.new_zeros(tuple(vec.shape[:-1]) + (n, n))
     out[..., _band(n, diag)] = vec
     return out
+
+
+class _BinaryGivenParameter(_GivenParameter):
+    """A two-outcome `_GivenParameter`: whichever of probs and logits was not given is derived from the
+    other (sigmoid / log-odds) on first use."""
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
