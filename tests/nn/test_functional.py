@@ -175,6 +175,6 @@ def test_top_level_adaptive_pools_are_torchs():
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(to_np(a), to_np(b))
     np.testing.assert_allclose(to_np(jtorch.adaptive_avg_pool1d(jtorch.tensor(x), 3)),
-                               to_np(torch.adaptive_avg_pool1d(torch.tensor(x), 3)), rtol=1e-6)
+                               to_np(torch.adaptive_avg_pool1d(torch.tensor(x), 3)), rtol=1e-5, atol=1e-6)
     for name in ("adaptive_max_pool2d", "adaptive_max_pool3d", "adaptive_avg_pool2d", "adaptive_avg_pool3d"):
         assert hasattr(jtorch, name) == hasattr(torch, name), name
