@@ -11,6 +11,7 @@ import pytest
 
 import jtorch
 import jtorch.distributed as jdist
+from tests.distributed._ranks import results_in
 
 torch = pytest.importorskip("torch")
 tdist = pytest.importorskip("torch.distributed")
@@ -225,8 +226,7 @@ def test_two_processes_new_collectives_and_tcp_store(tmp_path):
     res = subprocess.run([sys.executable, "-m", "jtorch.distributed.run", "--nproc-per-node", "2", "--master-port",
                           str(port), str(script)], capture_output=True, text=True, timeout=240, env=env, cwd=tmp_path)
     assert res.returncode == 0, res.stderr[-4000:]
-    out = {o["rank"]: o for o in (json.loads(line[len("RESULT "):]) for line in res.stdout.splitlines()
-                                  if line.startswith("RESULT "))}
+    out = {o["rank"]: o for o in results_in(res.stdout)}
     assert sorted(out) == [0, 1], res.stdout
     for r in (0, 1):  # rank r receives piece r of every rank: [10 * k, r + 1] from rank k
         assert out[r]["all_to_all"] == [[0.0, r + 1.0], [10.0, r + 1.0]]

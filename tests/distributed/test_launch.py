@@ -14,6 +14,8 @@ import time
 import numpy as np
 import pytest
 
+from tests.distributed._ranks import results_in
+
 TIMEOUT = 240
 
 WORKER = textwrap.dedent("""
@@ -128,8 +130,7 @@ def _launch(tmp_path, source, launcher, port):
 
 
 def _results(res):
-    found = [json.loads(line[len("RESULT "):]) for line in res.stdout.splitlines() if line.startswith("RESULT ")]
-    return {o["rank"]: o for o in found}
+    return {o["rank"]: o for o in results_in(res.stdout)}
 
 
 def _single_process_reference():
