@@ -2,6 +2,8 @@
 convolution/conv_tbc, grid_sampler_2d/3d, max_pool1d_with_indices, embedding/embedding_renorm_, the native_*
 normalisations (which also return their statistics), norm_except_dim, pdist, native_channel_shuffle, and the
 recurrent cells and layers (lstm_cell, gru, ...). Each calls the one op that nn.functional calls too."""
+import math
+
 import jax.numpy as jnp
 
 from .._engine import modes
@@ -209,18 +211,24 @@ def norm_except_dim(v, pow=2, dim=0):
 
 @public(method=False)
 def pdist(input, p=2):
-    """Distances between every pair of rows i < j, in row-major order of the pairs."""
-
+    """The p-norm distance between every pair of rows i < j of a 2-D input, in row-major pair order
+    (torch.pdist and F.pdist). A zero distance gets a zero gradient, as in torch, not the root's infinite one."""
     from .creation import tensor
-    from .numeric import cdist
+    from .elementwise import where
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
     n = input.shape[0]
     i, j = np.triu_indices(n, 1)
-    d = cdist(input.unsqueeze(0), input.unsqueeze(0), p).squeeze(0)
-    return d.reshape(-1)[tensor(i * n + j)]
+    diff = input[tensor(i)] - input[tensor(j)]
+    if p == 0:
+        return (diff != 0).to(input.dtype).sum(-1)
+    if p == math.inf:
+        return diff.abs().amax(-1)
+    total = (diff * diff).sum(-1) if p == 2 else diff.abs().pow(p).sum(-1)
+    nonzero = total > 0
+    return where(nonzero, where(nonzero, total, 1.0).pow(1.0 / p), 0.0)
 
 
 # -- recurrent cells and layers --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 from .._ops.creation import tensor
+from .._ops.nn_more import pdist  # noqa: F401  (torch.pdist is F.pdist)
 from .._ops.elementwise import where
 from .._ops.elementwise import minimum
 
@@ -14,30 +15,6 @@ __all__ = ["pdist", "conv_tbc", "multilabel_margin_loss", "triplet_margin_with_d
 def _F():
     from . import functional
     return functional
-
-
-def pdist(input, p=2):
-    """The p-norm distance between every pair of rows i < j of a 2-D input, in row-major pair order."""
-    if input.dim() != 2:
-        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
-    if p < 0:
-        raise RuntimeError("pdist only supports non-negative p values")
-    n = input.shape[0]
-    i, j = np.triu_indices(n, 1)
-    diff = input[tensor(i)] - input[tensor(j)]
-    if p == 0:
-        return (diff != 0).to(input.dtype).sum(-1)
-    if p == math.inf:
-        return diff.abs().amax(-1)
-    if p == 2:  # a zero distance gets a zero gradient, as in torch, not sqrt's infinite one
-        sq = (diff * diff).sum(-1)
-        nonzero = sq > 0
-        safe = where(nonzero, sq, 1.0)
-        return where(nonzero, safe.sqrt(), 0.0)
-    absd = diff.abs()
-    total = absd.pow(p).sum(-1)
-    nonzero = total > 0
-    return where(nonzero, where(nonzero, total, 1.0).pow(1.0 / p), 0.0)
 
 
 def conv_tbc(input, weight, bias, pad=0):
