@@ -1,9 +1,5 @@
 """torch.nn.functional's pdist, conv_tbc and the losses torch composes from other ops (multilabel margin,
 triplet margin with a distance function, linear cross-entropy), written over jtorch's ops."""
-import math
-
-import numpy as np
-from .._ops.creation import tensor
 from .._ops.nn_more import pdist  # noqa: F401  (torch.pdist is F.pdist)
 from .._ops.elementwise import where
 from .._ops.elementwise import minimum
