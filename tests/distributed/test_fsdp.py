@@ -94,6 +94,11 @@ _SCRIPT = textwrap.dedent("""
         FSDP.set_state_dict_type(fsdp, StateDictType.SHARDED_STATE_DICT)
     except NotImplementedError as e:
         out["sharded"] = str(e)
+    with torch.device("meta"):  # deferred init: the wrapper gives the parameters storage and initial values
+        deferred = nn.Linear(8, 4)
+    wrapped = FSDP(deferred)
+    out["meta"] = [[p.is_meta for p in wrapped.parameters()], bool(torch.isfinite(wrapped.module.weight).all()),
+                   float(wrapped.module.weight.abs().sum()) > 0, per_device([wrapped.module.weight])]
     bf, _ = train(lambda m: fully_shard(m, mp_policy=MixedPrecisionPolicy(param_dtype=torch.bfloat16)))
     out["bf16"] = [gap(bf, base), str(bf[0].weight.dtype)]
     print("RESULT " + json.dumps(out))
@@ -140,6 +145,12 @@ def test_names_classes_and_state_dicts_are_torchs(four_devices):
     assert four_devices["loaded_gap"] == 0.0
     assert four_devices["repr"].startswith("FullyShardedDataParallel(\n  (_fsdp_wrapped_module): Sequential(")
     assert "FULL_STATE_DICT" in four_devices["sharded"]
+
+
+def test_meta_device_modules_get_storage_and_initial_values(four_devices):
+    is_meta, finite, nonzero, per_device = four_devices["meta"]
+    assert is_meta == [False, False] and finite and nonzero
+    assert per_device == [4 * 8 * 4 // 4] * 4  # the (4, 8) weight, split by rows
 
 
 def test_mixed_precision_computes_in_bfloat16_and_keeps_float32_parameters(four_devices):

@@ -13,11 +13,13 @@ their setters are accepted and change nothing. Sharding across processes is not 
 import dataclasses
 import threading
 
-from ...nn.modules.module import Module
-from .. import distributed_c10d as _c10d
 import jax
-from ...nn.parallel._mesh import BatchMesh
+
 from ..._tensor import Tensor
+from ...nn.modules.module import Module
+from ...nn.parallel._mesh import BatchMesh
+from ...utils._pytree import tree_map
+from .. import distributed_c10d as _c10d
 
 __all__ = ["FSDPModule", "UnshardHandle", "fully_shard", "register_fsdp_forward_method", "share_comm_ctx",
            "MixedPrecisionPolicy", "OffloadPolicy", "CPUOffloadPolicy", "DataParallelMeshDims"]
@@ -105,13 +107,8 @@ _depth = threading.local()  # how many FSDP forwards are running in this thread:
 
 
 def _cast_floats(obj, dtype):
-    if isinstance(obj, Tensor):
-        return obj.to(dtype) if obj.is_floating_point() else obj
-    if isinstance(obj, (list, tuple)) and not hasattr(obj, "_fields"):
-        return type(obj)(_cast_floats(o, dtype) for o in obj)
-    if isinstance(obj, dict):
-        return type(obj)((k, _cast_floats(v, dtype)) for k, v in obj.items())
-    return obj
+    """Every floating tensor in obj (nested containers too) as `dtype`."""
+    return tree_map(lambda t: t.to(dtype) if isinstance(t, Tensor) and t.is_floating_point() else t, obj)
 
 
 def _pre_forward(module, args, kwargs):
@@ -165,16 +162,13 @@ class FSDPModule:
     def unshard(self, async_op=False):
         return UnshardHandle() if async_op else None
 
-    def _each(self, recurse):
-        return [m for m in self.modules() if isinstance(m, FSDPModule)] if recurse else [self]
-
+    # one process holds every device: there is no gradient exchange to skip, and when gathered
+    # parameters are freed is XLA's decision inside the compiled step
     def set_requires_gradient_sync(self, requires_gradient_sync, *, recurse=True):
-        for m in self._each(recurse):
-            m._fsdp_state.requires_gradient_sync = requires_gradient_sync
+        return None
 
     def set_reshard_after_forward(self, reshard_after_forward, recurse=True):
-        for m in self._each(recurse):
-            m._fsdp_state.reshard_after_forward = reshard_after_forward
+        return None
 
     def set_is_last_backward(self, is_last_backward):
         return None
@@ -260,8 +254,6 @@ def fully_shard(module, *, mesh=None, reshard_after_forward=None, shard_placemen
         if isinstance(m, FSDPModule):
             continue
         state = ShardedState(m, local_mesh("fully_shard"), ignored_params or (), mp_policy)
-        state.reshard_after_forward = reshard_after_forward
-        state.requires_gradient_sync = True
         for inner in m.modules():  # applied bottom-up, as torch expects: the outermost unit splits the batch
             if inner is not m and isinstance(inner, FSDPModule):
                 inner._fsdp_state.is_root = False
