@@ -91,6 +91,15 @@ def test_kl_every_registered_pair():
     _close(pairs, rtol=5e-5, atol=5e-5)
 
 
+def _same_outcomes(run):
+    """run(lib) -> a list of tensors and plain values: jtorch's equal torch's, item by item."""
+    for i, (g, e) in enumerate(zip(run(jtorch), run(torch))):
+        if isinstance(e, torch.Tensor):
+            np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-5, atol=1e-6, err_msg=str(i))
+        else:
+            assert g == e, i
+
+
 def _message(fn, kind):
     with pytest.raises(kind) as info:
         fn()
@@ -381,11 +390,7 @@ def test_transforms_match_torch():
             out.append(_message(fn, kind))
         return out
 
-    for i, (g, e) in enumerate(zip(run(jtorch), run(torch))):
-        if isinstance(e, torch.Tensor):
-            np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-5, atol=1e-6, err_msg=str(i))
-        else:
-            assert g == e, i
+    _same_outcomes(run)
 
 
 def test_utils_match_torch():
@@ -574,11 +579,7 @@ def test_more_transforms_and_biject_to_match_torch():
             out.append(_message(fn, ValueError))
         return out
 
-    for i, (g, e) in enumerate(zip(run(jtorch), run(torch))):
-        if isinstance(e, torch.Tensor):
-            np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-5, atol=1e-6, err_msg=str(i))
-        else:
-            assert g == e, i
+    _same_outcomes(run)
 
 
 def test_more_rsample_gradients_match_torch_in_expectation():
